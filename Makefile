@@ -1,0 +1,52 @@
+# labourflow: `make run` runs the product, `make test` runs the whole suite.
+# Both prepare the environment first (`make install`), which is idempotent and quick when nothing changed.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+BOOT := .venv-bootstrap
+UV := $(BOOT)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.installed
+export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
+export UV_LINK_MODE := copy
+
+.PHONY: install run test lint typecheck bench clean help
+
+help:
+	@echo "make run      install what is missing, then start Temporal, the worker and the web app"
+	@echo "make test     install what is missing, then run the whole test suite"
+	@echo "make install  prepare the environment only (venv, locked packages, Debian packages)"
+	@echo "make lint     ruff + mypy --strict on domain/ and workflows/"
+	@echo "make bench    benchmark against raw Temporal on this machine"
+
+$(UV):
+	@echo "==> bootstrapping uv $(UV_VERSION)"
+	@$(PYTHON) -m venv $(BOOT)
+	@$(BOOT)/bin/pip install -q "uv==$(UV_VERSION)"
+
+$(STAMP): $(UV) pyproject.toml uv.lock
+	@echo "==> installing locked Python packages into $(VENV)"
+	@$(UV) sync --frozen --python $(PYTHON) -q
+	@touch $(STAMP)
+
+install: $(STAMP)
+	@deploy/system-packages.sh
+
+install-test: $(STAMP)
+	@deploy/system-packages.sh --test
+
+run: install
+	@$(VENV)/bin/labourflow run
+
+test: install-test
+	@$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/mypy
+
+bench: install
+	@$(VENV)/bin/labourflow bench
+
+clean:
+	rm -rf $(VENV) $(BOOT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,20 @@
+"""Dependencies handed to activity classes: database, keyring, settings, templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from labourflow.crypto import Keyring
+from labourflow.db import Database
+from labourflow.settings import Settings
+
+
+@dataclass(frozen=True)
+class ActivityDeps:
+    settings: Settings
+    db: Database
+    keyring: Keyring
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ActivityDeps:
+        return cls(settings=settings, db=Database(settings.resolved_database_url), keyring=Keyring.from_settings(settings))

@@ -1,0 +1,68 @@
+"""Projection activities: the database views (timeline, deadlines, tasks, case status) that pages
+read. Written only here, each idempotent on its natural key, rebuildable from workflow state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import select
+from temporalio import activity
+
+from activities.deps import ActivityDeps
+from domain.records import CaseStatusRecord, DeadlineRecord, TaskRecord, TimelineEventRecord
+from labourflow.tables import Case, Deadline, Task, TimelineEvent
+from labourflow.upsert import upsert
+
+
+class ProjectionActivities:
+    """Writes workflow state into the application database."""
+
+    def __init__(self, deps: ActivityDeps) -> None:
+        self._db = deps.db
+
+    def activities(self) -> list[Callable[..., Any]]:
+        return [self.record_timeline_event, self.record_deadline, self.record_task, self.record_case_status]
+
+    @activity.defn(name="record-timeline-event")
+    async def record_timeline_event(self, event: TimelineEventRecord) -> None:
+        """Append a timeline event once (same subject and event key: no second row)."""
+        async with self._db.session() as session:
+            await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
+            await session.commit()
+
+    @activity.defn(name="record-deadline")
+    async def record_deadline(self, deadline: DeadlineRecord) -> None:
+        """Insert or update a deadline (recomputation, met, missed) by its key."""
+        values = deadline.model_dump(mode="python") | {"updated_at": datetime.now(UTC)}
+        async with self._db.session() as session:
+            await upsert(
+                session, Deadline, values, key=("subject", "deadline_key"),
+                update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
+            )
+            await session.commit()
+
+    @activity.defn(name="record-task")
+    async def record_task(self, task: TaskRecord) -> None:
+        """Insert or update a human task in the inbox projection."""
+        values = task.model_dump(mode="python") | {"updated_at": datetime.now(UTC)}
+        values["actions"] = list(task.actions)
+        values["reminders_sent"] = list(task.reminders_sent)
+        mutable = [name for name in values if name not in ("task_id", "created_at")]
+        async with self._db.session() as session:
+            await upsert(session, Task, values, key=("task_id",), update=mutable)
+            await session.commit()
+
+    @activity.defn(name="record-case-status")
+    async def record_case_status(self, status: CaseStatusRecord) -> None:
+        """Update the case row's stage, channel, next deadline and closing state."""
+        async with self._db.session() as session:
+            case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
+            if case is None:
+                raise LookupError(f"case {status.case_no} has no intake row")
+            for field, value in status.model_dump(exclude={"case_no"}).items():
+                setattr(case, field, value)
+            case.updated_at = datetime.now(UTC)
+            session.add(case)
+            await session.commit()

@@ -1,0 +1,53 @@
+"""Uniform error answers: what was wrong and how to fix it, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.privacy import redact_text
+
+log = structlog.get_logger("api.errors")
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "request"
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    return f"{_field(tuple(error.get('loc', ())))}: {message}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field(tuple(err.get("loc", ()))), "message": redact_text(_validation_message(err))}
+            for err in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['message'].split(': ', 1)[-1]}" for e in errors)
+        return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            status_code=exc.status_code,
+            content={"detail": exc.detail},
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", path=request.url.path, error_type=type(exc).__name__, exc_info=exc)
+        return JSONResponse(
+            status_code=500,
+            content={"detail": "内部错误，已记录，请稍后重试 / internal error, logged; please retry later"},
+        )

@@ -1,0 +1,1 @@
+"""Pure domain of labourflow: models, statutory rules, calendar, validators. No I/O, sandbox-safe."""

@@ -1,0 +1,3 @@
+"""labourflow application shell: settings, logging, database, Temporal plumbing, CLI and runner."""
+
+__version__ = "0.1.0"

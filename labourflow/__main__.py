@@ -1,0 +1,3 @@
+from labourflow.cli import main
+
+main()

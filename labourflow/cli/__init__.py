@@ -1,0 +1,11 @@
+"""The `labourflow` command. Each sub-module adds its commands to `app`."""
+
+from __future__ import annotations
+
+from labourflow.cli.base import app
+from labourflow.cli import serve, users  # noqa: F401,E402  (register commands)
+
+
+def main() -> None:
+    """Entry point of the `labourflow` console script."""
+    app()

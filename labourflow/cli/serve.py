@@ -1,0 +1,66 @@
+"""Running the product: `run` (everything), `worker`, `api`, `migrate`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from labourflow.cli.base import app, fail
+from labourflow.settings import SettingsError, get_settings
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=1)
+
+
+@app.command()
+def run() -> None:
+    """Start everything in the foreground: Temporal dev server (unless one answers), migrations,
+    worker and web app; Ctrl-C stops them all."""
+    from labourflow.logs import configure_logging
+    from labourflow.runner import run_all
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_format)
+    raise typer.Exit(asyncio.run(run_all(settings)))
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker (all workflows and activities) until interrupted."""
+    from labourflow.logs import configure_logging
+    from labourflow.runner import serve_worker
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(serve_worker(settings))
+
+
+@app.command()
+def api(
+    host: str = typer.Option(None, help="bind address (default LABOURFLOW_API_HOST)"),
+    port: int = typer.Option(None, help="port (default LABOURFLOW_API_PORT)"),
+) -> None:
+    """Run the FastAPI web app (JSON API and pages)."""
+    from labourflow.logs import configure_logging
+    from labourflow.runner import serve_api
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(serve_api(settings, host=host or settings.api_host, port=port or settings.api_port))
+
+
+@app.command()
+def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to")) -> None:
+    """Apply the database migrations (SQLite or PostgreSQL per LABOURFLOW_DATABASE_URL)."""
+    from labourflow.db import migrate as apply
+    from labourflow.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_format)
+    apply(settings.resolved_database_url, revision)
+    typer.echo(f"database migrated to {revision}")

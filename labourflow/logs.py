@@ -1,0 +1,102 @@
+"""structlog configured once per process, with stdlib (uvicorn, temporalio, alembic) routed through it.
+
+Pretty output on a terminal, JSON lines otherwise. Personal data never reaches a log line:
+the same redaction runs as a structlog processor and as a stdlib logging filter.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+from domain.privacy import redact_text
+
+_configured = False
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {key: _redact_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_redact_value(item) for item in value)
+    return value
+
+
+def redact_processor(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: mask ID numbers and mobile numbers in every field."""
+    return {key: _redact_value(value) for key, value in event_dict.items()}
+
+
+class RedactingFilter(logging.Filter):
+    """stdlib filter doing the same for records that never pass through structlog."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = redact_text(record.msg)
+        if record.args:
+            record.args = tuple(_redact_value(arg) for arg in record.args) if isinstance(
+                record.args, tuple
+            ) else _redact_value(record.args)
+        return True
+
+
+def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
+    """Configure structlog and the stdlib root logger; safe to call more than once."""
+    global _configured
+    use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_processor,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if use_json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info if use_json else _identity,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    handler.addFilter(RedactingFilter())
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "temporalio", "alembic"):
+        child = logging.getLogger(name)
+        child.handlers = []
+        child.propagate = True
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    for noisy in ("fontTools", "weasyprint", "aiosqlite", "asyncio", "httpx", "httpcore", "alembic.runtime.plugins"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    _configured = True
+
+
+def _identity(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return event_dict
+
+
+def get_logger(name: str | None = None) -> Any:
+    """A structlog logger; configures logging with defaults if nobody did yet."""
+    if not _configured:
+        configure_logging()
+    return structlog.get_logger(name)

