@@ -61,8 +61,10 @@ class ProjectionActivities:
             case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
             if case is None:
                 raise LookupError(f"case {status.case_no} has no intake row")
-            for field, value in status.model_dump(exclude={"case_no"}).items():
+            for field, value in status.model_dump(mode="json", exclude={"case_no"}).items():
                 setattr(case, field, value)
+            case.next_deadline_on, case.closed_on = status.next_deadline_on, status.closed_on
+            case.worker_options = list(status.worker_options)
             case.updated_at = datetime.now(UTC)
             session.add(case)
             await session.commit()

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.scope import ScopeIssue
+
 
 class Category(StrEnum):
     """Dispute category (routing matrix, rules section 14)."""
@@ -77,7 +79,8 @@ class Stage(StrEnum):
     mediation = "mediation"
     agreement = "agreement"  # mediation agreement signed: confirmation and performance
     payment_order = "payment_order"
-    arbitration_eligible = "arbitration_eligible"  # waiting for the worker to choose the next step
+    arbitration_eligible = "arbitration_eligible"  # waiting for the worker to choose arbitration
+    suit_eligible = "suit_eligible"  # the worker may sue (late arbitration, revoked award, objection...)
     arbitration = "arbitration"
     post_award = "post_award"
     litigation = "litigation"
@@ -137,7 +140,8 @@ class CaseFacts(BaseModel):
     preferred_channel: Channel | None = None
     wants_legal_aid: bool = False
     wage_iou_only: bool = False
-    out_of_scope_reason: str | None = None
+    scope_issue: ScopeIssue = ScopeIssue.none
+    injured_on: date | None = None  # work injury: the day of the accident or diagnosis
 
     @property
     def collective(self) -> bool:

@@ -106,3 +106,31 @@ class CaseStatusRecord(BaseModel):
     next_deadline_rule: str | None = None
     closed_on: date | None = None
     closing_state: str | None = None
+    guidance_zh: str = ""
+    guidance_en: str = ""
+    worker_options: tuple[dict[str, Any], ...] = ()
+
+
+class NotificationRequest(BaseModel):
+    """Put a message in the outbox once per (subject, event, recipient)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    event_key: str
+    template: str  # templates/messages/<template>.txt (zh and en sections)
+    recipient_kind: str  # worker | staff | supervisor | employer
+    recipient: str | None = None  # staff username; None for the case's worker
+    team_code: str | None = None  # for recipient_kind=supervisor: the team's supervisors
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class AssignmentRequest(BaseModel):
+    """Choose a staff member for a task: same role and team (or region), fewest open tasks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: str
+    team_code: str | None = None
+    region: str = "default"
+    exclude: tuple[str, ...] = ()

@@ -17,6 +17,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
 
 from labourflow.crypto import DecryptionError, Keyring
+from workflows.kit.search import SEARCH_ATTRIBUTES
 from labourflow.settings import Settings
 
 ENCODING = b"binary/encrypted"
@@ -59,13 +60,6 @@ def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     )
 
 
-# Search attributes hold no personal data: only business ids and routing facts.
-SA_CASE_NO = SearchAttributeKey.for_keyword("CaseNo")
-SA_STAGE = SearchAttributeKey.for_keyword("Stage")
-SA_CHANNEL = SearchAttributeKey.for_keyword("Channel")
-SA_CATEGORY = SearchAttributeKey.for_keyword("Category")
-SA_REGION = SearchAttributeKey.for_keyword("Region")
-SEARCH_ATTRIBUTES = (SA_CASE_NO, SA_STAGE, SA_CHANNEL, SA_CATEGORY, SA_REGION)
 
 
 def dev_server_search_attribute_args(keys: Iterable[SearchAttributeKey[str]] = SEARCH_ATTRIBUTES) -> list[str]:

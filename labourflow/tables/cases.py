@@ -53,6 +53,9 @@ class Case(SQLModel, table=True):
     next_deadline_rule: str | None = Field(default=None, max_length=8)
     closed_on: date | None = None
     closing_state: str | None = Field(default=None, max_length=40)
+    guidance_zh: str = Field(default="", max_length=2000)
+    guidance_en: str = Field(default="", max_length=2000)
+    worker_options: list[dict[str, Any]] = json_column(list)
 
     worker_name_enc: str
     worker_id_enc: str | None = None

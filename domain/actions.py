@@ -1,0 +1,243 @@
+"""What people do to a case: staff actions on tasks and the worker's own actions, with their payloads.
+
+Each action is a Workflow Update; its payload is validated against the model named here before the
+workflow accepts it, so a malformed or repeated action is refused and leaves no trace.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from domain.case import ClaimKind
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Actor(Frozen):
+    """Who acts: a staff member (with role and team), the worker of the case, or the system."""
+
+    kind: Literal["staff", "worker", "system", "employer"]
+    username: str | None = None
+    role: str | None = None
+    team_code: str | None = None
+    display_name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username or self.kind
+
+
+SYSTEM = Actor(kind="system", display_name="系统 / system")
+
+
+class TaskAction(Frozen):
+    """A staff member acts on an open task (e.g. records the mediation outcome)."""
+
+    task_id: str
+    action: str
+    actor: Actor
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class WorkerActionKind(StrEnum):
+    accept_mediation = "accept_mediation"
+    refuse_mediation = "refuse_mediation"
+    choose_arbitration = "choose_arbitration"
+    apply_legal_aid = "apply_legal_aid"
+    add_evidence = "add_evidence"
+    withdraw = "withdraw"
+    sue = "sue"
+    apply_enforcement = "apply_enforcement"
+
+
+class WorkerAction(Frozen):
+    """The worker acts on their own case (choose arbitration, apply for legal aid, withdraw...)."""
+
+    action: WorkerActionKind
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+class ActionResult(Frozen):
+    """What an accepted action did, shown at once to the person who acted."""
+
+    message_zh: str
+    message_en: str
+    document_ids: tuple[str, ...] = ()
+
+
+# ---- payloads -------------------------------------------------------------------------------
+
+
+class Note(Frozen):
+    """An action that needs only a date and optional remarks."""
+
+    on: date
+    remarks: str = Field(default="", max_length=1000)
+
+
+class SessionRecord(Frozen):
+    held_on: date
+    attendees: str = Field(min_length=1, max_length=500)
+    summary: str = Field(min_length=1, max_length=4000)
+
+
+class AgreementItem(Frozen):
+    kind: ClaimKind
+    amount: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class Instalment(Frozen):
+    due_on: date
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+
+
+class AgreementTerms(Frozen):
+    """A signed 调解协议书 (LDMAL Art. 14): what the employer pays, when."""
+
+    signed_on: date
+    terms: str = Field(min_length=1, max_length=4000)
+    items: tuple[AgreementItem, ...] = Field(min_length=1)
+    instalments: tuple[Instalment, ...] = ()
+
+    @model_validator(mode="after")
+    def _instalments_add_up(self) -> AgreementTerms:
+        total = sum((item.amount for item in self.items), Decimal(0))
+        if self.instalments and sum((i.amount for i in self.instalments), Decimal(0)) != total:
+            raise ValueError(f"instalments must add up to the agreed total {total}")
+        if any(i.due_on < self.signed_on for i in self.instalments):
+            raise ValueError("an instalment cannot fall due before the agreement is signed")
+        return self
+
+    @property
+    def total(self) -> Decimal:
+        return sum((item.amount for item in self.items), Decimal(0))
+
+
+class MediationFailure(Frozen):
+    ended_on: date
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class PeriodExtension(Frozen):
+    """Both parties agree to extend mediation (Zhejiang regulation Art. 10; court mediation)."""
+
+    agreed_on: date
+    days: int = Field(ge=1, le=30)
+    reason: str = Field(default="", max_length=500)
+
+
+class ConfirmationRoute(StrEnum):
+    judicial_confirmation = "judicial_confirmation"
+    arbitration_review = "arbitration_review"
+
+
+class ConfirmationFiling(Frozen):
+    route: ConfirmationRoute
+    filed_on: date
+    body: str = Field(min_length=1, max_length=200, description="court or arbitration commission")
+
+
+class Ruling(Frozen):
+    """A yes/no decision of an agency (confirmation, acceptance, revocation, legal aid...)."""
+
+    decided_on: date
+    granted: bool
+    reason: str = Field(default="", max_length=1000)
+    received_on: date | None = None
+
+
+class PaymentRecord(Frozen):
+    paid_on: date
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+
+
+class HearingSchedule(Frozen):
+    hearing_on: date
+    notice_served_on: date
+
+
+class AwardStatement(StrEnum):
+    final = "final"
+    non_final = "non_final"
+    unstated = "unstated"
+
+
+class AwardItem(Frozen):
+    kind: ClaimKind
+    claimed: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    granted: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class AwardRecord(Frozen):
+    """The tribunal's award (LDMAL Art. 46): items granted, dates, and what the award says of itself."""
+
+    awarded_on: date
+    received_on: date
+    items: tuple[AwardItem, ...] = Field(min_length=1)
+    statement: AwardStatement = AwardStatement.unstated
+
+    @model_validator(mode="after")
+    def _received_after_award(self) -> AwardRecord:
+        if self.received_on < self.awarded_on:
+            raise ValueError("received_on cannot be before awarded_on")
+        return self
+
+
+class Suspension(Frozen):
+    start_on: date
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class SuitFiled(Frozen):
+    filed_on: date
+    by: Literal["worker", "employer"] = "worker"
+    court: str = Field(default="", max_length=200)
+
+
+class Judgment(Frozen):
+    judged_on: date
+    served_on: date
+    for_worker: bool
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    remarks: str = Field(default="", max_length=1000)
+
+
+class LawyerAssignment(Frozen):
+    assigned_on: date
+    lawyer: str = Field(min_length=1, max_length=100)
+    firm: str = Field(default="", max_length=200)
+
+
+class OrderToPay(Frozen):
+    """责令支付: labour inspection orders the employer to pay by a date (Regulation Art. 26)."""
+
+    ordered_on: date
+    pay_by: date
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    worker_count: int = Field(default=1, ge=1)
+    months_unpaid: int = Field(default=1, ge=0)
+
+    @model_validator(mode="after")
+    def _pay_by_after_order(self) -> OrderToPay:
+        if self.pay_by < self.ordered_on:
+            raise ValueError("pay_by cannot be before ordered_on")
+        return self
+
+
+class EvidenceRef(Frozen):
+    evidence_id: str = Field(min_length=1, max_length=36)
+
+
+class Withdrawal(Frozen):
+    reason: str = Field(default="", max_length=500)
+
+
+class ArbitrationChoice(Frozen):
+    filed_on: date | None = None

@@ -1,0 +1,205 @@
+"""Labour dispute arbitration at the HR-social-security arbitration commission (LDMAL Art. 29-50):
+acceptance in 5 days (D13), service (D15), defence 10 days (D16), tribunal notice (D18), hearing
+notice at least 5 days ahead (Art. 35), award within 45 days of acceptance (D22) plus at most 15
+(D23); suspension time is excluded and a change of claims restarts the period. Late decisions let
+the worker sue, except in the situations of SPC Interpretation I Art. 12."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+from workflows.kit.base import StatutoryWorkflow, action
+from workflows.kit.clock import Clock
+from workflows.kit.tasks import OpenTask
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
+    from domain.documents import DocumentType
+    from domain.final_award import classify_award
+    from domain.records import DeadlineStatus
+    from domain.workflow_models import ArbitrationInput, ArbitrationOutcome, ArbitrationResult, Milestone, WorkerOption
+
+AWARD_ACTIONS = ("record_service", "schedule_hearing", "suspend", "resume", "change_claims", "extend_award_period",
+                 "record_advance_execution", "record_award", "record_settlement")
+MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
+
+
+@workflow.defn(name="arbitration")
+class ArbitrationWorkflow(StatutoryWorkflow):
+    """One arbitration case from application to award (or settlement)."""
+
+    def __init__(self) -> None:
+        self.acceptance: Ruling | None = None
+        self.result: ArbitrationResult | None = None
+        self.suspensions: list[tuple[object, object]] = []
+        self.suspended_since: Suspension | None = None
+        self.restarts: list[object] = []
+        self.extended = False
+
+    @workflow.run
+    async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
+        ctx = inp.ctx
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.status = "applied"
+        acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
+        doc = await self.document(DocumentType.arbitration_application, {"applied_on": inp.applied_on.isoformat()})
+        await self.event("arbitration_applied", f"向劳动人事争议仲裁委员会申请仲裁，受理决定期限至{acceptance.due}",
+                         f"Applied for arbitration; acceptance decision due by {acceptance.due}", on=inp.applied_on,
+                         citation=acceptance.basis, data={"document_id": doc.document_id})
+        await self.open_task("record_arbitration_acceptance", "记录仲裁委受理或不予受理", "Record the commission's acceptance decision",
+                             ("record_acceptance",), deadline_key="acceptance")
+        if not await self.until("acceptance", lambda: self.acceptance is not None or self.result is not None):
+            await self.close_deadline("acceptance", DeadlineStatus.missed)
+            await self._may_sue("no_decision", "仲裁委员会逾期未作出受理决定，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
+                                "The commission did not decide on acceptance within 5 days: the worker may sue (unless SPC Interp. I Art. 12 applies)",
+                                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29")
+            await workflow.wait_condition(lambda: self.acceptance is not None or self.result is not None)
+        if self.result is None and self.acceptance is not None and self.acceptance.granted:
+            await self._proceed(self.acceptance)
+        if self.result is None:
+            self.result = ArbitrationResult(outcome=ArbitrationOutcome.refused, noted_on=self.clock.today())
+        await self.cancel_open_tasks(self.result.outcome.value)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self.status = self.result.outcome.value
+        return self.result
+
+    async def _proceed(self, acceptance: Ruling) -> None:
+        accepted_on = acceptance.decided_on
+        self.accepted_on = accepted_on
+        self.status = "accepted"
+        await self.set_deadline("service", "D15", accepted_on)
+        await self.set_deadline("tribunal_notice", "D18", accepted_on)
+        award = await self.set_deadline("award", "D22", accepted_on)
+        await self.event("arbitration_accepted", f"仲裁委员会受理，裁决期限至{award.due}", f"Accepted; award due by {award.due}",
+                         on=accepted_on, citation=award.basis)
+        await self.open_task("record_award", "跟进仲裁审理并记录裁决", "Follow the hearing and record the award", AWARD_ACTIONS,
+                             deadline_key="award")
+        if not await self.until("award", lambda: self.result is not None):
+            await self.close_deadline("award", DeadlineStatus.missed)
+            await self._may_sue("late_award", "仲裁庭逾期未作出裁决，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
+                                "No award within the period: the worker may sue (unless SPC Interp. I Art. 12 applies)",
+                                "《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43")
+            await workflow.wait_condition(lambda: self.result is not None)
+
+    async def _may_sue(self, kind: str, zh: str, en: str, citation: str) -> None:
+        await self.event(kind, zh, en, citation=citation)
+        parent = workflow.info().parent
+        if parent is not None:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                "milestone", Milestone(kind=kind, zh=zh, en=en, options=(MAY_SUE,)))
+
+    @workflow.signal(name="end-arbitration")
+    def end_arbitration(self, outcome: ArbitrationOutcome) -> None:
+        """The worker withdrew, or sued because the commission was late."""
+        if self.result is None:
+            self.result = ArbitrationResult(outcome=outcome, noted_on=self.clock.today())
+
+    async def _award_deadline(self) -> None:
+        """Recompute the award period: suspensions excluded, restart on changed claims, extension."""
+        entry = self.kit.deadlines["award"]
+        start = max([self.accepted_on, *self.restarts])  # type: ignore[type-var]
+        entry.start = start
+        entry.options = {"suspensions": tuple(self.suspensions), "extended": self.extended}
+        entry.deadline = self.clock.compute("D22", start, **entry.options)
+        await self._record_deadline(entry)
+        for task in self.kit.tasks.values():
+            if task.deadline_key == "award" and task.is_open:
+                task.due_on = entry.deadline.due
+                await self._record_task(task)
+        self.kit.epoch += 1
+
+    @action("record_acceptance", Ruling)
+    async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
+        await self.close_deadline("acceptance", DeadlineStatus.met)
+        if not ruling.granted:
+            await self._may_sue("arbitration_refused", f"仲裁委员会决定不予受理：{ruling.reason}；可以向人民法院起诉",
+                                f"The commission refused the case ({ruling.reason}): the worker may sue",
+                                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29")
+        self.acceptance = ruling
+        return ActionResult(message_zh="已记录受理决定", message_en="Acceptance decision recorded")
+
+    @action("record_service", Note, closes=False)
+    async def record_service(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+        await self.close_deadline("service", DeadlineStatus.met)
+        defence = await self.set_deadline("defence", "D16", note.on)
+        await self.event("application_served", f"申请书副本已送达被申请人，答辩期至{defence.due}", f"Served on the respondent; defence due by {defence.due}",
+                         actor=actor, on=note.on, citation=defence.basis)
+        return ActionResult(message_zh=f"答辩期至{defence.due}", message_en=f"Defence due by {defence.due}")
+
+    @action("schedule_hearing", HearingSchedule, closes=False)
+    async def schedule_hearing(self, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
+        await self.close_deadline("tribunal_notice", DeadlineStatus.met)
+        notice_days = (hearing.hearing_on - hearing.notice_served_on).days
+        ok = notice_days >= 5
+        zh = f"开庭日期{hearing.hearing_on}" + ("" if ok else f"；开庭通知仅提前{notice_days}日，少于法定5日")
+        await self.event("hearing_scheduled", zh, f"Hearing on {hearing.hearing_on}" + ("" if ok else f"; notice only {notice_days} days ahead (law: 5)"),
+                         actor=actor, on=hearing.notice_served_on, citation="《劳动争议调解仲裁法》第三十五条 / LDMAL Art. 35")
+        return ActionResult(message_zh=zh, message_en="Hearing recorded")
+
+    @action("suspend", Suspension, closes=False)
+    async def suspend(self, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
+        self.suspended_since = suspension
+        self.status = "suspended"
+        await self.event("arbitration_suspended", f"仲裁中止：{suspension.reason}（中止期间不计入审理期限）", f"Arbitration suspended: {suspension.reason}",
+                         actor=actor, on=suspension.start_on, citation="办案规则第四十七条 / Arbitration Rules Art. 47")
+        return ActionResult(message_zh="已中止，期限暂停计算", message_en="Suspended; the award period is paused")
+
+    @action("resume", Note, closes=False)
+    async def resume(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+        assert self.suspended_since is not None
+        self.suspensions.append((self.suspended_since.start_on, note.on))
+        self.suspended_since, self.status = None, "accepted"
+        await self._award_deadline()
+        await self.event("arbitration_resumed", f"恢复审理，裁决期限顺延至{self.due('award')}", f"Resumed; award now due by {self.due('award')}",
+                         actor=actor, on=note.on)
+        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
+
+    @action("change_claims", Note, closes=False)
+    async def change_claims(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+        self.restarts.append(note.on)
+        await self._award_deadline()
+        await self.event("claims_changed", f"仲裁请求变更，审理期限重新计算至{self.due('award')}", f"Claims changed: the period restarts, award due by {self.due('award')}",
+                         actor=actor, on=note.on, citation="办案规则第四十六条 / Arbitration Rules Art. 46")
+        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
+
+    @action("extend_award_period", Note, closes=False)
+    async def extend_award_period(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+        self.extended = True
+        await self._award_deadline()
+        await self.event("award_extended", f"经仲裁委员会主任批准延长，裁决期限至{self.due('award')}", f"Extension approved: award due by {self.due('award')}",
+                         actor=actor, on=note.on, citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43")
+        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
+
+    @action("record_advance_execution", Ruling, closes=False)
+    async def record_advance_execution(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
+        zh = "裁决先予执行，移送人民法院执行" if ruling.granted else f"先予执行申请未准许：{ruling.reason}"
+        await self.event("advance_execution", zh, "Advance execution granted and sent to the court" if ruling.granted else "Advance execution refused",
+                         actor=actor, on=ruling.decided_on, citation="《劳动争议调解仲裁法》第四十四条 / LDMAL Art. 44")
+        return ActionResult(message_zh=zh, message_en="Recorded")
+
+    @action("record_award", AwardRecord)
+    async def record_award(self, task: OpenTask, award: AwardRecord, actor: Actor) -> ActionResult:
+        classification = classify_award(award.items, award.statement, self.kit.region, award.awarded_on)
+        await self.close_deadline("award", DeadlineStatus.met)
+        label = "终局裁决" if classification.award_class.value == "final" else "非终局裁决"
+        await self.event("award", f"仲裁庭作出裁决（{label}）：{classification.explanation_zh}", f"Award made ({classification.award_class.value}): {classification.explanation_en}",
+                         actor=actor, on=award.awarded_on, citation=classification.basis)
+        self.result = ArbitrationResult(outcome=ArbitrationOutcome.award, noted_on=award.received_on, award=award, classification=classification)
+        return ActionResult(message_zh=f"已记录裁决（{label}）", message_en=f"Award recorded ({classification.award_class.value})")
+
+    @action("record_settlement", Note)
+    async def record_settlement(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+        await self.close_deadline("award", DeadlineStatus.met)
+        await self.event("arbitral_settlement", "双方签收仲裁调解书，发生法律效力", "Both parties signed the arbitral mediation statement: it is binding",
+                         actor=actor, on=note.on, citation="《劳动争议调解仲裁法》第四十二条 / LDMAL Art. 42")
+        self.result = ArbitrationResult(outcome=ArbitrationOutcome.settled, noted_on=note.on)
+        return ActionResult(message_zh="已记录仲裁调解书", message_en="Arbitral settlement recorded")
+
+    def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
+        if action_name == "resume" and self.suspended_since is None:
+            return "仲裁未中止 / arbitration is not suspended"
+        if action_name == "suspend" and self.suspended_since is not None:
+            return "仲裁已中止 / arbitration is already suspended"
+        if action_name == "extend_award_period" and self.extended:
+            return "裁决期限已延长过一次（最多15日） / the award period was already extended (at most 15 days)"
+        return super().guard(task, action_name, payload)

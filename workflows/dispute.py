@@ -1,0 +1,104 @@
+"""The case: one durable workflow per labour dispute, from intake to closure.
+
+It checks scope (LDMAL Art. 2) and limitation (Art. 27, a warning only), triages, and runs the
+channels one after another as child workflows, lowest level first; legal aid and other help run
+alongside. The worker acts through the `worker-act` Update; children report milestones back.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows.dispute_steps import ALWAYS_OPEN, WITHDRAWABLE, DisputeSteps
+from workflows.kit.base import StatutoryWorkflow
+from workflows.kit.clock import Clock
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from domain.actions import ActionResult, ArbitrationChoice, EvidenceRef, Note, SuitFiled, WorkerAction, WorkerActionKind, Withdrawal
+    from domain.case import Stage
+    from domain.records import case_subject
+    from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, Milestone
+
+PAYLOADS = {
+    WorkerActionKind.choose_arbitration: ArbitrationChoice,
+    WorkerActionKind.sue: SuitFiled,
+    WorkerActionKind.add_evidence: EvidenceRef,
+    WorkerActionKind.withdraw: Withdrawal,
+    WorkerActionKind.apply_enforcement: Note,
+}
+
+
+@workflow.defn(name="dispute")
+class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
+    """A labour dispute case from intake to its closing state."""
+
+    @workflow.run
+    async def run(self, inp: DisputeInput) -> DisputeResult:
+        facts = inp.facts
+        self.inp, self.facts = inp, facts
+        self.setup(case_subject(facts.case_no), Clock(facts.jurisdiction, inp.calendar_years, inp.shift_days),
+                   facts.region, inp.team_code)
+        self.ctx = CaseContext(case_no=facts.case_no, region=facts.region, jurisdiction=facts.jurisdiction,
+                               team_code=inp.team_code, calendar_years=inp.calendar_years, shift_days=inp.shift_days)
+        step: str | None = self.resume(inp.progress) if inp.progress else await self.open_case()
+        while step is not None:
+            step = await self.STEPS[step](self)
+            if step is not None and workflow.info().is_continue_as_new_suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(inp.model_copy(update={"progress": self.progress(step)}))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        assert self.closing is not None
+        return self.closing
+
+    # ---- the worker's own actions -------------------------------------------------------------
+    def _check_worker(self, request: WorkerAction) -> object:
+        if self.stage.is_closed:
+            raise ApplicationError("案件已结案 / the case is closed", non_retryable=True)
+        allowed = {option.action for option in self.options} | ALWAYS_OPEN
+        if self.stage is Stage.mediation:
+            allowed.add(WorkerActionKind.refuse_mediation.value)
+        if self.stage in WITHDRAWABLE:
+            allowed.add(WorkerActionKind.withdraw.value)
+        if self.legal_aid_id is not None:
+            allowed.discard(WorkerActionKind.apply_legal_aid.value)
+        if request.action.value not in allowed:
+            raise ApplicationError(f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(sorted(allowed))}",
+                                   non_retryable=True)
+        model = PAYLOADS.get(request.action)
+        if model is None:
+            return None
+        try:
+            payload = model.model_validate(request.payload)
+        except ValidationError as exc:
+            raise ApplicationError(f"填写有误 / invalid input: {exc.errors()[0]['msg']}", non_retryable=True) from None
+        for name in ("filed_on", "on"):
+            day = getattr(payload, name, None)
+            if day is not None and day > self.clock.today():
+                raise ApplicationError(f"日期不能晚于今天 / {name} {day} is in the future", non_retryable=True)
+        return payload
+
+    @workflow.update(name="worker-act")
+    async def worker_act(self, request: WorkerAction) -> ActionResult:
+        """The worker acts on their case: choose arbitration, sue, apply for legal aid, add evidence, withdraw."""
+        payload = self._check_worker(request)
+        return await self.WORKER_HANDLERS[request.action](self, payload)
+
+    @worker_act.validator
+    def _validate_worker_act(self, request: WorkerAction) -> None:
+        self._check_worker(request)
+
+    @workflow.signal(name="milestone")
+    async def milestone(self, news: Milestone) -> None:
+        """A child reports something the worker must hear, and what they may now do."""
+        keep = [option for option in self.options if option.action not in {o.action for o in news.options}]
+        await self.advise(news.zh, news.en, tuple(keep) + news.options)
+
+    @workflow.query(name="case")
+    def case_view(self) -> CaseView:
+        """Live state of the case for pages and the API."""
+        return CaseView(case_no=self.facts.case_no, stage=self.stage, channel=self.channel, worker_options=tuple(self.options),
+                        guidance_zh=self.guidance[0], guidance_en=self.guidance[1], workflow=self.view(),
+                        children=tuple(self.child_ids))

@@ -1,0 +1,173 @@
+"""The case workflow's own state and side effects: opening the case, stage changes with guidance for
+the worker, starting children, closing. The steps (what follows what) are in `dispute_steps`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+from temporalio.workflow import ParentClosePolicy
+
+from workflows.kit import options as activity_options
+from workflows.kit.base import StatutoryWorkflow
+from workflows.kit.search import stage_search_attributes
+
+with workflow.unsafe.imports_passed_through():
+    from domain.case import CaseFacts, Channel, Stage
+    from domain.documents import DocumentType
+    from domain.ids import channel_workflow_id
+    from domain.limitation import assess_limitation
+    from domain.records import CaseStatusRecord
+    from domain.routing import Plan, triage
+    from domain.scope import check_scope
+    from domain.workflow_models import (
+        Carry,
+        CaseContext,
+        DisputeInput,
+        DisputeProgress,
+        DisputeResult,
+        LegalAidInput,
+        LegalAidResult,
+        WorkerOption,
+    )
+
+FIRST_STEP = {
+    Channel.union_mediation: "mediation", Channel.enterprise_committee: "mediation", Channel.peoples_mediation: "mediation",
+    Channel.court_mediation: "mediation", Channel.arbitration: "arbitration", Channel.inspection: "inspection",
+    Channel.litigation: "litigation", Channel.work_injury_determination: "work_injury",
+}
+
+
+class DisputeCore(StatutoryWorkflow):
+    """State and plumbing of the case workflow."""
+
+    inp: DisputeInput
+    facts: CaseFacts
+    ctx: CaseContext
+
+    def __init__(self) -> None:
+        self.stage = Stage.intake
+        self.channel: Channel | None = None
+        self.options: list[WorkerOption] = []
+        self.guidance: tuple[str, str] = ("", "")
+        self.carry = Carry()
+        self.choice: tuple[str, Any] | None = None
+        self.withdrawn = False
+        self.closing: DisputeResult | None = None
+        self.child_ids: list[str] = []
+        self.child_seq: dict[str, int] = {}
+        self.current_child: str | None = None
+        self.legal_aid_id: str | None = None
+        self.plan: Plan | None = None
+
+    # ---- opening ---------------------------------------------------------------------------
+    async def open_case(self) -> str | None:
+        facts = self.facts
+        receipt = await self.document(DocumentType.case_receipt, {"access_code": self.inp.access_code,
+                                                                  "filed_on": facts.filed_on.isoformat()})
+        await self.event("case_opened", f"案件{facts.case_no}已受理登记", f"Case {facts.case_no} registered", on=facts.filed_on,
+                         data={"receipt_document_id": receipt.document_id})
+        scope = check_scope(facts.scope_issue)
+        if not scope.in_scope:
+            await self.event("out_of_scope", f"不属于劳动争议，请向{scope.agency_zh}申请。{scope.guidance_zh}",
+                             f"Not a labour dispute: apply to {scope.agency_en}. {scope.guidance_en}", citation=scope.basis)
+            await self.close(Stage.closed_out_of_scope, scope.guidance_zh, scope.guidance_en)
+            return None
+        await self.check_limitation()
+        self.plan = plan = triage(facts)
+        for reason in plan.reasons:
+            await self.event("triage", reason.zh, reason.en, citation=reason.citation)
+        if facts.wants_legal_aid or plan.first is Channel.work_injury_determination:
+            await self.start_legal_aid()
+        return FIRST_STEP[plan.first]
+
+    async def check_limitation(self) -> None:
+        facts = self.facts
+        assessment = assess_limitation(facts.category.value, facts.knew_on, still_employed=facts.still_employed,
+                                       employment_ended_on=facts.employment_ended_on, today=facts.filed_on,
+                                       jurisdiction=facts.jurisdiction, calendar=self.clock.calendar)
+        self.limitation_warning = assessment.time_barred
+        if assessment.deadline is not None:
+            rule = assessment.deadline.rule
+            start = assessment.deadline.from_
+            await self.set_deadline("limitation", rule, start)
+        await self.event("limitation_warning" if assessment.time_barred else "limitation", assessment.message_zh, assessment.message_en,
+                         citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27")
+
+    def resume(self, progress: DisputeProgress) -> str:
+        self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
+        self.kit.seq, self.child_seq, self.legal_aid_id = progress.seq, dict(progress.children), progress.legal_aid_id
+        return progress.step
+
+    def progress(self, step: str) -> DisputeProgress:
+        return DisputeProgress(stage=self.stage, channel=self.channel, step=step, seq=self.kit.seq, carry=self.carry,
+                               children=self.child_seq, legal_aid_id=self.legal_aid_id)
+
+    # ---- where the case stands, and what the worker may do -------------------------------------
+    async def enter(self, stage: Stage, channel: Channel | None, zh: str = "", en: str = "",
+                    options: tuple[WorkerOption, ...] = ()) -> None:
+        """Move to a stage; record it, index it, and tell the worker what they may do now."""
+        self.stage, self.channel = stage, channel
+        if self.inp.search_attributes:
+            workflow.upsert_search_attributes(stage_search_attributes(stage.value, channel.value if channel else ""))
+        await self.advise(zh, en, options, notify=bool(zh))
+
+    async def advise(self, zh: str, en: str, options: tuple[WorkerOption, ...], *, notify: bool = True) -> None:
+        self.guidance, self.options = (zh, en), list(options)
+        await self.record_status()
+        if notify and zh:
+            await self.notify("case_update", "worker", params={"stage": self.stage.value, "guidance_zh": zh, "guidance_en": en,
+                                                               "options": [o.model_dump(mode="json") for o in options]})
+        await self.tell_legal_aid()
+
+    async def record_status(self) -> None:
+        pending = [(e.deadline.due, e.rule) for e in self.kit.deadlines.values() if e.status.value == "pending" and e.deadline.due]
+        next_due = min(pending) if pending else (None, None)
+        closed_on = self.closing.closed_on if self.closing else None
+        record = CaseStatusRecord(case_no=self.facts.case_no, stage=self.stage.value, channel=self.channel.value if self.channel else None,
+                                  team_code=self.kit.team_code, limitation_warning=getattr(self, "limitation_warning", False),
+                                  next_deadline_on=next_due[0], next_deadline_rule=next_due[1], closed_on=closed_on,
+                                  closing_state=self.stage.value if self.stage.is_closed else None, guidance_zh=self.guidance[0],
+                                  guidance_en=self.guidance[1], worker_options=tuple(o.model_dump(mode="json") for o in self.options))
+        await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
+
+    async def tell_legal_aid(self) -> None:
+        if self.legal_aid_id is None:
+            return
+        days = [option.last_day for option in self.options if option.last_day is not None]
+        await workflow.get_external_workflow_handle(self.legal_aid_id).signal("worker-deadline", min(days) if days else None)
+
+    # ---- children ----------------------------------------------------------------------------
+    async def child(self, name: str, arg: Any, result_type: type, *, alongside: bool = False) -> Any:
+        """Start a channel as a child workflow; await its result unless it runs alongside."""
+        self.child_seq[name] = self.child_seq.get(name, 0) + 1
+        child_id = channel_workflow_id(self.facts.case_no, name, self.child_seq[name])
+        self.child_ids.append(child_id)
+        handle = await workflow.start_child_workflow(name, arg, id=child_id, result_type=result_type,
+                                                     parent_close_policy=ParentClosePolicy.ABANDON)
+        if alongside:
+            return child_id
+        self.current_child = child_id
+        try:
+            return await handle
+        finally:
+            self.current_child = None
+
+    async def signal_current(self, name: str, arg: Any) -> None:
+        if self.current_child is not None:
+            await workflow.get_external_workflow_handle(self.current_child).signal(name, arg)
+
+    async def start_legal_aid(self) -> None:
+        exempt = self.plan.legal_aid_without_means_test if self.plan else False
+        self.legal_aid_id = await self.child("legal-aid", LegalAidInput(ctx=self.ctx, applied_on=self.clock.today(),
+                                                                         without_means_test=exempt), LegalAidResult, alongside=True)
+        await self.tell_legal_aid()
+
+    # ---- closing -----------------------------------------------------------------------------
+    async def close(self, stage: Stage, zh: str, en: str) -> None:
+        today = self.clock.today()
+        self.closing = DisputeResult(case_no=self.facts.case_no, stage=stage, closed_on=today, summary_zh=zh, summary_en=en)
+        await self.cancel_open_tasks(stage.value)
+        await self.event("case_closed", f"结案：{zh}", f"Case closed: {en}")
+        await self.enter(stage, self.channel, zh, en, ())
+

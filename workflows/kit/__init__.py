@@ -1,0 +1,1 @@
+"""Shared machinery of every statutory workflow: clock, deadlines, timeline, tasks, actions."""

@@ -1,0 +1,24 @@
+"""One table of activity timeouts and retry policies, by kind of side effect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio.common import RetryPolicy
+
+# Projections and notifications must eventually land: retry without limit, backing off to a minute.
+_FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+PROJECTION: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
+NOTIFY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
+ASSIGN: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
+# Rendering is deterministic: a template or input error will not heal by retrying.
+DOCUMENT: dict[str, Any] = {
+    "start_to_close_timeout": timedelta(minutes=2),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=2),
+        maximum_interval=timedelta(minutes=5),
+        non_retryable_error_types=["DocumentInputError", "UndefinedError", "TemplateNotFound"],
+    ),
+}

@@ -1,0 +1,132 @@
+"""Mediation by the union, an enterprise committee, people's mediation or court-invited mediation.
+
+The period is 15 days from receipt of the application (LDMAL Art. 14, D03), or the court's 30 days
+before filing / 15 or 7 days after filing (D39/D40). When it runs out without agreement the worker
+may apply for arbitration; both parties may agree to extend it first.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+from workflows.kit.base import StatutoryWorkflow, action
+from workflows.kit.clock import Clock
+from workflows.kit.tasks import OpenTask
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import ActionResult, Actor, AgreementTerms, MediationFailure, PeriodExtension, SessionRecord
+    from domain.case import Channel
+    from domain.documents import DocumentType
+    from domain.records import DeadlineStatus, TaskStatus
+    from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
+
+ORGANISATION = {
+    Channel.union_mediation: ("工会劳动争议调解组织", "the union's mediation organisation"),
+    Channel.enterprise_committee: ("企业劳动争议调解委员会", "the enterprise mediation committee"),
+    Channel.peoples_mediation: ("人民调解委员会", "the people's mediation committee"),
+    Channel.court_mediation: ("法院特邀调解组织", "the court-invited mediation organisation"),
+}
+ACTIONS = ("record_session", "record_agreement", "record_failure", "extend_period")
+
+
+def period_rule(inp: MediationInput) -> tuple[str, str | None]:
+    """D03 for pre-arbitration mediation; D39 / D40 for court-invited mediation."""
+    if inp.channel is not Channel.court_mediation:
+        return "D03", None
+    if inp.court_variant in (None, "pre_filing"):
+        return "D39", None
+    return "D40", inp.court_variant
+
+
+@workflow.defn(name="mediation")
+class MediationWorkflow(StatutoryWorkflow):
+    """One mediation attempt with its statutory period and the mediator's task."""
+
+    def __init__(self) -> None:
+        self.result: MediationResult | None = None
+        self.sessions = 0
+
+    @workflow.run
+    async def run(self, inp: MediationInput) -> MediationResult:
+        ctx = inp.ctx
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region,
+                   inp.team_code or ctx.team_code)
+        self.received_on = inp.received_on
+        org_zh, org_en = ORGANISATION[inp.channel]
+        self.status = "mediating"
+        rule, variant = period_rule(inp)
+        period = await self.set_deadline("period", rule, inp.received_on, variant=variant)
+        await self.event("mediation_started", f"{org_zh}收到调解申请，调解期限至{period.due}",
+                         f"{org_en} received the application; the mediation period ends on {period.due}",
+                         citation=period.basis, on=inp.received_on)
+        await self.document(DocumentType.mediation_application, {"received_on": inp.received_on.isoformat(),
+                                                                  "organisation": org_zh, "channel": inp.channel.value})
+        self.task = await self.open_task("mediate", "主持调解并记录结果", "Hold the mediation and record its outcome",
+                                         ACTIONS, deadline_key="period")
+        if not await self.until("period", lambda: self.result is not None):
+            await self.close_deadline("period", DeadlineStatus.missed)
+            await self.close_task(self.task, "period_expired", status=TaskStatus.cancelled)
+            await self.event("mediation_period_expired", "调解期限届满未达成调解协议，当事人可以依法申请仲裁",
+                             "The mediation period ran out without agreement: either party may now apply for arbitration",
+                             citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14")
+            self.result = MediationResult(outcome=MediationOutcome.expired, ended_on=self.clock.today())
+        else:
+            await self.close_deadline("period", DeadlineStatus.met)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self.status = self.result.outcome.value
+        return self.result
+
+    @workflow.signal(name="end-mediation")
+    async def end_mediation(self, outcome: MediationOutcome) -> None:
+        """The worker refused mediation or withdrew the case (mediation is voluntary: LDMAL Art. 5)."""
+        if self.result is None:
+            self.result = MediationResult(outcome=outcome, ended_on=self.clock.today())
+            await self.cancel_open_tasks(outcome.value)
+
+    def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
+        for name in ("held_on", "signed_on", "ended_on", "agreed_on"):
+            day = getattr(payload, name, None)
+            if day is not None and day < self.received_on:
+                return f"日期不能早于收到申请之日 / {name} {day} is before the application was received ({self.received_on})"
+        return super().guard(task, action_name, payload)
+
+    @action("record_session", SessionRecord, closes=False)
+    async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:
+        self.sessions += 1
+        doc = await self.document(DocumentType.mediation_record, {**record.model_dump(mode="json"), "session": self.sessions,
+                                                                 "mediator": actor.label}, issued_by=actor.username or "")
+        await self.event("mediation_session", f"第{self.sessions}次调解：{record.attendees}", f"Mediation session {self.sessions} held",
+                         actor=actor, on=record.held_on)
+        return ActionResult(message_zh="调解笔录已生成", message_en="Session record generated", document_ids=(doc.document_id,))
+
+    @action("record_agreement", AgreementTerms)
+    async def record_agreement(self, task: OpenTask, terms: AgreementTerms, actor: Actor) -> ActionResult:
+        doc = await self.document(DocumentType.mediation_agreement, {**terms.model_dump(mode="json"), "total": str(terms.total),
+                                                                    "mediator": actor.label}, issued_by=actor.username or "")
+        await self.event("mediation_agreement", f"达成调解协议，金额合计{terms.total}元", f"Mediation agreement signed: {terms.total} yuan in total",
+                         actor=actor, on=terms.signed_on, citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14")
+        self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
+        return ActionResult(message_zh="调解协议书已生成", message_en="Mediation agreement generated", document_ids=(doc.document_id,))
+
+    @action("record_failure", MediationFailure)
+    async def record_failure(self, task: OpenTask, failure: MediationFailure, actor: Actor) -> ActionResult:
+        doc = await self.document(DocumentType.mediation_termination_notice, {**failure.model_dump(mode="json"), "mediator": actor.label},
+                                  issued_by=actor.username or "")
+        await self.event("mediation_failed", f"调解不成，调解终止：{failure.reason}", "Mediation ended without agreement",
+                         actor=actor, on=failure.ended_on, citation="《人民调解法》第二十六条 / People's Mediation Law Art. 26")
+        self.result = MediationResult(outcome=MediationOutcome.failed, ended_on=failure.ended_on)
+        return ActionResult(message_zh="调解终止通知书已生成", message_en="Termination notice generated", document_ids=(doc.document_id,))
+
+    @action("extend_period", PeriodExtension, closes=False)
+    async def extend_period(self, task: OpenTask, extension: PeriodExtension, actor: Actor) -> ActionResult:
+        old = self.due("period")
+        assert old is not None
+        new = await self.extend_deadline(
+            "period", old + timedelta(days=extension.days),
+            f"双方当事人于{extension.agreed_on}同意延长调解期限{extension.days}日，至{{due}}届满",
+            f"Both parties agreed on {extension.agreed_on} to extend mediation by {extension.days} days, to {{due}}")
+        await self.event("mediation_extended", f"双方同意延长调解期限至{new.due}", f"Mediation extended by agreement to {new.due}",
+                         actor=actor, on=extension.agreed_on, citation="《浙江省劳动人事争议调解仲裁条例》第十条 / Zhejiang regulation Art. 10")
+        return ActionResult(message_zh=f"调解期限已延长至{new.due}", message_en=f"Mediation period extended to {new.due}")
