@@ -13,7 +13,9 @@ from activities.deps import ActivityDeps
 
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     """Every activity of the product, bound to this process's dependencies."""
+    from activities.notifications import NotificationActivities
     from activities.projections import ProjectionActivities
+    from activities.tasks import TaskActivities
 
-    groups: list[Any] = [ProjectionActivities(deps)]
+    groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps)]
     return [fn for group in groups for fn in group.activities()]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, health
+from api.routes import auth, cases, health
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
@@ -20,6 +23,37 @@ from labourflow.db import Database
 from labourflow.settings import Settings, get_settings
 
 ReadinessCheck = Callable[[], Awaitable[None]]
+PENDING_START_INTERVAL = 5.0
+log = structlog.get_logger("api")
+
+
+def calendar_years(settings: Settings) -> tuple[Any, ...]:
+    """Official calendar years an administrator added (handed to each new case workflow)."""
+    from labourflow.calendars import load_calendar_years
+
+    return tuple(load_calendar_years(settings.resolved_calendar_dir))
+
+
+async def start_pending_loop(app: FastAPI) -> None:
+    """Start the workflows of cases accepted while Temporal was down, as soon as it is back."""
+    from labourflow.cases import pending_starts, start_workflow
+
+    state = app.state
+    while True:
+        await asyncio.sleep(PENDING_START_INTERVAL)
+        with contextlib.suppress(Exception):
+            waiting = await pending_starts(state.db)
+            if not waiting:
+                continue
+            client = await state.temporal.client()
+            for case_no in waiting:
+                try:
+                    await start_workflow(client, state.settings, state.db, state.keyring, case_no, state.calendar_years(),
+                                         search_attributes=state.search_attributes)
+                    log.info("started a workflow that waited for Temporal", case_no=case_no)
+                except Exception as exc:
+                    log.warning("workflow start still failing", case_no=case_no, error=str(exc))
+                    break
 
 
 def create_app(
@@ -27,6 +61,8 @@ def create_app(
     *,
     db: Database | None = None,
     temporal: TemporalGateway | None = None,
+    start_pending: bool = True,
+    search_attributes: bool = True,
 ) -> FastAPI:
     """Build the app; tests pass their own settings, database and Temporal gateway."""
     settings = settings or get_settings()
@@ -35,7 +71,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        starter = asyncio.create_task(start_pending_loop(app)) if start_pending else None
         yield
+        if starter is not None:
+            starter.cancel()
         if db is None:
             await database.dispose()
 
@@ -51,11 +90,14 @@ def create_app(
     app.state.keyring = Keyring.from_settings(settings)
     app.state.pages = page_environment(settings.templates_dir)
     app.state.readiness_checks = {"database": database.ping, "temporal": gateway.check}
+    app.state.search_attributes = search_attributes
+    app.state.calendar_years = lambda: calendar_years(settings)
 
     install_error_handlers(app)
     app.middleware("http")(_request_context)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(cases.router)
     from api.pages import home
 
     app.include_router(home.router)

@@ -109,23 +109,24 @@ async def authenticate(db: Database, username: str, password: str) -> LoginResul
 
 
 DEMO_TEAMS = (
-    Team(code="union-med-1", name_zh="区总工会劳动争议调解中心", name_en="District union mediation centre",
-         kind=TeamKind.union_mediation.value, region="default"),
-    Team(code="peoples-med-1", name_zh="街道人民调解委员会", name_en="Sub-district people's mediation committee",
-         kind=TeamKind.peoples_mediation.value, region="default"),
-    Team(code="arbitration-1", name_zh="区劳动人事争议仲裁委员会", name_en="District labour dispute arbitration commission",
-         kind=TeamKind.arbitration.value, region="default"),
-    Team(code="union-fed-1", name_zh="区总工会", name_en="District federation of trade unions",
-         kind=TeamKind.union_federation.value, region="default"),
+    Team(code="union-med-1", name_zh="浦东新区总工会劳动争议调解中心", name_en="Pudong union labour dispute mediation centre",
+         kind=TeamKind.union_mediation.value, region="shanghai"),
+    Team(code="peoples-med-1", name_zh="浦东新区花木街道人民调解委员会", name_en="Huamu sub-district people's mediation committee",
+         kind=TeamKind.peoples_mediation.value, region="shanghai"),
+    Team(code="union-fed-1", name_zh="浦东新区总工会", name_en="Pudong federation of trade unions",
+         kind=TeamKind.union_federation.value, region="shanghai"),
+    Team(code="union-med-hz", name_zh="西湖区总工会劳动争议调解中心", name_en="Xihu union labour dispute mediation centre",
+         kind=TeamKind.union_mediation.value, region="hangzhou"),
 )
 
 DEMO_USERS = (
-    ("admin", Role.admin, "系统管理员", None),
-    ("mediator", Role.mediator, "调解员 张敏", "union-med-1"),
-    ("mediator2", Role.mediator, "调解员 刘洋", "union-med-1"),
-    ("supervisor", Role.supervisor, "调解中心主任 陈静", "union-med-1"),
-    ("union", Role.union_legal, "工会法律工作者 王磊", "union-fed-1"),
-    ("union2", Role.union_legal, "工会法律工作者 孙丽", "union-fed-1"),
+    ("admin", Role.admin, "系统管理员", None, "shanghai"),
+    ("mediator", Role.mediator, "调解员 张敏", "union-med-1", "shanghai"),
+    ("mediator2", Role.mediator, "调解员 刘洋", "union-med-1", "shanghai"),
+    ("supervisor", Role.supervisor, "调解中心主任 陈静", "union-med-1", "shanghai"),
+    ("union", Role.union_legal, "工会法律工作者 王磊", "union-fed-1", "shanghai"),
+    ("union2", Role.union_legal, "工会法律工作者 孙丽", "union-fed-1", "shanghai"),
+    ("mediator-hz", Role.mediator, "调解员 周婷", "union-med-hz", "hangzhou"),
 )
 
 
@@ -144,6 +145,6 @@ async def seed_demo(db: Database, password: str | None) -> str | None:
     if not missing:
         return None
     secret = password or secrets.token_urlsafe(12)
-    for username, role, name, team in missing:
-        await create_user(db, username=username, role=role, password=secret, display_name=name, team_code=team)
+    for username, role, name, team, region in missing:
+        await create_user(db, username=username, role=role, password=secret, display_name=name, team_code=team, region=region)
     return secret

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     demo_password: str = ""
     jurisdiction: str = "national"
-    region: str = "default"
+    region: str = "shanghai"
     calendar_dir: Path | None = None
     evidence_dir: Path | None = None
     templates_dir: Path = PROJECT_ROOT / "templates"

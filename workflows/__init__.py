@@ -5,4 +5,21 @@
 
 from __future__ import annotations
 
-ALL_WORKFLOWS: list[type] = []
+from workflows.agreement import AgreementWorkflow
+from workflows.arbitration import ArbitrationWorkflow
+from workflows.dispute import DisputeWorkflow
+from workflows.enforcement import EnforcementWorkflow
+from workflows.inspection import InspectionWorkflow
+from workflows.legal_aid import LegalAidWorkflow
+from workflows.litigation import LitigationWorkflow
+from workflows.mediation import MediationWorkflow
+from workflows.payment_order import PaymentOrderWorkflow
+from workflows.post_award import PostAwardWorkflow
+from workflows.procuratorate import ProcuratorateSupportWorkflow
+from workflows.work_injury import WorkInjuryWorkflow
+
+ALL_WORKFLOWS: list[type] = [
+    DisputeWorkflow, MediationWorkflow, AgreementWorkflow, PaymentOrderWorkflow, ArbitrationWorkflow, PostAwardWorkflow,
+    LitigationWorkflow, EnforcementWorkflow, LegalAidWorkflow, InspectionWorkflow, ProcuratorateSupportWorkflow,
+    WorkInjuryWorkflow,
+]

@@ -62,6 +62,7 @@ class Case(SQLModel, table=True):
     worker_id_hash: str | None = Field(default=None, max_length=64, index=True)
     worker_phone_enc: str | None = None
     intake_enc: str  # the whole intake (facts, representatives, description), encrypted
+    pending_start_enc: str | None = None  # what the workflow start needs beyond the row; cleared once started
     facts: dict[str, Any] = json_column()  # CaseFacts without personal data
 
     created_at: datetime = timestamp()

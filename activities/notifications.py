@@ -1,0 +1,68 @@
+"""Notifications: the activity writes the outbox (one row per subject, event and recipient); a
+dispatcher in the worker process hands pending rows to the configured sender."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlmodel import select
+from temporalio import activity
+
+from activities.deps import ActivityDeps
+from domain.records import NotificationRequest
+from labourflow.tables import Case, Notification, User
+from labourflow.upsert import upsert
+
+
+@lru_cache(maxsize=2)
+def message_environment(templates_dir: Path) -> Environment:
+    """SMS and inbox texts: templates/messages/<name>.zh.txt and <name>.en.txt."""
+    return Environment(loader=FileSystemLoader(str(templates_dir / "messages")), undefined=StrictUndefined,
+                       autoescape=False, keep_trailing_newline=False)  # noqa: S701 (plain text, never HTML)
+
+
+class NotificationActivities:
+    def __init__(self, deps: ActivityDeps) -> None:
+        self._db, self._keyring, self._settings = deps.db, deps.keyring, deps.settings
+
+    def activities(self) -> list[Callable[..., Any]]:
+        return [self.notify]
+
+    def _render(self, template: str, params: dict[str, Any]) -> tuple[str, str]:
+        env = message_environment(self._settings.templates_dir)
+        return tuple(env.get_template(f"{template}.{lang}.txt").render(**params).strip() for lang in ("zh", "en"))  # type: ignore[return-value]
+
+    async def _recipients(self, request: NotificationRequest) -> list[tuple[str, str, str]]:
+        """(channel, recipient kind, encrypted address) for each person to tell."""
+        async with self._db.session() as session:
+            if request.recipient_kind == "worker":
+                case_no = request.subject.removeprefix("case:")
+                case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
+                if case is None or not case.worker_phone_enc:
+                    return []
+                return [("sms", "worker", case.worker_phone_enc)]
+            if request.recipient_kind == "supervisor":
+                names = (await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))).all()
+            else:
+                names = [request.recipient] if request.recipient else []
+        return [("inbox", request.recipient_kind, self._keyring.encrypt_text(name)) for name in names]
+
+    @activity.defn(name="notify")
+    async def notify(self, request: NotificationRequest) -> int:
+        """Queue the message once per recipient; returns how many recipients it has."""
+        body_zh, body_en = self._render(request.template, request.params)
+        recipients = await self._recipients(request)
+        async with self._db.session() as session:
+            for channel, kind, address in recipients:
+                person = self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
+                await upsert(session, Notification, {
+                    "dedupe_key": f"{request.subject}|{request.event_key}|{person}", "subject": request.subject,
+                    "channel": channel, "recipient_kind": kind, "recipient_enc": address, "template": request.template,
+                    "body_zh": body_zh[:2000], "body_en": body_en[:2000],
+                }, key=("dedupe_key",))
+            await session.commit()
+        return len(recipients)

@@ -1,0 +1,152 @@
+"""Request and response models of the JSON API. Strict types: `false` is not a number, `0` is not a
+date; every validation message says what is wrong and how to fix it, in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from domain.case import Category, Channel, ClaimKind, VulnerableGroup
+from domain.identifiers import IdentifierError, normalise_id_number, normalise_mobile, normalise_uscc
+from domain.regions import regions
+from domain.scope import ScopeIssue
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+EARLIEST = date(2004, 1, 1)
+INTAKE_CHANNELS = {Channel.union_mediation, Channel.enterprise_committee, Channel.peoples_mediation, Channel.arbitration,
+                   Channel.inspection}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+def _identifier(check: Any, value: str) -> str:
+    try:
+        return str(check(value))
+    except IdentifierError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _past_date(value: date | None, what: str) -> date | None:
+    if value is None:
+        return None
+    if value < EARLIEST:
+        raise ValueError(f"{what}不能早于2004年 / {what.strip()} cannot be before 2004")
+    return value
+
+
+class WorkerIn(Strict):
+    name: Name
+    id_number: str = Field(description="18-character resident ID number (GB 11643)")
+    mobile: str = Field(description="mainland mobile number, 11 digits")
+    groups: tuple[VulnerableGroup, ...] = ()
+
+    @field_validator("id_number")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return _identifier(normalise_id_number, value)
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str) -> str:
+        return _identifier(normalise_mobile, value)
+
+
+class EmployerIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    uscc: str | None = Field(default=None, description="unified social credit code (GB 32100), if known")
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+
+    @field_validator("uscc")
+    @classmethod
+    def _uscc(cls, value: str | None) -> str | None:
+        return _identifier(normalise_uscc, value) if value else None
+
+
+class ClaimIn(Strict):
+    kind: ClaimKind
+    amount: Decimal | None = Field(default=None, ge=0, le=Decimal("999999999.99"), decimal_places=2,
+                                   description="yuan with at most 2 decimals (fen)")
+    months: int | None = Field(default=None, ge=0, le=600)
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class RepresentativeIn(Strict):
+    name: Name
+    mobile: str
+
+    @field_validator("mobile")
+    @classmethod
+    def _mobile(cls, value: str) -> str:
+        return _identifier(normalise_mobile, value)
+
+
+class IntakeRequest(Strict):
+    """A complaint as the worker files it (intake form or another agency's system)."""
+
+    worker: WorkerIn
+    employer: EmployerIn
+    category: Category
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
+    claims: tuple[ClaimIn, ...] = Field(min_length=1, max_length=20)
+    knew_on: date = Field(description="the day you knew, or should have known, of the problem")
+    still_employed: bool
+    employment_ended_on: date | None = None
+    injured_on: date | None = None
+    region: str
+    preferred_channel: Channel | None = None
+    wants_legal_aid: bool = False
+    worker_count: int = Field(default=1, ge=1, le=100_000)
+    representatives: tuple[RepresentativeIn, ...] = Field(default=(), max_length=5)
+    scope_issue: ScopeIssue = ScopeIssue.none
+    wage_iou_only: bool = False
+    consent_personal_information: bool
+    consent_sensitive_information: bool = Field(description="separate consent for sensitive personal information (PIPL Art. 29)")
+    evidence_ids: tuple[str, ...] = Field(default=(), max_length=20)
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if value not in regions():
+            raise ValueError(f"未知地区 / unknown region '{value}'; valid: {', '.join(sorted(regions()))}")
+        return value
+
+    @field_validator("preferred_channel")
+    @classmethod
+    def _channel(cls, value: Channel | None) -> Channel | None:
+        if value is not None and value not in INTAKE_CHANNELS:
+            raise ValueError(f"can be one of: {', '.join(sorted(c.value for c in INTAKE_CHANNELS))}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> IntakeRequest:
+        today = date.today()
+        for name in ("knew_on", "employment_ended_on", "injured_on"):
+            value = getattr(self, name)
+            _past_date(value, name)
+            if value is not None and value > today:
+                raise ValueError(f"{name}: 日期不能晚于今天 / the date {value} is in the future")
+        if not self.consent_personal_information or not self.consent_sensitive_information:
+            raise ValueError("需要您同意处理个人信息及敏感个人信息（《个人信息保护法》第二十九条） / "
+                             "both consents are needed: personal information and, separately, sensitive personal information (PIPL Art. 29)")
+        if not self.still_employed and self.employment_ended_on is None:
+            raise ValueError("employment_ended_on: 已离职请填写离职日期 / give the day your employment ended")
+        if self.worker_count >= 10 and not self.representatives:
+            raise ValueError("representatives: 10人以上的集体争议请推举代表（《劳动争议调解仲裁法》第七条） / "
+                             "a collective dispute of 10 or more workers names its representatives (LDMAL Art. 7)")
+        if self.category is Category.work_injury and self.injured_on is None:
+            raise ValueError("injured_on: 工伤请填写受伤或确诊日期 / give the day of the injury or diagnosis")
+        return self
+
+
+class IntakeAccepted(BaseModel):
+    case_no: str
+    access_code: str = Field(description="secret: shown once, needed to follow the case")
+    status_url: str
+    receipt_url: str
+    workflow_started: bool
+    warnings: list[str] = []

@@ -1,0 +1,60 @@
+"""Read models for the API and pages, built from the database projections (not from Temporal, so
+they answer while Temporal is down)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from sqlmodel import col, select
+
+from api.auth import Principal, StaffPrincipal
+from domain.privacy import mask_id_number, mask_mobile
+from labourflow.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
+
+
+async def case_detail(request: Request, case_no: str, principal: Principal) -> dict[str, Any]:
+    """Everything one case page shows; tasks only for staff, identifiers always masked."""
+    db, keyring = request.app.state.db, request.app.state.keyring
+    subject = f"case:{case_no}"
+    async with db.session() as session:
+        case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
+        claims = (await session.exec(select(CaseClaim).where(CaseClaim.case_no == case_no).order_by(col(CaseClaim.seq)))).all()
+        events = (await session.exec(select(TimelineEvent).where(TimelineEvent.subject == subject)
+                                     .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id)))).all()
+        deadlines = (await session.exec(select(Deadline).where(Deadline.subject == subject).order_by(col(Deadline.due_on)))).all()
+        tasks = (await session.exec(select(Task).where(Task.subject == subject).order_by(col(Task.created_at)))).all() \
+            if isinstance(principal, StaffPrincipal) else []
+    return {
+        "case_no": case.case_no,
+        "stage": case.stage,
+        "channel": case.channel,
+        "category": case.category,
+        "region": case.region,
+        "filed_on": case.filed_on.isoformat(),
+        "collective": case.collective,
+        "worker_count": case.worker_count,
+        "worker": {
+            "name": keyring.decrypt_text(case.worker_name_enc),
+            "id_number": mask_id_number(keyring.decrypt_text(case.worker_id_enc)) if case.worker_id_enc else None,
+            "mobile": mask_mobile(keyring.decrypt_text(case.worker_phone_enc)) if case.worker_phone_enc else None,
+        },
+        "employer": {"name": case.employer_name, "uscc": case.employer_uscc},
+        "claims": [{"kind": c.kind, "amount": str(c.amount) if c.amount is not None else None, "months": c.months,
+                    "description": c.description} for c in claims],
+        "limitation_warning": case.limitation_warning,
+        "guidance": {"zh": case.guidance_zh, "en": case.guidance_en},
+        "worker_options": case.worker_options,
+        "next_deadline": {"on": case.next_deadline_on.isoformat(), "rule": case.next_deadline_rule} if case.next_deadline_on else None,
+        "timeline": [{"on": e.on_date.isoformat(), "kind": e.kind, "actor": e.actor, "zh": e.summary_zh, "en": e.summary_en,
+                      "citation": e.citation} for e in events],
+        "deadlines": [{"key": d.deadline_key.split("#", 1)[-1], "rule": d.rule_id, "start": d.start_on.isoformat(),
+                       "due": d.due_on.isoformat(), "status": d.status, "provisional": d.provisional,
+                       "explanation": d.explanation} for d in deadlines],
+        "tasks": [{"task_id": t.task_id, "kind": t.kind, "title_zh": t.title_zh, "title_en": t.title_en, "status": t.status,
+                   "due_on": t.due_on.isoformat() if t.due_on else None, "assignee": t.assignee, "actions": t.actions,
+                   "escalated": t.escalated} for t in tasks],
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "closing_state": case.closing_state,
+        "workflow_started": case.workflow_started,
+    }
