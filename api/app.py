@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, health
+from api.routes import auth, deadlines, health
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
@@ -56,6 +56,7 @@ def create_app(
     app.middleware("http")(_request_context)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(deadlines.router)
     from api.pages import home
 
     app.include_router(home.router)
