@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from domain.calendar import Calendar, CalendarYear, package_year, package_years
 from domain.deadlines import Deadline, DeadlineError, compute_deadline, parse_date, rule_table
@@ -185,6 +186,14 @@ def _first_error(exc: ValueError) -> str:
 def _notify(settings: Settings, years: Sequence[CalendarYear], *, strict: bool) -> None:
     try:
         report = asyncio.run(notify_running_workflows(settings, years))
+    except SQLAlchemyError as exc:
+        typer.echo(f"warning: cannot read the deadline table ({type(exc).__name__}); is the database migrated?",
+                   err=True)
+        typer.echo("No running workflow was told about the new calendar. "
+                   "Run `labourflow calendar notify` once the database is up.", err=True)
+        if strict:
+            raise typer.Exit(1) from None
+        return
     except ConnectionError as exc:
         typer.echo(f"warning: {exc}", err=True)
         typer.echo("Temporal is down: no running workflow was told about the new calendar. "
