@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, health
+from api.routes import auth, cases, deadlines, health
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
@@ -98,6 +98,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(cases.router)
+    app.include_router(deadlines.router)
     from api.pages import home
 
     app.include_router(home.router)

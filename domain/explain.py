@@ -93,8 +93,11 @@ def _ending(rule: Rule, count: Count, length: int, start: date, calendar: Calend
         return zh, en
     if rule.unit is Unit.CD:
         zh, en = f"，第{length}日为{_zh_day(count.nominal)}", f"; day {length} is {_en_day(count.nominal)}"
+    elif count.suspended_days:
+        zh = f"，加上中止的{count.suspended_days}日后，最后一日为{_zh_day(count.nominal)}"
+        en = f"; with the suspended days added, the last day is {_en_day(count.nominal)}"
     else:
-        month_end = count.nominal.day < start.day and count.suspended_days == 0
+        month_end = count.nominal.day < start.day
         zh = f"，到期月{'无对应日，以月末日' if month_end else '的对应日'}{_zh_day(count.nominal)}为最后一日"
         en = f"; the {'month-end day' if month_end else 'corresponding day'} {_en_day(count.nominal)} is the last day"
     if count.skipped:
