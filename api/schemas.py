@@ -7,7 +7,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from domain.case import Category, Channel, ClaimKind, VulnerableGroup
 from domain.identifiers import IdentifierError, normalise_id_number, normalise_mobile, normalise_uscc
@@ -16,12 +26,32 @@ from domain.scope import ScopeIssue
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 EARLIEST = date(2004, 1, 1)
+
+
+def _iso_date(value: Any) -> Any:
+    """Dates only as 'YYYY-MM-DD' text (or date objects): a number such as 0 is not a date."""
+    if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
+        return value
+    raise ValueError("日期请写成 YYYY-MM-DD / write dates as YYYY-MM-DD, e.g. 2026-03-02")
+
+
+def _amount(value: Any) -> Any:
+    """Amounts as numbers or numeric text, never true/false."""
+    if isinstance(value, bool):
+        raise ValueError("金额应为数字，例如 12000.50 / an amount is a number such as 12000.50, not true/false")
+    return value
+
+
+JsonDate = Annotated[date, BeforeValidator(_iso_date)]
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
 INTAKE_CHANNELS = {Channel.union_mediation, Channel.enterprise_committee, Channel.peoples_mediation, Channel.arbitration,
                    Channel.inspection}
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    """Unknown fields are refused; booleans, integers, dates and amounts accept only their own type."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _identifier(check: Any, value: str) -> str:
@@ -69,9 +99,9 @@ class EmployerIn(Strict):
 
 class ClaimIn(Strict):
     kind: ClaimKind
-    amount: Decimal | None = Field(default=None, ge=0, le=Decimal("999999999.99"), decimal_places=2,
+    amount: Amount | None = Field(default=None, ge=0, le=Decimal("999999999.99"), decimal_places=2,
                                    description="yuan with at most 2 decimals (fen)")
-    months: int | None = Field(default=None, ge=0, le=600)
+    months: StrictInt | None = Field(default=None, ge=0, le=600)
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
@@ -93,19 +123,19 @@ class IntakeRequest(Strict):
     category: Category
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
     claims: tuple[ClaimIn, ...] = Field(min_length=1, max_length=20)
-    knew_on: date = Field(description="the day you knew, or should have known, of the problem")
-    still_employed: bool
-    employment_ended_on: date | None = None
-    injured_on: date | None = None
+    knew_on: JsonDate = Field(description="the day you knew, or should have known, of the problem")
+    still_employed: StrictBool
+    employment_ended_on: JsonDate | None = None
+    injured_on: JsonDate | None = None
     region: str
     preferred_channel: Channel | None = None
-    wants_legal_aid: bool = False
-    worker_count: int = Field(default=1, ge=1, le=100_000)
+    wants_legal_aid: StrictBool = False
+    worker_count: StrictInt = Field(default=1, ge=1, le=100_000)
     representatives: tuple[RepresentativeIn, ...] = Field(default=(), max_length=5)
     scope_issue: ScopeIssue = ScopeIssue.none
-    wage_iou_only: bool = False
-    consent_personal_information: bool
-    consent_sensitive_information: bool = Field(description="separate consent for sensitive personal information (PIPL Art. 29)")
+    wage_iou_only: StrictBool = False
+    consent_personal_information: StrictBool
+    consent_sensitive_information: StrictBool = Field(description="separate consent for sensitive personal information (PIPL Art. 29)")
     evidence_ids: tuple[str, ...] = Field(default=(), max_length=20)
 
     @field_validator("region")

@@ -20,6 +20,15 @@ class MinimumWage(BaseModel):
     confidence: str
 
 
+class Agency(BaseModel):
+    """A body a case meets in a region (printed on documents)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    abbr: str | None = None
+
+
 class Region(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -28,6 +37,12 @@ class Region(BaseModel):
     name_en: str
     jurisdiction: str
     minimum_wage: tuple[MinimumWage, ...]
+    agencies: dict[str, Agency]
+
+    def agency(self, kind: str) -> Agency:
+        """arbitration_commission, basic_court, intermediate_court, legal_aid_centre, inspection,
+        union_federation, procuratorate or people_government."""
+        return self.agencies[kind]
 
     def minimum_wage_on(self, day: date) -> MinimumWage:
         """The monthly minimum wage in force on `day` (the earliest known one before any data)."""
@@ -47,7 +62,8 @@ def regions() -> dict[str, Region]:
         code: Region(code=code, name_zh=item["name_zh"], name_en=item["name_en"], jurisdiction=item["jurisdiction"],
                      minimum_wage=tuple(MinimumWage(monthly=Decimal(w["monthly"]), from_=date.fromisoformat(w["from"]),
                                                     source=w["source"], confidence=w["confidence"])
-                                        for w in item["minimum_wage"]))
+                                        for w in item["minimum_wage"]),
+                     agencies={kind: Agency(**agency) for kind, agency in item["agencies"].items()})
         for code, item in raw["regions"].items()
     }
 

@@ -29,6 +29,7 @@ class CaseContext(Frozen):
     team_code: str | None = None
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0
+    team_names: dict[str, str] = Field(default_factory=dict)  # team code -> name printed on documents
 
     @property
     def subject(self) -> str:
@@ -59,6 +60,7 @@ class DisputeProgress(Frozen):
     seq: int
     carry: Carry
     children: dict[str, int] = Field(default_factory=dict)
+    mediation: MediationHistory | None = None
     legal_aid_id: str | None = None
 
 
@@ -67,6 +69,8 @@ class DisputeInput(Frozen):
     access_code: str = Field(repr=False)
     team_code: str | None = None
     teams: dict[str, str] = Field(default_factory=dict)  # channel -> team code (mediation organisations)
+    team_names: dict[str, str] = Field(default_factory=dict)  # team code -> name printed on documents
+    status_url: str = "/status"
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0  # simulations only
     search_attributes: bool = True  # False on the time-skipping test server (it has no custom attributes)
@@ -95,6 +99,8 @@ class MediationInput(Frozen):
     received_on: date
     court_variant: str | None = None  # court-invited: "pre_filing" (D39) or "ordinary"/"simplified" (D40)
     team_code: str | None = None  # the mediation organisation's team, when it works in labourflow
+    organisation: str = "劳动争议调解组织"  # printed on its documents
+    limitation: Deadline | None = None  # told to the worker when mediation ends without agreement
 
 
 class MediationResult(Frozen):
@@ -114,6 +120,7 @@ class AgreementInput(Frozen):
     ctx: CaseContext
     agreement: AgreementTerms
     channel: Channel
+    organisation: str = "劳动争议调解组织"
 
 
 class AgreementResult(Frozen):
@@ -134,6 +141,8 @@ class PaymentOrderInput(Frozen):
     ctx: CaseContext
     applied_on: date
     amount: Decimal
+    agreement: AgreementTerms | None = None
+    organisation: str = "劳动争议调解组织"
 
 
 class PaymentOrderResult(Frozen):
@@ -150,9 +159,17 @@ class ArbitrationOutcome(StrEnum):
     withdrawn = "withdrawn"
 
 
+class MediationHistory(Frozen):
+    organisation: str
+    received_on: date
+    ended_on: date
+    outcome: str
+
+
 class ArbitrationInput(Frozen):
     ctx: CaseContext
     applied_on: date
+    mediation: MediationHistory | None = None
 
 
 class ArbitrationResult(Frozen):
@@ -224,6 +241,7 @@ class LegalAidInput(Frozen):
     ctx: CaseContext
     applied_on: date
     without_means_test: bool = False
+    proceeding_zh: str = "劳动争议调解、仲裁"
 
 
 class LegalAidResult(Frozen):

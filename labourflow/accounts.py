@@ -110,23 +110,23 @@ async def authenticate(db: Database, username: str, password: str) -> LoginResul
 
 DEMO_TEAMS = (
     Team(code="union-med-1", name_zh="浦东新区总工会劳动争议调解中心", name_en="Pudong union labour dispute mediation centre",
-         kind=TeamKind.union_mediation.value, region="shanghai"),
+         kind=TeamKind.union_mediation.value, region="shanghai-pudong"),
     Team(code="peoples-med-1", name_zh="浦东新区花木街道人民调解委员会", name_en="Huamu sub-district people's mediation committee",
-         kind=TeamKind.peoples_mediation.value, region="shanghai"),
+         kind=TeamKind.peoples_mediation.value, region="shanghai-pudong"),
     Team(code="union-fed-1", name_zh="浦东新区总工会", name_en="Pudong federation of trade unions",
-         kind=TeamKind.union_federation.value, region="shanghai"),
+         kind=TeamKind.union_federation.value, region="shanghai-pudong"),
     Team(code="union-med-hz", name_zh="西湖区总工会劳动争议调解中心", name_en="Xihu union labour dispute mediation centre",
-         kind=TeamKind.union_mediation.value, region="hangzhou"),
+         kind=TeamKind.union_mediation.value, region="hangzhou-xihu"),
 )
 
 DEMO_USERS = (
-    ("admin", Role.admin, "系统管理员", None, "shanghai"),
-    ("mediator", Role.mediator, "调解员 张敏", "union-med-1", "shanghai"),
-    ("mediator2", Role.mediator, "调解员 刘洋", "union-med-1", "shanghai"),
-    ("supervisor", Role.supervisor, "调解中心主任 陈静", "union-med-1", "shanghai"),
-    ("union", Role.union_legal, "工会法律工作者 王磊", "union-fed-1", "shanghai"),
-    ("union2", Role.union_legal, "工会法律工作者 孙丽", "union-fed-1", "shanghai"),
-    ("mediator-hz", Role.mediator, "调解员 周婷", "union-med-hz", "hangzhou"),
+    ("admin", Role.admin, "系统管理员", None, "shanghai-pudong"),
+    ("mediator", Role.mediator, "调解员 张敏", "union-med-1", "shanghai-pudong"),
+    ("mediator2", Role.mediator, "调解员 刘洋", "union-med-1", "shanghai-pudong"),
+    ("supervisor", Role.supervisor, "调解中心主任 陈静", "union-med-1", "shanghai-pudong"),
+    ("union", Role.union_legal, "工会法律工作者 王磊", "union-fed-1", "shanghai-pudong"),
+    ("union2", Role.union_legal, "工会法律工作者 孙丽", "union-fed-1", "shanghai-pudong"),
+    ("mediator-hz", Role.mediator, "调解员 周婷", "union-med-hz", "hangzhou-xihu"),
 )
 
 

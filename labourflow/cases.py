@@ -134,8 +134,10 @@ async def workflow_input(db: Database, keyring: Keyring, settings: Settings, cas
     pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
     async with db.session() as session:
         teams = {channel.value: code for channel, kind in TEAM_KINDS.items() if (code := await _team(session, kind, case.region))}
+        names = dict((await session.exec(select(Team.code, Team.name_zh).where(Team.region == case.region))).all())
     return DisputeInput(facts=CaseFacts.model_validate(case.facts), access_code=pending["access_code"], team_code=case.team_code,
-                        teams=teams, calendar_years=calendar_years)
+                        teams=teams, team_names=names, calendar_years=calendar_years,
+                        status_url=f"{settings.base_url}/status/{case.case_no}")
 
 
 async def start_workflow(client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str,

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     demo_password: str = ""
     jurisdiction: str = "national"
-    region: str = "shanghai"
+    region: str = "shanghai-pudong"
     calendar_dir: Path | None = None
     evidence_dir: Path | None = None
     templates_dir: Path = PROJECT_ROOT / "templates"

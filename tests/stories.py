@@ -38,7 +38,7 @@ def wage_arrears(**overrides: Any) -> dict[str, Any]:
         "knew_on": "2025-08-15",
         "still_employed": False,
         "employment_ended_on": "2025-08-15",
-        "region": "shanghai",
+        "region": "shanghai-pudong",
         **consent(),
     }
     body.update(overrides)
@@ -56,7 +56,7 @@ def dismissal(**overrides: Any) -> dict[str, Any]:
         "knew_on": "2026-05-20",
         "still_employed": False,
         "employment_ended_on": "2026-05-20",
-        "region": "hangzhou",
+        "region": "hangzhou-xihu",
         "preferred_channel": "enterprise_committee",
         **consent(),
     }

@@ -15,6 +15,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, ConfirmationFiling, ConfirmationRoute, Note, PaymentRecord, Ruling
     from domain.case import ClaimKind
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import AgreementInput, AgreementOutcome, AgreementResult
@@ -38,7 +39,7 @@ class AgreementWorkflow(StatutoryWorkflow):
     async def run(self, inp: AgreementInput) -> AgreementResult:
         ctx, terms = inp.ctx, inp.agreement
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
-        self.terms = terms
+        self.terms, self.inp = terms, inp
         self.status = "performing"
         judicial = await self.set_deadline("judicial_confirmation", "D06", terms.signed_on)
         await self.set_deadline("arbitration_review", "D04", terms.signed_on)
@@ -87,8 +88,8 @@ class AgreementWorkflow(StatutoryWorkflow):
         if filing.route is ConfirmationRoute.judicial_confirmation:
             accept = await self.set_deadline("court_acceptance", "D07", filing.filed_on)
             decide = await self.set_deadline("court_decision", "D08", accept.due or filing.filed_on)
-            doc = await self.document(DocumentType.judicial_confirmation_application, {**filing.model_dump(mode="json"),
-                                      "signed_on": self.terms.signed_on.isoformat(), "total": str(self.terms.total)})
+            doc = await self.document(DocumentType.judicial_confirmation_application, paperwork.judicial_confirmation(
+                filing.body, self.inp.organisation, self.terms, self.kit.deadlines["judicial_confirmation"].deadline))
             docs = (doc.document_id,)
             deadline_key, basis = "court_decision", decide.basis
         else:

@@ -14,6 +14,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.final_award import classify_award
     from domain.records import DeadlineStatus
@@ -42,7 +43,9 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
-        doc = await self.document(DocumentType.arbitration_application, {"applied_on": inp.applied_on.isoformat()})
+        history = inp.mediation
+        doc = await self.document(DocumentType.arbitration_application, paperwork.arbitration_application(
+            ctx.region, (history.organisation, history.received_on, history.ended_on, history.outcome) if history else None))
         await self.event("arbitration_applied", f"向劳动人事争议仲裁委员会申请仲裁，受理决定期限至{acceptance.due}",
                          f"Applied for arbitration; acceptance decision due by {acceptance.due}", on=inp.applied_on,
                          citation=acceptance.basis, data={"document_id": doc.document_id})

@@ -14,6 +14,7 @@ from workflows.kit.search import stage_search_attributes
 
 with workflow.unsafe.imports_passed_through():
     from domain.case import CaseFacts, Channel, Stage
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.ids import channel_workflow_id
     from domain.limitation import assess_limitation
@@ -28,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         DisputeResult,
         LegalAidInput,
         LegalAidResult,
+        MediationHistory,
         WorkerOption,
     )
 
@@ -59,12 +61,14 @@ class DisputeCore(StatutoryWorkflow):
         self.current_child: str | None = None
         self.legal_aid_id: str | None = None
         self.plan: Plan | None = None
+        self.mediation: MediationHistory | None = None
 
     # ---- opening ---------------------------------------------------------------------------
     async def open_case(self) -> str | None:
         facts = self.facts
-        receipt = await self.document(DocumentType.case_receipt, {"access_code": self.inp.access_code,
-                                                                  "filed_on": facts.filed_on.isoformat()})
+        receiving = self.inp.team_names.get(self.inp.team_code or "", "劳动争议调解中心")
+        receipt = await self.document(DocumentType.case_receipt, paperwork.receipt(
+            self.inp.access_code, receiving, facts.filed_on, self.inp.status_url, None))
         await self.event("case_opened", f"案件{facts.case_no}已受理登记", f"Case {facts.case_no} registered", on=facts.filed_on,
                          data={"receipt_document_id": receipt.document_id})
         scope = check_scope(facts.scope_issue)
@@ -97,11 +101,12 @@ class DisputeCore(StatutoryWorkflow):
     def resume(self, progress: DisputeProgress) -> str:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
         self.kit.seq, self.child_seq, self.legal_aid_id = progress.seq, dict(progress.children), progress.legal_aid_id
+        self.mediation = progress.mediation
         return progress.step
 
     def progress(self, step: str) -> DisputeProgress:
         return DisputeProgress(stage=self.stage, channel=self.channel, step=step, seq=self.kit.seq, carry=self.carry,
-                               children=self.child_seq, legal_aid_id=self.legal_aid_id)
+                               children=self.child_seq, legal_aid_id=self.legal_aid_id, mediation=self.mediation)
 
     # ---- where the case stands, and what the worker may do -------------------------------------
     async def enter(self, stage: Stage, channel: Channel | None, zh: str = "", en: str = "",
@@ -159,9 +164,27 @@ class DisputeCore(StatutoryWorkflow):
 
     async def start_legal_aid(self) -> None:
         exempt = self.plan.legal_aid_without_means_test if self.plan else False
-        self.legal_aid_id = await self.child("legal-aid", LegalAidInput(ctx=self.ctx, applied_on=self.clock.today(),
-                                                                         without_means_test=exempt), LegalAidResult, alongside=True)
+        self.legal_aid_id = await self.child("legal-aid", LegalAidInput(
+            ctx=self.ctx, applied_on=self.clock.today(), without_means_test=exempt, proceeding_zh=self.proceeding_zh()),
+            LegalAidResult, alongside=True)
         await self.tell_legal_aid()
+
+    def organisation(self, channel: Channel | None) -> str:
+        """The name printed on documents for the body handling `channel` now."""
+        names, teams = self.inp.team_names, self.inp.teams
+        if channel is Channel.union_mediation:
+            return names.get(teams.get(channel.value) or self.inp.team_code or "", "工会劳动争议调解组织")
+        if channel is Channel.peoples_mediation:
+            return names.get(teams.get(channel.value, ""), "人民调解委员会")
+        if channel is Channel.enterprise_committee:
+            return f"{self.facts.employer_name}劳动争议调解委员会"
+        kind = {Channel.arbitration: "arbitration_commission", Channel.inspection: "inspection"}.get(channel, "basic_court") \
+            if channel else "arbitration_commission"
+        return str(paperwork.agency(self.facts.region, kind)["name"])
+
+    def proceeding_zh(self) -> str:
+        return {Stage.mediation: "劳动争议调解", Stage.arbitration: "劳动争议仲裁", Stage.litigation: "劳动争议诉讼",
+                Stage.enforcement: "强制执行"}.get(self.stage, "劳动争议调解、仲裁")
 
     # ---- closing -----------------------------------------------------------------------------
     async def close(self, stage: Stage, zh: str, en: str) -> None:

@@ -14,10 +14,11 @@ from workflows.dispute_core import DisputeCore
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, SuitFiled, WorkerActionKind
     from domain.case import MEDIATION_CHANNELS, Channel, Stage, VulnerableGroup
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.final_award import AwardClass
     from domain.workflow_models import (
-        AgreementInput, AgreementOutcome, AgreementResult, ArbitrationInput, ArbitrationOutcome, ArbitrationResult,
+        AgreementInput, AgreementOutcome, AgreementResult, ArbitrationInput, MediationHistory, ArbitrationOutcome, ArbitrationResult,
         EnforcementInput, EnforcementOutcome, EnforcementResult, InspectionInput, InspectionOutcome, InspectionResult,
         LitigationInput, LitigationOutcome, LitigationResult, MediationInput, MediationOutcome, MediationResult,
         PaymentOrderInput, PaymentOrderOutcome, PaymentOrderResult, PostAwardInput, PostAwardOutcome, PostAwardResult,
@@ -51,8 +52,13 @@ class DisputeSteps(DisputeCore):
         await self.enter(Stage.mediation, channel, "调解进行中；如不愿调解，可随时申请仲裁",
                          "Mediation under way; mediation is voluntary, you may go to arbitration instead",
                          (option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation and go to arbitration"),))
+        limitation = self.kit.deadlines.get("limitation")
+        organisation = self.organisation(channel)
         result: MediationResult = await self.child("mediation", MediationInput(
-            ctx=self.ctx, channel=channel, received_on=self.facts.filed_on, team_code=self.inp.teams.get(channel.value)), MediationResult)
+            ctx=self.ctx, channel=channel, received_on=self.facts.filed_on, team_code=self.inp.teams.get(channel.value),
+            organisation=organisation, limitation=limitation.deadline if limitation else None), MediationResult)
+        self.mediation = MediationHistory(organisation=organisation, received_on=self.facts.filed_on, ended_on=result.ended_on,
+                                          outcome=result.outcome.value)
         if result.outcome is MediationOutcome.agreement:
             self.carry = self.carry.model_copy(update={"agreement": result.agreement})
             return self.withdrawn_or("agreement")
@@ -62,8 +68,9 @@ class DisputeSteps(DisputeCore):
         agreement = self.carry.agreement
         assert agreement is not None
         await self.enter(Stage.agreement, self.channel, "已达成调解协议，正在跟踪履行", "Agreement signed; performance is being tracked")
-        result: AgreementResult = await self.child("agreement", AgreementInput(ctx=self.ctx, agreement=agreement,
-                                                                               channel=self.channel or Channel.union_mediation), AgreementResult)
+        result: AgreementResult = await self.child("agreement", AgreementInput(
+            ctx=self.ctx, agreement=agreement, channel=self.channel or Channel.union_mediation,
+            organisation=self.organisation(self.channel)), AgreementResult)
         self.carry = self.carry.model_copy(update={"unpaid": result.unpaid})
         if result.outcome is AgreementOutcome.performed:
             return await self.finish(Stage.closed_resolved, "调解协议已履行完毕", "The agreement was performed")
@@ -78,8 +85,10 @@ class DisputeSteps(DisputeCore):
     async def step_payment_order(self) -> str | None:
         await self.enter(Stage.payment_order, Channel.payment_order, "用人单位未履行调解协议中的支付义务，已申请支付令",
                          "The employer defaulted on payment: a payment order was applied for")
+        mediated_by = self.mediation.organisation if self.mediation else self.organisation(Channel.union_mediation)
         result: PaymentOrderResult = await self.child("payment-order", PaymentOrderInput(
-            ctx=self.ctx, applied_on=self.clock.today(), amount=self.carry.unpaid or 0), PaymentOrderResult)
+            ctx=self.ctx, applied_on=self.clock.today(), amount=self.carry.unpaid or 0, agreement=self.carry.agreement,
+            organisation=mediated_by), PaymentOrderResult)
         if result.outcome is PaymentOrderOutcome.paid:
             return await self.finish(Stage.closed_resolved, "用人单位按支付令清偿", "Paid under the payment order")
         if result.outcome is PaymentOrderOutcome.enforceable:
@@ -107,7 +116,8 @@ class DisputeSteps(DisputeCore):
     async def step_arbitration(self) -> str | None:
         await self.enter(Stage.arbitration, Channel.arbitration, "仲裁申请已提交，等待仲裁委员会受理", "Arbitration applied for")
         applied = self.carry.arbitration_applied_on or self.facts.filed_on
-        result: ArbitrationResult = await self.child("arbitration", ArbitrationInput(ctx=self.ctx, applied_on=applied), ArbitrationResult)
+        result: ArbitrationResult = await self.child("arbitration", ArbitrationInput(
+            ctx=self.ctx, applied_on=applied, mediation=self.mediation), ArbitrationResult)
         if self.withdrawn:
             return "withdrawn"
         if result.outcome is ArbitrationOutcome.award:
@@ -225,7 +235,7 @@ class DisputeSteps(DisputeCore):
         return ActionResult(message_zh="已提交法律援助申请", message_en="Legal aid applied for")
 
     async def on_add_evidence(self, payload: Any) -> ActionResult:
-        doc = await self.document(DocumentType.evidence_list, {"evidence_id": payload.evidence_id})
+        doc = await self.document(DocumentType.evidence_list, paperwork.evidence_list(self.organisation(self.channel), self.proceeding_zh()))
         await self.event("evidence_added", "劳动者补充证据", "The worker added evidence", data={"evidence_id": payload.evidence_id})
         return ActionResult(message_zh="证据已补充，证据清单已更新", message_en="Evidence added; evidence list updated", document_ids=(doc.document_id,))
 

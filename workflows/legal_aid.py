@@ -15,6 +15,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, LawyerAssignment, Ruling
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import LegalAidInput, LegalAidResult
@@ -39,8 +40,8 @@ class LegalAidWorkflow(StatutoryWorkflow):
         self.status = "applied"
         decide = await self.set_deadline("decision", "D56", inp.applied_on)
         means = "（农民工追索劳动报酬，免予核查经济困难状况）" if inp.without_means_test else ""
-        await self.document(DocumentType.legal_aid_application, {"applied_on": inp.applied_on.isoformat(),
-                                                                 "without_means_test": inp.without_means_test})
+        await self.document(DocumentType.legal_aid_application, paperwork.legal_aid_application(
+            ctx.region, inp.proceeding_zh, inp.without_means_test))
         await self.event("legal_aid_applied", f"申请法律援助{means}，决定期限至{decide.due}", f"Legal aid applied for; decision due by {decide.due}",
                          on=inp.applied_on, citation=decide.basis)
         await self.open_task("decide_legal_aid", "记录法律援助机构的决定", "Record the legal-aid body's decision", ("record_decision",),

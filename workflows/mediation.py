@@ -18,6 +18,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, AgreementTerms, MediationFailure, PeriodExtension, SessionRecord
     from domain.case import Channel
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
@@ -53,7 +54,7 @@ class MediationWorkflow(StatutoryWorkflow):
         ctx = inp.ctx
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region,
                    inp.team_code or ctx.team_code)
-        self.received_on = inp.received_on
+        self.received_on, self.inp = inp.received_on, inp
         org_zh, org_en = ORGANISATION[inp.channel]
         self.status = "mediating"
         rule, variant = period_rule(inp)
@@ -61,8 +62,7 @@ class MediationWorkflow(StatutoryWorkflow):
         await self.event("mediation_started", f"{org_zh}收到调解申请，调解期限至{period.due}",
                          f"{org_en} received the application; the mediation period ends on {period.due}",
                          citation=period.basis, on=inp.received_on)
-        await self.document(DocumentType.mediation_application, {"received_on": inp.received_on.isoformat(),
-                                                                  "organisation": org_zh, "channel": inp.channel.value})
+        await self.document(DocumentType.mediation_application, paperwork.mediation_application(inp.organisation))
         self.task = await self.open_task("mediate", "主持调解并记录结果", "Hold the mediation and record its outcome",
                                          ACTIONS, deadline_key="period")
         if not await self.until("period", lambda: self.result is not None):
@@ -95,16 +95,16 @@ class MediationWorkflow(StatutoryWorkflow):
     @action("record_session", SessionRecord, closes=False)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:
         self.sessions += 1
-        doc = await self.document(DocumentType.mediation_record, {**record.model_dump(mode="json"), "session": self.sessions,
-                                                                 "mediator": actor.label}, issued_by=actor.username or "")
+        doc = await self.document(DocumentType.mediation_record, paperwork.mediation_record(
+            self.inp.organisation, actor.label, record, self.sessions), issued_by=actor.username or "")
         await self.event("mediation_session", f"第{self.sessions}次调解：{record.attendees}", f"Mediation session {self.sessions} held",
                          actor=actor, on=record.held_on)
         return ActionResult(message_zh="调解笔录已生成", message_en="Session record generated", document_ids=(doc.document_id,))
 
     @action("record_agreement", AgreementTerms)
     async def record_agreement(self, task: OpenTask, terms: AgreementTerms, actor: Actor) -> ActionResult:
-        doc = await self.document(DocumentType.mediation_agreement, {**terms.model_dump(mode="json"), "total": str(terms.total),
-                                                                    "mediator": actor.label}, issued_by=actor.username or "")
+        doc = await self.document(DocumentType.mediation_agreement, paperwork.mediation_agreement(
+            self.inp.organisation, actor.label, terms), issued_by=actor.username or "")
         await self.event("mediation_agreement", f"达成调解协议，金额合计{terms.total}元", f"Mediation agreement signed: {terms.total} yuan in total",
                          actor=actor, on=terms.signed_on, citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14")
         self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
@@ -112,8 +112,9 @@ class MediationWorkflow(StatutoryWorkflow):
 
     @action("record_failure", MediationFailure)
     async def record_failure(self, task: OpenTask, failure: MediationFailure, actor: Actor) -> ActionResult:
-        doc = await self.document(DocumentType.mediation_termination_notice, {**failure.model_dump(mode="json"), "mediator": actor.label},
-                                  issued_by=actor.username or "")
+        doc = await self.document(DocumentType.mediation_termination_notice, paperwork.termination_notice(
+            self.inp.organisation, actor.label, self.received_on, failure.ended_on, failure.reason, self.kit.region,
+            self.inp.limitation), issued_by=actor.username or "")
         await self.event("mediation_failed", f"调解不成，调解终止：{failure.reason}", "Mediation ended without agreement",
                          actor=actor, on=failure.ended_on, citation="《人民调解法》第二十六条 / People's Mediation Law Art. 26")
         self.result = MediationResult(outcome=MediationOutcome.failed, ended_on=failure.ended_on)

@@ -13,6 +13,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import PaymentOrderInput, PaymentOrderOutcome, PaymentOrderResult
@@ -33,7 +34,9 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
         self.status = "applied"
         await self.set_deadline("acceptance", "D10", inp.applied_on)
-        doc = await self.document(DocumentType.payment_order_application, {"applied_on": inp.applied_on.isoformat(), "amount": str(inp.amount)})
+        facts = paperwork.payment_order_application(ctx.region, inp.organisation, inp.agreement, inp.amount,
+                                                    inp.agreement.total - inp.amount) if inp.agreement else None
+        doc = await self.document(DocumentType.payment_order_application, facts or {})
         await self.event("payment_order_applied", f"向基层人民法院申请支付令，金额{inp.amount}元", f"Applied to the basic court for a payment order of {inp.amount}",
                          on=inp.applied_on, citation="《劳动争议调解仲裁法》第十六条 / LDMAL Art. 16", data={"document_id": doc.document_id})
         await self.open_task("payment_order_acceptance", "记录法院是否受理支付令申请", "Record whether the court accepted the application",

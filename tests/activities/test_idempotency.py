@@ -83,7 +83,7 @@ async def test_notification_twice_one_row_per_recipient(filed: tuple[ActivityDep
 async def test_assignment_prefers_the_least_loaded_and_honours_exclusions(filed: tuple[ActivityDeps, str]) -> None:
     deps, _ = filed
     tasks, projections, env = TaskActivities(deps), ProjectionActivities(deps), ActivityEnvironment()
-    request = AssignmentRequest(role="mediator", team_code="union-med-1", region="shanghai")
+    request = AssignmentRequest(role="mediator", team_code="union-med-1", region="shanghai-pudong")
     first = await env.run(tasks.assign_task, request)
     assert first == "mediator"  # nobody has work yet: alphabetical
     await env.run(projections.record_task, TaskRecord(task_id="t1", subject="case:x", workflow_id="wf", kind="k", role="mediator",

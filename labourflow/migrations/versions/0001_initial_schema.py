@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:20:19.289686
+Create Date: 2026-11-25 07:38:17.528201
 """
 
 from collections.abc import Sequence
@@ -91,11 +91,15 @@ def upgrade() -> None:
     sa.Column('next_deadline_rule', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('closing_state', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('guidance_zh', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('guidance_en', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('worker_options', sa.JSON(), nullable=False),
     sa.Column('worker_name_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('worker_id_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('worker_id_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('worker_phone_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('intake_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('pending_start_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('facts', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
