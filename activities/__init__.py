@@ -13,7 +13,8 @@ from activities.deps import ActivityDeps
 
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     """Every activity of the product, bound to this process's dependencies."""
+    from activities.documents import DocumentActivities
     from activities.projections import ProjectionActivities
 
-    groups: list[Any] = [ProjectionActivities(deps)]
+    groups: list[Any] = [ProjectionActivities(deps), DocumentActivities(deps)]
     return [fn for group in groups for fn in group.activities()]

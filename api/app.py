@@ -11,12 +11,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, health
+from api.routes import auth, documents, health
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
 from labourflow.crypto import Keyring
 from labourflow.db import Database
+from labourflow.documents.fonts import fonts_ready
 from labourflow.settings import Settings, get_settings
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -51,11 +52,13 @@ def create_app(
     app.state.keyring = Keyring.from_settings(settings)
     app.state.pages = page_environment(settings.templates_dir)
     app.state.readiness_checks = {"database": database.ping, "temporal": gateway.check}
+    app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts
 
     install_error_handlers(app)
     app.middleware("http")(_request_context)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(documents.router)
     from api.pages import home
 
     app.include_router(home.router)

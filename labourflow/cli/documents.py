@@ -1,0 +1,154 @@
+"""Generated documents: `labourflow documents verify|sample|types|lock`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import typer
+
+from domain.documents import CATALOGUE, DocumentType
+from labourflow.cli.base import app, fail
+
+documents_app = typer.Typer(
+    help="Generated documents: verify stored ones, render samples, list the catalogue."
+)
+app.add_typer(documents_app, name="documents")
+
+LOCK_FILE = "versions.lock.json"
+
+
+@documents_app.command("verify")
+def verify(document_id: str) -> None:
+    """Re-render a stored document from its stored inputs; compare the HTML and PDF hashes."""
+    from labourflow.crypto import Keyring
+    from labourflow.db import Database
+    from labourflow.documents.issue import verify_document
+    from labourflow.settings import SettingsError, get_settings
+
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+    async def _go():  # type: ignore[no-untyped-def]
+        db = Database(settings.resolved_database_url)
+        try:
+            return await verify_document(
+                db, Keyring.from_settings(settings), settings.templates_dir, document_id
+            )
+        finally:
+            await db.dispose()
+
+    try:
+        result = asyncio.run(_go())
+    except LookupError:
+        fail(
+            f"no document {document_id} (ids are listed by GET /api/v1/cases/CASE_NO/documents)",
+            code=2,
+        )
+    if result.identical:
+        typer.echo(
+            f"identical: document {document_id} re-renders to the recorded HTML and PDF hashes"
+        )
+        return
+    typer.echo(f"differs: document {document_id}", err=True)
+    for difference in result.differences:
+        typer.echo(f"  {difference}", err=True)
+    raise typer.Exit(1)
+
+
+@documents_app.command("sample")
+def sample(
+    doc_type: DocumentType = typer.Argument(
+        ..., metavar="TYPE", help="a catalogue entry (see `documents types`)"
+    ),
+    out: Path = typer.Option(..., "--out", help="where to write the PDF"),
+    html: Path | None = typer.Option(None, "--html", help="also write the HTML preview here"),
+) -> None:
+    """Render a catalogue entry from the built-in sample data (the stories), without a database."""
+    from labourflow.documents.fonts import FontMissingError
+    from labourflow.documents.issue import render_from_parts
+    from labourflow.documents.samples import sample_for, validated_facts
+    from labourflow.settings import PROJECT_ROOT
+
+    item = sample_for(doc_type)
+    try:
+        _, rendered = render_from_parts(
+            PROJECT_ROOT / "templates",
+            CATALOGUE[doc_type],
+            validated_facts(item),
+            item.parties,
+            item.meta(),
+        )
+    except FontMissingError as exc:
+        fail(str(exc), code=1)
+    out.write_bytes(rendered.pdf.pdf)
+    if html is not None:
+        html.write_text(rendered.html, encoding="utf-8")
+    typer.echo(
+        f"wrote {out} ({rendered.pdf.page_count} pages, sha256 {rendered.pdf.sha256[:16]}...)"
+    )
+
+
+@documents_app.command("types")
+def types() -> None:
+    """The catalogue: type, Chinese title, audience, document number code."""
+    for spec in CATALOGUE.values():
+        code = (
+            f"〔YYYY〕X{spec.number_code}字第N号" if spec.number_code else "-"
+        )  # X: issuer abbreviation
+        typer.echo(f"{spec.doc_type.value:36} {spec.audience.value:12} {code:20} {spec.title_zh}")
+
+
+def template_lock(templates_dir: Path) -> dict[str, dict[str, object]]:
+    """Version and source fingerprint of every catalogue template."""
+    from labourflow.documents.environment import template_info
+
+    lock: dict[str, dict[str, object]] = {}
+    for spec in CATALOGUE.values():
+        info = template_info(templates_dir, spec.template)
+        lock[spec.template] = {"version": info.version, "sha256": info.sha256}
+    return lock
+
+
+@documents_app.command("lock")
+def lock(
+    check: bool = typer.Option(False, "--check", help="only compare, exit 1 when out of date"),
+) -> None:
+    """Record each template's version and fingerprint in templates/documents/versions.lock.json.
+
+    Run it after bumping a template's `{# version: N #}`; a test fails when a template (or a file it
+    includes) changes while its version stays the same.
+    """
+    from labourflow.settings import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "templates" / "documents" / LOCK_FILE
+    current = template_lock(PROJECT_ROOT / "templates")
+    recorded = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    if check:
+        stale = sorted(name for name in current if current[name] != recorded.get(name))
+        if stale:
+            fail(
+                f"out of date for: {', '.join(stale)};"
+                " bump their versions and run `labourflow documents lock`",
+                1,
+            )
+        typer.echo("template lock is up to date")
+        return
+    unbumped = [
+        n
+        for n, v in current.items()
+        if n in recorded
+        and v["sha256"] != recorded[n]["sha256"]
+        and v["version"] == recorded[n]["version"]
+    ]
+    if unbumped:
+        fail(
+            f"changed without a version bump: {', '.join(unbumped)};"
+            " edit their '{# version: N #}' first",
+            1,
+        )
+    path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {path}")
