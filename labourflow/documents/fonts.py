@@ -6,6 +6,7 @@ Without them WeasyPrint silently falls back to a font without Chinese glyphs and
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +29,10 @@ class FontMatch:
 
 def _match(family: str) -> FontMatch | None:
     """Ask fontconfig which font it would use for `family` in Simplified Chinese text."""
-    from weasyprint.text.ffi import ffi, fontconfig
+    with warnings.catch_warnings():
+        # WeasyPrint warns "No fonts configured" on import when fonts are missing: we say it better.
+        warnings.filterwarnings("ignore", message="No fonts configured", category=UserWarning)
+        from weasyprint.text.ffi import ffi, fontconfig
 
     config = fontconfig.FcInitLoadConfigAndFonts()
     try:
