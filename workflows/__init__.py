@@ -5,4 +5,6 @@
 
 from __future__ import annotations
 
-ALL_WORKFLOWS: list[type] = []
+from workflows.issue_document import IssueDocumentWorkflow
+
+ALL_WORKFLOWS: list[type] = [IssueDocumentWorkflow]

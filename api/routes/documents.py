@@ -11,16 +11,37 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel
+from sqlmodel import select
+from temporalio.common import WorkflowIDConflictPolicy
 
-from api.auth import NOT_FOUND, Principal, WorkerPrincipal, case_principal, optional_staff
-from domain.documents import CATALOGUE, DocumentType, split_subject
+from api.auth import (
+    NOT_FOUND,
+    Principal,
+    StaffPrincipal,
+    WorkerPrincipal,
+    case_principal,
+    optional_staff,
+    require_role,
+)
+from api.temporal_gateway import TemporalUnavailable
+from domain.documents import (
+    CATALOGUE,
+    DocumentRef,
+    DocumentType,
+    RenderDocumentInput,
+    document_idempotency_key,
+    split_subject,
+)
+from domain.ids import document_workflow_id
 from labourflow.db import Database
 from labourflow.documents import store
+from labourflow.documents.issue import today_in_china
 from labourflow.documents.store import ContentFormat
-from labourflow.tables import StoredDocument
+from labourflow.tables import Case, StoredDocument
 from labourflow.tables.users import Role
+from workflows.issue_document import IssueDocumentWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -167,3 +188,51 @@ async def download_document(
         headers["Content-Security-Policy"] = HTML_CSP
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
     return Response(body, media_type="application/pdf", headers=headers)
+
+
+AdminStaff = Annotated[StaffPrincipal, Depends(require_role(Role.admin))]
+
+
+@router.post(
+    "/cases/{case_no}/summary-report",
+    response_model=DocumentPublic,
+    responses={
+        403: {"description": "administrators only"},
+        404: {"description": "no such case"},
+        503: {"description": "Temporal is not reachable; retry later"},
+    },
+)
+async def issue_case_summary_report(
+    request: Request, case_no: str, staff: AdminStaff
+) -> DocumentPublic:
+    """Issue today's case summary report (once per case and day) and return it."""
+    async with _db(request).session() as session:
+        if (await session.exec(select(Case.id).where(Case.case_no == case_no))).first() is None:
+            raise NOT_FOUND
+    today = today_in_china()
+    key = document_idempotency_key(
+        f"admin/{case_no}/{today.isoformat()}", DocumentType.case_summary_report
+    )
+    order = RenderDocumentInput(
+        doc_type=DocumentType.case_summary_report,
+        subject=f"case:{case_no}",
+        idempotency_key=key,
+        issued_on=today,
+        issued_by=staff.username,
+    )
+    try:
+        client = await request.app.state.temporal.client()
+        ref: DocumentRef = await client.execute_workflow(
+            IssueDocumentWorkflow.run,
+            order,
+            id=document_workflow_id(key),
+            task_queue=request.app.state.settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+    except TemporalUnavailable as exc:
+        raise HTTPException(
+            status_code=503, detail="工作流服务暂不可用 / Temporal is unavailable; retry"
+        ) from exc
+    row = await store.get_document(_db(request), ref.document_id)
+    assert row is not None
+    return _public([row])[0]

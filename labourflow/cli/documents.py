@@ -152,3 +152,36 @@ def lock(
         )
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     typer.echo(f"wrote {path}")
+
+
+@documents_app.command("bench")
+def bench(
+    rounds: int = typer.Option(5, "--rounds", min=1, help="renders of each catalogue sample"),
+) -> None:
+    """Time HTML + PDF rendering of each catalogue sample (after a warm-up round): medians."""
+    import statistics
+    import time
+
+    from labourflow.documents.issue import render_from_parts
+    from labourflow.documents.samples import all_samples, validated_facts
+    from labourflow.settings import PROJECT_ROOT
+
+    templates = PROJECT_ROOT / "templates"
+    samples = all_samples()
+    timings: dict[DocumentType, list[float]] = {doc_type: [] for doc_type in samples}
+    for round_no in range(rounds + 1):
+        for doc_type, item in samples.items():
+            started = time.perf_counter()
+            render_from_parts(
+                templates, CATALOGUE[doc_type], validated_facts(item), item.parties, item.meta()
+            )
+            if round_no:  # round 0 warms up fonts and caches, as a running worker already has
+                timings[doc_type].append(time.perf_counter() - started)
+    every = [t for values in timings.values() for t in values]
+    for doc_type, values in timings.items():
+        typer.echo(f"{doc_type.value:36} median {statistics.median(values) * 1000:6.0f} ms")
+    p90 = statistics.quantiles(every, n=10)[-1] if len(every) > 1 else every[0]
+    typer.echo(
+        f"all {len(every)} renders: median {statistics.median(every) * 1000:.0f} ms,"
+        f" p90 {p90 * 1000:.0f} ms, first render in a fresh process is slower (font loading)"
+    )

@@ -8,8 +8,9 @@ A stored document is never updated: a correction is a new row (`version` + 1) wh
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import LargeBinary, UniqueConstraint
+from sqlalchemy import LargeBinary, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from labourflow.tables._common import timestamp
@@ -79,3 +80,15 @@ class DocumentContent(SQLModel, table=True):
     document_id: str = Field(primary_key=True, foreign_key="document.id", max_length=36)
     html_enc: bytes = Field(sa_type=LargeBinary)
     pdf_enc: bytes = Field(sa_type=LargeBinary)
+
+
+class ImmutableDocumentError(RuntimeError):
+    """Stored documents are never changed: issue a correction (a new version) instead."""
+
+
+@event.listens_for(StoredDocument, "before_update")
+@event.listens_for(DocumentContent, "before_update")
+def _refuse_update(_mapper: Any, _connection: Any, target: SQLModel) -> None:
+    raise ImmutableDocumentError(
+        f"{type(target).__name__} rows are immutable; issue a correction with `supersedes`"
+    )

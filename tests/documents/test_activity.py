@@ -8,8 +8,8 @@ import hashlib
 from datetime import date
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, update
+from sqlmodel import col, select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -24,6 +24,7 @@ from labourflow.documents.numbering import reserve_number
 from labourflow.documents.samples import LI_ID, sample_for
 from labourflow.settings import Settings
 from labourflow.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
+from labourflow.tables.documents import ImmutableDocumentError
 from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
 
 MATTER = "matter:SV-2026-000007"
@@ -193,11 +194,12 @@ async def test_stored_documents_verify_identical_and_tampering_is_named(
     result = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
     assert result.identical, result.differences
     _, forged = store.encrypt_part(keyring, ref.document_id, "pdf", b"%PDF-1.7 forged")
-    async with db.session() as session:
-        content = await session.get(DocumentContent, ref.document_id)
-        assert content is not None
-        content.pdf_enc = forged
-        session.add(content)
+    async with db.session() as session:  # tampering goes around the application
+        await session.exec(  # type: ignore[call-overload]
+            update(DocumentContent)
+            .where(col(DocumentContent.document_id) == ref.document_id)
+            .values(pdf_enc=forged)
+        )
         await session.commit()
     tampered = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
     assert not tampered.identical
@@ -238,3 +240,16 @@ async def test_case_summary_report_reads_the_case_history(
     assert row is not None
     text = pdf_text(await store.read_content(db, keyring, row, store.ContentFormat.pdf))
     assert "调解终止：被申请人未到场" in text and "3426**********" in text and LI_ID not in text
+
+
+async def test_stored_documents_cannot_be_changed_through_the_application(
+    activities: DocumentActivities, db: Database
+) -> None:
+    ref = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    async with db.session() as session:
+        row = await session.get(StoredDocument, ref.document_id)
+        assert row is not None
+        row.document_no = "〔2026〕浦工监意字第99号"
+        session.add(row)
+        with pytest.raises(ImmutableDocumentError):
+            await session.commit()

@@ -11,6 +11,9 @@ import pytest
 from activities.deps import ActivityDeps
 from activities.documents import DocumentActivities
 from api.app import create_app
+from api.i18n import Translator, catalogue
+from api.routes.documents import DocumentPublic
+from api.templating import page_environment
 from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
 from labourflow.accounts import DEMO_TEAMS, create_user
 from labourflow.crypto import Keyring
@@ -114,7 +117,7 @@ async def http(settings: Settings, sqlite_db: Database) -> httpx.AsyncClient:
 
 
 async def test_worker_lists_and_downloads_their_documents(
-    world: dict[str, DocumentRef], http: httpx.AsyncClient
+    world: dict[str, DocumentRef], http: httpx.AsyncClient, settings: Settings
 ) -> None:
     worker = {"X-Access-Code": LI_ACCESS_CODE}
     listed = await http.get(f"/api/v1/cases/{LI_CASE_NO}/documents", headers=worker)
@@ -129,6 +132,14 @@ async def test_worker_lists_and_downloads_their_documents(
     )
     assert html.status_code == 200 and "受理回执" in html.text
     assert "default-src 'none'" in html.headers["content-security-policy"]
+    # the status page's block shows the same list
+    documents = [DocumentPublic.model_validate(d) for d in listed.json()]
+    pages = page_environment(settings.templates_dir)
+    block = pages.get_template("_case_documents.html").render(
+        documents=documents, lang="zh", t=Translator(catalogue(settings.templates_dir), "zh")
+    )
+    assert "我的文书" in block and "受理回执" in block and world["receipt"].document_id in block
+    assert "转办函" not in block
 
 
 async def test_missing_and_forbidden_look_the_same(
