@@ -24,7 +24,7 @@ def verify(document_id: str) -> None:
     """Re-render a stored document from its stored inputs; compare the HTML and PDF hashes."""
     from labourflow.crypto import Keyring
     from labourflow.db import Database
-    from labourflow.documents.issue import verify_document
+    from labourflow.documents.issue import Verification, verify_document
     from labourflow.settings import SettingsError, get_settings
 
     try:
@@ -32,7 +32,7 @@ def verify(document_id: str) -> None:
     except SettingsError as exc:
         fail(str(exc), code=2)
 
-    async def _go():  # type: ignore[no-untyped-def]
+    async def _go() -> Verification:
         db = Database(settings.resolved_database_url)
         try:
             return await verify_document(

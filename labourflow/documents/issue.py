@@ -8,7 +8,9 @@ reserve the number, render HTML and PDF, and store everything in one transaction
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -116,7 +118,7 @@ async def _document_no(
     templates_dir: Path,
     request: RenderDocumentInput,
     spec: DocumentSpec,
-    context_for: Any,
+    context_for: Callable[[str | None], dict[str, Any]],
     issued_on: date,
     previous: StoredDocument | None,
 ) -> str | None:
@@ -270,8 +272,6 @@ async def verify_document(
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
-
     return hashlib.sha256(data).hexdigest()
 
 

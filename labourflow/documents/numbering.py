@@ -50,7 +50,7 @@ async def reserve_number(
                 .values(last_serial=col(DocumentCounter.last_serial) + 1)
                 .returning(col(DocumentCounter.last_serial))
             )
-            serial = int((await session.exec(statement)).scalar_one())  # type: ignore[call-overload]
+            serial = int((await session.exec(statement)).scalar_one())
             reservation = DocumentNumber(
                 idempotency_key=idempotency_key,
                 series=series,

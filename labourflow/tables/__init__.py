@@ -2,7 +2,12 @@
 
 from labourflow.tables.audit import AuditEntry
 from labourflow.tables.cases import Case, CaseClaim, CaseCounter, Evidence, IdempotencyKey
-from labourflow.tables.documents import DocumentContent, DocumentCounter, DocumentNumber, StoredDocument
+from labourflow.tables.documents import (
+    DocumentContent,
+    DocumentCounter,
+    DocumentNumber,
+    StoredDocument,
+)
 from labourflow.tables.projections import Deadline, TimelineEvent
 from labourflow.tables.tasks import Notification, Task
 from labourflow.tables.users import Team, User
