@@ -118,9 +118,8 @@ class OrderToPay(_Facts):
 
 
 class Investigation(_Facts):
-    supervisors: list[ShortText] = Field(
-        min_length=2
-    )  # at least two supervisors (Zhejiang P18 Art. 20)
+    # at least two supervisors showing their cards (Zhejiang P18 Art. 20)
+    supervisors: list[ShortText] = Field(min_length=2)
     completed_on: date
     record_no: str | None = Field(default=None, max_length=60)
 

@@ -210,21 +210,20 @@ class RenderDocumentInput(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     doc_type: DocumentType
-    subject: str = Field(
-        pattern=SUBJECT_PATTERN
-    )  # "case:LD-2026-000123" or "matter:SV-2026-000007"
-    idempotency_key: str = Field(min_length=1, max_length=200)  # same key -> same stored document
-    facts: dict[str, Any] = Field(
-        default_factory=dict
-    )  # non-personal facts; see domain.document_facts
-    number_series: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_.:/-]{1,80}$"
-    )  # allocates a 文号
-    supersedes: str | None = Field(
-        default=None, max_length=36
-    )  # id of the document this one corrects
+    # "case:LD-2026-000123" or "matter:SV-2026-000007"
+    subject: str = Field(pattern=SUBJECT_PATTERN)
+    # same key -> same stored document (and the same 文号), however often the activity runs
+    idempotency_key: str = Field(min_length=1, max_length=200)
+    # non-personal facts, validated against the type's model in domain.document_facts
+    facts: dict[str, Any] = Field(default_factory=dict)
+    # when set, a 文号 is allocated in this series, e.g. "union-fed-1/opinion_notice"
+    number_series: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:/-]{1,80}$")
+    # id of the document this one corrects (a new version linked to the old one)
+    supersedes: str | None = Field(default=None, max_length=36)
     issued_by: str = Field(default="system", max_length=64)
-    issued_on: date | None = None  # the date printed on the document; default: today in China
+    # the date printed on the document; pass it (from workflow.now() in China) so that a retry
+    # on another day prints the same date; default: the activity's today in China
+    issued_on: date | None = None
 
 
 class DocumentRef(BaseModel):

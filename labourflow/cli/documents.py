@@ -96,9 +96,8 @@ def sample(
 def types() -> None:
     """The catalogue: type, Chinese title, audience, document number code."""
     for spec in CATALOGUE.values():
-        code = (
-            f"〔YYYY〕X{spec.number_code}字第N号" if spec.number_code else "-"
-        )  # X: issuer abbreviation
+        # X stands for the issuer's abbreviation (Organisation.abbr), e.g. 浦
+        code = f"〔YYYY〕X{spec.number_code}字第N号" if spec.number_code else "-"
         typer.echo(f"{spec.doc_type.value:36} {spec.audience.value:12} {code:20} {spec.title_zh}")
 
 

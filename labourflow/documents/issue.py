@@ -129,9 +129,9 @@ async def _document_no(
         raise DocumentRequestError(
             f"{spec.doc_type.value} documents carry no 文号; omit number_series"
         )
-    render_html(
-        templates_dir, spec.template, context_for(PLACEHOLDER_NO)
-    )  # fails before a number is used
+    # Bad data must fail here, before a number is reserved: a reserved number that is never
+    # issued would leave a gap in the series.
+    render_html(templates_dir, spec.template, context_for(PLACEHOLDER_NO))
     abbr = issuer_abbr(spec, request.facts)
     reservation = await reserve_number(
         db,

@@ -110,3 +110,13 @@ def test_a_case_letter_takes_the_employer_from_the_case() -> None:
     )
     html = render_html(TEMPLATES, CATALOGUE[sample.doc_type].template, context)
     assert "本会在处理李建国与上海宏基建筑劳务有限公司之间的劳动争议" in html
+
+
+def test_sample_people_and_companies_carry_valid_check_characters() -> None:
+    from domain.identifiers import normalise_id_number, normalise_uscc
+    from labourflow.documents import samples
+
+    assert normalise_id_number(samples.LI_ID) == samples.LI_ID
+    assert normalise_id_number(samples.WANG_ID) == samples.WANG_ID
+    for code in (samples.HONGJI_USCC, samples.JINCHENG_USCC, samples.JINXIU_USCC):
+        assert normalise_uscc(code) == code
