@@ -14,8 +14,9 @@ from activities.deps import ActivityDeps
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     """Every activity of the product, bound to this process's dependencies."""
     from activities.notifications import NotificationActivities
+    from activities.documents import DocumentActivities
     from activities.projections import ProjectionActivities
     from activities.tasks import TaskActivities
 
-    groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps)]
+    groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps), DocumentActivities(deps)]
     return [fn for group in groups for fn in group.activities()]

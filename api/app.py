@@ -14,12 +14,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, deadlines, health
+from api.routes import auth, cases, deadlines, documents, health
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
 from labourflow.crypto import Keyring
 from labourflow.db import Database
+from labourflow.documents.fonts import fonts_ready
 from labourflow.settings import Settings, get_settings
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -92,6 +93,7 @@ def create_app(
     app.state.readiness_checks = {"database": database.ping, "temporal": gateway.check}
     app.state.search_attributes = search_attributes
     app.state.calendar_years = lambda: calendar_years(settings)
+    app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts
 
     install_error_handlers(app)
     app.middleware("http")(_request_context)
@@ -99,6 +101,7 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(cases.router)
     app.include_router(deadlines.router)
+    app.include_router(documents.router)
     from api.pages import home
 
     app.include_router(home.router)

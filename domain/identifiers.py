@@ -82,3 +82,19 @@ def normalise_mobile(value: str) -> str:
             "手机号码应为11位数字，以13至19开头 / a mobile number has 11 digits and starts with 13-19"
         )
     return text
+
+
+def id_number_birth_date(id_number: str) -> date:
+    """The birth date encoded in characters 7-14 of a resident ID number."""
+    text = normalise_id_number(id_number)
+    return date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+
+
+def id_number_gender(id_number: str) -> str:
+    """'male' or 'female' from the 17th character (odd: male), as GB 11643 defines it."""
+    return "male" if int(normalise_id_number(id_number)[16]) % 2 else "female"
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Age in full years on `day` (LDMAL Art. 28 asks for the worker's age)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

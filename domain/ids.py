@@ -40,3 +40,8 @@ def supervision_workflow_id(matter_no: str) -> str:
 def bulk_letters_workflow_id(batch_id: str) -> str:
     """Workflow id of a bulk reminder-letter batch."""
     return f"bulk-letters/{batch_id}"
+
+
+def document_workflow_id(idempotency_key: str) -> str:
+    """Workflow id of an on-request document (issue-document): its idempotency key, prefixed."""
+    return f"document/{idempotency_key}"

@@ -170,6 +170,16 @@ def _child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def _check_fonts() -> None:
+    """Documents need the CJK fonts: say so before starting anything (the worker would refuse)."""
+    from labourflow.documents.fonts import FontMissingError, check_cjk_fonts
+
+    try:
+        check_cjk_fonts()
+    except FontMissingError as exc:
+        raise StartupError(str(exc)) from None
+
+
 async def run_all(settings: Settings) -> int:
     """`labourflow run`: the whole product in the foreground. Returns the exit code."""
     from labourflow.accounts import seed_demo
@@ -183,6 +193,7 @@ async def run_all(settings: Settings) -> int:
     try:
         if port_in_use(settings.api_host, settings.api_port):
             raise StartupError(f"port {settings.api_port} (web app) is in use; set LABOURFLOW_API_PORT to another port")
+        _check_fonts()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         started_temporal = False
         if await temporal_answers(settings):

@@ -10,6 +10,7 @@ from workflows.arbitration import ArbitrationWorkflow
 from workflows.dispute import DisputeWorkflow
 from workflows.enforcement import EnforcementWorkflow
 from workflows.inspection import InspectionWorkflow
+from workflows.issue_document import IssueDocumentWorkflow
 from workflows.legal_aid import LegalAidWorkflow
 from workflows.litigation import LitigationWorkflow
 from workflows.mediation import MediationWorkflow
@@ -21,5 +22,5 @@ from workflows.work_injury import WorkInjuryWorkflow
 ALL_WORKFLOWS: list[type] = [
     DisputeWorkflow, MediationWorkflow, AgreementWorkflow, PaymentOrderWorkflow, ArbitrationWorkflow, PostAwardWorkflow,
     LitigationWorkflow, EnforcementWorkflow, LegalAidWorkflow, InspectionWorkflow, ProcuratorateSupportWorkflow,
-    WorkInjuryWorkflow,
+    WorkInjuryWorkflow, IssueDocumentWorkflow,
 ]

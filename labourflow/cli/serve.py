@@ -29,12 +29,23 @@ def run() -> None:
     raise typer.Exit(asyncio.run(run_all(settings)))
 
 
+def _require_cjk_fonts() -> None:
+    """Refuse to start without the fonts documents are set in (one line naming the fix)."""
+    from labourflow.documents.fonts import FontMissingError, check_cjk_fonts
+
+    try:
+        check_cjk_fonts()
+    except FontMissingError as exc:
+        fail(f"worker refused to start: {exc}", code=1)
+
+
 @app.command()
 def worker() -> None:
     """Run the Temporal worker (all workflows and activities) until interrupted."""
     from labourflow.logs import configure_logging
     from labourflow.runner import serve_worker
 
+    _require_cjk_fonts()
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(serve_worker(settings))

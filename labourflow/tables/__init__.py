@@ -2,6 +2,12 @@
 
 from labourflow.tables.audit import AuditEntry
 from labourflow.tables.cases import Case, CaseClaim, CaseCounter, Evidence, IdempotencyKey
+from labourflow.tables.documents import (
+    DocumentContent,
+    DocumentCounter,
+    DocumentNumber,
+    StoredDocument,
+)
 from labourflow.tables.projections import Deadline, TimelineEvent
 from labourflow.tables.tasks import Notification, Task
 from labourflow.tables.users import Team, User
@@ -12,9 +18,13 @@ __all__ = [
     "CaseClaim",
     "CaseCounter",
     "Deadline",
+    "DocumentContent",
+    "DocumentCounter",
+    "DocumentNumber",
     "Evidence",
     "IdempotencyKey",
     "Notification",
+    "StoredDocument",
     "Task",
     "Team",
     "TimelineEvent",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:38:17.528201
+Create Date: 2026-11-25 07:54:55.644769
 """
 
 from collections.abc import Sequence
@@ -119,6 +119,57 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dispute_case_worker_id_hash'), ['worker_id_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_dispute_case_workflow_started'), ['workflow_started'], unique=False)
 
+    op.create_table('document',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('lineage_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('supersedes_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('doc_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('title_zh', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('document_no', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('issued_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('template_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('template_version', sa.Integer(), nullable=False),
+    sa.Column('template_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('renderer', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('context_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('html_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('pdf_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('pdf_size', sa.Integer(), nullable=False),
+    sa.Column('page_count', sa.Integer(), nullable=False),
+    sa.Column('content_key_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['document.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('idempotency_key'),
+    sa.UniqueConstraint('lineage_id', 'version'),
+    sa.UniqueConstraint('supersedes_id')
+    )
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_document_doc_type'), ['doc_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_document_no'), ['document_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_lineage_id'), ['lineage_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_document_subject'), ['subject'], unique=False)
+
+    op.create_table('document_counter',
+    sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_serial', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('series', 'year')
+    )
+    op.create_table('document_number',
+    sa.Column('idempotency_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('serial', sa.Integer(), nullable=False),
+    sa.Column('document_no', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('reserved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('idempotency_key'),
+    sa.UniqueConstraint('series', 'year', 'serial')
+    )
     op.create_table('human_task',
     sa.Column('task_id', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -226,6 +277,13 @@ def upgrade() -> None:
     with op.batch_alter_table('case_claim', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_claim_case_no'), ['case_no'], unique=False)
 
+    op.create_table('document_content',
+    sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('html_enc', sa.LargeBinary(), nullable=False),
+    sa.Column('pdf_enc', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['document.id'], ),
+    sa.PrimaryKeyConstraint('document_id')
+    )
     op.create_table('evidence',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('case_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -277,6 +335,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_evidence_case_no'))
 
     op.drop_table('evidence')
+    op.drop_table('document_content')
     with op.batch_alter_table('case_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_claim_case_no'))
 
@@ -306,6 +365,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_human_task_assignee'))
 
     op.drop_table('human_task')
+    op.drop_table('document_number')
+    op.drop_table('document_counter')
+    with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_document_subject'))
+        batch_op.drop_index(batch_op.f('ix_document_lineage_id'))
+        batch_op.drop_index(batch_op.f('ix_document_document_no'))
+        batch_op.drop_index(batch_op.f('ix_document_doc_type'))
+
+    op.drop_table('document')
     with op.batch_alter_table('dispute_case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dispute_case_workflow_started'))
         batch_op.drop_index(batch_op.f('ix_dispute_case_worker_id_hash'))

@@ -1,0 +1,55 @@
+"""The document activity: render a catalogue document for a case or matter and store it, once.
+
+Workflows pass only non-personal facts; this activity joins the parties in from the database,
+renders HTML and PDF (WeasyPrint, in a thread: it is CPU-bound) and stores both encrypted with
+their hashes. The same idempotency key always returns the same stored document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.deps import ActivityDeps
+from domain.documents import (
+    RENDER_DOCUMENT_ACTIVITY,
+    DocumentFactsError,
+    DocumentRef,
+    RenderDocumentInput,
+)
+from labourflow.documents.context import DocumentDataError
+from labourflow.documents.environment import DocumentTemplateError
+from labourflow.documents.issue import DocumentRequestError, issue_document
+from labourflow.documents.store import DocumentConflictError
+
+# Bad input does not get better with retries: these fail the activity for good, naming the field
+# or template line (never a personal value), so the workflow can raise a task for a person.
+NON_RETRYABLE = (
+    DocumentFactsError,
+    DocumentDataError,
+    DocumentTemplateError,
+    DocumentRequestError,
+    DocumentConflictError,
+)
+
+
+class DocumentActivities:
+    """Document generation for every workflow."""
+
+    def __init__(self, deps: ActivityDeps) -> None:
+        self._deps = deps
+
+    def activities(self) -> list[Callable[..., Any]]:
+        return [self.render_document]
+
+    @activity.defn(name=RENDER_DOCUMENT_ACTIVITY)
+    async def render_document(self, request: RenderDocumentInput) -> DocumentRef:
+        """Render and store the requested document (idempotent on `request.idempotency_key`)."""
+        deps = self._deps
+        try:
+            return await issue_document(deps.db, deps.keyring, deps.settings.templates_dir, request)
+        except NON_RETRYABLE as exc:
+            raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from None

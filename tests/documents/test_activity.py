@@ -1,0 +1,255 @@
+"""The render-document activity against a real database (SQLite, and PostgreSQL when configured):
+one stored document per idempotency key, parties joined from the encrypted case row, 文号 reused
+after a crash, bad input failing for good without using a number, corrections as new versions."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.deps import ActivityDeps
+from activities.documents import DocumentActivities
+from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
+from labourflow.crypto import Keyring
+from labourflow.db import Database
+from labourflow.documents import store
+from labourflow.documents.issue import verify_document
+from labourflow.documents.numbering import reserve_number
+from labourflow.documents.samples import LI_ID, sample_for
+from labourflow.settings import Settings
+from labourflow.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
+from labourflow.tables.documents import ImmutableDocumentError
+from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
+
+MATTER = "matter:SV-2026-000007"
+SERIES = "union-fed-1/opinion_notice"
+
+
+@pytest.fixture
+def activities(settings: Settings, db: Database) -> DocumentActivities:
+    return DocumentActivities(
+        ActivityDeps(settings=settings, db=db, keyring=Keyring.from_settings(settings))
+    )
+
+
+async def _run(activities: DocumentActivities, request: RenderDocumentInput) -> DocumentRef:
+    result: DocumentRef = await ActivityEnvironment().run(activities.render_document, request)
+    return result
+
+
+def _opinion(key: str, **changes: object) -> RenderDocumentInput:
+    sample = sample_for(DocumentType.opinion_notice)
+    values: dict[str, object] = {
+        "doc_type": DocumentType.opinion_notice,
+        "subject": MATTER,
+        "idempotency_key": key,
+        "facts": sample.facts,
+        "number_series": SERIES,
+        "issued_on": date(2026, 9, 21),
+        "issued_by": "union",
+    }
+    return RenderDocumentInput.model_validate(values | changes)
+
+
+async def _count(db: Database, model: type) -> int:
+    async with db.session() as session:
+        return int((await session.exec(select(func.count()).select_from(model))).one())
+
+
+async def test_run_twice_one_row_with_the_parties_joined_in(
+    activities: DocumentActivities, db: Database, settings: Settings
+) -> None:
+    keyring = Keyring.from_settings(settings)
+    await insert_li_case(db, keyring)
+    request = RenderDocumentInput(
+        doc_type=DocumentType.arbitration_application,
+        subject=f"case:{LI_CASE_NO}",
+        idempotency_key=f"case/{LI_CASE_NO}/arbitration/1/arbitration_application/1",
+        facts=sample_for(DocumentType.arbitration_application).facts,
+        issued_on=date(2026, 3, 18),
+    )
+    first = await _run(activities, request)
+    second = await _run(activities, request)
+    assert first == second
+    assert await _count(db, StoredDocument) == 1 and await _count(db, DocumentContent) == 1
+    row = await store.get_document(db, first.document_id)
+    assert (
+        row is not None and row.version == 1 and row.template_name == "arbitration_application.html"
+    )
+    pdf = await store.read_content(db, keyring, row, store.ContentFormat.pdf)
+    assert hashlib.sha256(pdf).hexdigest() == first.pdf_sha256
+    text = pdf_text(pdf)
+    assert (
+        "李建国" in text and LI_ID in text and "人民币叁万陆仟元整" in text and "（46岁）" in text
+    )
+    # personal data is stored only encrypted
+    assert "李建国" not in row.context_enc and LI_ID not in row.context_enc
+    async with db.session() as session:
+        content = await session.get(DocumentContent, row.id)
+    assert (
+        content is not None
+        and not content.pdf_enc.startswith(b"%PDF")
+        and b"<html" not in content.html_enc
+    )
+
+
+async def test_union_notices_get_consecutive_numbers(activities: DocumentActivities) -> None:
+    first = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    second = await _run(activities, _opinion("supervision/SV-2026-000099/opinion_notice/1"))
+    assert (first.document_no, second.document_no) == (
+        "〔2026〕浦工监意字第1号",
+        "〔2026〕浦工监意字第2号",
+    )
+
+
+async def test_a_retry_after_a_crash_reuses_the_reserved_number(
+    activities: DocumentActivities, db: Database
+) -> None:
+    key = "supervision/SV-2026-000007/opinion_notice/1"
+    # The first attempt reserved its number and died before storing the document.
+    crashed = await reserve_number(
+        db,
+        series=SERIES,
+        year=2026,
+        idempotency_key=key,
+        document_no=lambda n: f"〔2026〕浦工监意字第{n}号",
+    )
+    ref = await _run(activities, _opinion(key))
+    assert ref.document_no == crashed.document_no == "〔2026〕浦工监意字第1号"
+    async with db.session() as session:
+        assert (await session.exec(select(DocumentCounter))).one().last_serial == 1
+
+
+async def test_bad_input_fails_for_good_and_uses_no_number(activities: DocumentActivities) -> None:
+    facts = dict(sample_for(DocumentType.opinion_notice).facts)
+    del facts["reply_due"]
+    with pytest.raises(ApplicationError) as missing_fact:
+        await _run(activities, _opinion("k-bad-1", facts=facts))
+    assert missing_fact.value.non_retryable and missing_fact.value.type == "DocumentFactsError"
+    no_employer = {
+        k: v for k, v in sample_for(DocumentType.opinion_notice).facts.items() if k != "employer"
+    }
+    with pytest.raises(ApplicationError) as missing_party:
+        await _run(activities, _opinion("k-bad-2", facts=no_employer))
+    assert missing_party.value.non_retryable and missing_party.value.type == "DocumentDataError"
+    with pytest.raises(ApplicationError, match="carry no 文号"):
+        await _run(
+            activities,
+            RenderDocumentInput(
+                doc_type=DocumentType.evidence_list,
+                subject=MATTER,
+                idempotency_key="k-bad-3",
+                facts=sample_for(DocumentType.evidence_list).facts,
+                number_series="x/evidence_list",
+            ),
+        )
+    ref = await _run(activities, _opinion("k-good"))
+    assert ref.document_no == "〔2026〕浦工监意字第1号"  # no gap left by the failures
+
+
+async def test_a_correction_is_a_new_version_linked_to_the_old(
+    activities: DocumentActivities, db: Database
+) -> None:
+    original = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    facts = dict(sample_for(DocumentType.opinion_notice).facts)
+    facts["reply_channel_zh"] = "书面答复送达本会权益保障部（上海市浦东新区合欢路2号二楼）。"
+    corrected = await _run(
+        activities,
+        _opinion(
+            "supervision/SV-2026-000007/opinion_notice/1/v2",
+            facts=facts,
+            number_series=None,
+            supersedes=original.document_id,
+            issued_on=date(2026, 9, 22),
+        ),
+    )
+    assert corrected.version == 2 and corrected.supersedes == original.document_id
+    assert corrected.document_no == original.document_no  # a correction keeps its 文号
+    assert corrected.pdf_sha256 != original.pdf_sha256
+    row = await store.get_document(db, original.document_id)
+    assert row is not None and row.pdf_sha256 == original.pdf_sha256  # the original is untouched
+    with pytest.raises(ApplicationError, match="already corrected") as twice:
+        await _run(
+            activities, _opinion("k-v2-again", number_series=None, supersedes=original.document_id)
+        )
+    assert twice.value.non_retryable
+    keyring = activities._deps.keyring
+    new_row = await store.get_document(db, corrected.document_id)
+    assert new_row is not None
+    text = pdf_text(await store.read_content(db, keyring, new_row, store.ContentFormat.pdf))
+    assert "本文书为第2版，更正并取代2026年9月21日出具的第1版（〔2026〕浦工监意字第1号）" in text
+
+
+async def test_stored_documents_verify_identical_and_tampering_is_named(
+    activities: DocumentActivities, db: Database, settings: Settings
+) -> None:
+    keyring = Keyring.from_settings(settings)
+    ref = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    result = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
+    assert result.identical, result.differences
+    _, forged = store.encrypt_part(keyring, ref.document_id, "pdf", b"%PDF-1.7 forged")
+    async with db.session() as session:  # tampering goes around the application
+        await session.exec(  # type: ignore[call-overload]
+            update(DocumentContent)
+            .where(col(DocumentContent.document_id) == ref.document_id)
+            .values(pdf_enc=forged)
+        )
+        await session.commit()
+    tampered = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
+    assert not tampered.identical
+    assert any(d.startswith("stored pdf") for d in tampered.differences), tampered.differences
+
+
+async def test_case_summary_report_reads_the_case_history(
+    activities: DocumentActivities, db: Database, settings: Settings
+) -> None:
+    keyring = Keyring.from_settings(settings)
+    await insert_li_case(db, keyring)
+    async with db.session() as session:
+        session.add(
+            TimelineEvent(
+                subject=f"case:{LI_CASE_NO}",
+                event_key="mediation-ended",
+                on_date=date(2026, 3, 17),
+                actor="调解员 张敏",
+                kind="mediation_ended",
+                summary_zh="调解终止：被申请人未到场",
+                summary_en="mediation ended",
+                citation="劳动争议调解仲裁法第十四条",
+            )
+        )
+        await session.commit()
+    ref = await _run(
+        activities,
+        RenderDocumentInput(
+            doc_type=DocumentType.case_summary_report,
+            subject=f"case:{LI_CASE_NO}",
+            idempotency_key="admin/report/1",
+            facts={},
+            issued_on=date(2026, 3, 25),
+            issued_by="admin",
+        ),
+    )
+    row = await store.get_document(db, ref.document_id)
+    assert row is not None
+    text = pdf_text(await store.read_content(db, keyring, row, store.ContentFormat.pdf))
+    assert "调解终止：被申请人未到场" in text and "3426**********" in text and LI_ID not in text
+
+
+async def test_stored_documents_cannot_be_changed_through_the_application(
+    activities: DocumentActivities, db: Database
+) -> None:
+    ref = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    async with db.session() as session:
+        row = await session.get(StoredDocument, ref.document_id)
+        assert row is not None
+        row.document_no = "〔2026〕浦工监意字第99号"
+        session.add(row)
+        with pytest.raises(ImmutableDocumentError):
+            await session.commit()
