@@ -56,7 +56,7 @@ class AgreementWorkflow(StatutoryWorkflow):
                                                  ("record_payment", "record_default"), deadline_key="performance")
         await workflow.wait_condition(lambda: self.paid >= terms.total or self.default_noted is not None)
         await self.cancel_open_tasks("agreement_settled")
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         return self._outcome()
 
     def _outcome(self) -> AgreementResult:

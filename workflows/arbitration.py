@@ -62,7 +62,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         if self.result is None:
             self.result = ArbitrationResult(outcome=ArbitrationOutcome.refused, noted_on=self.clock.today())
         await self.cancel_open_tasks(self.result.outcome.value)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = self.result.outcome.value
         return self.result
 

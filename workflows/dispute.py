@@ -48,9 +48,9 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
         while step is not None:
             step = await self.STEPS[step](self)
             if step is not None and workflow.info().is_continue_as_new_suggested():
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await self.settle()
                 workflow.continue_as_new(inp.model_copy(update={"progress": self.progress(step)}))
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         assert self.closing is not None
         return self.closing
 

@@ -44,7 +44,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
         await workflow.wait_condition(lambda: self.outcome is not None)
         assert self.outcome is not None
         await self.cancel_open_tasks(self.outcome.value)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = self.outcome.value
         return EnforcementResult(outcome=self.outcome, noted_on=self.clock.today())
 

@@ -83,7 +83,7 @@ class InspectionWorkflow(StatutoryWorkflow):
         for key in ("acceptance", "investigation", "order", "police"):
             await self.close_deadline(key, DeadlineStatus.met)
         await self.cancel_open_tasks(outcome.value)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = outcome.value
         return InspectionResult(outcome=outcome, noted_on=self.clock.today())
 

@@ -54,7 +54,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
             await self.set_deadline("assignment", "D57", self.decision.decided_on)
             await self.open_task("assign_lawyer", "记录指派的律师", "Record the assigned lawyer", ("record_lawyer",), deadline_key="assignment")
             await workflow.wait_condition(lambda: self.lawyer is not None)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = "granted" if self.decision.granted else "refused"
         return LegalAidResult(granted=self.decision.granted, noted_on=self.clock.today(),
                               lawyer=self.lawyer.lawyer if self.lawyer else None, advance=self.advance)

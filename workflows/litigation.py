@@ -67,7 +67,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         for key in ("filing", "first_instance", "appeal", "second_instance"):
             await self.close_deadline(key, DeadlineStatus.met)
         await self.cancel_open_tasks(outcome.value)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = outcome.value
         return LitigationResult(outcome=outcome, effective_on=effective_on, judgment=self.final_judgment or self.judgment)  # type: ignore[arg-type]
 

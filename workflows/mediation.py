@@ -74,7 +74,7 @@ class MediationWorkflow(StatutoryWorkflow):
             self.result = MediationResult(outcome=MediationOutcome.expired, ended_on=self.clock.today())
         else:
             await self.close_deadline("period", DeadlineStatus.met)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = self.result.outcome.value
         return self.result
 

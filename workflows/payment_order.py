@@ -67,7 +67,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
     async def _finish(self, outcome: PaymentOrderOutcome) -> PaymentOrderResult:
         for key in ("acceptance", "issue", "pay_or_object"):
             await self.close_deadline(key, DeadlineStatus.met)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = outcome.value
         return PaymentOrderResult(outcome=outcome, noted_on=self.clock.today())
 

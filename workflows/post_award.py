@@ -55,7 +55,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
         if self.revocation_filed is not None and self.suit is None:
             await workflow.wait_condition(lambda: self.revocation is not None or self.suit is not None)
         await self.cancel_open_tasks("windows_closed")
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         return await self._result()
 
     async def _result(self) -> PostAwardResult:

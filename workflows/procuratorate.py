@@ -37,7 +37,7 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
                              ("record_decision",), deadline_key="decision")
         await workflow.wait_condition(lambda: self.decision is not None)
         assert self.decision is not None
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = "supported" if self.decision.granted else "declined"
         return ProcuratorateResult(supported=self.decision.granted, noted_on=self.decision.decided_on)
 

@@ -43,7 +43,7 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
                              deadline_key="decision")
         await workflow.wait_condition(lambda: self.decision is not None)
         assert self.decision is not None
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.settle()
         self.status = "recognised" if self.decision.granted else "not_recognised"
         return WorkInjuryResult(recognised=self.decision.granted, noted_on=self.decision.decided_on)
 

@@ -18,7 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 from workflows.kit import options
 from workflows.kit.clock import Clock
-from workflows.kit.tasks import OpenTask, reminder_days
+from workflows.kit.tasks import OFFICE_OPENS, OpenTask, reminder_days
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel, ValidationError
@@ -81,6 +81,7 @@ class Kit:
     deadlines: dict[str, DeadlineEntry] = field(default_factory=dict)
     tasks: dict[str, OpenTask] = field(default_factory=dict)
     epoch: int = 0
+    watchers: list[asyncio.Future[None]] = field(default_factory=list)
 
 
 class StatutoryWorkflow:
@@ -122,7 +123,7 @@ class StatutoryWorkflow:
     async def document(self, doc_type: DocumentType, facts: dict[str, Any], *, series: str | None = None,
                        issued_by: str = "system") -> DocumentRef:
         request = RenderDocumentInput(doc_type=doc_type, subject=self.kit.subject, idempotency_key=self.next_key(doc_type.value),
-                                      facts=facts, number_series=series, issued_by=issued_by)
+                                      facts=facts, number_series=series, issued_by=issued_by, issued_on=self.clock.today())
         return await workflow.execute_activity("render-document", request, result_type=DocumentRef, **options.DOCUMENT)
 
     async def notify(self, template: str, recipient_kind: str, *, recipient: str | None = None,
@@ -246,8 +247,17 @@ class StatutoryWorkflow:
         self.kit.tasks[task.task_id] = task
         await self._record_task(task)
         if task.due_on is not None:
-            asyncio.ensure_future(self._watch_sla(task))
+            self.kit.watchers.append(asyncio.ensure_future(self._watch_sla(task)))
         return task
+
+    async def settle(self) -> None:
+        """Before completing: stop SLA watchers (none may leave an activity behind) and let
+        update and signal handlers finish."""
+        for watcher in self.kit.watchers:
+            watcher.cancel()
+        if self.kit.watchers:
+            await asyncio.gather(*self.kit.watchers, return_exceptions=True)
+        await workflow.wait_condition(workflow.all_handlers_finished)
 
     async def close_task(self, task: OpenTask, outcome: str, actor: Actor | None = None,
                          status: TaskStatus = TaskStatus.done) -> None:
@@ -273,14 +283,15 @@ class StatutoryWorkflow:
     async def _watch_sla(self, task: OpenTask) -> None:
         """Remind at 3 days and 1 day before due; when overdue, escalate and reassign (once)."""
         for label, day in reminder_days(task.due_on) if task.due_on else []:
-            if await self._task_settles_before(task, self.clock.until_start_of(day)):
+            if await self._task_settles_before(task, self.clock.until_time(day, OFFICE_OPENS)):
                 return
-            if self.clock.until_start_of(day).total_seconds() == 0 and day >= self.clock.today():
+            if day >= self.clock.today():
                 task.reminders_sent.append(label)
                 await self._record_task(task)
                 await self.notify("task_reminder", "staff", recipient=task.assignee,
                                   params={"task": task.title_zh, "task_en": task.title_en, "due": str(task.due_on), "when": label})
-        if task.due_on is None or await self._task_settles_before(task, self.clock.until_end_of(task.due_on)):
+        overdue = task.due_on + timedelta(days=1) if task.due_on else None
+        if overdue is None or await self._task_settles_before(task, self.clock.until_time(overdue, OFFICE_OPENS)):
             return
         previous = task.assignee
         task.escalated = True

@@ -41,8 +41,12 @@ class Clock:
         return max(end - workflow.now(), timedelta(0))
 
     def until_start_of(self, day: date) -> timedelta:
-        start = datetime.combine(day, time(0), BEIJING) - self.shift
-        return max(start - workflow.now(), timedelta(0))
+        return self.until_time(day, time(0))
+
+    def until_time(self, day: date, at: time) -> timedelta:
+        """Time left until `at` o'clock (Beijing) on `day`."""
+        moment = datetime.combine(day, at, BEIJING) - self.shift
+        return max(moment - workflow.now(), timedelta(0))
 
     def add_year(self, year: CalendarYear) -> bool:
         """Adopt an official calendar year sent by an administrator; True when it changes anything."""

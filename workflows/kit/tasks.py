@@ -4,7 +4,7 @@ and 1 day before, escalated to the supervisor and reassigned when overdue; all r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -13,6 +13,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import TaskRecord, TaskStatus
 
 REMINDERS = (("3d", 3), ("1d", 1))  # label, days before the due date
+# Reminders and escalations go out when offices open, never at midnight; escalating at 09:00 the day
+# after the due date also leaves the owning workflow time to handle the expiry of the same deadline.
+OFFICE_OPENS = time(9, 0)
 
 
 @dataclass
