@@ -75,7 +75,8 @@ class DisputeCore(StatutoryWorkflow):
         if not scope.in_scope:
             await self.event("out_of_scope", f"不属于劳动争议，请向{scope.agency_zh}申请。{scope.guidance_zh}",
                              f"Not a labour dispute: apply to {scope.agency_en}. {scope.guidance_en}", citation=scope.basis)
-            await self.close(Stage.closed_out_of_scope, scope.guidance_zh, scope.guidance_en)
+            await self.close(Stage.closed_out_of_scope, f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
+                             f"Apply to {scope.agency_en}. {scope.guidance_en}")
             return None
         await self.check_limitation()
         self.plan = plan = triage(facts)

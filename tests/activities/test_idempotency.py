@@ -14,7 +14,7 @@ from activities.notifications import NotificationActivities
 from activities.projections import ProjectionActivities
 from activities.tasks import TaskActivities
 from api.schemas import IntakeRequest
-from domain.records import AssignmentRequest, DeadlineRecord, NotificationRequest, TaskRecord, TimelineEventRecord
+from domain.records import AssignmentRequest, DeadlineRecord, DeadlineStatus, NotificationRequest, TaskRecord, TimelineEventRecord
 from labourflow.accounts import seed_demo
 from labourflow.cases import register_case
 from labourflow.crypto import Keyring
@@ -59,7 +59,7 @@ async def test_timeline_deadline_task_twice_one_row(filed: tuple[ActivityDeps, s
     assert await _count(deps.db, Deadline, subject=subject) == 1
     assert await _count(deps.db, Task, subject=subject) == 1
     # a second write with a new state updates the same row (recomputation, completion)
-    await env.run(projections.record_deadline, deadline.model_copy(update={"status": "met"}))
+    await env.run(projections.record_deadline, deadline.model_copy(update={"status": DeadlineStatus.met}))
     async with deps.db.session() as session:
         assert (await session.exec(select(Deadline.status).where(Deadline.subject == subject))).one() == "met"
 

@@ -24,6 +24,7 @@ BEIJING = timezone(timedelta(hours=8))
 STAFF = {
     "mediator": Actor(kind="staff", username="mediator", role="mediator", team_code="union-med-1", display_name="调解员 张敏"),
     "mediator2": Actor(kind="staff", username="mediator2", role="mediator", team_code="union-med-1", display_name="调解员 刘洋"),
+    "mediator-hz": Actor(kind="staff", username="mediator-hz", role="mediator", team_code="union-med-hz", display_name="调解员 周婷"),
     "supervisor": Actor(kind="staff", username="supervisor", role="supervisor", team_code="union-med-1", display_name="主任 陈静"),
 }
 
@@ -53,6 +54,12 @@ class CaseRun:
             await asyncio.sleep(0.05)
         raise AssertionError(f"no open task '{kind}' for {self.case_no}; events: {await self.events()}")
 
+    async def harness_task_row(self, kind: str) -> Task:
+        """The latest task of `kind`, open or not."""
+        async with self.harness.deps.db.session() as session:
+            return (await session.exec(select(Task).where(Task.subject == self.subject, Task.kind == kind)
+                                       .order_by(col(Task.created_at).desc()))).first()  # type: ignore[return-value]
+
     async def act(self, kind: str, action: str, payload: dict[str, Any], who: str = "mediator") -> ActionResult:
         task = await self.task(kind)
         client = self.harness.env.client
@@ -76,6 +83,25 @@ class CaseRun:
                 return
             await asyncio.sleep(0.05)
         raise AssertionError(f"event '{kind}' did not happen for {self.case_no}; events: {await self.events()}")
+
+    async def deadline(self, key: str, timeout: float = 15) -> Deadline:
+        """Wait until the deadline `key` (of this case or a child) is in the projection."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = (await self.deadlines()).get(key)
+            if found is not None:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"no deadline '{key}' for {self.case_no}: {sorted(await self.deadlines())}")
+
+    async def wait_stage(self, stage: str, timeout: float = 15) -> Case:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = await self.case_row()
+            if row.stage == stage:
+                return row
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{self.case_no} stayed in stage {(await self.case_row()).stage}, expected {stage}")
 
     async def deadlines(self) -> dict[str, Deadline]:
         async with self.harness.deps.db.session() as session:
@@ -123,7 +149,8 @@ class Harness:
         self.shift_days = (filed_on - await self.env_today()).days
         inp = await workflow_input(self.deps.db, self.deps.keyring, self.deps.settings, case)
         inp = inp.model_copy(update={"shift_days": self.shift_days, "search_attributes": False})
-        handle = await self.env.client.start_workflow("dispute", inp, id=case.workflow_id, task_queue=self.task_queue)
+        handle = await self.env.client.start_workflow("dispute", inp, id=case.workflow_id, task_queue=self.task_queue,
+                                                      result_type=DisputeResult)
         self.today = filed_on
         return CaseRun(self, registered.case_no, handle)
 
