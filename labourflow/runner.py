@@ -268,9 +268,13 @@ async def serve_worker(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop_event.set)
     log.info("worker polling", task_queue=settings.task_queue, address=settings.temporal_address)
+    from labourflow.notifier import LogSender, dispatch_forever
+
+    outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
     async with worker:
         await stop_event.wait()
         log.info("worker shutting down")
+    outbox.cancel()
     await deps.db.dispose()
 
 

@@ -97,6 +97,12 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
         keep = [option for option in self.options if option.action not in {o.action for o in news.options}]
         await self.advise(news.zh, news.en, tuple(keep) + news.options)
 
+    @workflow.signal(name="supervision-update")
+    async def supervision_update(self, news: Milestone) -> None:
+        """Union supervision of this case's employer moved on (a notice issued, a reply, a referral)."""
+        if not self.stage.is_closed:
+            await self.event(f"supervision_{news.kind}", news.zh, news.en, citation="《工会法》第二十三条 / Trade Union Law Art. 23")
+
     @workflow.query(name="case")
     def case_view(self) -> CaseView:
         """Live state of the case for pages and the API."""

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import MEDIATION_CHANNELS, Channel, Stage, VulnerableGroup
     from domain import paperwork
     from domain.documents import DocumentType
+    from domain.records import DeadlineStatus
     from domain.final_award import AwardClass
     from domain.workflow_models import (
         AgreementInput, AgreementOutcome, AgreementResult, ArbitrationInput, MediationHistory, ArbitrationOutcome, ArbitrationResult,
@@ -110,6 +111,8 @@ class DisputeSteps(DisputeCore):
         assert self.choice is not None
         _, filed_on = self.choice
         self.choice = None
+        if "limitation" in self.kit.deadlines and (self.due("limitation") or filed_on) >= filed_on:
+            await self.close_deadline("limitation", DeadlineStatus.met)
         self.carry = self.carry.model_copy(update={"arbitration_applied_on": filed_on})
         return "arbitration"
 

@@ -59,7 +59,7 @@ class MediationWorkflow(StatutoryWorkflow):
         self.status = "mediating"
         rule, variant = period_rule(inp)
         period = await self.set_deadline("period", rule, inp.received_on, variant=variant)
-        await self.event("mediation_started", f"{org_zh}收到调解申请，调解期限至{period.due}",
+        await self.event("mediation_started", f"{inp.organisation}收到调解申请，调解期限至{period.due}",
                          f"{org_en} received the application; the mediation period ends on {period.due}",
                          citation=period.basis, on=inp.received_on)
         await self.document(DocumentType.mediation_application, paperwork.mediation_application(inp.organisation))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from labourflow.cli.base import app
-from labourflow.cli import deadlines, documents, serve, users  # noqa: F401,E402  (register commands)
+from labourflow.cli import deadlines, documents, serve, simulate, users  # noqa: F401,E402  (register commands)
 
 
 def main() -> None:

@@ -251,8 +251,11 @@ class StatutoryWorkflow:
         return task
 
     async def settle(self) -> None:
-        """Before completing: stop SLA watchers (none may leave an activity behind) and let
-        update and signal handlers finish."""
+        """Before completing: stop SLA watchers (none may leave an activity behind), stop tracking
+        deadlines nobody reported on, and let update and signal handlers finish."""
+        for entry in self.kit.deadlines.values():
+            if entry.status is DeadlineStatus.pending:
+                await self.close_deadline(entry.key, DeadlineStatus.cancelled)
         for watcher in self.kit.watchers:
             watcher.cancel()
         if self.kit.watchers:
