@@ -65,8 +65,6 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
             allowed.add(WorkerActionKind.withdraw.value)
         if self.legal_aid_id is not None:
             allowed.discard(WorkerActionKind.apply_legal_aid.value)
-        if request.action in (WorkerActionKind.choose_arbitration, WorkerActionKind.sue) and self.choice is not None:
-            allowed.discard(request.action.value)  # already chosen: a double click must not count twice
         if request.action.value not in allowed:
             raise ApplicationError(f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(sorted(allowed))}",
                                    non_retryable=True)

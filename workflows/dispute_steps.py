@@ -221,11 +221,17 @@ class DisputeSteps(DisputeCore):
         await self.event("mediation_refused", "劳动者不愿继续调解", "The worker declined mediation", citation="《劳动争议调解仲裁法》第五条 / LDMAL Art. 5")
         return ActionResult(message_zh="已结束调解，可以申请仲裁", message_en="Mediation ended; you may apply for arbitration")
 
+    def take_option(self, action: WorkerActionKind) -> None:
+        """An option once taken is gone at once (before any await): a double click cannot count twice."""
+        self.options = [o for o in self.options if o.action != action.value]
+
     async def on_choose_arbitration(self, payload: Any) -> ActionResult:
+        self.take_option(WorkerActionKind.choose_arbitration)
         self.choice = ("arbitration", payload.filed_on or self.clock.today())
         return ActionResult(message_zh="已提交仲裁申请", message_en="Arbitration application submitted")
 
     async def on_sue(self, payload: SuitFiled) -> ActionResult:
+        self.take_option(WorkerActionKind.sue)
         self.choice = ("sue", payload.filed_on)
         if self.stage is Stage.post_award:
             await self.signal_current("record-suit", payload)

@@ -213,6 +213,8 @@ class StatutoryWorkflow:
     @workflow.signal(name="calendar-updated")
     async def calendar_updated(self, year: CalendarYear) -> None:
         """An official calendar year was added: recompute provisional deadlines, record changes."""
+        # A signal can be delivered in the first activation, before run() has set up the kit.
+        await workflow.wait_condition(lambda: getattr(self, "kit", None) is not None)
         if not self.clock.add_year(year):
             return
         for entry in self.kit.deadlines.values():
