@@ -152,3 +152,24 @@ def test_calendar_add_without_a_database_still_adds_the_year(runner: CliRunner, 
     assert result.exit_code == 0
     assert "is the database migrated?" in result.stderr and "labourflow calendar notify" in result.stderr
     assert (tmp_path / "calendar" / "2027.json").is_file()
+
+
+def test_calendar_add_when_temporal_is_down_says_so_and_notify_fails(runner: CliRunner, tmp_path: Path) -> None:
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'labourflow.db'}"
+    migrate(url)
+    with sqlite3.connect(tmp_path / "labourflow.db") as conn:
+        conn.execute(
+            "INSERT INTO deadline (subject, deadline_key, workflow_id, rule_id, start_on, due_on, status, provisional,"
+            " explanation, updated_at) VALUES ('case:1', 'limitation', 'case/LD-2026-000001', 'D01', '2026-12-20',"
+            " '2027-12-20', 'pending', 1, '{}', '2026-11-25 00:00:00')"
+        )
+    good = tmp_path / "2027.json"
+    good.write_text(json.dumps(YEAR_2027))
+    result = runner.invoke(cli, ["calendar", "add", str(good)])
+    assert result.exit_code == 0
+    assert "Temporal is down" in result.stderr and "labourflow calendar notify" in result.stderr
+    assert (tmp_path / "calendar" / "2027.json").is_file()
+    again = runner.invoke(cli, ["calendar", "notify"])
+    assert again.exit_code == 1 and "Temporal is down" in again.stderr
