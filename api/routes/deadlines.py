@@ -41,7 +41,10 @@ def unprocessable(exc: DeadlineError) -> JSONResponse:
     message = str(exc)
     if isinstance(exc, InvalidStart) and ":" in message.split(" ", 1)[0]:
         field = message.split(":", 1)[0]
-    return JSONResponse(status_code=422, content={"detail": message, "errors": [{"field": field, "message": message}]})
+    return JSONResponse(
+        status_code=422,
+        content={"detail": message, "errors": [{"field": field, "message": message}]},
+    )
 
 
 def _calendar(request: Request) -> Calendar:
@@ -60,7 +63,10 @@ async def list_deadlines(jurisdiction: str = "national") -> Any:
         return unprocessable(exc)
 
 
-@router.get("/deadlines/{rule_id}", responses={422: {"description": "unknown rule, bad date or jurisdiction"}})
+@router.get(
+    "/deadlines/{rule_id}",
+    responses={422: {"description": "unknown rule, bad date or jurisdiction"}},
+)
 async def get_deadline(
     request: Request,
     rule_id: str,
@@ -71,8 +77,14 @@ async def get_deadline(
 ) -> Any:
     """One computed deadline with its explanation (why this date)."""
     try:
-        deadline = compute_deadline(rule_id, parse_date(start), jurisdiction=jurisdiction,
-                                    calendar=_calendar(request), variant=variant, extended=extended)
+        deadline = compute_deadline(
+            rule_id,
+            parse_date(start),
+            jurisdiction=jurisdiction,
+            calendar=_calendar(request),
+            variant=variant,
+            extended=extended,
+        )
     except DeadlineError as exc:
         return unprocessable(exc)
     return deadline.model_dump(mode="json", by_alias=True)

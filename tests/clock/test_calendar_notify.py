@@ -15,14 +15,28 @@ from labourflow.db import Database
 from labourflow.tables.projections import Deadline as DeadlineRow
 from tests.clock.calendar_listener import CalendarListener
 
-YEAR = CalendarYear(year=2027, rest_days=(date(2027, 12, 20),), makeup_workdays=(), source="test fixture")
+YEAR = CalendarYear(
+    year=2027, rest_days=(date(2027, 12, 20),), makeup_workdays=(), source="test fixture"
+)
 
 
-async def _row(db: Database, workflow_id: str, key: str, *, provisional: bool, status: str = "pending") -> None:
+async def _row(
+    db: Database, workflow_id: str, key: str, *, provisional: bool, status: str = "pending"
+) -> None:
     async with db.session() as session:
-        session.add(DeadlineRow(subject=f"case:{workflow_id[-6:]}", deadline_key=key, workflow_id=workflow_id,
-                                rule_id="D01", start_on=date(2026, 12, 20), due_on=date(2027, 12, 20),
-                                status=status, provisional=provisional, explanation={}))
+        session.add(
+            DeadlineRow(
+                subject=f"case:{workflow_id[-6:]}",
+                deadline_key=key,
+                workflow_id=workflow_id,
+                rule_id="D01",
+                start_on=date(2026, 12, 20),
+                due_on=date(2027, 12, 20),
+                status=status,
+                provisional=provisional,
+                explanation={},
+            )
+        )
         await session.commit()
 
 
@@ -37,8 +51,9 @@ async def test_provisional_workflows_are_found_once(sqlite_db: Database) -> None
 async def test_running_workflow_recomputes_on_the_signal(client: Client, task_queue: str) -> None:
     workflow_id = f"case/LD-TEST-{uuid.uuid4().hex[:8]}"
     async with Worker(client, task_queue=task_queue, workflows=[CalendarListener]):
-        handle = await client.start_workflow(CalendarListener.run, date(2026, 12, 20), id=workflow_id,
-                                             task_queue=task_queue)
+        handle = await client.start_workflow(
+            CalendarListener.run, date(2026, 12, 20), id=workflow_id, task_queue=task_queue
+        )
         report = await notify_workflows(client, [workflow_id, "case/LD-NOT-RUNNING"], [YEAR])
         history = await handle.result()
     assert report.notified == (workflow_id,) and report.gone == ("case/LD-NOT-RUNNING",)
