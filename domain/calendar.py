@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 PACKAGE_VERSION: str = str(chinese_calendar.__version__)
 FIRST_YEAR = 2004
+CALENDAR_SIGNAL = "calendar-updated"  # signal name; its single argument is a CalendarYear
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 _HOLIDAY_NAMES: dict[str, tuple[str, str]] = {

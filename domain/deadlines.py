@@ -42,6 +42,7 @@ __all__ = [
     "compute_deadline",
     "jurisdictions",
     "parse_date",
+    "parse_interval",
     "recompute",
     "rule_table",
 ]
@@ -95,6 +96,14 @@ def parse_date(text: str, field: str = "from") -> date:
     if len(text.strip()) != 10:
         raise InvalidStart(f"{field}: '{text}' is not in YYYY-MM-DD form (e.g. 2026-03-02)")
     return check_date(day, field)
+
+
+def parse_interval(text: str, field: str = "suspension") -> tuple[date, date]:
+    """Parse 'YYYY-MM-DD:YYYY-MM-DD' (a closed interval), or raise InvalidStart."""
+    first, sep, last = text.partition(":")
+    if not sep:
+        raise InvalidStart(f"{field}: '{text}' must look like YYYY-MM-DD:YYYY-MM-DD")
+    return parse_date(first, field), parse_date(last, field)
 
 
 def check_date(day: date, field: str = "from") -> date:

@@ -208,9 +208,9 @@ def _mediation(road: _Road, facts: WhatIfInput) -> date | None:
 def _arbitration(
     road: _Road, facts: WhatIfInput, limitation: Deadline | None, earliest: date | None
 ) -> date:
-    default = (
-        earliest or facts.as_of or facts.knew_on or facts.accepted_on or facts.award_received_on
-    )
+    # A later date the worker gave bounds an assumed filing date: filed no later than it.
+    later = facts.accepted_on or facts.award_received_on
+    default = earliest or later or facts.as_of or facts.knew_on
     assert default is not None
     filed, given = road.pick(
         facts.arbitration_applied_on, default, earliest, "arbitration_applied_on"
@@ -259,7 +259,10 @@ def _acceptance(road: _Road, facts: WhatIfInput, filed: date) -> date:
             f"The commission must decide by {deadline.due}; if it does not, you may sue in court.",
         ),
     )
-    accepted, _ = road.pick(facts.accepted_on, deadline.due, filed, "accepted_on")
+    assumed = deadline.due
+    if facts.award_received_on is not None and facts.award_received_on < assumed:
+        assumed = filed  # the award came sooner than a full 5-day acceptance allows
+    accepted, _ = road.pick(facts.accepted_on, assumed, filed, "accepted_on")
     return accepted
 
 

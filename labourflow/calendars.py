@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.calendar import Calendar, CalendarDataError, CalendarYear
+from domain.calendar import CALENDAR_SIGNAL, Calendar, CalendarDataError, CalendarYear
 from labourflow.settings import Settings
 
 if TYPE_CHECKING:
@@ -68,9 +68,6 @@ def install_calendar_year(settings: Settings, year: CalendarYear) -> Path:
     temporary.write_text(year.to_json(), encoding="utf-8")
     temporary.replace(target)
     return target
-
-
-CALENDAR_SIGNAL = "calendar-updated"
 
 
 @dataclass(frozen=True)

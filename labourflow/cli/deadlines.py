@@ -12,7 +12,14 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.calendar import Calendar, CalendarYear, package_year, package_years
-from domain.deadlines import Deadline, DeadlineError, compute_deadline, parse_date, rule_table
+from domain.deadlines import (
+    Deadline,
+    DeadlineError,
+    compute_deadline,
+    parse_date,
+    parse_interval,
+    rule_table,
+)
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from labourflow.calendars import (
     CalendarFileError,
@@ -41,13 +48,6 @@ def _calendar(settings: Settings) -> Calendar:
         return current_calendar(settings)
     except CalendarFileError as exc:
         fail(f"calendar folder {settings.resolved_calendar_dir}: {exc}", code=1)
-
-
-def _parse_interval(text: str) -> tuple[date, date]:
-    first, sep, last = text.partition(":")
-    if not sep:
-        raise DeadlineError(f"suspension '{text}' must look like YYYY-MM-DD:YYYY-MM-DD")
-    return parse_date(first, "suspension"), parse_date(last, "suspension")
 
 
 def _weekday(day: date) -> str:
@@ -116,7 +116,7 @@ def deadline_command(
             calendar=calendar,
             variant=variant,
             extended=extended,
-            suspensions=[_parse_interval(item) for item in suspend],
+            suspensions=[parse_interval(item) for item in suspend],
             restarts=[parse_date(item, "restart") for item in restart],
         )
     except DeadlineError as exc:
@@ -204,7 +204,7 @@ def whatif_command(
             accepted_on=_optional_date(accepted_on, "accepted_on"),
             award_received_on=_optional_date(award_received_on, "award_received_on"),
             final_award=final_award,
-            as_of=_optional_date(as_of, "as_of"),
+            as_of=_optional_date(as_of, "as_of") or date.today(),
         )
         chain = whatif(facts, jurisdiction=jurisdiction or settings.jurisdiction, calendar=calendar)
     except DeadlineError as exc:

@@ -251,3 +251,29 @@ def test_calendar_add_when_temporal_is_down_says_so_and_notify_fails(
     assert (tmp_path / "calendar" / "2027.json").is_file()
     again = runner.invoke(cli, ["calendar", "notify"])
     assert again.exit_code == 1 and "Temporal is down" in again.stderr
+
+
+def test_suspensions_and_restarts_through_cli_and_api(runner: CliRunner, api: TestClient) -> None:
+    args = [
+        "deadline",
+        "D22",
+        "--from",
+        "2026-03-23",
+        "--suspend",
+        "2026-04-01:2026-04-10",
+        "--json",
+    ]
+    printed = json.loads(runner.invoke(cli, args).stdout)
+    assert printed["due"] == "2026-05-18" and printed["suspended_days"] == 10
+    params = {"from": "2026-03-23", "suspend": "2026-04-01:2026-04-10"}
+    assert api.get("/api/v1/deadlines/D22", params=params).json() == printed
+    restarted = api.get(
+        "/api/v1/deadlines/D01", params={"from": "2025-03-01", "restart": "2025-12-01"}
+    )
+    assert restarted.json()["due"] == "2026-12-01"
+    bad = api.get("/api/v1/deadlines/D22", params={"from": "2026-03-23", "suspend": "2026-04-01"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "suspension"
+    result = runner.invoke(
+        cli, ["deadline", "D03", "--from", "2026-03-02", "--restart", "2026-03-05"]
+    )
+    assert result.exit_code == 2 and "D03 cannot restart; rules that can:" in result.stderr

@@ -167,3 +167,23 @@ def test_whatif_uses_given_dates_and_warns_on_late_filing() -> None:
 def test_whatif_needs_a_date() -> None:
     with pytest.raises(ValueError, match="at least one key date"):
         WhatIfInput(category="overtime")
+
+
+def test_whatif_from_a_later_date_only_places_earlier_steps_no_later_than_it() -> None:
+    chain = whatif(WhatIfInput(accepted_on=D(2026, 3, 23), as_of=D(2026, 11, 25)))
+    steps = {step.key: step for step in chain.steps}
+    assert steps["arbitration_application"].on == D(2026, 3, 23)
+    assert steps["award"].last_safe_day == D(2026, 5, 7)
+    assert chain.warnings == ()
+    received = whatif(WhatIfInput(award_received_on=D(2026, 4, 1), as_of=D(2026, 11, 25)))
+    sue = {step.key: step for step in received.steps}["sue"]
+    assert sue.deadline is not None and sue.deadline.due == D(2026, 4, 16)
+    assert received.warnings == ()
+
+
+def test_whatif_as_of_is_the_assumed_filing_day_and_days_left_count_from_it() -> None:
+    chain = whatif(WhatIfInput(knew_on=D(2026, 3, 1), category="overtime", as_of=D(2026, 11, 25)))
+    steps = {step.key: step for step in chain.steps}
+    assert steps["arbitration_application"].on == D(2026, 11, 25)
+    assert steps["limitation"].last_safe_day == D(2027, 3, 1)
+    assert "96 days left" in steps["limitation"].assumption_en
