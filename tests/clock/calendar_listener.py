@@ -16,13 +16,14 @@ with workflow.unsafe.imports_passed_through():
 class CalendarListener:
     """Holds D01 from a start date; recomputes it when a calendar year arrives."""
 
-    def __init__(self) -> None:
+    @workflow.init
+    def __init__(self, start: date) -> None:
+        # Computed here, not in run(): a signal in the first activation is handled before run() starts.
         self.years: list[CalendarYear] = []
-        self.history: list[Deadline] = []
+        self.history: list[Deadline] = [compute_deadline("D01", start)]
 
     @workflow.run
     async def run(self, start: date) -> list[Deadline]:
-        self.history.append(compute_deadline("D01", start))
         await workflow.wait_condition(lambda: len(self.history) > 1)
         return self.history
 

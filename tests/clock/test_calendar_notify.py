@@ -50,11 +50,12 @@ async def test_provisional_workflows_are_found_once(sqlite_db: Database) -> None
 
 async def test_running_workflow_recomputes_on_the_signal(client: Client, task_queue: str) -> None:
     workflow_id = f"case/LD-TEST-{uuid.uuid4().hex[:8]}"
+    # Signal before any worker runs: start and signal arrive in the workflow's first activation.
+    handle = await client.start_workflow(
+        CalendarListener.run, date(2026, 12, 20), id=workflow_id, task_queue=task_queue
+    )
+    report = await notify_workflows(client, [workflow_id, "case/LD-NOT-RUNNING"], [YEAR])
     async with Worker(client, task_queue=task_queue, workflows=[CalendarListener]):
-        handle = await client.start_workflow(
-            CalendarListener.run, date(2026, 12, 20), id=workflow_id, task_queue=task_queue
-        )
-        report = await notify_workflows(client, [workflow_id, "case/LD-NOT-RUNNING"], [YEAR])
         history = await handle.result()
     assert report.notified == (workflow_id,) and report.gone == ("case/LD-NOT-RUNNING",)
     first, second = history
