@@ -18,7 +18,7 @@ class CalendarListener:
 
     @workflow.init
     def __init__(self, start: date) -> None:
-        # Computed here, not in run(): a signal in the first activation is handled before run() starts.
+        # Here, not in run(): a signal in the first activation is handled before run() starts.
         self.years: list[CalendarYear] = []
         self.history: list[Deadline] = [compute_deadline("D01", start)]
 
