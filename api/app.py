@@ -15,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.routes import auth, cases, deadlines, documents, health
-from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
+from api.temporal_gateway import TemporalGateway
 from labourflow import __version__
 from labourflow.crypto import Keyring
 from labourflow.db import Database
@@ -111,7 +111,9 @@ def create_app(
     return app
 
 
-async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _request_context(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     """Bind a request id to every log line of this request and echo it back."""
     request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
     structlog.contextvars.clear_contextvars()

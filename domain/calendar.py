@@ -21,10 +21,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 PACKAGE_VERSION: str = str(chinese_calendar.__version__)
 FIRST_YEAR = 2004
+CALENDAR_SIGNAL = "calendar-updated"  # signal name; its single argument is a CalendarYear
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 _HOLIDAY_NAMES: dict[str, tuple[str, str]] = {
-    str(member.value): (str(getattr(member, "chinese", member.value)), str(member.value)) for member in Holiday
+    str(member.value): (str(getattr(member, "chinese", member.value)), str(member.value))
+    for member in Holiday
 }
 
 
@@ -57,12 +59,17 @@ class CalendarYear(BaseModel):
     @classmethod
     def _source_named(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("source must name the State Council notice (e.g. 国办发明电〔2026〕X号)")
+            raise ValueError(
+                "source must name the State Council notice (e.g. 国办发明电〔2026〕X号)"
+            )
         return value.strip()
 
     @model_validator(mode="after")
     def _consistent(self) -> CalendarYear:
-        for label, days in (("rest_days", self.rest_days), ("makeup_workdays", self.makeup_workdays)):
+        for label, days in (
+            ("rest_days", self.rest_days),
+            ("makeup_workdays", self.makeup_workdays),
+        ):
             if len(set(days)) != len(days):
                 duplicate = next(day for day in days if days.count(day) > 1)
                 raise ValueError(f"{label}: {duplicate} is listed twice")
@@ -72,13 +79,15 @@ class CalendarYear(BaseModel):
         for day in self.rest_days:
             if day.weekday() >= 5:
                 raise ValueError(
-                    f"rest_days: {day} is a {_weekday_en(day)}; list only holidays falling on Monday-Friday "
+                    f"rest_days: {day} is a {_weekday_en(day)}; "
+                    "list only holidays falling on Monday-Friday "
                     "(weekends are rest days anyway)"
                 )
         for day in self.makeup_workdays:
             if day.weekday() < 5:
                 raise ValueError(
-                    f"makeup_workdays: {day} is a {_weekday_en(day)}; a make-up working day is a Saturday or Sunday"
+                    f"makeup_workdays: {day} is a {_weekday_en(day)}; "
+                    "a make-up working day is a Saturday or Sunday"
                 )
         overlap = set(self.rest_days) & set(self.makeup_workdays)
         if overlap:
@@ -130,7 +139,9 @@ def package_year(year: int) -> CalendarYear:
     return CalendarYear(
         year=year,
         rest_days=tuple(sorted(d for d in _PACKAGE_HOLIDAYS if d.year == year and d.weekday() < 5)),
-        makeup_workdays=tuple(sorted(d for d in _PACKAGE_WORKDAYS if d.year == year and d.weekday() >= 5)),
+        makeup_workdays=tuple(
+            sorted(d for d in _PACKAGE_WORKDAYS if d.year == year and d.weekday() >= 5)
+        ),
         source=f"chinesecalendar {PACKAGE_VERSION} (国务院办公厅部分节假日安排的通知)",
     )
 
@@ -209,4 +220,6 @@ def describe_days(days: Iterable[date]) -> str:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
-    return ", ".join(a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in runs)
+    return ", ".join(
+        a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in runs
+    )

@@ -42,6 +42,7 @@ __all__ = [
     "compute_deadline",
     "jurisdictions",
     "parse_date",
+    "parse_interval",
     "recompute",
     "rule_table",
 ]
@@ -84,16 +85,25 @@ class Deadline(BaseModel):
 
 
 def parse_date(text: str, field: str = "from") -> date:
-    """Parse YYYY-MM-DD within 2004-01-01..2099-12-31, or raise InvalidStart saying what is valid."""
+    """Parse YYYY-MM-DD within 2004-01-01..2099-12-31, else InvalidStart."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidStart(
-            f"{field}: '{text}' is not a valid date; use YYYY-MM-DD between {FIRST_START} and {LAST_START}"
+            f"{field}: '{text}' is not a valid date; "
+            f"use YYYY-MM-DD between {FIRST_START} and {LAST_START}"
         ) from None
     if len(text.strip()) != 10:
         raise InvalidStart(f"{field}: '{text}' is not in YYYY-MM-DD form (e.g. 2026-03-02)")
     return check_date(day, field)
+
+
+def parse_interval(text: str, field: str = "suspension") -> tuple[date, date]:
+    """Parse 'YYYY-MM-DD:YYYY-MM-DD' (a closed interval), or raise InvalidStart."""
+    first, sep, last = text.partition(":")
+    if not sep:
+        raise InvalidStart(f"{field}: '{text}' must look like YYYY-MM-DD:YYYY-MM-DD")
+    return parse_date(first, field), parse_date(last, field)
 
 
 def check_date(day: date, field: str = "from") -> date:
@@ -104,7 +114,9 @@ def check_date(day: date, field: str = "from") -> date:
             f"(valid: {FIRST_START} to {LAST_START})"
         )
     if day > LAST_START:
-        raise InvalidStart(f"{field}: {day} is after {LAST_START} (valid: {FIRST_START} to {LAST_START})")
+        raise InvalidStart(
+            f"{field}: {day} is after {LAST_START} (valid: {FIRST_START} to {LAST_START})"
+        )
     return day
 
 
@@ -116,12 +128,18 @@ def _check_options(
     rule: Rule, extended: bool, suspensions: Sequence[tuple[date, date]], restarts: Sequence[date]
 ) -> None:
     if extended and not rule.extension:
-        with_extension = ", ".join(r.id for r in rule_table() if r.extension or any(v.extension for v in r.variants))
+        with_extension = ", ".join(
+            r.id for r in rule_table() if r.extension or any(v.extension for v in r.variants)
+        )
         raise InvalidOption(f"{rule.id} has no extension; rules with one: {with_extension}")
     if suspensions and not rule.suspendable:
-        raise InvalidOption(f"{rule.id} cannot be suspended; rules that can: {_rules_with('suspendable')}")
+        raise InvalidOption(
+            f"{rule.id} cannot be suspended; rules that can: {_rules_with('suspendable')}"
+        )
     if restarts and not rule.restartable:
-        raise InvalidOption(f"{rule.id} cannot restart; rules that can: {_rules_with('restartable')}")
+        raise InvalidOption(
+            f"{rule.id} cannot restart; rules that can: {_rules_with('restartable')}"
+        )
     for first, last in suspensions:
         check_date(first, "suspension")
         check_date(last, "suspension")
@@ -131,16 +149,25 @@ def _check_options(
         check_date(day, "restart")
 
 
-def _count(rule: Rule, start: date, length: int, calendar: Calendar,
-           suspensions: Sequence[tuple[date, date]]) -> Count:
+def _count(
+    rule: Rule,
+    start: date,
+    length: int,
+    calendar: Calendar,
+    suspensions: Sequence[tuple[date, date]],
+) -> Count:
     assert rule.unit is not None
     origin = start - timedelta(days=1) if rule.count_start_day else start
     return count_period(origin, length, rule.unit, calendar, suspended_set(start, suspensions))
 
 
 def _apply_restarts(
-    rule: Rule, start: date, length: int, calendar: Calendar,
-    suspensions: Sequence[tuple[date, date]], restarts: Sequence[date],
+    rule: Rule,
+    start: date,
+    length: int,
+    calendar: Calendar,
+    suspensions: Sequence[tuple[date, date]],
+    restarts: Sequence[date],
 ) -> tuple[date, Count, list[str]]:
     """Start afresh on each restart that falls inside the running period (中断)."""
     counted_from = start
@@ -148,9 +175,14 @@ def _apply_restarts(
     warnings: list[str] = []
     for day in sorted(set(restarts)):
         if day <= counted_from:
-            warnings.append(f"restart on {day} is not after the start {counted_from}; it changes nothing")
+            warnings.append(
+                f"restart on {day} is not after the start {counted_from}; it changes nothing"
+            )
         elif day > count.due:
-            warnings.append(f"restart on {day} came after the period ended on {count.due}; it does not revive it")
+            warnings.append(
+                f"restart on {day} came after the period ended on {count.due}; "
+                "it does not revive it"
+            )
         else:
             counted_from = day
             count = _count(rule, counted_from, length, calendar, suspensions)
@@ -182,45 +214,86 @@ def compute_deadline(
     if rule.direction == "before":
         count = count_back(start, length, rule.unit)
         return _build(rule, start, count, calendar, warnings, extended, (), (), None, length)
-    counted_from, count, restart_warnings = _apply_restarts(rule, start, length, calendar, suspensions, restarts)
+    counted_from, count, restart_warnings = _apply_restarts(
+        rule, start, length, calendar, suspensions, restarts
+    )
     warnings += restart_warnings
-    return _build(rule, start, count, calendar, warnings, extended, suspensions, restarts,
-                  counted_from if counted_from != start else None, length)
+    return _build(
+        rule,
+        start,
+        count,
+        calendar,
+        warnings,
+        extended,
+        suspensions,
+        restarts,
+        counted_from if counted_from != start else None,
+        length,
+    )
 
 
 def _build(
-    rule: Rule, start: date, count: Count | None, calendar: Calendar, warnings: list[str], extended: bool,
-    suspensions: Sequence[tuple[date, date]], restarts: Sequence[date], counted_from: date | None,
+    rule: Rule,
+    start: date,
+    count: Count | None,
+    calendar: Calendar,
+    warnings: list[str],
+    extended: bool,
+    suspensions: Sequence[tuple[date, date]],
+    restarts: Sequence[date],
+    counted_from: date | None,
     length: int | None = None,
 ) -> Deadline:
     provisional = count is not None and any(not calendar.is_official(year) for year in count.years)
     if provisional and count is not None:
         years = sorted(year for year in count.years if not calendar.is_official(year))
         warnings.append(
-            f"provisional: no official holiday schedule for {', '.join(map(str, years))} yet; weekends only "
+            f"provisional: no official holiday schedule for {', '.join(map(str, years))} yet; "
+            "weekends only "
             "were used and the date will be recomputed when the State Council's schedule is added"
         )
     zh, en = explain(rule, start, count, calendar, length, counted_from, provisional)
     if count is not None and rule.direction == "before" and calendar.is_rest_day(count.due):
         warnings.append(f"{count.due} is a rest day; act by the working day before it to be safe")
     return Deadline(
-        rule=rule.id, title_zh=rule.title_zh, title_en=rule.title_en, from_=start,
-        due=count.due if count else None, length=length, unit=rule.unit if count else None,
-        basis=rule.basis, basis_text=cited_text(rule.refs), calendar_version=calendar.version,
-        provisional=provisional, confidence=rule.confidence, jurisdiction=rule.jurisdiction,
-        skipped=count.skipped if count else (), makeup_workdays=count.makeup_workdays if count else (),
-        suspended_days=count.suspended_days if count else 0, explanation_zh=zh, explanation_en=en,
-        warnings=tuple(warnings), direction=rule.direction, variant=rule.variant, extended=extended,
-        counted_from=counted_from, suspensions=tuple((a, b) for a, b in suspensions),
+        rule=rule.id,
+        title_zh=rule.title_zh,
+        title_en=rule.title_en,
+        from_=start,
+        due=count.due if count else None,
+        length=length,
+        unit=rule.unit if count else None,
+        basis=rule.basis,
+        basis_text=cited_text(rule.refs),
+        calendar_version=calendar.version,
+        provisional=provisional,
+        confidence=rule.confidence,
+        jurisdiction=rule.jurisdiction,
+        skipped=count.skipped if count else (),
+        makeup_workdays=count.makeup_workdays if count else (),
+        suspended_days=count.suspended_days if count else 0,
+        explanation_zh=zh,
+        explanation_en=en,
+        warnings=tuple(warnings),
+        direction=rule.direction,
+        variant=rule.variant,
+        extended=extended,
+        counted_from=counted_from,
+        suspensions=tuple((a, b) for a, b in suspensions),
         restarts=tuple(sorted(set(restarts))),
     )
 
 
 def recompute(deadline: Deadline, calendar: Calendar) -> Deadline:
-    """The same deadline computed again with a newer calendar (e.g. after an official year is added)."""
+    """The same deadline computed again with a newer calendar (e.g. an official year added)."""
     return compute_deadline(
-        deadline.rule, deadline.from_, jurisdiction=deadline.jurisdiction, calendar=calendar,
-        variant=deadline.variant, extended=deadline.extended, suspensions=deadline.suspensions,
+        deadline.rule,
+        deadline.from_,
+        jurisdiction=deadline.jurisdiction,
+        calendar=calendar,
+        variant=deadline.variant,
+        extended=deadline.extended,
+        suspensions=deadline.suspensions,
         restarts=deadline.restarts,
     )
 

@@ -45,7 +45,9 @@ class Count:
     skipped: tuple[date, ...] = ()  # rest days rolled over (CD/M/Y) or left out (WD)
     makeup_workdays: tuple[date, ...] = ()  # make-up working days counted or landed on
     suspended_days: int = 0
-    years: frozenset[int] = field(default_factory=frozenset)  # years whose schedule decided the answer
+    years: frozenset[int] = field(
+        default_factory=frozenset
+    )  # years whose schedule decided the answer
 
 
 def shift_months(day: date, months: int) -> date:
@@ -80,11 +82,19 @@ def _finish(start: date, nominal: date, calendar: Calendar, suspended: int) -> C
     due, skipped = roll_forward(nominal, calendar)
     years = {day.year for day in (nominal, *skipped, due)}
     makeup = (due,) if calendar.is_makeup_workday(due) else ()
-    return Count(due=due, nominal=nominal, skipped=skipped, makeup_workdays=makeup,
-                 suspended_days=suspended, years=frozenset(years))
+    return Count(
+        due=due,
+        nominal=nominal,
+        skipped=skipped,
+        makeup_workdays=makeup,
+        suspended_days=suspended,
+        years=frozenset(years),
+    )
 
 
-def count_calendar_days(start: date, length: int, calendar: Calendar, pauses: frozenset[date]) -> Count:
+def count_calendar_days(
+    start: date, length: int, calendar: Calendar, pauses: frozenset[date]
+) -> Count:
     """N calendar days after `start`, paused days not counted, last day rolled off rest days."""
     day, counted, suspended = start, 0, 0
     while counted < length:
@@ -109,7 +119,9 @@ def count_months(start: date, months: int, calendar: Calendar, pauses: frozenset
     return _finish(start, nominal + timedelta(days=extra), calendar, extra)
 
 
-def count_working_days(start: date, length: int, calendar: Calendar, pauses: frozenset[date]) -> Count:
+def count_working_days(
+    start: date, length: int, calendar: Calendar, pauses: frozenset[date]
+) -> Count:
     """N working days after `start`: rest days are left out, make-up working days count."""
     day, counted, suspended = start, 0, 0
     skipped: list[date] = []
@@ -126,8 +138,14 @@ def count_working_days(start: date, length: int, calendar: Calendar, pauses: fro
                 makeup.append(day)
         else:
             skipped.append(day)
-    return Count(due=day, nominal=day, skipped=tuple(skipped), makeup_workdays=tuple(makeup),
-                 suspended_days=suspended, years=frozenset(years))
+    return Count(
+        due=day,
+        nominal=day,
+        skipped=tuple(skipped),
+        makeup_workdays=tuple(makeup),
+        suspended_days=suspended,
+        years=frozenset(years),
+    )
 
 
 def count_period(
@@ -145,7 +163,7 @@ def count_period(
 
 
 def count_back(anchor: date, length: int, unit: Unit) -> Count:
-    """The day `length` units before `anchor` (e.g. notice 5 days before a hearing); never rolled."""
+    """The day `length` units before `anchor` (e.g. 5 days before a hearing); never rolled."""
     if unit is Unit.CD:
         day = anchor - timedelta(days=length)
     elif unit in (Unit.M, Unit.Y):

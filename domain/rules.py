@@ -141,7 +141,8 @@ def jurisdiction(jurisdiction_id: str) -> Jurisdiction:
     profile = _profiles().get(jurisdiction_id)
     if profile is None:
         raise UnknownJurisdiction(
-            f"unknown jurisdiction '{jurisdiction_id}': valid jurisdictions are {', '.join(jurisdictions())}"
+            f"unknown jurisdiction '{jurisdiction_id}': "
+            f"valid jurisdictions are {', '.join(jurisdictions())}"
         )
     return profile
 
@@ -188,9 +189,15 @@ def _merged(rule_id: str, jurisdiction_id: str) -> tuple[dict[str, Any], str | N
 def _variant_view(row: dict[str, Any], name: str) -> RuleVariant:
     fields = {**row, **row["variants"].get(name, {})}
     zh, en = citation([tuple(ref) for ref in fields["refs"]])
-    return RuleVariant(name=name, title_zh=fields["title_zh"], title_en=fields["title_en"],
-                       length=fields.get("length"), unit=fields.get("unit"),
-                       extension=fields.get("extension"), basis=f"{zh} / {en}" if zh else "—")
+    return RuleVariant(
+        name=name,
+        title_zh=fields["title_zh"],
+        title_en=fields["title_en"],
+        length=fields.get("length"),
+        unit=fields.get("unit"),
+        extension=fields.get("extension"),
+        basis=f"{zh} / {en}" if zh else "—",
+    )
 
 
 @cache
@@ -198,7 +205,9 @@ def _defined_in(rule_id: str) -> tuple[str, ...]:
     return tuple(j for j in jurisdictions() if _merged(rule_id, j)[0].get("length") is not None)
 
 
-def _choose_variant(rule_id: str, row: dict[str, Any], variant: str | None) -> tuple[str | None, list[str]]:
+def _choose_variant(
+    rule_id: str, row: dict[str, Any], variant: str | None
+) -> tuple[str | None, list[str]]:
     names = list(row["variants"])
     default: str | None = row.get("default_variant")
     if variant is None or variant == default:
@@ -207,8 +216,10 @@ def _choose_variant(rule_id: str, row: dict[str, Any], variant: str | None) -> t
         return variant, []
     everywhere = {name for j in jurisdictions() for name in _merged(rule_id, j)[0]["variants"]}
     if variant in everywhere:
-        warning = (f"variant '{variant}' of {rule_id} does not exist in this jurisdiction; "
-                   "the default rule applies")
+        warning = (
+            f"variant '{variant}' of {rule_id} does not exist in this jurisdiction; "
+            "the default rule applies"
+        )
         return default, [warning]
     valid = ", ".join(names) if names else "none"
     raise InvalidOption(f"rule {rule_id} has no variant '{variant}': valid variants are {valid}")
@@ -217,7 +228,7 @@ def _choose_variant(rule_id: str, row: dict[str, Any], variant: str | None) -> t
 def resolve_rule(
     rule_id: str, jurisdiction_id: str = "national", variant: str | None = None
 ) -> tuple[Rule, tuple[str, ...]]:
-    """The rule as it applies in a jurisdiction (and variant), with any warnings about the choice."""
+    """The rule as it applies in a jurisdiction (and variant), with warnings about the choice."""
     key = normalise_rule_id(rule_id)
     profile = jurisdiction(jurisdiction_id)
     row, _ = _merged(key, profile.id)
@@ -235,18 +246,38 @@ def _build_rule(key: str, jurisdiction_id: str, chosen: str | None) -> Rule:
     refs = tuple((str(code), str(article)) for code, article in row["refs"])
     zh, en = citation(refs)
     return Rule(
-        id=key, jurisdiction=profile.id, title_zh=row["title_zh"], title_en=row["title_en"],
-        length=row.get("length"), unit=row.get("unit"), extension=row.get("extension"),
-        extension_zh=row.get("extension_zh", ""), extension_en=row.get("extension_en", ""),
-        direction=row.get("direction", "after"), starts_zh=row["starts_zh"], starts_en=row["starts_en"],
-        bound_zh=row["bound_zh"], bound_en=row["bound_en"], missed_zh=row["missed_zh"],
-        missed_en=row["missed_en"], refs=refs, basis=f"{zh} / {en}" if zh else "—",
-        basis_zh=zh or "—", basis_en=en or "—", confidence=row["confidence"],
-        parameter=bool(row.get("parameter", False)), period_set_by=set_by if row.get("parameter") else None,
-        suspendable=bool(row.get("suspendable", False)), restartable=bool(row.get("restartable", False)),
-        note_zh=row.get("note_zh", ""), note_en=row.get("note_en", ""), variant=chosen,
-        default_variant=row.get("default_variant"), variants=variants,
-        count_start_day=profile.count_start_day, defined_in=_defined_in(key),
+        id=key,
+        jurisdiction=profile.id,
+        title_zh=row["title_zh"],
+        title_en=row["title_en"],
+        length=row.get("length"),
+        unit=row.get("unit"),
+        extension=row.get("extension"),
+        extension_zh=row.get("extension_zh", ""),
+        extension_en=row.get("extension_en", ""),
+        direction=row.get("direction", "after"),
+        starts_zh=row["starts_zh"],
+        starts_en=row["starts_en"],
+        bound_zh=row["bound_zh"],
+        bound_en=row["bound_en"],
+        missed_zh=row["missed_zh"],
+        missed_en=row["missed_en"],
+        refs=refs,
+        basis=f"{zh} / {en}" if zh else "—",
+        basis_zh=zh or "—",
+        basis_en=en or "—",
+        confidence=row["confidence"],
+        parameter=bool(row.get("parameter", False)),
+        period_set_by=set_by if row.get("parameter") else None,
+        suspendable=bool(row.get("suspendable", False)),
+        restartable=bool(row.get("restartable", False)),
+        note_zh=row.get("note_zh", ""),
+        note_en=row.get("note_en", ""),
+        variant=chosen,
+        default_variant=row.get("default_variant"),
+        variants=variants,
+        count_start_day=profile.count_start_day,
+        defined_in=_defined_in(key),
     )
 
 

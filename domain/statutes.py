@@ -1,7 +1,7 @@
 """Texts of the cited articles, shipped with the product in `domain/data/statutes.json`.
 
-The JSON is built from `shared/domain/statutes/` (LawRefBook/Laws snapshot; the commit is named in the
-file) by `deploy/build_statutes.py`; nothing here reads outside the package.
+The JSON is built from `shared/domain/statutes/` (LawRefBook/Laws snapshot; the commit is named
+in the file) by `deploy/build_statutes.py`; nothing here reads outside the package.
 """
 
 from __future__ import annotations
@@ -14,7 +14,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 _ZH_ARTICLE = re.compile(r"^第([零一二两三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?$")
 _ARABIC_ARTICLE = re.compile(r"^(?:art\.?\s*|article\s*)?(\d+)(?:\s*-\s*(\d+))?$", re.IGNORECASE)
@@ -56,10 +68,11 @@ def _zh_number(number: int) -> str:
     for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
         count, number = divmod(number, value)
         if count:
-            parts.append(("" if unit == "十" and not parts and count == 1 else digits[count]) + unit)
-        elif parts and number:
-            if parts[-1] != "零":
-                parts.append("零")
+            parts.append(
+                ("" if unit == "十" and not parts and count == 1 else digits[count]) + unit
+            )
+        elif parts and number and parts[-1] != "零":
+            parts.append("零")
     if number:
         parts.append(digits[number])
     return "".join(parts)
@@ -74,7 +87,11 @@ def article_key(article: str) -> str:
         return f"{number}-{_chinese_number(zh.group(2))}" if zh.group(2) else number
     arabic = _ARABIC_ARTICLE.match(text)
     if arabic:
-        return f"{int(arabic.group(1))}-{int(arabic.group(2))}" if arabic.group(2) else str(int(arabic.group(1)))
+        return (
+            f"{int(arabic.group(1))}-{int(arabic.group(2))}"
+            if arabic.group(2)
+            else str(int(arabic.group(1)))
+        )
     raise UnknownArticle(f"'{article}' is not an article number; use e.g. 27, 276-1 or 第二十七条")
 
 
@@ -124,8 +141,14 @@ def get_law(law: str) -> Law:
     if code is None:
         raise UnknownArticle(f"unknown law '{law}'; known codes: {', '.join(law_codes())}")
     raw = _data()["laws"][code]
-    return Law(code=code, title_zh=raw["title_zh"], short_zh=raw["short_zh"], short_en=raw["short_en"],
-               shipped=raw["shipped"], articles=raw["articles"])
+    return Law(
+        code=code,
+        title_zh=raw["title_zh"],
+        short_zh=raw["short_zh"],
+        short_en=raw["short_en"],
+        shipped=raw["shipped"],
+        articles=raw["articles"],
+    )
 
 
 def article_text(law: str, article: str) -> str:
@@ -134,13 +157,15 @@ def article_text(law: str, article: str) -> str:
     key = article_key(article)
     if key not in found.articles:
         if not found.shipped:
-            raise UnknownArticle(f"《{found.short_zh}》 is cited but its text is not in the shipped statute set")
+            raise UnknownArticle(
+                f"《{found.short_zh}》 is cited but its text is not in the shipped statute set"
+            )
         raise UnknownArticle(f"《{found.short_zh}》 has no article {key} in the shipped text")
     return found.articles[key]
 
 
 def citation(refs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> tuple[str, str]:
-    """(Chinese, English) citation of (law, article) pairs: 《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14."""
+    """(zh, en) citation of (law, article) pairs: 《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14."""
     groups: list[tuple[Law, list[str]]] = []
     for code, key in refs:
         law = get_law(code)
@@ -148,9 +173,12 @@ def citation(refs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> tuple
             groups[-1][1].append(key)
         else:
             groups.append((law, [key]))
-    zh = "；".join(f"《{law.short_zh}》" + "、".join(article_label_zh(k) for k in keys) for law, keys in groups)
+    zh = "；".join(
+        f"《{law.short_zh}》" + "、".join(article_label_zh(k) for k in keys) for law, keys in groups
+    )
     en = "; ".join(
-        f"{law.short_en} " + (article_label_en(keys[0]) if len(keys) == 1 else "Art. " + ", ".join(keys))
+        f"{law.short_en} "
+        + (article_label_en(keys[0]) if len(keys) == 1 else "Art. " + ", ".join(keys))
         for law, keys in groups
     )
     return zh, en
@@ -165,5 +193,7 @@ def cited_text(refs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str
         try:
             parts.append(f"{heading}：{article_text(code, key)}")
         except UnknownArticle:
-            parts.append(f"{heading}：（本产品未收录该条文；依据见《劳动争议规则参考》第16节，须核对原文）")
+            parts.append(
+                f"{heading}：（本产品未收录该条文；依据见《劳动争议规则参考》第16节，须核对原文）"
+            )
     return "\n".join(parts)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.calendar import Calendar, CalendarDataError, CalendarYear
+from domain.calendar import CALENDAR_SIGNAL, Calendar, CalendarDataError, CalendarYear
 from labourflow.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,7 +47,9 @@ def load_calendar_years(directory: Path) -> list[CalendarYear]:
     for path in sorted(directory.glob("*.json")):
         year = read_calendar_file(path)
         if path.stem != str(year.year):
-            raise CalendarFileError(f"{path}: holds year {year.year}; name the file {year.year}.json")
+            raise CalendarFileError(
+                f"{path}: holds year {year.year}; name the file {year.year}.json"
+            )
         years.append(year)
     return years
 
@@ -68,9 +70,6 @@ def install_calendar_year(settings: Settings, year: CalendarYear) -> Path:
     return target
 
 
-CALENDAR_SIGNAL = "calendar-updated"
-
-
 @dataclass(frozen=True)
 class NotifyReport:
     """Which running workflows were sent the new calendar year, and which were already closed."""
@@ -80,7 +79,7 @@ class NotifyReport:
 
 
 async def provisional_workflow_ids(db: Database) -> list[str]:
-    """Distinct workflows that hold a pending provisional deadline (from the `deadline` projection)."""
+    """Distinct workflows holding a pending provisional deadline (the `deadline` projection)."""
     from sqlmodel import col, select
 
     from labourflow.tables.projections import Deadline
@@ -95,8 +94,10 @@ async def provisional_workflow_ids(db: Database) -> list[str]:
         return list((await session.exec(query)).all())
 
 
-async def notify_workflows(client: Client, workflow_ids: Sequence[str], years: Sequence[CalendarYear]) -> NotifyReport:
-    """Signal `calendar-updated` (one CalendarYear per signal) to each workflow; closed ones are skipped."""
+async def notify_workflows(
+    client: Client, workflow_ids: Sequence[str], years: Sequence[CalendarYear]
+) -> NotifyReport:
+    """Signal `calendar-updated` (one CalendarYear a signal) to each workflow; skip closed ones."""
     notified: list[str] = []
     gone: list[str] = []
     for workflow_id in workflow_ids:
@@ -113,8 +114,10 @@ async def notify_workflows(client: Client, workflow_ids: Sequence[str], years: S
     return NotifyReport(notified=tuple(notified), gone=tuple(gone))
 
 
-async def notify_running_workflows(settings: Settings, years: Sequence[CalendarYear]) -> NotifyReport:
-    """Find workflows with provisional deadlines and send them the years; ConnectionError if Temporal is down."""
+async def notify_running_workflows(
+    settings: Settings, years: Sequence[CalendarYear]
+) -> NotifyReport:
+    """Send the years to workflows with provisional deadlines, or raise ConnectionError."""
     from labourflow.db import Database
     from labourflow.temporal import connect
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,6 +16,7 @@ from domain.deadlines import (
     UnknownRule,
     compute_deadline,
     parse_date,
+    parse_interval,
     rule_table,
 )
 from domain.whatif import WhatIfInput, whatif
@@ -39,9 +41,12 @@ def unprocessable(exc: DeadlineError) -> JSONResponse:
     """422 with the same one-line message the CLI prints."""
     field = next((name for kind, name in _ERROR_FIELDS if isinstance(exc, kind)), "request")
     message = str(exc)
-    if isinstance(exc, InvalidStart) and ":" in message.split(" ", 1)[0]:
+    if isinstance(exc, InvalidStart) and message.split(" ", 1)[0].endswith(":"):
         field = message.split(":", 1)[0]
-    return JSONResponse(status_code=422, content={"detail": message, "errors": [{"field": field, "message": message}]})
+    return JSONResponse(
+        status_code=422,
+        content={"detail": message, "errors": [{"field": field, "message": message}]},
+    )
 
 
 def _calendar(request: Request) -> Calendar:
@@ -60,7 +65,10 @@ async def list_deadlines(jurisdiction: str = "national") -> Any:
         return unprocessable(exc)
 
 
-@router.get("/deadlines/{rule_id}", responses={422: {"description": "unknown rule, bad date or jurisdiction"}})
+@router.get(
+    "/deadlines/{rule_id}",
+    responses={422: {"description": "unknown rule, bad date or jurisdiction"}},
+)
 async def get_deadline(
     request: Request,
     rule_id: str,
@@ -68,11 +76,21 @@ async def get_deadline(
     jurisdiction: str = "national",
     variant: str | None = None,
     extended: bool = False,
+    suspend: Annotated[list[str], Query(description="suspended interval FROM:TO")] = [],  # noqa: B006
+    restart: Annotated[list[str], Query(description="date the period starts afresh")] = [],  # noqa: B006
 ) -> Any:
     """One computed deadline with its explanation (why this date)."""
     try:
-        deadline = compute_deadline(rule_id, parse_date(start), jurisdiction=jurisdiction,
-                                    calendar=_calendar(request), variant=variant, extended=extended)
+        deadline = compute_deadline(
+            rule_id,
+            parse_date(start),
+            jurisdiction=jurisdiction,
+            calendar=_calendar(request),
+            variant=variant,
+            extended=extended,
+            suspensions=[parse_interval(item) for item in suspend],
+            restarts=[parse_date(item, "restart") for item in restart],
+        )
     except DeadlineError as exc:
         return unprocessable(exc)
     return deadline.model_dump(mode="json", by_alias=True)
@@ -81,7 +99,9 @@ async def get_deadline(
 @router.post("/whatif", responses={422: {"description": "bad dates or jurisdiction"}})
 async def post_whatif(request: Request, body: WhatIfRequest) -> Any:
     """The road ahead from a case's key dates: each later deadline and its last safe day."""
-    facts = WhatIfInput.model_validate(body.model_dump(exclude={"jurisdiction"}))
+    facts = WhatIfInput.model_validate(
+        body.model_dump(exclude={"jurisdiction"}) | {"as_of": body.as_of or date.today()}
+    )
     try:
         chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=_calendar(request))
     except DeadlineError as exc:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from labourflow.cli import deadlines, documents, serve, simulate, users  # noqa: F401  (register commands)
 from labourflow.cli.base import app
-from labourflow.cli import deadlines, documents, serve, simulate, users  # noqa: F401,E402  (register commands)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Statutory clock commands: `labourflow deadline`, `deadlines`, `whatif` and `calendar add|list|notify`."""
+"""Statutory clock commands: `deadline`, `deadlines`, `whatif`, `calendar add|list|notify`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.calendar import Calendar, CalendarYear, package_year, package_years
-from domain.deadlines import Deadline, DeadlineError, compute_deadline, parse_date, rule_table
+from domain.deadlines import (
+    Deadline,
+    DeadlineError,
+    compute_deadline,
+    parse_date,
+    parse_interval,
+    rule_table,
+)
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from labourflow.calendars import (
     CalendarFileError,
@@ -25,7 +32,9 @@ from labourflow.calendars import (
 from labourflow.cli.base import app, fail
 from labourflow.settings import Settings
 
-calendar_app = typer.Typer(help="Official holiday calendars (国务院节假日安排): add a year, list, notify workflows.")
+calendar_app = typer.Typer(
+    help="Official holiday calendars (国务院节假日安排): add a year, list, notify workflows."
+)
 app.add_typer(calendar_app, name="calendar")
 
 
@@ -41,28 +50,30 @@ def _calendar(settings: Settings) -> Calendar:
         fail(f"calendar folder {settings.resolved_calendar_dir}: {exc}", code=1)
 
 
-def _parse_interval(text: str) -> tuple[date, date]:
-    first, sep, last = text.partition(":")
-    if not sep:
-        raise DeadlineError(f"suspension '{text}' must look like YYYY-MM-DD:YYYY-MM-DD")
-    return parse_date(first, "suspension"), parse_date(last, "suspension")
-
-
 def _weekday(day: date) -> str:
-    return ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")[day.weekday()] + " " + day.strftime("%a")
+    return (
+        ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")[day.weekday()]
+        + " "
+        + day.strftime("%a")
+    )
 
 
 def render_deadline(deadline: Deadline) -> str:
     """The readable Chinese/English explanation printed without --json."""
     lines = [f"{deadline.rule} {deadline.title_zh} / {deadline.title_en}"]
     if deadline.due is None:
-        lines.append(f"  from {deadline.from_}  no period in this jurisdiction ({deadline.jurisdiction})")
+        lines.append(
+            f"  from {deadline.from_}  no period in this jurisdiction ({deadline.jurisdiction})"
+        )
     else:
         unit = deadline.unit.value if deadline.unit else ""
-        lines.append(f"  from {deadline.from_}  due {deadline.due} ({_weekday(deadline.due)})  "
-                     f"{deadline.length} {unit}{'  PROVISIONAL 暂定' if deadline.provisional else ''}")
+        lines.append(
+            f"  from {deadline.from_}  due {deadline.due} ({_weekday(deadline.due)})  "
+            f"{deadline.length} {unit}{'  PROVISIONAL 暂定' if deadline.provisional else ''}"
+        )
     lines += [
-        f"  jurisdiction {deadline.jurisdiction}  confidence {deadline.confidence}  calendar {deadline.calendar_version}",
+        f"  jurisdiction {deadline.jurisdiction}  confidence {deadline.confidence}  "
+        f"calendar {deadline.calendar_version}",
         f"  依据 / basis: {deadline.basis}",
         f"  {deadline.explanation_zh}",
         f"  {deadline.explanation_en}",
@@ -76,26 +87,43 @@ def render_deadline(deadline: Deadline) -> str:
 @app.command("deadline")
 def deadline_command(
     rule_id: str = typer.Argument(..., help="rule id D01-D72 (see `labourflow deadlines`)"),
-    start: str = typer.Option(..., "--from", help="start date YYYY-MM-DD (the start day is not counted)"),
+    start: str = typer.Option(
+        ..., "--from", help="start date YYYY-MM-DD (the start day is not counted)"
+    ),
     jurisdiction: str = typer.Option(None, "--jurisdiction", help="national (default) or zhejiang"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON object"),
-    variant: str = typer.Option(None, "--variant", help="e.g. ruling (D37), simplified (D36), collective (D72)"),
-    extended: bool = typer.Option(False, "--extended", help="apply the rule's extension (D08, D22, D36, D46, D64)"),
-    suspend: list[str] = typer.Option([], "--suspend", help="suspended interval FROM:TO (repeatable)"),
-    restart: list[str] = typer.Option([], "--restart", help="date the period starts afresh (repeatable)"),
+    variant: str = typer.Option(
+        None, "--variant", help="e.g. ruling (D37), simplified (D36), collective (D72)"
+    ),
+    extended: bool = typer.Option(
+        False, "--extended", help="apply the rule's extension (D08, D22, D36, D46, D64)"
+    ),
+    suspend: list[str] = typer.Option(
+        [], "--suspend", help="suspended interval FROM:TO (repeatable)"
+    ),
+    restart: list[str] = typer.Option(
+        [], "--restart", help="date the period starts afresh (repeatable)"
+    ),
 ) -> None:
     """Compute one statutory deadline and explain why it falls on that date."""
     settings = _settings()
     calendar = _calendar(settings)
     try:
         result = compute_deadline(
-            rule_id, parse_date(start), jurisdiction=jurisdiction or settings.jurisdiction, calendar=calendar,
-            variant=variant, extended=extended, suspensions=[_parse_interval(item) for item in suspend],
+            rule_id,
+            parse_date(start),
+            jurisdiction=jurisdiction or settings.jurisdiction,
+            calendar=calendar,
+            variant=variant,
+            extended=extended,
+            suspensions=[parse_interval(item) for item in suspend],
             restarts=[parse_date(item, "restart") for item in restart],
         )
     except DeadlineError as exc:
         fail(str(exc))
-    typer.echo(result.model_dump_json(by_alias=True, indent=2) if as_json else render_deadline(result))
+    typer.echo(
+        result.model_dump_json(by_alias=True, indent=2) if as_json else render_deadline(result)
+    )
 
 
 @app.command("deadlines")
@@ -109,19 +137,30 @@ def deadlines_command(
     except DeadlineError as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps([rule.model_dump(mode="json") for rule in rules], ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                [rule.model_dump(mode="json") for rule in rules], ensure_ascii=False, indent=2
+            )
+        )
         return
     for rule in rules:
-        period = f"{rule.length} {rule.unit.value}" if rule.length is not None and rule.unit else "—"
+        period = (
+            f"{rule.length} {rule.unit.value}" if rule.length is not None and rule.unit else "—"
+        )
         if rule.extension:
             period += f" (+{rule.extension})"
-        typer.echo(f"{rule.id}  {period:<12} [{rule.confidence}] {rule.title_zh} / {rule.title_en} — {rule.basis_zh}")
+        typer.echo(
+            f"{rule.id}  {period:<12} [{rule.confidence}] {rule.title_zh} / {rule.title_en}"
+            f" — {rule.basis_zh}"
+        )
 
 
 def render_chain(chain: WhatIfChain) -> str:
     """The road ahead, one step a line with its last safe day and assumption."""
-    lines = [f"what-if ({chain.jurisdiction}, calendar {chain.calendar_version}"
-             f"{', PROVISIONAL' if chain.provisional else ''})"]
+    lines = [
+        f"what-if ({chain.jurisdiction}, calendar {chain.calendar_version}"
+        f"{', PROVISIONAL' if chain.provisional else ''})"
+    ]
     for number, step in enumerate(chain.steps, start=1):
         rule = step.deadline.rule if step.deadline else "—"
         safe = step.last_safe_day.isoformat() if step.last_safe_day else "—"
@@ -156,19 +195,23 @@ def whatif_command(
     calendar = _calendar(settings)
     try:
         facts = WhatIfInput(
-            knew_on=_optional_date(knew_on, "knew_on"), category=category,
+            knew_on=_optional_date(knew_on, "knew_on"),
+            category=category,
             employment_ended_on=_optional_date(employment_ended_on, "employment_ended_on"),
             still_employed=still_employed,
             mediation_applied_on=_optional_date(mediation_applied_on, "mediation_applied_on"),
             arbitration_applied_on=_optional_date(arbitration_applied_on, "arbitration_applied_on"),
             accepted_on=_optional_date(accepted_on, "accepted_on"),
             award_received_on=_optional_date(award_received_on, "award_received_on"),
-            final_award=final_award, as_of=_optional_date(as_of, "as_of"),
+            final_award=final_award,
+            as_of=_optional_date(as_of, "as_of") or date.today(),
         )
         chain = whatif(facts, jurisdiction=jurisdiction or settings.jurisdiction, calendar=calendar)
     except DeadlineError as exc:
         fail(str(exc))
-    except ValueError as exc:  # pydantic's ValidationError (e.g. an unknown category, no date at all)
+    except (
+        ValueError
+    ) as exc:  # pydantic's ValidationError (e.g. an unknown category, no date at all)
         fail(_first_error(exc))
     typer.echo(chain.model_dump_json(by_alias=True, indent=2) if as_json else render_chain(chain))
 
@@ -187,39 +230,58 @@ def _notify(settings: Settings, years: Sequence[CalendarYear], *, strict: bool) 
     try:
         report = asyncio.run(notify_running_workflows(settings, years))
     except SQLAlchemyError as exc:
-        typer.echo(f"warning: cannot read the deadline table ({type(exc).__name__}); is the database migrated?",
-                   err=True)
-        typer.echo("No running workflow was told about the new calendar. "
-                   "Run `labourflow calendar notify` once the database is up.", err=True)
+        typer.echo(
+            f"warning: cannot read the deadline table ({type(exc).__name__}); "
+            "is the database migrated?",
+            err=True,
+        )
+        typer.echo(
+            "No running workflow was told about the new calendar. "
+            "Run `labourflow calendar notify` once the database is up.",
+            err=True,
+        )
         if strict:
             raise typer.Exit(1) from None
         return
     except ConnectionError as exc:
         typer.echo(f"warning: {exc}", err=True)
-        typer.echo("Temporal is down: no running workflow was told about the new calendar. "
-                   "Run `labourflow calendar notify` once Temporal is up.", err=True)
+        typer.echo(
+            "Temporal is down: no running workflow was told about the new calendar. "
+            "Run `labourflow calendar notify` once Temporal is up.",
+            err=True,
+        )
         if strict:
             raise typer.Exit(1) from None
         return
-    typer.echo(f"notified {len(report.notified)} running workflow(s) holding provisional deadlines"
-               + (f"; {len(report.gone)} already closed" if report.gone else ""))
+    typer.echo(
+        f"notified {len(report.notified)} running workflow(s) holding provisional deadlines"
+        + (f"; {len(report.gone)} already closed" if report.gone else "")
+    )
 
 
 @calendar_app.command("add")
-def calendar_add(file: Path = typer.Argument(..., help="YYYY.json: year, rest_days, makeup_workdays, source")) -> None:
-    """Validate an official year file, copy it into the calendar folder, recompute provisional deadlines."""
+def calendar_add(
+    file: Path = typer.Argument(..., help="YYYY.json: year, rest_days, makeup_workdays, source"),
+) -> None:
+    """Validate an official year file, add it to the calendar folder, recompute provisional ones."""
     settings = _settings()
     try:
         year = read_calendar_file(file)
     except CalendarFileError as exc:
         fail(str(exc))
-    if year.year in package_years() and package_year(year.year).model_dump(exclude={"source"}) != year.model_dump(
+    if year.year in package_years() and package_year(year.year).model_dump(
         exclude={"source"}
-    ):
-        typer.echo(f"note: {year.year} differs from the built-in chinesecalendar data; your file takes precedence")
+    ) != year.model_dump(exclude={"source"}):
+        typer.echo(
+            f"note: {year.year} differs from the built-in chinesecalendar data; "
+            "your file takes precedence"
+        )
     target = install_calendar_year(settings, year)
-    typer.echo(f"added {year.year} ({len(year.rest_days)} weekday holidays, {len(year.makeup_workdays)} make-up "
-               f"working days) to {target}; calendar is now {_calendar(settings).version}")
+    typer.echo(
+        f"added {year.year} ({len(year.rest_days)} weekday holidays, "
+        f"{len(year.makeup_workdays)} make-up "
+        f"working days) to {target}; calendar is now {_calendar(settings).version}"
+    )
     _notify(settings, [year], strict=False)
 
 
@@ -247,6 +309,9 @@ def calendar_notify(year: int = typer.Option(None, "--year", help="only this add
     if year is not None:
         years = [item for item in years if item.year == year]
     if not years:
-        fail(f"no added calendar year{f' {year}' if year else ''} in {settings.resolved_calendar_dir}; "
-             "add one with `labourflow calendar add FILE`")
+        fail(
+            f"no added calendar year{f' {year}' if year else ''} "
+            f"in {settings.resolved_calendar_dir}; "
+            "add one with `labourflow calendar add FILE`"
+        )
     _notify(settings, years, strict=True)

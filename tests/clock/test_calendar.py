@@ -1,5 +1,5 @@
-"""The working-day calendar: 2026 holidays and make-up working days (国办发明电〔2025〕7号 as shipped
-in chinesecalendar), administrator years, the weekends-only fallback, and the roll-forward around
+"""The working-day calendar: 2026 holidays and make-up working days (as shipped in
+chinesecalendar), administrator years, the weekends-only fallback, and the roll-forward around
 every 2026 holiday (Civil Procedure Law Art. 85 ¶3)."""
 
 from __future__ import annotations
@@ -14,15 +14,34 @@ from domain.deadlines import compute_deadline, recompute
 D = date
 CAL = Calendar()
 
-MAKEUP_2026 = [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20), D(2026, 10, 10)]
+MAKEUP_2026 = [
+    D(2026, 1, 4),
+    D(2026, 2, 14),
+    D(2026, 2, 28),
+    D(2026, 5, 9),
+    D(2026, 9, 20),
+    D(2026, 10, 10),
+]
 WEEKDAY_HOLIDAYS_2026 = [
-    D(2026, 1, 1), D(2026, 1, 2),
-    D(2026, 2, 16), D(2026, 2, 17), D(2026, 2, 18), D(2026, 2, 19), D(2026, 2, 20), D(2026, 2, 23),
+    D(2026, 1, 1),
+    D(2026, 1, 2),
+    D(2026, 2, 16),
+    D(2026, 2, 17),
+    D(2026, 2, 18),
+    D(2026, 2, 19),
+    D(2026, 2, 20),
+    D(2026, 2, 23),
     D(2026, 4, 6),
-    D(2026, 5, 1), D(2026, 5, 4), D(2026, 5, 5),
+    D(2026, 5, 1),
+    D(2026, 5, 4),
+    D(2026, 5, 5),
     D(2026, 6, 19),
     D(2026, 9, 25),
-    D(2026, 10, 1), D(2026, 10, 2), D(2026, 10, 5), D(2026, 10, 6), D(2026, 10, 7),
+    D(2026, 10, 1),
+    D(2026, 10, 2),
+    D(2026, 10, 5),
+    D(2026, 10, 6),
+    D(2026, 10, 7),
 ]
 
 
@@ -46,10 +65,16 @@ def test_ordinary_days() -> None:
     assert CAL.holiday_name(D(2026, 10, 1)) == ("国庆节", "National Day")
 
 
-# Calendar-day periods whose last day falls on each 2026 holiday or make-up working day (rule D13, 5 days;
+# Calendar-day periods whose last day falls on each 2026 holiday or make-up working day
+# (rule D13, 5 days;
 # D16, 10 days; D03, 15 days). cite: Civil Procedure Law Art. 85 ¶3, Civil Code Art. 203.
 ROLLS = [
-    ("D13", D(2025, 12, 27), D(2026, 1, 4), "New Year 01-01..03, then make-up Sunday 01-04 is the next working day"),
+    (
+        "D13",
+        D(2025, 12, 27),
+        D(2026, 1, 4),
+        "New Year 01-01..03, then make-up Sunday 01-04 is the next working day",
+    ),
     ("D16", D(2026, 2, 5), D(2026, 2, 24), "Spring Festival 02-15..23"),
     ("D16", D(2026, 2, 4), D(2026, 2, 14), "make-up Saturday 02-14 is not rolled"),
     ("D03", D(2026, 2, 13), D(2026, 2, 28), "make-up Saturday 02-28 is not rolled"),
@@ -81,7 +106,9 @@ def test_working_days_across_spring_festival_count_the_makeup_saturday() -> None
 
 
 def test_first_working_day_of_2026_is_the_makeup_sunday() -> None:
-    deadline = compute_deadline("D42", D(2026, 1, 1))  # 2 working days, Online Mediation Rules Art. 10
+    deadline = compute_deadline(
+        "D42", D(2026, 1, 1)
+    )  # 2 working days, Online Mediation Rules Art. 10
     assert deadline.due == D(2026, 1, 5)
     assert deadline.makeup_workdays == (D(2026, 1, 4),)
 
@@ -141,6 +168,8 @@ def test_weekend_only_fallback_is_provisional_and_recomputed_when_the_year_is_ad
     assert after.calendar_version != before.calendar_version
 
 
-def test_a_period_inside_official_years_is_not_provisional_even_when_started_late_in_the_year() -> None:
+def test_a_period_inside_official_years_is_not_provisional_even_when_started_late_in_the_year() -> (
+    None
+):
     assert not compute_deadline("D16", D(2026, 12, 1)).provisional
     assert compute_deadline("D16", D(2026, 12, 25)).provisional  # ends 2027-01-04

@@ -1,4 +1,5 @@
-"""Counting rules: start day not counted, month ends and leap days (Civil Code Art. 201-203), and the
+"""Counting rules: start day not counted, month ends and leap days (Civil Code Art. 201-203),
+and the
 invariants every period keeps, checked with hypothesis."""
 
 from __future__ import annotations
@@ -23,13 +24,27 @@ MONTH_ENDS = [
     (D(2023, 2, 28), 1, Unit.Y, D(2024, 2, 28), "corresponding day in a leap year"),
     (D(2026, 3, 31), 1, Unit.M, D(2026, 4, 30), "30-day month"),
     (D(2026, 5, 31), 1, Unit.M, D(2026, 6, 30), "30-day month"),
-    (D(2026, 8, 31), 6, Unit.M, D(2027, 3, 1), "2027-02-28 is a Sunday (weekends only: 2027 not official)"),
-    (D(2026, 1, 31), 1, Unit.M, D(2026, 2, 28), "month end 02-28 is a make-up Saturday: not rolled"),
+    (
+        D(2026, 8, 31),
+        6,
+        Unit.M,
+        D(2027, 3, 1),
+        "2027-02-28 is a Sunday (weekends only: 2027 not official)",
+    ),
+    (
+        D(2026, 1, 31),
+        1,
+        Unit.M,
+        D(2026, 2, 28),
+        "month end 02-28 is a make-up Saturday: not rolled",
+    ),
     (D(2025, 10, 31), 1, Unit.M, D(2025, 12, 1), "11-30 is a Sunday: rolled"),
 ]
 
 
-@pytest.mark.parametrize(("start", "length", "unit", "due", "why"), MONTH_ENDS, ids=[row[4] for row in MONTH_ENDS])
+@pytest.mark.parametrize(
+    ("start", "length", "unit", "due", "why"), MONTH_ENDS, ids=[row[4] for row in MONTH_ENDS]
+)
 def test_month_and_year_ends(start: date, length: int, unit: Unit, due: date, why: str) -> None:
     assert count_period(start, length, unit, CAL).due == due
 
@@ -41,8 +56,12 @@ def test_shift_months_backwards_and_across_years() -> None:
 
 
 days = st.dates(min_value=D(2004, 1, 1), max_value=D(2026, 10, 31))
-forward_cd_rules = [rule for rule in rule_table() if rule.unit is Unit.CD and rule.direction == "after"]
-forward_rules = [rule for rule in rule_table("zhejiang") if rule.length is not None and rule.direction == "after"]
+forward_cd_rules = [
+    rule for rule in rule_table() if rule.unit is Unit.CD and rule.direction == "after"
+]
+forward_rules = [
+    rule for rule in rule_table("zhejiang") if rule.length is not None and rule.direction == "after"
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -73,28 +92,44 @@ def test_working_day_period_counts_exactly_n_working_days(start: date, length: i
 
 
 @settings(max_examples=300, deadline=None)
-@given(start=days, gap=st.integers(min_value=1, max_value=40), rule=st.sampled_from(forward_rules),
-       extended=st.booleans())
-def test_later_start_never_gives_an_earlier_due_date(start: date, gap: int, rule: object, extended: bool) -> None:
+@given(
+    start=days,
+    gap=st.integers(min_value=1, max_value=40),
+    rule=st.sampled_from(forward_rules),
+    extended=st.booleans(),
+)
+def test_later_start_never_gives_an_earlier_due_date(
+    start: date, gap: int, rule: object, extended: bool
+) -> None:
     rule_id = rule.id  # type: ignore[attr-defined]
     extended = extended and bool(rule.extension)  # type: ignore[attr-defined]
     first = compute_deadline(rule_id, start, jurisdiction="zhejiang", extended=extended)
-    later = compute_deadline(rule_id, start + timedelta(days=gap), jurisdiction="zhejiang", extended=extended)
+    later = compute_deadline(
+        rule_id, start + timedelta(days=gap), jurisdiction="zhejiang", extended=extended
+    )
     assert first.due is not None and later.due is not None
     assert later.due >= first.due
 
 
 @settings(max_examples=150, deadline=None)
 @given(start=days, months=st.integers(min_value=1, max_value=30))
-def test_month_periods_end_on_a_working_day_no_earlier_than_the_corresponding_day(start: date, months: int) -> None:
+def test_month_periods_end_on_a_working_day_no_earlier_than_the_corresponding_day(
+    start: date, months: int
+) -> None:
     count = count_period(start, months, Unit.M, CAL)
     assert count.due >= shift_months(start, months)
     assert CAL.is_workday(count.due) or not CAL.is_official(count.due.year)
 
 
 @settings(max_examples=150, deadline=None)
-@given(start=days, first=st.integers(min_value=1, max_value=40), span=st.integers(min_value=0, max_value=30))
-def test_suspended_days_extend_a_period_by_exactly_their_number(start: date, first: int, span: int) -> None:
+@given(
+    start=days,
+    first=st.integers(min_value=1, max_value=40),
+    span=st.integers(min_value=0, max_value=30),
+)
+def test_suspended_days_extend_a_period_by_exactly_their_number(
+    start: date, first: int, span: int
+) -> None:
     plain = count_period(start, 45, Unit.CD, CAL)
     pause_from = start + timedelta(days=first)
     pauses = frozenset(pause_from + timedelta(days=offset) for offset in range(span + 1))

@@ -1,4 +1,4 @@
-"""The shipped article texts: every cited article resolves, and the texts match shared/domain/statutes."""
+"""The shipped article texts: every cited article resolves; the texts match shared/ statutes."""
 
 from __future__ import annotations
 
@@ -7,25 +7,40 @@ from pathlib import Path
 import pytest
 
 from domain.deadlines import rule_table
-from domain.statutes import UnknownArticle, article_key, article_label_zh, article_text, cited_text, source
+from domain.statutes import (
+    UnknownArticle,
+    article_key,
+    article_label_zh,
+    article_text,
+    cited_text,
+    source,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = next(
-    (folder / "shared" / "domain" / "statutes" for folder in (REPO.parent, REPO.parent.parent)
-     if (folder / "shared" / "domain" / "statutes").is_dir()),
+    (
+        folder / "shared" / "domain" / "statutes"
+        for folder in (REPO.parent, REPO.parent.parent)
+        if (folder / "shared" / "domain" / "statutes").is_dir()
+    ),
     REPO / "missing-shared",
 )
 
 # Articles other parts of the product cite (union supervision notices, intake, referrals).
-CITED_ELSEWHERE = [
-    ("TUL", n) for n in ("22", "23")
-] + [("LCL", n) for n in ("30", "38", "43", "82", "85")] + [
-    ("LDMAL", n) for n in ("2", "5", "14", "16", "27", "29", "43", "44", "47", "48", "49", "50")
-] + [("CRIM", "276-1")] + [("ZJ-SUP", str(n)) for n in range(17, 25)] + [("RLSS", "17"), ("RLSS", "26")] + [
-    ("CPL", "85"), ("CIVIL-CODE", "201"), ("CIVIL-CODE", "202"), ("CIVIL-CODE", "203")]
+CITED_ELSEWHERE = (
+    [("TUL", n) for n in ("22", "23")]
+    + [("LCL", n) for n in ("30", "38", "43", "82", "85")]
+    + [("LDMAL", n) for n in ("2", "5", "14", "16", "27", "29", "43", "44", "47", "48", "49", "50")]
+    + [("CRIM", "276-1")]
+    + [("ZJ-SUP", str(n)) for n in range(17, 25)]
+    + [("RLSS", "17"), ("RLSS", "26")]
+    + [("CPL", "85"), ("CIVIL-CODE", "201"), ("CIVIL-CODE", "202"), ("CIVIL-CODE", "203")]
+)
 
 
-@pytest.mark.parametrize(("law", "article"), CITED_ELSEWHERE, ids=[f"{a}-{b}" for a, b in CITED_ELSEWHERE])
+@pytest.mark.parametrize(
+    ("law", "article"), CITED_ELSEWHERE, ids=[f"{a}-{b}" for a, b in CITED_ELSEWHERE]
+)
 def test_cited_articles_are_shipped(law: str, article: str) -> None:
     assert len(article_text(law, article)) > 10
 
@@ -53,7 +68,16 @@ def test_every_rule_carries_its_article_text() -> None:
     for rule in rule_table("zhejiang"):
         text = cited_text(rule.refs)
         for code, article in rule.refs:
-            if code in {"ARB-RULES", "LCL-REG", "RLSS-RULES", "SPP-TRANSFER", "PM-WORK", "ACFTU-SUP", "W16", "W17"}:
+            if code in {
+                "ARB-RULES",
+                "LCL-REG",
+                "RLSS-RULES",
+                "SPP-TRANSFER",
+                "PM-WORK",
+                "ACFTU-SUP",
+                "W16",
+                "W17",
+            }:
                 assert "未收录" in text
             else:
                 assert article_text(code, article) in text
@@ -63,15 +87,21 @@ def test_source_names_the_lawrefbook_commit() -> None:
     assert source()["commit"] == "2f4c5c23716267af9dbebbbbd6cbbf732b101981"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="shared/domain/statutes is not beside the repository")
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="shared/domain/statutes is not beside the repository"
+)
 def test_shipped_texts_match_shared_statutes() -> None:
-    """The shipped JSON is exactly what deploy/build_statutes.py makes from shared/ (rebuild if this fails)."""
+    """The shipped JSON is what deploy/build_statutes.py makes from shared/ (else rebuild it)."""
     import importlib.util
     import json
 
-    spec = importlib.util.spec_from_file_location("build_statutes", Path(__file__).parents[2] / "deploy/build_statutes.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_statutes", Path(__file__).parents[2] / "deploy/build_statutes.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    shipped = json.loads((Path(__file__).parents[2] / "domain/data/statutes.json").read_text(encoding="utf-8"))
+    shipped = json.loads(
+        (Path(__file__).parents[2] / "domain/data/statutes.json").read_text(encoding="utf-8")
+    )
     assert module.build(SHARED) == shipped
