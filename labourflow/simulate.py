@@ -60,14 +60,35 @@ class Step(BaseModel):
     note: str = ""
 
 
+class Expect(BaseModel):
+    """What the scenario should end in: the case's stage and events that must have happened."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str | None = None
+    events: list[str] = Field(default_factory=list)
+    deadlines: dict[str, date] = Field(default_factory=dict)  # deadline key -> due date
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     title: str
     filed_on: date
     until: date
-    intake: dict[str, Any]
+    story: str | None = None  # a built-in intake from labourflow/stories.py, changed by `intake`
+    intake: dict[str, Any] = Field(default_factory=dict)
     steps: list[Step] = Field(default_factory=list)
+    expect: Expect = Field(default_factory=Expect)
+
+    def intake_body(self) -> dict[str, Any]:
+        from labourflow.stories import STORIES
+
+        if self.story is None:
+            return self.intake
+        if self.story not in STORIES:
+            raise ScenarioError(f"unknown story '{self.story}'; known: {', '.join(sorted(STORIES))}")
+        return STORIES[self.story](**self.intake)
 
     @classmethod
     def load(cls, path: Path) -> Scenario:
@@ -222,16 +243,17 @@ class Simulation:
         await self.sleep((day - self.today).days)
 
 
-def simulation_settings(data_dir: Path) -> Settings:
-    """Throw-away settings: a SQLite file under `data_dir`, fresh keys, no real Temporal address."""
+def simulation_settings(data_dir: Path, key: bytes | None = None) -> Settings:
+    """Throw-away settings: a SQLite file under `data_dir`, fresh keys (or `key`), no real Temporal."""
     return Settings(env=Environment.test, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'simulation.db'}",
-                    session_secret=secrets.token_urlsafe(16), encryption_keys={"sim": base64.b64encode(secrets.token_bytes(32)).decode()},
+                    session_secret=secrets.token_urlsafe(16),
+                    encryption_keys={"sim": base64.b64encode(key or secrets.token_bytes(32)).decode()},
                     encryption_key_id="sim", lookup_hash_key=secrets.token_urlsafe(16), log_level="WARNING")
 
 
-async def open_simulation(stack: AsyncExitStack, data_dir: Path) -> Simulation:
+async def open_simulation(stack: AsyncExitStack, data_dir: Path, key: bytes | None = None) -> Simulation:
     """Migrate a fresh database, seed demo accounts, start the test server and a worker."""
-    settings = simulation_settings(data_dir)
+    settings = simulation_settings(data_dir, key)
     await migrate_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     stack.push_async_callback(db.dispose)
@@ -245,12 +267,15 @@ async def open_simulation(stack: AsyncExitStack, data_dir: Path) -> Simulation:
     return Simulation(env, deps, task_queue)
 
 
-async def run_scenario(scenario: Scenario) -> dict[str, Any]:
-    """Play the scenario and return the resulting timeline, deadlines, tasks and documents."""
+async def run_scenario(scenario: Scenario, *, key: bytes | None = None, keep: Any = None) -> dict[str, Any]:
+    """Play the scenario and return the resulting timeline, deadlines, tasks and documents.
+
+    `keep(sim, workflow_ids)` is awaited before the simulation is torn down (tests use it to
+    export workflow histories); `key` fixes the payload encryption key."""
     with tempfile.TemporaryDirectory(prefix="labourflow-sim-") as tmp:
         async with AsyncExitStack() as stack:
-            sim = await open_simulation(stack, Path(tmp))
-            case = await sim.file(scenario.intake, scenario.filed_on)
+            sim = await open_simulation(stack, Path(tmp), key)
+            case = await sim.file(scenario.intake_body(), scenario.filed_on)
             results = []
             for number, step in enumerate(scenario.steps, start=1):
                 await sim.advance_to(step.on)
@@ -262,7 +287,33 @@ async def run_scenario(scenario: Scenario) -> dict[str, Any]:
                                         f"{getattr(getattr(exc, 'cause', None), 'message', None) or exc}") from None
                 results.append({"step": number, "on": step.on.isoformat(), "action": step.action, "result": outcome.message_zh})
             await sim.advance_to(scenario.until)
-            return await report(sim, case, scenario, results)
+            result = await report(sim, case, scenario, results)
+            result["workflow_ids"] = await workflow_ids(sim, case)
+            result["expectations"] = check_expectations(scenario.expect, result)
+            if keep is not None:
+                await keep(sim, result["workflow_ids"])
+            return result
+
+
+async def workflow_ids(sim: Simulation, case: CaseRun) -> list[str]:
+    """The case workflow and every child that kept a deadline or a task."""
+    async with sim.db.session() as session:
+        from_deadlines = (await session.exec(select(Deadline.workflow_id).where(Deadline.subject == case.subject))).all()
+        from_tasks = (await session.exec(select(Task.workflow_id).where(Task.subject == case.subject))).all()
+    return sorted({case.handle.id, *from_deadlines, *from_tasks})
+
+
+def check_expectations(expect: Expect, result: dict[str, Any]) -> list[str]:
+    """What the scenario expected but did not get (empty when every expectation held)."""
+    problems = []
+    if expect.stage and result["stage"] != expect.stage:
+        problems.append(f"stage is {result['stage']}, expected {expect.stage}")
+    kinds = [event["kind"] for event in result["timeline"]]
+    problems += [f"event '{kind}' did not happen" for kind in expect.events if kind not in kinds]
+    dues = {d["key"]: d["due"] for d in result["deadlines"]}
+    problems += [f"deadline '{key}' is due {dues.get(key)}, expected {due}" for key, due in expect.deadlines.items()
+                 if dues.get(key) != due.isoformat()]
+    return problems
 
 
 async def report(sim: Simulation, case: CaseRun, scenario: Scenario, steps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -297,4 +348,6 @@ def format_report(data: dict[str, Any], lang: str = "zh") -> str:
     lines += [f"  {t['due'] or '—':<10}  {t['status']:<9} {t['title_zh']}" + (" (逾期上报)" if t["escalated"] else "") for t in data["tasks"]]
     lines += ["", "== " + ("文书" if zh else "Documents")]
     lines += [f"  {d['issued_on']}  {d['type']}" + (f"  {d['document_no']}" if d["document_no"] else "") for d in data["documents"]]
+    if data.get("expectations"):
+        lines += ["", "== " + ("与预期不符" if zh else "Expectations not met")] + [f"  {p}" for p in data["expectations"]]
     return "\n".join(lines)

@@ -55,7 +55,7 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
         return self.closing
 
     # ---- the worker's own actions -------------------------------------------------------------
-    def _check_worker(self, request: WorkerAction) -> object:
+    def _check_worker(self, request: WorkerAction, *, business_rules: bool = True) -> object:
         if self.stage.is_closed:
             raise ApplicationError("案件已结案 / the case is closed", non_retryable=True)
         allowed = {option.action for option in self.options} | ALWAYS_OPEN
@@ -75,7 +75,7 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
             payload = model.model_validate(request.payload)
         except ValidationError as exc:
             raise ApplicationError(f"填写有误 / invalid input: {exc.errors()[0]['msg']}", non_retryable=True) from None
-        for name in ("filed_on", "on"):
+        for name in ("filed_on", "on") if business_rules else ():
             day = getattr(payload, name, None)
             if day is not None and day > self.clock.today():
                 raise ApplicationError(f"日期不能晚于今天 / {name} {day} is in the future", non_retryable=True)
@@ -84,7 +84,7 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     @workflow.update(name="worker-act")
     async def worker_act(self, request: WorkerAction) -> ActionResult:
         """The worker acts on their case: choose arbitration, sue, apply for legal aid, add evidence, withdraw."""
-        payload = self._check_worker(request)
+        payload = self._check_worker(request, business_rules=False)
         return await self.WORKER_HANDLERS[request.action](self, payload)
 
     @worker_act.validator

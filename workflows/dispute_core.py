@@ -3,6 +3,7 @@ the worker, starting children, closing. The steps (what follows what) are in `di
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from temporalio import workflow
@@ -60,6 +61,7 @@ class DisputeCore(StatutoryWorkflow):
         self.child_seq: dict[str, int] = {}
         self.current_child: str | None = None
         self.legal_aid_id: str | None = None
+        self.legal_aid_running = False
         self.plan: Plan | None = None
         self.mediation: MediationHistory | None = None
 
@@ -103,6 +105,7 @@ class DisputeCore(StatutoryWorkflow):
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
         self.kit.seq, self.child_seq, self.legal_aid_id = progress.seq, dict(progress.children), progress.legal_aid_id
         self.mediation = progress.mediation
+        self.legal_aid_running = progress.legal_aid_id is not None  # a finished one is noticed on first signal
         return progress.step
 
     def progress(self, step: str) -> DisputeProgress:
@@ -138,20 +141,26 @@ class DisputeCore(StatutoryWorkflow):
         await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
 
     async def tell_legal_aid(self) -> None:
-        if self.legal_aid_id is None:
+        """Keep a running legal-aid application informed of the worker's nearest deadline (D58)."""
+        if self.legal_aid_id is None or not self.legal_aid_running:
             return
         days = [option.last_day for option in self.options if option.last_day is not None]
-        await workflow.get_external_workflow_handle(self.legal_aid_id).signal("worker-deadline", min(days) if days else None)
+        try:
+            await workflow.get_external_workflow_handle(self.legal_aid_id).signal("worker-deadline", min(days) if days else None)
+        except Exception:  # it finished meanwhile (recorded in history, so replay takes the same branch)
+            self.legal_aid_running = False
 
     # ---- children ----------------------------------------------------------------------------
     async def child(self, name: str, arg: Any, result_type: type, *, alongside: bool = False) -> Any:
-        """Start a channel as a child workflow; await its result unless it runs alongside."""
+        """Start a channel as a child workflow; await its result unless it runs alongside (then its
+        id is returned and `alongside_finished` runs when it ends)."""
         self.child_seq[name] = self.child_seq.get(name, 0) + 1
         child_id = channel_workflow_id(self.facts.case_no, name, self.child_seq[name])
         self.child_ids.append(child_id)
         handle = await workflow.start_child_workflow(name, arg, id=child_id, result_type=result_type,
                                                      parent_close_policy=ParentClosePolicy.ABANDON)
         if alongside:
+            asyncio.ensure_future(self._watch_alongside(name, handle))
             return child_id
         self.current_child = child_id
         try:
@@ -159,12 +168,25 @@ class DisputeCore(StatutoryWorkflow):
         finally:
             self.current_child = None
 
+    async def _watch_alongside(self, name: str, handle: Any) -> None:
+        try:
+            await handle
+        except Exception as exc:
+            await self.event(f"{name}_failed", f"{name} 未正常结束", f"{name} ended abnormally: {type(exc).__name__}")
+        if name == "legal-aid":
+            self.legal_aid_running = False
+
     async def signal_current(self, name: str, arg: Any) -> None:
+        """Tell the channel running now; if it finished meanwhile, its result already decides."""
         if self.current_child is not None:
-            await workflow.get_external_workflow_handle(self.current_child).signal(name, arg)
+            try:
+                await workflow.get_external_workflow_handle(self.current_child).signal(name, arg)
+            except Exception:
+                workflow.logger.info("channel %s finished before signal %s", self.current_child, name)
 
     async def start_legal_aid(self) -> None:
         exempt = self.plan.legal_aid_without_means_test if self.plan else False
+        self.legal_aid_running = True
         self.legal_aid_id = await self.child("legal-aid", LegalAidInput(
             ctx=self.ctx, applied_on=self.clock.today(), without_means_test=exempt, proceeding_zh=self.proceeding_zh()),
             LegalAidResult, alongside=True)

@@ -55,10 +55,11 @@ class DisputeSteps(DisputeCore):
                          (option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation and go to arbitration"),))
         limitation = self.kit.deadlines.get("limitation")
         organisation = self.organisation(channel)
+        received = self.clock.today()  # the day of intake, or later (after a work-injury determination)
         result: MediationResult = await self.child("mediation", MediationInput(
-            ctx=self.ctx, channel=channel, received_on=self.facts.filed_on, team_code=self.inp.teams.get(channel.value),
+            ctx=self.ctx, channel=channel, received_on=received, team_code=self.inp.teams.get(channel.value),
             organisation=organisation, limitation=limitation.deadline if limitation else None), MediationResult)
-        self.mediation = MediationHistory(organisation=organisation, received_on=self.facts.filed_on, ended_on=result.ended_on,
+        self.mediation = MediationHistory(organisation=organisation, received_on=received, ended_on=result.ended_on,
                                           outcome=result.outcome.value)
         if result.outcome is MediationOutcome.agreement:
             self.carry = self.carry.model_copy(update={"agreement": result.agreement})

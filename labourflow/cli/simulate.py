@@ -30,3 +30,5 @@ def simulate(
     except ScenarioError as exc:
         fail(str(exc))
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result, lang))
+    if result["expectations"]:
+        raise typer.Exit(1)

@@ -1,0 +1,84 @@
+"""Committed workflow histories and their replay: a change to workflow code that would break a
+running case fails CI unless it is behind `workflow.patched(...)`.
+
+`python -m tests.workflows.replay record` re-plays every scenario in `scenarios/` and stores the
+history of each workflow it ran under `tests/workflows/histories/`. The payloads are encrypted
+with the fixed TEST-ONLY key below (never used outside these files)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from labourflow.settings import Environment, Settings
+from labourflow.temporal import data_converter
+
+HISTORIES = Path(__file__).resolve().parent / "histories"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+TEST_ONLY_KEY = hashlib.sha256(b"labourflow test-only history key").digest()
+
+
+def replay_settings() -> Settings:
+    import base64
+
+    return Settings(env=Environment.test, encryption_keys={"sim": base64.b64encode(TEST_ONLY_KEY).decode()},
+                    encryption_key_id="sim", session_secret="test", lookup_hash_key="test")
+
+
+def replay_converter() -> Any:
+    return data_converter(replay_settings())
+
+
+def load_history(path: Path) -> Any:
+    """A committed history with the workflow id it ran under (ids are part of its state)."""
+    from temporalio.client import WorkflowHistory
+
+    record = json.loads(path.read_text())
+    return WorkflowHistory.from_json(record["workflow_id"], record["history"])
+
+
+async def record() -> None:
+    from labourflow.simulate import Scenario, run_scenario
+
+    HISTORIES.mkdir(exist_ok=True)
+    seen: set[str] = set()
+
+    for path in sorted(SCENARIOS.glob("*.toml")):
+        async def keep(sim: Any, workflow_ids: list[str], name: str = path.stem) -> None:
+            for workflow_id in workflow_ids:
+                handle = sim.env.client.get_workflow_handle(workflow_id)
+                kind = (await handle.describe()).workflow_type
+                if kind != "dispute" and kind in seen:
+                    continue
+                seen.add(kind)
+                history = await handle.fetch_history()
+                target = HISTORIES / (f"dispute--{name}.json" if kind == "dispute" else f"{kind}.json")
+                record = {"workflow_id": workflow_id, "history": json.loads(history.to_json())}
+                target.write_text(json.dumps(record, separators=(",", ":")))
+                print(f"recorded {target.name} ({len(history.events)} events)")
+
+        async def keep_with_report(sim: Any, workflow_ids: list[str], keep: Any = keep) -> None:
+            if "issue-document" not in seen:  # the administrators' report has a workflow of its own
+                from domain.documents import DocumentType, RenderDocumentInput
+                from domain.ids import document_workflow_id
+
+                request = RenderDocumentInput(doc_type=DocumentType.case_summary_report, subject=f"case:{workflow_ids[0][5:]}",
+                                              idempotency_key="replay-report", facts={})
+                await sim.env.client.execute_workflow("issue-document", request, id=document_workflow_id("replay-report"),
+                                                      task_queue=sim.task_queue)
+                workflow_ids = [*workflow_ids, document_workflow_id("replay-report")]
+            await keep(sim, workflow_ids)
+
+        result = await run_scenario(Scenario.load(path), key=TEST_ONLY_KEY, keep=keep_with_report)
+        if result["expectations"]:
+            raise SystemExit(f"{path.name}: {result['expectations']}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["record"]:
+        raise SystemExit("usage: python -m tests.workflows.replay record")
+    asyncio.run(record())
