@@ -86,9 +86,24 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
         child.handlers = []
         child.propagate = True
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    forward_temporal_core_logs()
     for noisy in ("fontTools", "weasyprint", "aiosqlite", "asyncio", "httpx", "httpcore", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _configured = True
+
+
+def forward_temporal_core_logs(level: str = "WARN") -> None:
+    """Send the Temporal SDK core's own log lines (Rust) into Python logging, so they reach stderr
+    through the same redacting pipeline instead of being printed to stdout."""
+    from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+    forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
+    telemetry = TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter(core_level=level, other_level="ERROR"),
+                                                      forwarding=forwarding))
+    try:
+        Runtime.set_default(Runtime(telemetry=telemetry), error_if_already_set=True)
+    except RuntimeError:
+        pass  # a runtime is already in use in this process: keep it
 
 
 def _identity(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,8 @@ def test_cli_json_and_bad_scenario(tmp_path: Path) -> None:
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["expectations"] == []
     bad = tmp_path / "bad.toml"
-    bad.write_text(SCENARIOS[0].read_text().replace("on = 2026-03-23", "on = 2026-03-01", 1))
+    story1 = next(p for p in SCENARIOS if p.stem == "wage-arrears-to-final-award")
+    bad.write_text(story1.read_text().replace("on = 2026-03-23", "on = 2026-03-01", 1))
     with pytest.raises(ScenarioError, match="before the previous step"):
         Scenario.load(bad)
     failed = subprocess.run([sys.executable, "-m", "labourflow", "simulate", str(bad)], capture_output=True, text=True, timeout=60)
