@@ -108,7 +108,7 @@ class StatutoryWorkflow:
 
     def next_key(self, label: str) -> str:
         self.kit.seq += 1
-        return f"{self.kit.workflow_id}#{self.kit.seq}:{label}"
+        return f"{self.kit.workflow_id}~{self.kit.seq}:{label}"  # URL-safe: task ids travel in URLs
 
     # ---- timeline and side effects -------------------------------------------------------
     async def event(self, kind: str, zh: str, en: str, *, citation: str | None = None, actor: Actor | None = None,

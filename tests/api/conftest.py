@@ -1,0 +1,43 @@
+"""The real app on the time-skipping server with a worker on the app's task queue."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from activities.deps import ActivityDeps
+from api.app import create_app
+from api.temporal_gateway import TemporalGateway
+from labourflow.accounts import seed_demo
+from labourflow.settings import Settings
+from labourflow.temporal import data_converter
+from labourflow.worker import build_worker
+from tests.conftest import TEST_SERVER
+
+DEMO_PASSWORD = "demo-password-123"
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    env: WorkflowEnvironment
+    deps: ActivityDeps
+
+    async def token(self, username: str) -> dict[str, str]:
+        response = await self.http.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+async def api(settings: Settings, deps: ActivityDeps) -> AsyncIterator[Api]:
+    await seed_demo(deps.db, DEMO_PASSWORD)
+    env = await WorkflowEnvironment.start_time_skipping(data_converter=data_converter(settings), test_server_existing_path=TEST_SERVER)
+    app = create_app(settings, db=deps.db, temporal=TemporalGateway(settings, env.client), start_pending=False, search_attributes=False)
+    async with build_worker(env.client, deps, task_queue=settings.task_queue):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            yield Api(http, env, deps)
+    await env.shutdown()
