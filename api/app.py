@@ -14,7 +14,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import auth, cases, deadlines, documents, health
+from api.middleware import BodySizeLimit
+from api.ratelimit import SlidingWindow
+from api.routes import auth, cases, codec, deadlines, documents, health
 from api.templating import page_environment
 from api.temporal_gateway import TemporalGateway
 from labourflow import __version__
@@ -95,11 +97,14 @@ def create_app(
     app.state.calendar_years = lambda: calendar_years(settings)
     app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts
 
+    app.state.rate_limits = SlidingWindow()
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     install_error_handlers(app)
     app.middleware("http")(_request_context)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(cases.router)
+    app.include_router(codec.router)
     app.include_router(deadlines.router)
     app.include_router(documents.router)
     from api.pages import home

@@ -38,6 +38,7 @@ async def create_user(
     display_name: str,
     team_code: str | None = None,
     region: str = "default",
+    created_by: str = "system",
 ) -> User:
     """Create a staff account; refuses a duplicate username or an unknown team."""
     _check_password(password)
@@ -57,10 +58,14 @@ async def create_user(
         session.add(user)
         await session.commit()
         await session.refresh(user)
-        return user
+    from labourflow import audit
+
+    await audit.record(db, actor=created_by, action="user.create", object_type="user", object_id=username,
+                       after={"role": role.value, "team_code": team_code, "region": region})
+    return user
 
 
-async def set_user_password(db: Database, username: str, password: str) -> None:
+async def set_user_password(db: Database, username: str, password: str, changed_by: str = "system") -> None:
     _check_password(password)
     async with db.session() as session:
         user = (await session.exec(select(User).where(User.username == username))).first()
@@ -71,6 +76,9 @@ async def set_user_password(db: Database, username: str, password: str) -> None:
         user.locked_until = None
         session.add(user)
         await session.commit()
+    from labourflow import audit
+
+    await audit.record(db, actor=changed_by, action="user.set_password", object_type="user", object_id=username)
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ async def start_dev_server(settings: Settings) -> asyncio.subprocess.Process:
         "--db-filename", str(settings.temporal_db_file),
         "--ip", host, "--port", str(port), "--ui-port", str(settings.temporal_ui_port),
         "--namespace", settings.temporal_namespace, "--log-level", "warn",
+        "--ui-codec-endpoint", f"{settings.base_url}/api/v1/codec",
         *dev_server_search_attribute_args(),
     ]
     process = await spawn("Temporal dev server", args, logs / "temporal.log")

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_ui_port: int = 8233
+    temporal_ui_origins: list[str] = Field(default_factory=list)  # extra Temporal UI origins allowed to use the codec
     temporal_start_dev_server: bool = True
     task_queue: str = "labourflow"
 
@@ -68,6 +69,9 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 10_485_760
+    rate_limit_intake: str = "20/60"  # requests per seconds, per client address
+    rate_limit_login: str = "10/60"
+    rate_limit_access: str = "30/60"
     supervision_suggest_complaints: int = 3
     supervision_suggest_window_days: int = 90
 

@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from api.auth import CurrentStaff, issue_staff_token
+from api.ratelimit import rate_limit
 from labourflow.accounts import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -28,7 +29,9 @@ class Me(BaseModel):
     region: str
 
 
-@router.post("/token", response_model=Token, responses={401: {"description": "wrong username or password"}, 423: {"description": "account locked"}})
+@router.post("/token", response_model=Token, dependencies=[Depends(rate_limit("login"))],
+             responses={401: {"description": "wrong username or password"}, 423: {"description": "account locked"},
+                        429: {"description": "too many attempts from this address"}})
 async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a staff username and password for a bearer token (valid 8 hours)."""
     result = await authenticate(request.app.state.db, form.username, form.password)

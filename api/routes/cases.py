@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from api.ratelimit import rate_limit
 from api.auth import CurrentStaff, StaffPrincipal, WorkerPrincipal, case_principal
 from api.schemas import IntakeAccepted, IntakeRequest
 from api.temporal_gateway import TemporalUnavailable
 from api.views import case_detail
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction
+from labourflow import audit
 from labourflow.cases import IdempotencyConflict, register_case, start_workflow
 from labourflow.tables import Task
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
-@router.post("/cases", status_code=201, response_model=IntakeAccepted,
-             responses={409: {"description": "Idempotency-Key reused for a different request"}})
+@router.post("/cases", status_code=201, response_model=IntakeAccepted, dependencies=[Depends(rate_limit("intake"))],
+             responses={409: {"description": "Idempotency-Key reused for a different request"}, 429: {"description": "too many requests"}})
 async def file_case(request: Request, intake: IntakeRequest,
                     idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> JSONResponse:
     """File a complaint. The same Idempotency-Key always yields the same case (201 then 200)."""
@@ -50,13 +52,15 @@ async def _try_start(request: Request, case_no: str) -> bool:
         return False
 
 
-@router.get("/cases/{case_no}")
+@router.get("/cases/{case_no}", dependencies=[Depends(rate_limit("access"))])
 async def get_case(request: Request, case_no: str) -> dict[str, Any]:
     """The case: stage, timeline, deadlines with explanations, documents, the worker's options.
 
     The worker sends the access code in `X-Access-Code`; staff a bearer token. An unknown case
     number and a wrong access code give the same 404."""
     principal = await case_principal(request, case_no)
+    if isinstance(principal, StaffPrincipal):  # staff reading personal data is itself recorded
+        await audit.record(request.app.state.db, actor=principal.username, action="case.view", object_type="case", object_id=case_no)
     return await case_detail(request, case_no, principal)
 
 
@@ -90,8 +94,12 @@ async def task_action(request: Request, task_id: str, body: TaskActionIn, staff:
     task = await _visible_task(request, task_id, staff)
     actor = Actor(kind="staff", username=staff.username, role=staff.role.value, team_code=staff.team_code,
                   display_name=staff.display_name)
-    return await _update(request, task.workflow_id, "act", TaskAction(task_id=task_id, action=body.action, actor=actor,
-                                                                        payload=body.payload))
+    before = {"status": task.status, "assignee": task.assignee, "due_on": task.due_on}
+    result = await _update(request, task.workflow_id, "act", TaskAction(task_id=task_id, action=body.action, actor=actor,
+                                                                          payload=body.payload))
+    await audit.record(request.app.state.db, actor=staff.username, action=f"task.{body.action}", object_type="task",
+                       object_id=task_id, before=before, after={"payload": body.payload, "documents": list(result.document_ids)})
+    return result
 
 
 async def _visible_task(request: Request, task_id: str, staff: StaffPrincipal) -> Task:

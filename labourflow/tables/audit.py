@@ -21,5 +21,5 @@ class AuditEntry(SQLModel, table=True):
     object_id: str = Field(max_length=120, index=True)
     before: dict[str, Any] = json_column()
     after: dict[str, Any] = json_column()
-    prev_hash: str = Field(max_length=64)
+    prev_hash: str = Field(max_length=64, unique=True)  # no two entries follow the same one: no forks
     entry_hash: str = Field(max_length=64, unique=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 07:54:55.644769
+Create Date: 2026-11-25 08:37:56.929300
 """
 
 from collections.abc import Sequence
@@ -32,7 +32,8 @@ def upgrade() -> None:
     sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('entry_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('entry_hash')
+    sa.UniqueConstraint('entry_hash'),
+    sa.UniqueConstraint('prev_hash')
     )
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_entry_actor'), ['actor'], unique=False)

@@ -1,0 +1,56 @@
+"""Remote codec for the Temporal Web UI: administrators read the (AES-GCM encrypted) payloads of
+cases in the UI. Only admins, only from the configured Temporal UI origin (CORS), nothing else.
+
+In the Temporal UI: Codec Server -> endpoint `<labourflow>/api/v1/codec`, tick "include
+cross-origin credentials" (the labourflow admin session cookie is then sent), or pass a bearer token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request, Response
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+
+from api.auth import StaffPrincipal, require_role
+from labourflow.crypto import Keyring
+from labourflow.tables.users import Role
+from labourflow.temporal import EncryptionCodec
+
+router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
+AdminOnly = Depends(require_role(Role.admin))
+
+
+def _cors_headers(request: Request) -> dict[str, str]:
+    settings = request.app.state.settings
+    allowed = {f"http://127.0.0.1:{settings.temporal_ui_port}", f"http://localhost:{settings.temporal_ui_port}",
+               *settings.temporal_ui_origins}
+    origin = request.headers.get("origin", "")
+    if origin not in allowed:
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Access-Control-Allow-Credentials": "true", "Vary": "Origin",
+            "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Allow-Headers": "content-type, x-namespace, authorization"}
+
+
+@router.options("/{operation}", include_in_schema=False)
+async def preflight(request: Request, operation: str) -> Response:
+    return Response(status_code=204, headers=_cors_headers(request))
+
+
+async def _run(request: Request, encode: bool) -> Response:
+    payloads = json_format.Parse(await request.body(), Payloads())
+    codec = EncryptionCodec(Keyring.from_settings(request.app.state.settings))
+    result = await (codec.encode(payloads.payloads) if encode else codec.decode(payloads.payloads))
+    body = json_format.MessageToJson(Payloads(payloads=result))
+    return Response(content=body, media_type="application/json", headers=_cors_headers(request))
+
+
+@router.post("/decode")
+async def decode(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+    """Decrypt payloads for display in the Temporal UI (admins only)."""
+    return await _run(request, encode=False)
+
+
+@router.post("/encode")
+async def encode(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+    """Encrypt payloads the Temporal UI sends (e.g. a signal typed in the UI), admins only."""
+    return await _run(request, encode=True)
