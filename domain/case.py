@@ -76,6 +76,7 @@ class Stage(StrEnum):
 
     intake = "intake"
     negotiation = "negotiation"
+    work_injury = "work_injury"  # waiting for the work-injury determination
     mediation = "mediation"
     agreement = "agreement"  # mediation agreement signed: confirmation and performance
     payment_order = "payment_order"

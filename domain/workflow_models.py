@@ -29,6 +29,7 @@ class CaseContext(Frozen):
     team_code: str | None = None
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0
+    shift_seconds: int = 0  # finer shift for reliability tests and benchmarks (timers due within seconds)
     team_names: dict[str, str] = Field(default_factory=dict)  # team code -> name printed on documents
 
     @property
@@ -73,6 +74,7 @@ class DisputeInput(Frozen):
     status_url: str = "/status"
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0  # simulations only
+    shift_seconds: int = 0  # reliability tests and benchmarks only
     search_attributes: bool = True  # False on the time-skipping test server (it has no custom attributes)
     progress: DisputeProgress | None = None
 

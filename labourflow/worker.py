@@ -10,6 +10,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import build_activities
 from activities.deps import ActivityDeps
+from labourflow.faults import fault_interceptors
 from workflows import ALL_WORKFLOWS
 
 # Passing `domain` (pure, deterministic) and its data dependency through the sandbox keeps each
@@ -44,5 +45,6 @@ def build_worker(
         activity_executor=ThreadPoolExecutor(max_workers=activity_threads, thread_name_prefix="activity"),
         workflow_runner=sandbox_runner(),
         max_cached_workflows=max_cached_workflows,
+        interceptors=fault_interceptors(),
         max_concurrent_activities=activity_threads,
     )

@@ -38,7 +38,7 @@ class AgreementWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: AgreementInput) -> AgreementResult:
         ctx, terms = inp.ctx, inp.agreement
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.terms, self.inp = terms, inp
         self.status = "performing"
         judicial = await self.set_deadline("judicial_confirmation", "D06", terms.signed_on)

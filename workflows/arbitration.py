@@ -40,7 +40,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
         history = inp.mediation

@@ -39,10 +39,11 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     async def run(self, inp: DisputeInput) -> DisputeResult:
         facts = inp.facts
         self.inp, self.facts = inp, facts
-        self.setup(case_subject(facts.case_no), Clock(facts.jurisdiction, inp.calendar_years, inp.shift_days),
+        self.setup(case_subject(facts.case_no), Clock(facts.jurisdiction, inp.calendar_years, inp.shift_days, inp.shift_seconds),
                    facts.region, inp.team_code)
         self.ctx = CaseContext(case_no=facts.case_no, region=facts.region, jurisdiction=facts.jurisdiction,
                                team_code=inp.team_code, calendar_years=inp.calendar_years, shift_days=inp.shift_days,
+                               shift_seconds=inp.shift_seconds,
                                team_names=inp.team_names)
         step: str | None = self.resume(inp.progress) if inp.progress else await self.open_case()
         while step is not None:

@@ -50,12 +50,13 @@ class DisputeSteps(DisputeCore):
     async def step_mediation(self) -> str | None:
         channel = self.facts.preferred_channel if self.facts.preferred_channel in MEDIATION_CHANNELS else Channel.union_mediation
         assert channel is not None
+        # Received at intake, or later (e.g. after a work-injury determination): decided before the stage changes.
+        received = self.facts.filed_on if self.stage is Stage.intake else self.clock.today()
         await self.enter(Stage.mediation, channel, "调解进行中；如不愿调解，可随时申请仲裁",
                          "Mediation under way; mediation is voluntary, you may go to arbitration instead",
                          (option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation and go to arbitration"),))
         limitation = self.kit.deadlines.get("limitation")
         organisation = self.organisation(channel)
-        received = self.clock.today()  # the day of intake, or later (after a work-injury determination)
         result: MediationResult = await self.child("mediation", MediationInput(
             ctx=self.ctx, channel=channel, received_on=received, team_code=self.inp.teams.get(channel.value),
             organisation=organisation, limitation=limitation.deadline if limitation else None), MediationResult)
@@ -201,7 +202,7 @@ class DisputeSteps(DisputeCore):
         return self.withdrawn_or("choose_arbitration")
 
     async def step_work_injury(self) -> str | None:
-        await self.enter(Stage.intake, Channel.work_injury_determination, "先申请工伤认定", "Work-injury determination first")
+        await self.enter(Stage.work_injury, Channel.work_injury_determination, "先申请工伤认定", "Work-injury determination first")
         result: WorkInjuryResult = await self.child("work-injury", WorkInjuryInput(
             ctx=self.ctx, injured_on=self.facts.injured_on or self.facts.knew_on), WorkInjuryResult)
         if result.recognised:

@@ -29,7 +29,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: EnforcementInput) -> EnforcementResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "awaiting_performance"
         window = await self.set_deadline("enforcement", "D32", inp.perform_by or inp.effective_on)
         await self.event("title_effective", f"{inp.title_zh}已生效；用人单位不履行的，可在{window.due}前申请强制执行",

@@ -34,7 +34,7 @@ class InspectionWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: InspectionInput) -> InspectionResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "complained"
         self.jurisdiction = ctx.jurisdiction
         accept = await self.set_deadline("acceptance", "D45", inp.complained_on)

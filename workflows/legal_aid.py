@@ -36,7 +36,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: LegalAidInput) -> LegalAidResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "applied"
         decide = await self.set_deadline("decision", "D56", inp.applied_on)
         means = "（农民工追索劳动报酬，免予核查经济困难状况）" if inp.without_means_test else ""

@@ -29,7 +29,7 @@ class LitigationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: LitigationInput) -> LitigationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "filed"
         filing = await self.set_deadline("filing", "D34", inp.filed_on)
         supported = "（检察机关支持起诉）" if inp.procuratorate_support else ""

@@ -52,7 +52,7 @@ class MediationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: MediationInput) -> MediationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region,
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region,
                    inp.team_code or ctx.team_code)
         self.received_on, self.inp = inp.received_on, inp
         org_zh, org_en = ORGANISATION[inp.channel]

@@ -31,7 +31,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: PaymentOrderInput) -> PaymentOrderResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "applied"
         await self.set_deadline("acceptance", "D10", inp.applied_on)
         facts = paperwork.payment_order_application(ctx.region, inp.organisation, inp.agreement, inp.amount,

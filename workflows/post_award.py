@@ -32,7 +32,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: PostAwardInput) -> PostAwardResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         received = inp.award.received_on
         self.final = inp.classification.award_class is AwardClass.final
         self.status = "windows_open"

@@ -28,7 +28,7 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: ProcuratorateInput) -> ProcuratorateResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "referred"
         await self.set_service_deadline("decision", inp.requested_on, DECISION_DAYS, "检察机关审查是否支持起诉", "Procuratorate decides on support")
         await self.event("procuratorate_referral", "移送检察机关申请支持起诉", "Referred to the procuratorate for support of the suit",

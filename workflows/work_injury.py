@@ -27,7 +27,7 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: WorkInjuryInput) -> WorkInjuryResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days), ctx.region, ctx.team_code)
+        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "awaiting_application"
         employer = await self.set_deadline("employer_application", "D61", inp.injured_on)
         worker = await self.set_deadline("worker_application", "D62", inp.injured_on)

@@ -9,13 +9,16 @@ from temporalio.common import RetryPolicy
 
 # Projections and notifications must eventually land: retry without limit, backing off to a minute.
 _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# The start-to-close timeout is also how long a case waits when a worker dies mid-activity (nothing
+# else tells the server): projections take milliseconds, so 10 s is both generous and a quick recovery.
+_QUICK = timedelta(seconds=10)
 
-PROJECTION: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
-NOTIFY: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
-ASSIGN: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=30), "retry_policy": _FOREVER}
+PROJECTION: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
+NOTIFY: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
+ASSIGN: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
 # Rendering is deterministic: a template or input error will not heal by retrying.
 DOCUMENT: dict[str, Any] = {
-    "start_to_close_timeout": timedelta(minutes=2),
+    "start_to_close_timeout": timedelta(seconds=30),  # a PDF takes 0.2-1.5 s
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=2),
         maximum_interval=timedelta(minutes=5),
