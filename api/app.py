@@ -102,9 +102,15 @@ def create_app(
     app.include_router(cases.router)
     app.include_router(deadlines.router)
     app.include_router(documents.router)
-    from api.pages import home
+    from api.pages import admin, home, staff, status, tasks
+    from api.routes import admin as admin_api
+    from api.routes import intake as intake_api
+    from api.routes import staff as staff_api
 
-    app.include_router(home.router)
+    for router in (intake_api.router, staff_api.router, admin_api.router):
+        app.include_router(router)
+    for router in (home.router, status.router, staff.router, tasks.router, admin.router):
+        app.include_router(router)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

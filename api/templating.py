@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -15,4 +16,5 @@ def page_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["quote_all"] = lambda value: quote(str(value), safe="")  # task ids hold '/', '#' and ':'
     return env
