@@ -76,8 +76,9 @@ async def _record_stage_visit(session: Any, case: Case, stage: str) -> None:
     """Close the visit of the stage the case leaves and open one for the stage it enters (same
     transaction as the stage change, so a retried activity finds the stage already changed)."""
     now = datetime.now(UTC)
-    current = (await session.exec(select(CaseStageVisit).where(CaseStageVisit.case_no == case.case_no,
-                                                               col(CaseStageVisit.left_at).is_(None)))).first()
+    open_visit = select(CaseStageVisit).where(
+        CaseStageVisit.case_no == case.case_no, col(CaseStageVisit.left_at).is_(None))
+    current = (await session.exec(open_visit)).first()
     if current is None:
         current = CaseStageVisit(case_no=case.case_no, stage=case.stage, entered_at=case.created_at)
     current.left_at = now

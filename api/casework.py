@@ -1,5 +1,7 @@
-"""What the JSON API and the pages both do to cases, in one place: file an intake, start its workflow,
-run a worker's or a staff member's action as a Workflow Update, add evidence, find a visible task."""
+"""What the JSON API and the pages both do to cases, in one place: file an intake, start its
+workflow,
+run a worker's or a staff member's action as a Workflow Update, add evidence, find a visible
+task."""
 
 from __future__ import annotations
 
@@ -62,19 +64,31 @@ def worker_payload(action: WorkerActionKind) -> type[BaseModel] | None:
 
 
 async def try_start(request: Request, case_no: str) -> bool:
-    """Start the workflow now; if Temporal is down the case waits for the retry loop (nothing lost)."""
+    """Start the workflow now; if Temporal is down the case waits for the retry loop (nothing
+    lost)."""
     app = request.app.state
     try:
         client = await app.temporal.client()
-        await start_workflow(client, app.settings, app.db, app.keyring, case_no, app.calendar_years(),
-                             search_attributes=app.search_attributes)
+        await start_workflow(
+            client,
+            app.settings,
+            app.db,
+            app.keyring,
+            case_no,
+            app.calendar_years(),
+            search_attributes=app.search_attributes,
+        )
         return True
     except (TemporalUnavailable, RPCError, ConnectionError):
         return False
 
 
-async def file_intake(request: Request, intake: IntakeRequest, idempotency_key: str | None,
-                      uploads: tuple[EvidenceFile, ...] = ()) -> Filed:
+async def file_intake(
+    request: Request,
+    intake: IntakeRequest,
+    idempotency_key: str | None,
+    uploads: tuple[EvidenceFile, ...] = (),
+) -> Filed:
     """Register the case (idempotent by key), store its evidence files, then start its workflow.
 
     Evidence is stored before the start, so the first documents already list it."""
@@ -107,28 +121,49 @@ async def run_worker_action(request: Request, case_no: str, action: WorkerAction
     return await _update(request, f"case/{case_no}", "worker-act", action)
 
 
-async def run_task_action(request: Request, task: Task, staff: StaffPrincipal, action: str,
-                          payload: dict[str, Any]) -> ActionResult:
+async def run_task_action(
+    request: Request, task: Task, staff: StaffPrincipal, action: str, payload: dict[str, Any]
+) -> ActionResult:
     """A staff member's action on a task, as the `act` update of the task's workflow."""
-    actor = Actor(kind="staff", username=staff.username, role=staff.role.value, team_code=staff.team_code,
-                  display_name=staff.display_name)
+    actor = Actor(
+        kind="staff",
+        username=staff.username,
+        role=staff.role.value,
+        team_code=staff.team_code,
+        display_name=staff.display_name,
+    )
     request_ = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
     return await _update(request, task.workflow_id, "act", request_)
 
 
-async def add_evidence(request: Request, case_no: str, upload: EvidenceFile, description: str,
-                       uploaded_by: str = "worker") -> tuple[str, ActionResult]:
+async def add_evidence(
+    request: Request,
+    case_no: str,
+    upload: EvidenceFile,
+    description: str,
+    uploaded_by: str = "worker",
+) -> tuple[str, ActionResult]:
     """Store the file outside Temporal, then tell the case workflow its id (never the bytes)."""
     app = request.app.state
-    row = await store_evidence(app.settings, app.db, app.keyring, case_no, upload, description=description,
-                               uploaded_by=uploaded_by)
+    row = await store_evidence(
+        app.settings,
+        app.db,
+        app.keyring,
+        case_no,
+        upload,
+        description=description,
+        uploaded_by=uploaded_by,
+    )
     action = WorkerAction(action=WorkerActionKind.add_evidence, payload={"evidence_id": row.id})
     return row.id, await run_worker_action(request, case_no, action)
 
 
 def may_see_task(staff: StaffPrincipal, task: Task) -> bool:
-    return staff.is_admin or (staff.team_code is not None and task.team_code == staff.team_code) \
+    return (
+        staff.is_admin
+        or (staff.team_code is not None and task.team_code == staff.team_code)
         or task.assignee == staff.username
+    )
 
 
 async def visible_task(request: Request, task_id: str, staff: StaffPrincipal) -> Task:

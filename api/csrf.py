@@ -22,7 +22,10 @@ FLASH_MAX_AGE = 120
 
 class CsrfFailed(HTTPException):
     def __init__(self) -> None:
-        super().__init__(status_code=403, detail="表单已过期，请刷新页面后重试 / the form expired; reload the page and try again")
+        super().__init__(
+            status_code=403,
+            detail="表单已过期，请刷新页面后重试 / the form expired; reload the page and try again",
+        )
 
 
 def secure_cookies(request: Request) -> bool:
@@ -36,7 +39,9 @@ def _signer(request: Request) -> Signer:
 
 def csrf_value(request: Request) -> str:
     """This browser's CSRF value (from its cookie, or a new one set on the response)."""
-    value: str | None = getattr(request.state, "csrf_value", None) or request.cookies.get(CSRF_COOKIE)
+    value: str | None = getattr(request.state, "csrf_value", None) or request.cookies.get(
+        CSRF_COOKIE
+    )
     if not value or len(value) > 64:
         value = secrets.token_urlsafe(24)
         request.state.csrf_new = True
@@ -51,8 +56,14 @@ def csrf_token(request: Request) -> str:
 
 def set_csrf_cookie(request: Request, response: Response) -> None:
     if getattr(request.state, "csrf_new", False):
-        response.set_cookie(CSRF_COOKIE, request.state.csrf_value, httponly=True, samesite="lax",
-                            secure=secure_cookies(request), path="/")
+        response.set_cookie(
+            CSRF_COOKIE,
+            request.state.csrf_value,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookies(request),
+            path="/",
+        )
 
 
 async def checked_form(request: Request) -> FormData:
@@ -74,11 +85,20 @@ def _flash_serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="flash")
 
 
-def set_flash(request: Request, response: Response, kind: str, zh: str, en: str, **extra: Any) -> None:
+def set_flash(
+    request: Request, response: Response, kind: str, zh: str, en: str, **extra: Any
+) -> None:
     """Leave a message for the next page this browser opens (an action's result or rejection)."""
     value = _flash_serializer(request).dumps({"kind": kind, "zh": zh, "en": en, **extra})
-    response.set_cookie(FLASH_COOKIE, value, max_age=FLASH_MAX_AGE, httponly=True, samesite="lax",
-                        secure=secure_cookies(request), path="/")
+    response.set_cookie(
+        FLASH_COOKIE,
+        value,
+        max_age=FLASH_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+    )
 
 
 def take_flash(request: Request) -> dict[str, Any] | None:

@@ -27,10 +27,13 @@ def _validation_message(error: dict[str, Any]) -> str:
     return f"{_field(tuple(error.get('loc', ())))}: {message}"
 
 
+NOT_PAGES = ("/api/", "/static/", "/healthz", "/readyz", "/docs", "/openapi", "/redoc")
+
+
 def is_page(request: Request) -> bool:
     """A browser page (HTML errors), not the JSON API, the probes or static files."""
     path = request.url.path
-    return not path.startswith(("/api/", "/static/", "/healthz", "/readyz", "/docs", "/openapi", "/redoc"))
+    return not path.startswith(NOT_PAGES)
 
 
 def _error_page(request: Request, status: int, detail: str) -> Response:

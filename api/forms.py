@@ -1,9 +1,9 @@
 """HTML forms from pydantic payload models, and posted forms back to payloads.
 
 A staff action's form is generated from its payload model in `domain/actions.py` (one field per
-model field, the right input type and limits), so a new action needs no hand-written form. Posted
-forms use dotted names (`items.0.amount`) that `nest` turns back into the nested payload; errors come
-back keyed by the same names, in the visitor's language.
+model field, the right input type and limits), so a new action needs no hand-written form.
+Posted forms use dotted names (`items.0.amount`) that `nest` turns back into the nested payload;
+errors come back keyed by the same names, in the visitor's language.
 """
 
 from __future__ import annotations
@@ -78,9 +78,13 @@ def _limits(info: FieldInfo) -> dict[str, Any]:
         if isinstance(item, annotated_types.MaxLen):
             found["max_length"] = item.max_length
         elif isinstance(item, annotated_types.Ge | annotated_types.Gt):
-            found["minimum"] = str(getattr(item, "ge", None) if isinstance(item, annotated_types.Ge) else item.gt)
+            found["minimum"] = str(
+                getattr(item, "ge", None) if isinstance(item, annotated_types.Ge) else item.gt
+            )
         elif isinstance(item, annotated_types.Le | annotated_types.Lt):
-            found["maximum"] = str(getattr(item, "le", None) if isinstance(item, annotated_types.Le) else item.lt)
+            found["maximum"] = str(
+                getattr(item, "le", None) if isinstance(item, annotated_types.Le) else item.lt
+            )
     return found
 
 
@@ -88,15 +92,21 @@ def _is_model(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, BaseModel)
 
 
-def _field(name: str, key: str, annotation: Any, info: FieldInfo, values: Mapping[str, str]) -> FormField:
+def _field(
+    name: str, key: str, annotation: Any, info: FieldInfo, values: Mapping[str, str]
+) -> FormField:
     kind, optional = _unwrap(annotation)
     required = info.is_required() and not optional
     limits = _limits(info)
     value = values.get(name, "")
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return FormField(name, key, "select", required, tuple(str(m.value) for m in kind), value=value)
+        return FormField(
+            name, key, "select", required, tuple(str(m.value) for m in kind), value=value
+        )
     if get_origin(kind) is Literal:
-        return FormField(name, key, "select", required, tuple(str(a) for a in get_args(kind)), value=value)
+        return FormField(
+            name, key, "select", required, tuple(str(a) for a in get_args(kind)), value=value
+        )
     if kind is bool:
         return FormField(name, key, "boolean", required, ("true", "false"), value=value)
     if kind is date:
@@ -106,11 +116,17 @@ def _field(name: str, key: str, annotation: Any, info: FieldInfo, values: Mappin
     if kind is Decimal:
         return FormField(name, key, "decimal", required, value=value, **limits)
     text_kind = "textarea" if (limits.get("max_length") or 0) > LONG_TEXT else "text"
-    return FormField(name, key, text_kind, required, max_length=limits.get("max_length"), value=value)
+    return FormField(
+        name, key, text_kind, required, max_length=limits.get("max_length"), value=value
+    )
 
 
-def form_fields(model: type[BaseModel], values: Mapping[str, str] | None = None,
-                errors: Mapping[str, str] | None = None, prefix: str = "") -> list[FormField | FormGroup]:
+def form_fields(
+    model: type[BaseModel],
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    prefix: str = "",
+) -> list[FormField | FormGroup]:
     """The inputs of `model`, filled with `values` and `errors` (both keyed by posted name)."""
     values, errors = values or {}, errors or {}
     out: list[FormField | FormGroup] = []
@@ -119,9 +135,15 @@ def form_fields(model: type[BaseModel], values: Mapping[str, str] | None = None,
         inner, _ = _unwrap(info.annotation)
         if get_origin(inner) is tuple and _is_model(get_args(inner)[0]):
             item_model = get_args(inner)[0]
-            rows = [typing.cast(list[FormField], form_fields(item_model, values, errors, f"{name}.{i}."))
-                    for i in range(GROUP_ROWS)]
-            min_rows = next((m.min_length for m in info.metadata if isinstance(m, annotated_types.MinLen)), 0)
+            rows = [
+                typing.cast(
+                    list[FormField], form_fields(item_model, values, errors, f"{name}.{i}.")
+                )
+                for i in range(GROUP_ROWS)
+            ]
+            min_rows = next(
+                (m.min_length for m in info.metadata if isinstance(m, annotated_types.MinLen)), 0
+            )
             out.append(FormGroup(name, key, bool(min_rows), rows, errors.get(name)))
             continue
         item = _field(name, key, info.annotation, info, values)
@@ -169,17 +191,22 @@ def _lists(node: Any) -> Any:
         return node
     if node and all(k.isdigit() for k in node):
         rows = [_lists(node[k]) for k in sorted(node, key=int)]
-        return [row for row in rows if not (isinstance(row, dict) and all(v in ("", None) for v in row.values()))]
+        return [
+            row
+            for row in rows
+            if not (isinstance(row, dict) and all(v in ("", None) for v in row.values()))
+        ]
     return {k: _lists(v) for k, v in node.items()}
 
 
 def nest(items: Iterable[tuple[str, str]], prefix: str = "") -> dict[str, Any]:
-    """Posted `a.b.0.c` names (under `prefix`) into a nested payload; blank optional values dropped."""
+    """Posted `a.b.0.c` names (under `prefix`) into a nested payload; blank optional values
+    dropped."""
     tree: dict[str, Any] = {}
     for name, value in items:
         if not name.startswith(prefix) or not isinstance(value, str):
             continue
-        _set(tree, name[len(prefix):].split("."), value.strip())
+        _set(tree, name[len(prefix) :].split("."), value.strip())
     return typing.cast(dict[str, Any], _lists(tree))
 
 
@@ -208,15 +235,20 @@ def _error_text(t: Translator, error: Mapping[str, Any]) -> str:
     message = str(error.get("msg", "")).removeprefix("Value error, ")
     if kind in ("value_error", "assertion_error"):
         return message_in(t, message)
-    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float | Decimal)}
+    ctx = {
+        k: v
+        for k, v in (error.get("ctx") or {}).items()
+        if isinstance(v, str | int | float | Decimal)
+    }
     try:
         return t(f"form.error.{kind}", **ctx)
     except (KeyError, IndexError):
         return t("form.error.other", detail=message)
 
 
-def errors_by_field(t: Translator, exc: ValidationError, prefix: str = "",
-                    fallback: str = "_form") -> dict[str, str]:
+def errors_by_field(
+    t: Translator, exc: ValidationError, prefix: str = "", fallback: str = "_form"
+) -> dict[str, str]:
     """Validation errors keyed by posted field name; a model-wide error that starts with a field
     name ('knew_on: ...') goes next to that field, any other to `fallback`."""
     found: dict[str, str] = {}
@@ -224,7 +256,9 @@ def errors_by_field(t: Translator, exc: ValidationError, prefix: str = "",
         loc = [str(part) for part in error.get("loc", ())]
         text = _error_text(t, error)
         if not loc:
-            head, sep, rest = str(error.get("msg", "")).removeprefix("Value error, ").partition(": ")
+            head, sep, rest = (
+                str(error.get("msg", "")).removeprefix("Value error, ").partition(": ")
+            )
             if sep and head.replace("_", "").isalnum() and head.isascii():
                 loc, text = [head], message_in(t, rest)
             else:

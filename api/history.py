@@ -40,8 +40,11 @@ class WorkflowHistory:
 
 def temporal_ui_url(settings: Settings, workflow_id: str) -> str:
     """The workflow in the Temporal Web UI of the development server."""
-    return (f"http://127.0.0.1:{settings.temporal_ui_port}/namespaces/{quote(settings.temporal_namespace, safe='')}"
-            f"/workflows/{quote(workflow_id, safe='')}")
+    namespace = quote(settings.temporal_namespace, safe="")
+    return (
+        f"http://127.0.0.1:{settings.temporal_ui_port}/namespaces/{namespace}"
+        f"/workflows/{quote(workflow_id, safe='')}"
+    )
 
 
 async def _first(client: Client, payloads: Any) -> Any:
@@ -60,15 +63,26 @@ async def _activity(client: Client, attrs: Any) -> tuple[str, str]:
     name = attrs.activity_type.name
     value = await _first(client, attrs.input)
     if name == "record-timeline-event" and isinstance(value, dict):
-        return f"记录时间线：{value.get('summary_zh', '')}", f"Timeline: {value.get('summary_en', '')}"
+        return (
+            f"记录时间线：{value.get('summary_zh', '')}",
+            f"Timeline: {value.get('summary_en', '')}",
+        )
     if name == "render-document" and isinstance(value, dict):
-        return f"生成文书：{value.get('doc_type', '')}", f"Render document: {value.get('doc_type', '')}"
+        return (
+            f"生成文书：{value.get('doc_type', '')}",
+            f"Render document: {value.get('doc_type', '')}",
+        )
     if name == "record-deadline" and isinstance(value, dict):
-        return (f"记录期限 {value.get('rule_id')}：{value.get('due_on')}（{value.get('status')}）",
-                f"Deadline {value.get('rule_id')}: {value.get('due_on')} ({value.get('status')})")
+        return (
+            f"记录期限 {value.get('rule_id')}：{value.get('due_on')}（{value.get('status')}）",
+            f"Deadline {value.get('rule_id')}: {value.get('due_on')} ({value.get('status')})",
+        )
     if name == "record-task" and isinstance(value, dict):
-        return (f"任务“{value.get('title_zh')}”：{value.get('status')}，承办人 {value.get('assignee') or '-'}",
-                f"Task '{value.get('title_en')}': {value.get('status')}, assignee {value.get('assignee') or '-'}")
+        status, assignee = value.get("status"), value.get("assignee") or "-"
+        return (
+            f"任务“{value.get('title_zh')}”：{status}，承办人 {assignee}",
+            f"Task '{value.get('title_en')}': {status}, assignee {assignee}",
+        )
     if name == "record-case-status" and isinstance(value, dict):
         return f"案件阶段：{value.get('stage')}", f"Case stage: {value.get('stage')}"
     return f"执行活动 {name}", f"Activity {name}"
@@ -85,7 +99,9 @@ async def _update(client: Client, attrs: Any) -> tuple[str, str]:
     return f"操作 {name}", f"Update {name}"
 
 
-async def _describe(client: Client, event: HistoryEvent, history: WorkflowHistory) -> tuple[str, str] | None:
+async def _describe(
+    client: Client, event: HistoryEvent, history: WorkflowHistory
+) -> tuple[str, str] | None:
     kind = event.event_type
     if kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
         return "工作流开始", f"Workflow {history.workflow_type} started"
@@ -102,7 +118,9 @@ async def _describe(client: Client, event: HistoryEvent, history: WorkflowHistor
     if kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         return await _update(client, event.workflow_execution_update_accepted_event_attributes)
     if kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-        failed = event.workflow_execution_update_completed_event_attributes.outcome.HasField("failure")
+        failed = event.workflow_execution_update_completed_event_attributes.outcome.HasField(
+            "failure"
+        )
         return ("操作失败", "Action failed") if failed else ("操作完成", "Action completed")
     if kind == E.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
         name = event.workflow_execution_signaled_event_attributes.signal_name
@@ -110,7 +128,10 @@ async def _describe(client: Client, event: HistoryEvent, history: WorkflowHistor
     if kind == E.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
         attrs = event.start_child_workflow_execution_initiated_event_attributes
         history.children.append(attrs.workflow_id)
-        return f"启动子流程 {attrs.workflow_type.name}", f"Child workflow {attrs.workflow_type.name} started"
+        return (
+            f"启动子流程 {attrs.workflow_type.name}",
+            f"Child workflow {attrs.workflow_type.name} started",
+        )
     if kind == E.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED:
         child = event.child_workflow_execution_completed_event_attributes.workflow_type.name
         return f"子流程 {child} 结束", f"Child workflow {child} completed"
@@ -132,7 +153,11 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
     history = await handle.fetch_history()
     events = list(history.events)
     first = events[0].workflow_execution_started_event_attributes if events else None
-    result = WorkflowHistory(workflow_id, first.workflow_type.name if first else "?", temporal_ui_url(settings, workflow_id))
+    result = WorkflowHistory(
+        workflow_id,
+        first.workflow_type.name if first else "?",
+        temporal_ui_url(settings, workflow_id),
+    )
     for event in events:
         described = await _describe(client, event, result)
         if described is not None:
@@ -142,13 +167,17 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
     return result
 
 
-async def case_history(client: Client, settings: Settings, workflow_id: str) -> list[WorkflowHistory]:
+async def case_history(
+    client: Client, settings: Settings, workflow_id: str
+) -> list[WorkflowHistory]:
     """The case workflow and every child it started (breadth first, at most 20 workflows)."""
     found: list[WorkflowHistory] = []
     queue = [workflow_id]
     while queue and len(found) < MAX_WORKFLOWS:
         batch, queue = queue[: MAX_WORKFLOWS - len(found)], []
-        histories = await asyncio.gather(*(workflow_history(client, settings, wid) for wid in batch))
+        histories = await asyncio.gather(
+            *(workflow_history(client, settings, wid) for wid in batch)
+        )
         for history in histories:
             found.append(history)
             queue.extend(history.children)

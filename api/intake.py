@@ -1,4 +1,5 @@
-"""The intake form as data: posted fields to an `IntakeRequest` payload, and the guidance shown while
+"""The intake form as data: posted fields to an `IntakeRequest` payload, and the guidance shown
+while
 the worker fills it in (limitation warning, the channel that fits, out-of-scope referral), computed
 by the pure rules in `domain/` from whatever has been entered so far."""
 
@@ -20,7 +21,12 @@ from domain.scope import ScopeIssue, check_scope
 
 CLAIM_ROWS = 3
 REPRESENTATIVE_ROWS = 5
-CHECKBOXES = ("wants_legal_aid", "wage_iou_only", "consent_personal_information", "consent_sensitive_information")
+CHECKBOXES = (
+    "wants_legal_aid",
+    "wage_iou_only",
+    "consent_personal_information",
+    "consent_sensitive_information",
+)
 MULTI = ("worker.groups",)
 
 
@@ -100,7 +106,8 @@ class Guidance(BaseModel):
 
 
 def guidance_request(items: Iterable[tuple[str, Any]]) -> GuidanceRequest:
-    """The guidance inputs from a (partly filled) posted intake form; unreadable values are ignored."""
+    """The guidance inputs from a (partly filled) posted intake form; unreadable values are
+    ignored."""
     raw = intake_payload(items)
     values: dict[str, Any] = {"groups": raw.get("worker", {}).get("groups", [])}
     for name in GuidanceRequest.model_fields:
@@ -123,29 +130,60 @@ def intake_guidance(entered: GuidanceRequest, today: date, calendar: Calendar | 
     """Scope first (an out-of-scope matter is pointed to its agency), then limitation and route."""
     scope = check_scope(entered.scope_issue)
     if not scope.in_scope:
-        return Guidance(out_of_scope=Advice(zh=f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
-                                            en=f"Apply to {scope.agency_en}. {scope.guidance_en}", citation=scope.basis))
+        return Guidance(
+            out_of_scope=Advice(
+                zh=f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
+                en=f"Apply to {scope.agency_en}. {scope.guidance_en}",
+                citation=scope.basis,
+            )
+        )
     guidance = Guidance()
     if entered.category is None or entered.knew_on is None:
         return guidance
     area = regions().get(entered.region or "")
     jurisdiction = area.jurisdiction if area else "national"
-    still = entered.still_employed if entered.still_employed is not None else entered.employment_ended_on is None
+    still = (
+        entered.still_employed
+        if entered.still_employed is not None
+        else entered.employment_ended_on is None
+    )
     ended = entered.employment_ended_on if not still else None
     if not still and ended is None:
         ended = entered.knew_on
-    assessment = assess_limitation(entered.category.value, entered.knew_on, still_employed=still,
-                                   employment_ended_on=ended, today=today, jurisdiction=jurisdiction, calendar=calendar)
-    guidance.limitation = Advice(zh=assessment.message_zh, en=assessment.message_en,
-                                 citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27")
+    assessment = assess_limitation(
+        entered.category.value,
+        entered.knew_on,
+        still_employed=still,
+        employment_ended_on=ended,
+        today=today,
+        jurisdiction=jurisdiction,
+        calendar=calendar,
+    )
+    guidance.limitation = Advice(
+        zh=assessment.message_zh,
+        en=assessment.message_en,
+        citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27",
+    )
     guidance.time_barred = assessment.time_barred
     guidance.limitation_last_day = assessment.deadline.due if assessment.deadline else None
-    facts = CaseFacts(case_no="draft", category=entered.category, knew_on=entered.knew_on, still_employed=still,
-                      employment_ended_on=ended, filed_on=today, region=entered.region or "default",
-                      jurisdiction=jurisdiction, worker_count=entered.worker_count, vulnerable_groups=entered.groups,
-                      preferred_channel=entered.preferred_channel, wants_legal_aid=entered.wants_legal_aid,
-                      wage_iou_only=entered.wage_iou_only, injured_on=entered.injured_on,
-                      claims=(), employer_name="")
+    facts = CaseFacts(
+        case_no="draft",
+        category=entered.category,
+        knew_on=entered.knew_on,
+        still_employed=still,
+        employment_ended_on=ended,
+        filed_on=today,
+        region=entered.region or "default",
+        jurisdiction=jurisdiction,
+        worker_count=entered.worker_count,
+        vulnerable_groups=entered.groups,
+        preferred_channel=entered.preferred_channel,
+        wants_legal_aid=entered.wants_legal_aid,
+        wage_iou_only=entered.wage_iou_only,
+        injured_on=entered.injured_on,
+        claims=(),
+        employer_name="",
+    )
     plan = triage(facts)
     guidance.channel = plan.first
     guidance.route = [Advice(zh=r.zh, en=r.en, citation=r.citation) for r in plan.reasons]

@@ -62,7 +62,7 @@ def _identifier(check: Any, value: str) -> str:
 
 
 def china_today() -> date:
-    """Today in China (UTC+8): a worker filing after midnight Beijing time is not 'in the future'."""
+    """Today in China (UTC+8): filing just after midnight Beijing time is not 'in the future'."""
     return datetime.now(timezone(timedelta(hours=8))).date()
 
 
@@ -155,14 +155,16 @@ class IntakeRequest(Strict):
         if value is not None and value < EARLIEST:
             raise ValueError(f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}")
         if value is not None and value > china_today():
-            raise ValueError(f"日期不能晚于今天 / the date {value} is in the future; give a past date or today")
+            raise ValueError(f"日期不能晚于今天 / the date {value} is in the future; "
+                             "give a past date or today")
         return value
 
     @field_validator("consent_personal_information")
     @classmethod
     def _consent(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("需要您同意处理个人信息，才能受理申请 / your consent to processing your personal information is needed to file")
+            raise ValueError("需要您同意处理个人信息，才能受理申请 / "
+                             "your consent to processing your personal information is needed")
         return value
 
     @field_validator("consent_sensitive_information")
@@ -170,7 +172,8 @@ class IntakeRequest(Strict):
     def _sensitive_consent(cls, value: bool) -> bool:
         if not value:
             raise ValueError("需要您单独同意处理身份证号码等敏感个人信息（《个人信息保护法》第二十九条） / "
-                             "separate consent to processing sensitive personal information such as your ID number is needed (PIPL Art. 29)")
+                             "separate consent to processing sensitive personal information "
+                             "such as your ID number is needed (PIPL Art. 29)")
         return value
 
     @model_validator(mode="after")

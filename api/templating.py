@@ -16,5 +16,6 @@ def page_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["quote_all"] = lambda value: quote(str(value), safe="")  # task ids hold '/', '#' and ':'
+    # Task ids hold '/', '#' and ':': links quote every character that is not plain.
+    env.filters["quote_all"] = lambda value: quote(str(value), safe="")
     return env

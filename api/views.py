@@ -70,21 +70,26 @@ async def case_detail(request: Request, case_no: str, principal: Principal) -> d
 
 
 # Deadline rules whose start day is a key date of the road ahead (what-if chain).
-_KEY_DATES = {"D03": "mediation_applied_on", "D39": "mediation_applied_on", "D40": "mediation_applied_on",
-              "D13": "arbitration_applied_on", "D22": "accepted_on", "D30": "award_received_on",
-              "D25": "award_received_on"}
+_KEY_DATES = {
+    "D03": "mediation_applied_on", "D39": "mediation_applied_on", "D40": "mediation_applied_on",
+    "D13": "arbitration_applied_on", "D22": "accepted_on", "D30": "award_received_on",
+    "D25": "award_received_on",
+}
 
 
 def road_ahead(detail: dict[str, Any], today: date, calendar: Calendar | None) -> WhatIfChain:
     """The case's road ahead from the key dates it has reached (its recorded deadlines)."""
-    values: dict[str, Any] = {"knew_on": detail["knew_on"], "category": detail["category"], "as_of": today,
-                              "employment_ended_on": detail.get("employment_ended_on"),
-                              "still_employed": detail.get("still_employed")}
+    values: dict[str, Any] = {
+        "knew_on": detail["knew_on"], "category": detail["category"], "as_of": today,
+        "employment_ended_on": detail.get("employment_ended_on"),
+        "still_employed": detail.get("still_employed"),
+    }
     for deadline in detail["deadlines"]:
         key = _KEY_DATES.get(deadline["rule"])
         if key and key not in values:
             values[key] = deadline["start"]
-    return whatif(WhatIfInput.model_validate(values), jurisdiction=detail["jurisdiction"], calendar=calendar)
+    facts = WhatIfInput.model_validate(values)
+    return whatif(facts, jurisdiction=detail["jurisdiction"], calendar=calendar)
 
 
 def next_deadline(detail: dict[str, Any]) -> dict[str, Any] | None:
@@ -92,12 +97,14 @@ def next_deadline(detail: dict[str, Any]) -> dict[str, Any] | None:
     nxt = detail.get("next_deadline")
     pending = [d for d in detail["deadlines"] if d["status"] == "pending"]
     if nxt:
-        pending = [d for d in pending if d["due"] == nxt["on"] and d["rule"] == nxt["rule"]] or pending
+        same = [d for d in pending if d["due"] == nxt["on"] and d["rule"] == nxt["rule"]]
+        pending = same or pending
     return min(pending, key=lambda d: d["due"]) if pending else None
 
 
 def worker_actions(detail: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the worker may do now: the workflow's offers, plus evidence, legal aid (once) and withdrawal."""
+    """What the worker may do now: the workflow's offers, plus evidence, legal aid (once) and
+    withdrawal."""
     if detail["stage"].startswith("closed_"):
         return []
     offered = list(detail["worker_options"])
@@ -110,5 +117,7 @@ def worker_actions(detail: dict[str, Any]) -> list[dict[str, Any]]:
         extra.append(WorkerActionKind.withdraw)
     for kind in extra:
         if kind.value not in names:
-            offered.append({"action": kind.value, "label_zh": None, "label_en": None, "last_day": None, "rule": None})
-    return [o for o in offered if not (applied_aid and o["action"] == WorkerActionKind.apply_legal_aid.value)]
+            offered.append({"action": kind.value, "label_zh": None, "label_en": None,
+                            "last_day": None, "rule": None})
+    aid = WorkerActionKind.apply_legal_aid.value
+    return [o for o in offered if not (applied_aid and o["action"] == aid)]

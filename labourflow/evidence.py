@@ -1,5 +1,7 @@
-"""Evidence files: checked by content (PDF, JPEG, PNG), size-limited, stored AES-GCM encrypted on disk
-under `settings.resolved_evidence_dir`, one `Evidence` row each. Only the id ever reaches a workflow."""
+"""Evidence files: checked by content (PDF, JPEG, PNG), size-limited, stored AES-GCM encrypted
+on disk
+under `settings.resolved_evidence_dir`, one `Evidence` row each. Only the id ever reaches a
+workflow."""
 
 from __future__ import annotations
 
@@ -61,18 +63,32 @@ def evidence_path(settings: Settings, evidence_id: str) -> Path:
     return settings.resolved_evidence_dir / evidence_id[:2] / f"{evidence_id}.bin"
 
 
-async def store_evidence(settings: Settings, db: Database, keyring: Keyring, case_no: str, upload: EvidenceFile,
-                         *, description: str = "", uploaded_by: str = "worker") -> Evidence:
+async def store_evidence(
+    settings: Settings,
+    db: Database,
+    keyring: Keyring,
+    case_no: str,
+    upload: EvidenceFile,
+    *,
+    description: str = "",
+    uploaded_by: str = "worker",
+) -> Evidence:
     """Encrypt the file to disk (bound to its id), then record the row; returns the row."""
     evidence_id = str(uuid.uuid4())
     kid, blob = keyring.encrypt(upload.data, associated=evidence_id.encode())
     path = evidence_path(settings, evidence_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(kid.encode() + b":" + blob)
-    row = Evidence(id=evidence_id, case_no=case_no, filename_enc=keyring.encrypt_text(upload.filename),
-                   content_type=upload.content_type, size=len(upload.data),
-                   sha256=hashlib.sha256(upload.data).hexdigest(), description=description[:300],
-                   uploaded_by=uploaded_by)
+    row = Evidence(
+        id=evidence_id,
+        case_no=case_no,
+        filename_enc=keyring.encrypt_text(upload.filename),
+        content_type=upload.content_type,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        description=description[:300],
+        uploaded_by=uploaded_by,
+    )
     async with db.session() as session:
         session.add(row)
         await session.commit()

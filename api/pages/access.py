@@ -35,11 +35,14 @@ StaffPage = Annotated[StaffPrincipal, Depends(staff_page)]
 
 
 def page_roles(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:
-    """Dependency: a signed-in staff member holding one of `roles` (admins always pass), else 403."""
+    """Dependency: a signed-in staff member holding one of `roles` (admins always pass), else
+    403."""
 
     async def check(staff: StaffPage) -> StaffPrincipal:
         if staff.role is not Role.admin and staff.role not in roles:
-            raise HTTPException(status_code=403, detail="无此权限 / your role may not open this page")
+            raise HTTPException(
+                status_code=403, detail="无此权限 / your role may not open this page"
+            )
         return staff
 
     return check

@@ -19,7 +19,13 @@ from api.temporal_gateway import TemporalUnavailable
 from api.views import case_detail
 from domain.case import Channel, Stage
 from domain.regions import regions
-from labourflow.accounts import AccountError, create_user, set_user_active, set_user_password, unlock_user
+from labourflow.accounts import (
+    AccountError,
+    create_user,
+    set_user_active,
+    set_user_password,
+    unlock_user,
+)
 from labourflow.tables import Case, Team
 from labourflow.tables.users import Role
 
@@ -27,33 +33,55 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 @router.get("/cases", response_class=HTMLResponse)
-async def cases_page(request: Request, staff: AdminPage, case_no: str = "", stage: str = "", channel: str = "",
-                     region: str = "", employer: str = "", overdue: bool = False) -> HTMLResponse:
+async def cases_page(
+    request: Request,
+    staff: AdminPage,
+    case_no: str = "",
+    stage: str = "",
+    channel: str = "",
+    region: str = "",
+    employer: str = "",
+    overdue: bool = False,
+) -> HTMLResponse:
     """Search cases by number, stage, channel, region, employer, overdue."""
     filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
     searched = any((case_no, stage, channel, region, employer, overdue))
-    return render_page(request, "admin_cases.html", staff=staff, filters=filters, searched=searched,
-                       results=await search_cases(request.app.state.db, filters, china_today()),
-                       stages=[s.value for s in Stage], channels=[c.value for c in Channel],
-                       regions=list(regions().values()))
+    return render_page(
+        request,
+        "admin_cases.html",
+        staff=staff,
+        filters=filters,
+        searched=searched,
+        results=await search_cases(request.app.state.db, filters, china_today()),
+        stages=[s.value for s in Stage],
+        channels=[c.value for c in Channel],
+        regions=list(regions().values()),
+    )
 
 
 @router.get("/cases/{case_no}", response_class=HTMLResponse)
 async def case_page(request: Request, case_no: str, staff: AdminPage) -> HTMLResponse:
-    """One case: summary, deadlines, tasks, documents, timeline; the Temporal history loads after."""
+    """One case: summary, deadlines, tasks, documents, timeline; the Temporal history loads
+    after."""
     async with request.app.state.db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
     if case is None:
         raise NOT_FOUND
     settings = request.app.state.settings
-    return render_page(request, "admin_case.html", staff=staff, case=await case_detail(request, case_no, staff),
-                       documents=await case_documents_for(request, case_no),
-                       temporal_url=temporal_ui_url(settings, case.workflow_id))
+    return render_page(
+        request,
+        "admin_case.html",
+        staff=staff,
+        case=await case_detail(request, case_no, staff),
+        documents=await case_documents_for(request, case_no),
+        temporal_url=temporal_ui_url(settings, case.workflow_id),
+    )
 
 
 @router.get("/cases/{case_no}/history", response_class=HTMLResponse)
 async def case_history_fragment(request: Request, case_no: str, staff: AdminPage) -> HTMLResponse:
-    """The readable Temporal event history of the case and its children (loaded by the case page)."""
+    """The readable Temporal event history of the case and its children (loaded by the case
+    page)."""
     async with request.app.state.db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
     if case is None:
@@ -71,8 +99,12 @@ async def case_history_fragment(request: Request, case_no: str, staff: AdminPage
 async def dashboard_page(request: Request, staff: AdminPage) -> HTMLResponse:
     """Open cases by stage and channel, overdue tasks by team, median days per stage, mediation
     success, supervision statistics."""
-    return render_page(request, "admin_dashboard.html", staff=staff,
-                       board=await dashboard(request.app.state.db, china_today()))
+    return render_page(
+        request,
+        "admin_dashboard.html",
+        staff=staff,
+        board=await dashboard(request.app.state.db, china_today()),
+    )
 
 
 @router.get("/outbox", response_class=HTMLResponse)
@@ -87,8 +119,15 @@ async def users_page(request: Request, staff: AdminPage) -> HTMLResponse:
     """Staff accounts: create, deactivate or reactivate, reset a password, unlock."""
     async with request.app.state.db.session() as session:
         teams = (await session.exec(select(Team).order_by(Team.code))).all()
-    return render_page(request, "admin_users.html", staff=staff, users=await list_users(request.app.state.db),
-                       teams=teams, roles=[r.value for r in Role], regions=list(regions().values()))
+    return render_page(
+        request,
+        "admin_users.html",
+        staff=staff,
+        users=await list_users(request.app.state.db),
+        teams=teams,
+        roles=[r.value for r in Role],
+        regions=list(regions().values()),
+    )
 
 
 @router.post("/users")
@@ -100,9 +139,15 @@ async def users_action(request: Request, staff: AdminPage) -> Response:
     response = redirect("/admin/users")
     try:
         if op == "create":
-            await create_user(db, username=username, role=Role(str(form.get("role"))),
-                              password=str(form.get("password", "")), display_name=str(form.get("display_name", "")),
-                              team_code=str(form.get("team_code") or "") or None, region=str(form.get("region") or "default"))
+            await create_user(
+                db,
+                username=username,
+                role=Role(str(form.get("role"))),
+                password=str(form.get("password", "")),
+                display_name=str(form.get("display_name", "")),
+                team_code=str(form.get("team_code") or "") or None,
+                region=str(form.get("region") or "default"),
+            )
         elif op == "password":
             await set_user_password(db, username, str(form.get("password", "")))
         elif op in ("deactivate", "activate"):

@@ -11,7 +11,12 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from api.auth import WORKER_COOKIE_MAX_AGE, WORKER_COOKIE_PREFIX, issue_worker_cookie, worker_for_case
+from api.auth import (
+    WORKER_COOKIE_MAX_AGE,
+    WORKER_COOKIE_PREFIX,
+    issue_worker_cookie,
+    worker_for_case,
+)
 from api.casework import file_intake
 from api.csrf import checked_form, secure_cookies
 from api.forms import errors_by_field, flat_values
@@ -34,17 +39,29 @@ def _receipts(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="receipt")
 
 
-def _form_page(request: Request, values: dict[str, str], errors: dict[str, str], status: int = 200,
-               conflict: str | None = None, form: FormData | None = None) -> HTMLResponse:
+def _form_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    conflict: str | None = None,
+    form: FormData | None = None,
+) -> HTMLResponse:
     groups = [str(g) for g in form.getlist("worker.groups")] if form is not None else []
-    return render_page(request, "intake.html", status_code=status,
-                       **intake_context(request, values, errors, conflict=conflict, checked_groups=groups))
+    return render_page(
+        request,
+        "intake.html",
+        status_code=status,
+        **intake_context(request, values, errors, conflict=conflict, checked_groups=groups),
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
 async def intake_form(request: Request) -> HTMLResponse:
     """The intake form (one worker or a group), with a fresh one-time form token."""
-    return _form_page(request, {"form_token": uuid.uuid4().hex, "worker_count": "1", "region": ""}, {})
+    return _form_page(
+        request, {"form_token": uuid.uuid4().hex, "worker_count": "1", "region": ""}, {}
+    )
 
 
 async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile, ...], str | None]:
@@ -55,7 +72,9 @@ async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile
     checked = []
     for upload in files:
         try:
-            checked.append(check_evidence(upload.filename or "", await upload.read(limit + 1), limit))
+            checked.append(
+                check_evidence(upload.filename or "", await upload.read(limit + 1), limit)
+            )
         except EvidenceRejected as exc:
             return (), t(exc.code, name=upload.filename or "", mb=limit // 1_048_576)
     return tuple(checked), None
@@ -67,8 +86,13 @@ async def submit_intake(request: Request) -> Response:
     limit = request.app.state.settings.max_upload_bytes
     if int(request.headers.get("content-length") or 0) > limit * MAX_FILES + 1_048_576:
         t = translator(request)
-        return render_page(request, "error.html", status_code=413, status=413,
-                           message=t("evidence.too_large", name="", mb=limit // 1_048_576))
+        return render_page(
+            request,
+            "error.html",
+            status_code=413,
+            status=413,
+            message=t("evidence.too_large", name="", mb=limit // 1_048_576),
+        )
     form = await checked_form(request)
     values = flat_values(form.multi_items())
     token = values.get("form_token", "")
@@ -82,23 +106,48 @@ async def submit_intake(request: Request) -> Response:
     if file_error:
         errors["evidence"] = file_error
     if errors or intake is None or len(token) != 32:
-        return _form_page(request, values, errors or {"_form": translator(request)("intake.reload")}, 422, form=form)
+        return _form_page(
+            request,
+            values,
+            errors or {"_form": translator(request)("intake.reload")},
+            422,
+            form=form,
+        )
     try:
         filed = await file_intake(request, intake, f"form:{token}", uploads)
     except IdempotencyConflict:
-        return _form_page(request, values | {"form_token": uuid.uuid4().hex}, {}, 409,
-                          conflict=translator(request)("intake.already_filed"), form=form)
+        return _form_page(
+            request,
+            values | {"form_token": uuid.uuid4().hex},
+            {},
+            409,
+            conflict=translator(request)("intake.already_filed"),
+            form=form,
+        )
     return _receipt_redirect(request, filed.case_no, filed.access_code)
 
 
 def _receipt_redirect(request: Request, case_no: str, access_code: str) -> Response:
     response = redirect(f"/receipt/{case_no}")
     secure = secure_cookies(request)
-    response.set_cookie(WORKER_COOKIE_PREFIX + case_no, issue_worker_cookie(request, case_no),
-                        max_age=WORKER_COOKIE_MAX_AGE, httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(
+        WORKER_COOKIE_PREFIX + case_no,
+        issue_worker_cookie(request, case_no),
+        max_age=WORKER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
     sealed = request.app.state.keyring.encrypt_text(access_code)
-    response.set_cookie(RECEIPT_COOKIE, _receipts(request).dumps({"case": case_no, "code": sealed}),
-                        max_age=RECEIPT_MAX_AGE, httponly=True, samesite="lax", secure=secure, path="/receipt")
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        _receipts(request).dumps({"case": case_no, "code": sealed}),
+        max_age=RECEIPT_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/receipt",
+    )
     return response
 
 
@@ -126,7 +175,9 @@ def _access_code(request: Request, case_no: str) -> str | None:
 
 
 async def _receipt_documents(request: Request, case_no: str) -> list[object]:
-    return [d for d in await case_documents_for(request, case_no) if d.doc_type.value == "case_receipt"]
+    return [
+        d for d in await case_documents_for(request, case_no) if d.doc_type.value == "case_receipt"
+    ]
 
 
 @router.get("/receipt/{case_no}", response_class=HTMLResponse)
@@ -137,8 +188,13 @@ async def receipt(request: Request, case_no: str) -> Response:
         return redirect(f"/status?case_no={case_no}")
     code = _access_code(request, case_no)
     detail = await case_detail(request, case_no, worker)
-    response = render_page(request, "receipt.html", case=detail, access_code=code,
-                           receipts=await _receipt_documents(request, case_no))
+    response = render_page(
+        request,
+        "receipt.html",
+        case=detail,
+        access_code=code,
+        receipts=await _receipt_documents(request, case_no),
+    )
     if code:
         response.delete_cookie(RECEIPT_COOKIE, path="/receipt")
     return response
@@ -149,5 +205,9 @@ async def receipt_document(request: Request, case_no: str) -> Response:
     """The PDF receipt's links once it exists, else 'being prepared' (polled by the page)."""
     if await worker_for_case(request, case_no) is None:
         return HTMLResponse(status_code=404)
-    return render_page(request, "_receipt_document.html", case_no=case_no,
-                       receipts=await _receipt_documents(request, case_no))
+    return render_page(
+        request,
+        "_receipt_document.html",
+        case_no=case_no,
+        receipts=await _receipt_documents(request, case_no),
+    )

@@ -24,8 +24,12 @@ STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/admin/users", "nav.users", frozenset({Role.admin})),
     ("/admin/outbox", "nav.outbox", frozenset({Role.admin})),
 )
-HOME_BY_ROLE = {Role.admin: "/admin/dashboard", Role.union_legal: "/union", Role.mediator: "/inbox",
-                Role.supervisor: "/inbox"}
+HOME_BY_ROLE = {
+    Role.admin: "/admin/dashboard",
+    Role.union_legal: "/union",
+    Role.mediator: "/inbox",
+    Role.supervisor: "/inbox",
+}
 
 
 def staff_nav(staff: StaffPrincipal | None) -> list[tuple[str, str]]:
@@ -36,7 +40,9 @@ def staff_nav(staff: StaffPrincipal | None) -> list[tuple[str, str]]:
 
 
 def translator(request: Request) -> Translator:
-    return Translator(catalogue(request.app.state.settings.templates_dir), request_language(request))
+    return Translator(
+        catalogue(request.app.state.settings.templates_dir), request_language(request)
+    )
 
 
 def both(request: Request, key: str, **values: Any) -> tuple[str, str]:
@@ -47,18 +53,35 @@ def both(request: Request, key: str, **values: Any) -> tuple[str, str]:
 
 def lang_url(request: Request, lang: str) -> str:
     """The current page in another language (other query parameters kept)."""
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", lang)]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [
+        ("lang", lang)
+    ]
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def render_page(request: Request, template: str, status_code: int = 200, *, staff: StaffPrincipal | None = None,
-                **context: Any) -> HTMLResponse:
-    """Render `templates/pages/<template>` in the visitor's language; sets the CSRF cookie when new."""
+def render_page(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    *,
+    staff: StaffPrincipal | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    """Render `templates/pages/<template>` in the visitor's language; sets the CSRF cookie when
+    new."""
     t = translator(request)
     flash = take_flash(request)
     html = request.app.state.pages.get_template(template).render(
-        request=request, lang=t.lang, t=t, path=request.url.path, csrf_token=csrf_token(request), flash=flash,
-        staff=staff, nav=staff_nav(staff), lang_url=lambda code: lang_url(request, code), **context,
+        request=request,
+        lang=t.lang,
+        t=t,
+        path=request.url.path,
+        csrf_token=csrf_token(request),
+        flash=flash,
+        staff=staff,
+        nav=staff_nav(staff),
+        lang_url=lambda code: lang_url(request, code),
+        **context,
     )
     response = HTMLResponse(html, status_code=status_code)
     set_csrf_cookie(request, response)

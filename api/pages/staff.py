@@ -1,4 +1,5 @@
-"""Staff sign-in and sign-out for the pages: the same signed token as the API, in a secure cookie."""
+"""Staff sign-in and sign-out for the pages: the same signed token as the API, in a secure
+cookie."""
 
 from __future__ import annotations
 
@@ -25,18 +26,32 @@ async def login_form(request: Request, next: str = "") -> Response:
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request) -> Response:
-    """Check the password (5 failures lock the account for 15 minutes) and set the session cookie."""
+    """Check the password (5 failures lock the account for 15 minutes) and set the session
+    cookie."""
     form = await checked_form(request)
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     next_path = safe_next(str(form.get("next", "")), "")
     result = await authenticate(request.app.state.db, username, password)
     if result.user is None:
         t = translator(request)
-        return render_page(request, "login.html", status_code=423 if result.locked else 401, next=next_path,
-                           username=username, error=t("login.locked") if result.locked else t("login.wrong"))
+        return render_page(
+            request,
+            "login.html",
+            status_code=423 if result.locked else 401,
+            next=next_path,
+            username=username,
+            error=t("login.locked") if result.locked else t("login.wrong"),
+        )
     response = redirect(next_path or HOME_BY_ROLE[Role(result.user.role)])
-    response.set_cookie(SESSION_COOKIE, issue_staff_token(request, result.user), max_age=TOKEN_MAX_AGE,
-                        httponly=True, samesite="lax", secure=secure_cookies(request), path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        issue_staff_token(request, result.user),
+        max_age=TOKEN_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+        path="/",
+    )
     return response
 
 
@@ -45,5 +60,7 @@ async def logout(request: Request) -> Response:
     """Sign out: the session cookie is removed."""
     await checked_form(request)
     response = redirect("/login")
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies(request))
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookies(request)
+    )
     return response

@@ -51,12 +51,22 @@ async def status_enter(request: Request) -> Response:
     try:
         ok = is_case_no(case_no) and await verify_access_code(request, case_no, code)
     except AccessLocked:
-        return render_page(request, "status_login.html", status_code=429, case_no=case_no, error=t("status.locked"))
+        return render_page(
+            request, "status_login.html", status_code=429, case_no=case_no, error=t("status.locked")
+        )
     if not ok:
-        return render_page(request, "status_login.html", status_code=404, case_no=case_no, error=t("status.wrong"))
+        return render_page(
+            request, "status_login.html", status_code=404, case_no=case_no, error=t("status.wrong")
+        )
     response = redirect(f"/status/{case_no}")
-    response.set_cookie(WORKER_COOKIE_PREFIX + case_no, issue_worker_cookie(request, case_no),
-                        max_age=WORKER_COOKIE_MAX_AGE, httponly=True, samesite="lax", secure=secure_cookies(request))
+    response.set_cookie(
+        WORKER_COOKIE_PREFIX + case_no,
+        issue_worker_cookie(request, case_no),
+        max_age=WORKER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(request),
+    )
     return response
 
 
@@ -78,10 +88,17 @@ async def status_page(request: Request, case_no: str) -> Response:
     detail = await case_detail(request, case_no, worker)
     settings = request.app.state.settings
     road = road_ahead(detail, china_today(), current_calendar(settings))
-    return render_page(request, "status.html", case=detail, next=next_deadline(detail), road=road,
-                       documents=await case_documents_for(request, case_no),
-                       actions=_action_forms(worker_actions(detail)),
-                       max_upload_mb=settings.max_upload_bytes // 1_048_576, max_upload_bytes=settings.max_upload_bytes)
+    return render_page(
+        request,
+        "status.html",
+        case=detail,
+        next=next_deadline(detail),
+        road=road,
+        documents=await case_documents_for(request, case_no),
+        actions=_action_forms(worker_actions(detail)),
+        max_upload_mb=settings.max_upload_bytes // 1_048_576,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
 
 
 async def _evidence_action(request: Request, case_no: str, form: FormData) -> tuple[str, str]:
@@ -98,8 +115,9 @@ async def _evidence_action(request: Request, case_no: str, form: FormData) -> tu
     return result.message_zh, result.message_en
 
 
-async def _payload_action(request: Request, case_no: str, kind: WorkerActionKind,
-                          form: FormData) -> tuple[str, str]:
+async def _payload_action(
+    request: Request, case_no: str, kind: WorkerActionKind, form: FormData
+) -> tuple[str, str]:
     model = worker_payload(kind)
     payload = drop_blanks(nest(form.multi_items(), prefix="payload."))
     if model is not None:
@@ -127,12 +145,21 @@ async def status_action(request: Request, case_no: str) -> Response:
     try:
         kind = WorkerActionKind(str(form.get("action", "")))
         handler = _evidence_action if kind is WorkerActionKind.add_evidence else None
-        zh, en = await (handler(request, case_no, form) if handler else _payload_action(request, case_no, kind, form))
+        zh, en = await (
+            handler(request, case_no, form)
+            if handler
+            else _payload_action(request, case_no, kind, form)
+        )
         set_flash(request, response, "ok", zh, en)
     except ValueError:
         set_flash(request, response, "error", *both(request, "status.bad_action"))
     except ActionRefused as exc:
         zh, en = split_bilingual(exc.message)
-        set_flash(request, response, "error", both(request, "status.refused", reason=zh)[0],
-                  both(request, "status.refused", reason=en)[1])
+        set_flash(
+            request,
+            response,
+            "error",
+            both(request, "status.refused", reason=zh)[0],
+            both(request, "status.refused", reason=en)[1],
+        )
     return response

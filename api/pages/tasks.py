@@ -29,8 +29,13 @@ router = APIRouter(include_in_schema=False)
 async def inbox_page(request: Request, staff: MediatorPage) -> HTMLResponse:
     """My open tasks and my team's, overdue first, then by due date."""
     today = china_today()
-    return render_page(request, "inbox.html", staff=staff, today=today.isoformat(),
-                       tasks=await inbox(request.app.state.db, staff, today))
+    return render_page(
+        request,
+        "inbox.html",
+        staff=staff,
+        today=today.isoformat(),
+        tasks=await inbox(request.app.state.db, staff, today),
+    )
 
 
 def task_url(task_id: str) -> str:
@@ -39,20 +44,45 @@ def task_url(task_id: str) -> str:
     return "/tasks/" + quote(task_id, safe="")
 
 
-async def _task_page(request: Request, staff: StaffPrincipal, task: Task, status: int = 200,
-                     posted: str | None = None, values: dict[str, str] | None = None,
-                     errors: dict[str, str] | None = None, refusal: str | None = None) -> HTMLResponse:
+async def _task_page(
+    request: Request,
+    staff: StaffPrincipal,
+    task: Task,
+    status: int = 200,
+    posted: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    refusal: str | None = None,
+) -> HTMLResponse:
     case_no = task.subject.removeprefix("case:") if task.subject.startswith("case:") else None
     detail = await case_detail(request, case_no, staff) if case_no else None
-    forms = [{"action": name, "fields": form_fields(TASK_PAYLOADS[name], values if name == posted else None,
-                                                    errors if name == posted else None, prefix="payload."),
-              "refusal": refusal if name == posted else None, "error": (errors or {}).get("_form") if name == posted else None}
-             for name in task.actions if name in TASK_PAYLOADS]
-    return render_page(request, "task.html", status_code=status, staff=staff,
-                       task=task_row(task, None, china_today()), case=detail, forms=forms,
-                       deadline=await task_deadline(request.app.state.db, task),
-                       documents=await case_documents_for(request, case_no) if case_no else [],
-                       task_url=task_url(task.task_id))
+    forms = [
+        {
+            "action": name,
+            "fields": form_fields(
+                TASK_PAYLOADS[name],
+                values if name == posted else None,
+                errors if name == posted else None,
+                prefix="payload.",
+            ),
+            "refusal": refusal if name == posted else None,
+            "error": (errors or {}).get("_form") if name == posted else None,
+        }
+        for name in task.actions
+        if name in TASK_PAYLOADS
+    ]
+    return render_page(
+        request,
+        "task.html",
+        status_code=status,
+        staff=staff,
+        task=task_row(task, None, china_today()),
+        case=detail,
+        forms=forms,
+        deadline=await task_deadline(request.app.state.db, task),
+        documents=await case_documents_for(request, case_no) if case_no else [],
+        task_url=task_url(task.task_id),
+    )
 
 
 @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
@@ -74,7 +104,9 @@ async def task_act(request: Request, task_id: str, staff: StaffPage) -> Response
     model = TASK_PAYLOADS.get(action)
     values = flat_values(form.multi_items())
     if model is None or action not in task.actions:
-        return await _task_page(request, staff, task, 422, refusal=translator(request)("task.unknown_action"))
+        return await _task_page(
+            request, staff, task, 422, refusal=translator(request)("task.unknown_action")
+        )
     try:
         payload = _validated(model, drop_blanks(nest(form.multi_items(), prefix="payload.")))
     except ValidationError as exc:
@@ -83,8 +115,22 @@ async def task_act(request: Request, task_id: str, staff: StaffPage) -> Response
     try:
         result = await run_task_action(request, task, staff, action, payload)
     except ActionRefused as exc:
-        return await _task_page(request, staff, task, exc.status_code, action, values,
-                                refusal=message_in(translator(request), exc.message))
+        return await _task_page(
+            request,
+            staff,
+            task,
+            exc.status_code,
+            action,
+            values,
+            refusal=message_in(translator(request), exc.message),
+        )
     response = redirect(task_url(task.task_id) + "#result")
-    set_flash(request, response, "ok", result.message_zh, result.message_en, docs=list(result.document_ids))
+    set_flash(
+        request,
+        response,
+        "ok",
+        result.message_zh,
+        result.message_en,
+        docs=list(result.document_ids),
+    )
     return response

@@ -15,7 +15,13 @@ from api.history import case_history
 from api.schemas import china_today
 from api.staff_views import CaseFilters, Dashboard, dashboard, list_users, outbox, search_cases
 from api.temporal_gateway import TemporalUnavailable
-from labourflow.accounts import AccountError, create_user, set_user_active, set_user_password, unlock_user
+from labourflow.accounts import (
+    AccountError,
+    create_user,
+    set_user_active,
+    set_user_password,
+    unlock_user,
+)
 from labourflow.tables import Case
 from labourflow.tables.users import Role
 
@@ -24,8 +30,16 @@ Admin = Annotated[StaffPrincipal, Depends(require_role())]
 
 
 @router.get("/cases")
-async def find_cases(request: Request, _: Admin, case_no: str = "", stage: str = "", channel: str = "",
-                     region: str = "", employer: str = "", overdue: bool = False) -> list[dict[str, Any]]:
+async def find_cases(
+    request: Request,
+    _: Admin,
+    case_no: str = "",
+    stage: str = "",
+    channel: str = "",
+    region: str = "",
+    employer: str = "",
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
     """Search cases by number (part of it), stage, channel, region, employer, overdue tasks."""
     filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
     return await search_cases(request.app.state.db, filters, china_today())
@@ -47,9 +61,14 @@ async def get_history(request: Request, case_no: str, _: Admin) -> list[dict[str
         raise NOT_FOUND
     try:
         client = await request.app.state.temporal.client()
-        return [asdict(h) for h in await case_history(client, request.app.state.settings, case.workflow_id)]
+        return [
+            asdict(h)
+            for h in await case_history(client, request.app.state.settings, case.workflow_id)
+        ]
     except TemporalUnavailable:
-        raise HTTPException(status_code=503, detail="工作流服务暂不可用 / Temporal is unavailable") from None
+        raise HTTPException(
+            status_code=503, detail="工作流服务暂不可用 / Temporal is unavailable"
+        ) from None
 
 
 @router.get("/users")
@@ -73,7 +92,9 @@ class UserChange(BaseModel):
     password: str | None = Field(default=None, min_length=10, max_length=200)
 
 
-@router.post("/users", status_code=201, responses={409: {"description": "username taken or unknown team"}})
+@router.post(
+    "/users", status_code=201, responses={409: {"description": "username taken or unknown team"}}
+)
 async def post_user(request: Request, body: UserIn, _: Admin) -> dict[str, Any]:
     """Create a staff account."""
     try:
@@ -84,13 +105,17 @@ async def post_user(request: Request, body: UserIn, _: Admin) -> dict[str, Any]:
 
 
 @router.patch("/users/{username}", responses={404: {"description": "no such account"}})
-async def patch_user(request: Request, username: str, body: UserChange, staff: Admin) -> dict[str, str]:
+async def patch_user(
+    request: Request, username: str, body: UserChange, staff: Admin
+) -> dict[str, str]:
     """Deactivate or reactivate, unlock, or set a new password."""
     db = request.app.state.db
     try:
         if body.is_active is not None:
             if username == staff.username and not body.is_active:
-                raise HTTPException(status_code=409, detail="you cannot deactivate your own account")
+                raise HTTPException(
+                    status_code=409, detail="you cannot deactivate your own account"
+                )
             await set_user_active(db, username, body.is_active)
         if body.unlock:
             await unlock_user(db, username)
@@ -102,7 +127,8 @@ async def patch_user(request: Request, username: str, body: UserChange, staff: A
 
 
 @router.get("/outbox")
-async def get_outbox(request: Request, _: Admin, status: str = "",
-                     limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
+async def get_outbox(
+    request: Request, _: Admin, status: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[dict[str, Any]]:
     """The notification outbox, newest first; recipients masked."""
     return await outbox(request.app.state.db, request.app.state.keyring, status, limit)

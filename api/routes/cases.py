@@ -9,7 +9,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.auth import CurrentStaff, WorkerPrincipal, case_principal
-from api.casework import ActionRefused, file_intake, run_task_action, run_worker_action, visible_task
+from api.casework import (
+    ActionRefused,
+    file_intake,
+    run_task_action,
+    run_worker_action,
+    visible_task,
+)
 from api.schemas import IntakeAccepted, IntakeRequest
 from api.views import case_detail
 from domain.actions import ActionResult, WorkerAction
@@ -27,10 +33,11 @@ async def file_case(request: Request, intake: IntakeRequest,
         filed = await file_intake(request, intake, idempotency_key)
     except IdempotencyConflict as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
-    body = IntakeAccepted(case_no=filed.case_no, access_code=filed.access_code,
-                          status_url=f"/status/{filed.case_no}", receipt_url=f"/api/v1/cases/{filed.case_no}/documents",
-                          workflow_started=filed.started)
-    return JSONResponse(status_code=201 if filed.created else 200, content=body.model_dump(mode="json"))
+    body = IntakeAccepted(
+        case_no=filed.case_no, access_code=filed.access_code, status_url=f"/status/{filed.case_no}",
+        receipt_url=f"/api/v1/cases/{filed.case_no}/documents", workflow_started=filed.started)
+    status = 201 if filed.created else 200
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
 
 
 @router.get("/cases/{case_no}")

@@ -27,7 +27,8 @@ EVIDENCE_MESSAGES = {
 
 @router.post("/intake/guidance", response_model=Guidance)
 async def guidance(request: Request, entered: GuidanceRequest) -> Guidance:
-    """Advice for a partly filled intake: limitation warning, the channel that fits, scope referral."""
+    """Advice for a partly filled intake: limitation warning, the channel that fits, scope
+    referral."""
     return intake_guidance(entered, china_today(), current_calendar(request.app.state.settings))
 
 
@@ -36,21 +37,41 @@ class EvidenceAdded(BaseModel):
     result: ActionResult
 
 
-@router.post("/cases/{case_no}/evidence", response_model=EvidenceAdded, status_code=201,
-             responses={409: {"description": "the workflow refused"}, 413: {"description": "file too large"},
-                        415: {"description": "not PDF, JPEG or PNG"}})
-async def upload_evidence(request: Request, case_no: str, file: Annotated[UploadFile, File()],
-                          description: Annotated[str, Form(max_length=300)] = "") -> EvidenceAdded:
+@router.post(
+    "/cases/{case_no}/evidence",
+    response_model=EvidenceAdded,
+    status_code=201,
+    responses={
+        409: {"description": "the workflow refused"},
+        413: {"description": "file too large"},
+        415: {"description": "not PDF, JPEG or PNG"},
+    },
+)
+async def upload_evidence(
+    request: Request,
+    case_no: str,
+    file: Annotated[UploadFile, File()],
+    description: Annotated[str, Form(max_length=300)] = "",
+) -> EvidenceAdded:
     """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
     Temporal, then its id is given to the case workflow (`add_evidence`)."""
     principal = await case_principal(request, case_no)
     if not isinstance(principal, WorkerPrincipal):
-        raise HTTPException(status_code=403, detail="只有劳动者本人可以补充证据 / only the worker may add evidence here")
+        raise HTTPException(
+            status_code=403,
+            detail="只有劳动者本人可以补充证据 / only the worker may add evidence here",
+        )
     limit = request.app.state.settings.max_upload_bytes
     try:
         checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
     except EvidenceRejected as exc:
-        status = 413 if exc.code == "evidence.too_large" else 415 if exc.code == "evidence.bad_type" else 422
+        status = (
+            413
+            if exc.code == "evidence.too_large"
+            else 415
+            if exc.code == "evidence.bad_type"
+            else 422
+        )
         raise HTTPException(status_code=status, detail=EVIDENCE_MESSAGES[exc.code]) from None
     try:
         evidence_id, result = await add_evidence(request, case_no, checked, description)

@@ -1,4 +1,5 @@
-"""Staff JSON endpoints: the inbox and one task with the JSON schema of each action's payload (act on
+"""Staff JSON endpoints: the inbox and one task with the JSON schema of each action's payload
+(act on
 it with `POST /api/v1/tasks/{task_id}/actions`)."""
 
 from __future__ import annotations
@@ -27,5 +28,9 @@ async def get_task(request: Request, task_id: str, staff: CurrentStaff) -> dict[
     task = await visible_task(request, task_id, staff)
     row = task_row(task, None, china_today())
     row["deadline"] = await task_deadline(request.app.state.db, task)
-    row["action_schemas"] = {name: TASK_PAYLOADS[name].model_json_schema() for name in task.actions if name in TASK_PAYLOADS}
+    row["action_schemas"] = {
+        name: TASK_PAYLOADS[name].model_json_schema()
+        for name in task.actions
+        if name in TASK_PAYLOADS
+    }
     return row

@@ -25,6 +25,8 @@ async def product(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Pro
 async def browser() -> AsyncIterator[Browser]:
     executable = ensure_chromium()
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        chromium = await playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         await chromium.close()

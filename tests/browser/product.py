@@ -34,8 +34,14 @@ from workflows.kit.search import SEARCH_ATTRIBUTES
 
 DEMO_PASSWORD = "demo-password-2026"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -48,14 +54,23 @@ class Product:
 
 
 def ensure_chromium() -> str:
-    """Debian's Chromium; installed with apt-get when missing and running as root (never `playwright install`)."""
+    """Debian's Chromium; installed with apt-get when missing and running as root (never
+    `playwright install`)."""
     if Path(CHROMIUM).exists():
         return CHROMIUM
-    if shutil.which("apt-get") and hasattr(__import__("os"), "geteuid") and __import__("os").geteuid() == 0:
+    if (
+        shutil.which("apt-get")
+        and hasattr(__import__("os"), "geteuid")
+        and __import__("os").geteuid() == 0
+    ):
         subprocess.run(["apt-get", "update", "-qq"], check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True
+        )
     if not Path(CHROMIUM).exists():
-        raise RuntimeError("Chromium is missing: run `apt-get install chromium` (or `make install-test` as root)")
+        raise RuntimeError(
+            "Chromium is missing: run `apt-get install chromium` (or `make install-test` as root)"
+        )
     return CHROMIUM
 
 
@@ -68,18 +83,30 @@ async def _serve(server: uvicorn.Server) -> None:
 async def running_product(data_dir: Path) -> AsyncIterator[Product]:
     """Start everything; stop it all (web app, worker, Temporal) on exit."""
     port = free_port()
-    settings = make_settings(data_dir, api_port=port, temporal_ui_port=free_port(), task_queue="labourflow-browser")
+    settings = make_settings(
+        data_dir, api_port=port, temporal_ui_port=free_port(), task_queue="labourflow-browser"
+    )
     env = await WorkflowEnvironment.start_local(
-        data_converter=data_converter(settings), port=free_port(), search_attributes=SEARCH_ATTRIBUTES,
-        dev_server_existing_path=str(Path(sys.executable).parent / "temporal"), dev_server_log_level="error")
-    settings = settings.model_copy(update={"temporal_address": env.client.service_client.config.target_host})
+        data_converter=data_converter(settings),
+        port=free_port(),
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
+        dev_server_log_level="error",
+    )
+    settings = settings.model_copy(
+        update={"temporal_address": env.client.service_client.config.target_host}
+    )
     await migrate_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     await seed_demo(db, DEMO_PASSWORD)
     deps = ActivityDeps(settings=settings, db=db, keyring=Keyring.from_settings(settings))
     worker = build_worker(env.client, deps, task_queue=settings.task_queue)
-    app = create_app(settings, db=db, temporal=TemporalGateway(settings, env.client), start_pending=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    app = create_app(
+        settings, db=db, temporal=TemporalGateway(settings, env.client), start_pending=False
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
     try:
         async with worker:
             serving = asyncio.create_task(_serve(server))
@@ -93,8 +120,8 @@ async def running_product(data_dir: Path) -> AsyncIterator[Product]:
         await env.shutdown()
 
 
-async def _wait_ready(base: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
+async def _wait_ready(base: str, within: float = 30) -> None:
+    deadline = time.monotonic() + within
     async with httpx.AsyncClient() as http:
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):

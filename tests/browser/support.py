@@ -35,7 +35,9 @@ class Findings:
 
     def save(self, name: str) -> None:
         REPORTS.mkdir(parents=True, exist_ok=True)
-        (REPORTS / f"{name}.json").write_text(json.dumps({"axe": self.axe, "server_ms": self.timings}, indent=2))
+        (REPORTS / f"{name}.json").write_text(
+            json.dumps({"axe": self.axe, "server_ms": self.timings}, indent=2)
+        )
 
 
 async def shoot(page: Page, name: str) -> None:
@@ -49,7 +51,8 @@ async def shoot(page: Page, name: str) -> None:
 
 
 async def readme_image(page: Page, name: str) -> None:
-    """The README's pictures of the four views, refreshed only when LABOURFLOW_README_SCREENSHOTS=1."""
+    """The README's pictures of the four views, refreshed only when
+    LABOURFLOW_README_SCREENSHOTS=1."""
     if os.environ.get("LABOURFLOW_README_SCREENSHOTS") != "1":
         return
     README_IMAGES.mkdir(parents=True, exist_ok=True)
@@ -61,8 +64,11 @@ async def accessible(page: Page, name: str, findings: Findings) -> None:
     results = await _axe.run(page)
     violations = results.response["violations"]
     findings.axe[name] = {v["id"]: len(v["nodes"]) for v in violations}
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-               for v in violations if v.get("impact") in SERIOUS]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v.get("impact") in SERIOUS
+    ]
     assert not serious, f"{name}: accessibility violations: {serious}"
 
 
@@ -73,7 +79,9 @@ def track_server_time(page: Page, findings: Findings) -> None:
         timing = response.headers.get("server-timing", "")
         match = re.search(r"dur=([\d.]+)", timing)
         if match and "text/html" in response.headers.get("content-type", ""):
-            path = re.sub(r"LD-\d{4}-\d{6}", "{case_no}", response.url.split("//", 1)[-1].split("/", 1)[-1])
+            path = re.sub(
+                r"LD-\d{4}-\d{6}", "{case_no}", response.url.split("//", 1)[-1].split("/", 1)[-1]
+            )
             path = re.sub(r"^tasks/.*", "tasks/{task_id}", path)
             findings.timings[f"{response.request.method} /{path}"] = float(match.group(1))
 

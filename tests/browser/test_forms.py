@@ -28,19 +28,25 @@ def error_of(page: Page, field_id: str):  # type: ignore[no-untyped-def]
     return page.locator(f"#{field_id}-error")
 
 
-async def test_language_switch_is_one_click_and_remembered(browser: Browser, product: Product) -> None:
+async def test_language_switch_is_one_click_and_remembered(
+    browser: Browser, product: Product
+) -> None:
     context = await browser.new_context(viewport=PHONE, locale="zh-CN")
     page = await context.new_page()
     await page.goto(product.base_url + "/")
     assert await page.get_attribute("html", "lang") == "zh-CN"
     await expect(page.get_by_role("heading", level=1)).to_have_text("劳动争议，一站受理")
     await page.get_by_role("link", name="English").click()
-    await expect(page.get_by_role("heading", level=1)).to_have_text("Labour disputes, one place to start")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Labour disputes, one place to start"
+    )
     assert await page.get_attribute("html", "lang") == "en"
     await expect(page.get_by_label("Resident ID number")).to_be_visible()
     await shoot(page, "20-intake-english")
     await accessible(page, "20-intake-english", Findings())
-    await page.get_by_role("navigation").get_by_role("link", name="Follow my case").click()  # kept in a cookie
+    await (
+        page.get_by_role("navigation").get_by_role("link", name="Follow my case").click()
+    )  # kept in a cookie
     await expect(page.get_by_role("heading", level=1)).to_have_text("Follow your case")
     await page.goto(product.base_url + "/login")
     await expect(page.get_by_role("button", name="Sign in")).to_be_visible()
@@ -49,7 +55,9 @@ async def test_language_switch_is_one_click_and_remembered(browser: Browser, pro
     await context.close()
 
 
-async def test_validation_messages_next_to_each_field_in_the_browser(browser: Browser, product: Product) -> None:
+async def test_validation_messages_next_to_each_field_in_the_browser(
+    browser: Browser, product: Product
+) -> None:
     """Checked as the worker types: ID checksum, mobile number, credit code, future date."""
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await context.new_page()
@@ -71,9 +79,12 @@ async def test_validation_messages_next_to_each_field_in_the_browser(browser: Br
     await context.close()
 
 
-async def test_server_messages_next_to_each_field_with_scripts_off(browser: Browser, product: Product) -> None:
+async def test_server_messages_next_to_each_field_with_scripts_off(
+    browser: Browser, product: Product
+) -> None:
     """The server says the same, next to the same fields: bad ID number, bad mobile, future date,
-    missing (separate) consent; a file that is not PDF/JPEG/PNG is refused before anything is stored."""
+    missing (separate) consent; a file that is not PDF/JPEG/PNG is refused before anything is
+    stored."""
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=False)
     page = await context.new_page()
     await page.goto(product.base_url + "/")
@@ -84,7 +95,14 @@ async def test_server_messages_next_to_each_field_with_scripts_off(browser: Brow
     await page.locator("#f-worker-mobile").fill("0212345678")
     await page.locator("#f-knew_on").fill((date.today() + timedelta(days=3)).isoformat())
     await page.locator("#f-evidence").set_input_files(
-        files=[{"name": "contract.docx", "mimeType": "application/pdf", "buffer": b"PK\x03\x04 not a pdf"}])
+        files=[
+            {
+                "name": "contract.docx",
+                "mimeType": "application/pdf",
+                "buffer": b"PK\x03\x04 not a pdf",
+            }
+        ]
+    )
     await page.get_by_role("button", name="提交申请").click()
     await expect(page.locator("#error-summary")).to_contain_text("处需要修改")
     await expect(error_of(page, "f-worker-id_number")).to_contain_text("校验位不正确")
@@ -98,7 +116,9 @@ async def test_server_messages_next_to_each_field_with_scripts_off(browser: Brow
     assert await case_count(product) == before
     html = (await page.content()).replace("<head>", f'<head><base href="{product.base_url}/">', 1)
     await context.close()
-    checker = await browser.new_context(viewport=DESKTOP)  # axe-core needs scripts: check the same HTML
+    checker = await browser.new_context(
+        viewport=DESKTOP
+    )  # axe-core needs scripts: check the same HTML
     checked = await checker.new_page()
     await checked.set_content(html)
     await accessible(checked, "22-intake-errors-server", Findings())
@@ -120,11 +140,19 @@ async def test_double_submit_creates_one_case(browser: Browser, product: Product
     await page.goto(product.base_url + "/")
     await fill_li_jianguo(page, date.today())
     form = page.locator("#intake-form")
-    fields = await form.evaluate("f => Array.from(new FormData(f).entries()).filter(([, v]) => typeof v === 'string')")
-    body = "&".join(f"{k}={v}" for k, v in [(k, __import__('urllib.parse').parse.quote(v)) for k, v in fields])
+    fields = await form.evaluate(
+        "f => Array.from(new FormData(f).entries()).filter(([, v]) => typeof v === 'string')"
+    )
+    body = "&".join(
+        f"{k}={v}" for k, v in [(k, __import__("urllib.parse").parse.quote(v)) for k, v in fields]
+    )
     headers = {"content-type": "application/x-www-form-urlencoded"}
     first, second = await asyncio.gather(
-        *(page.request.post(product.base_url + "/", data=body, headers=headers, max_redirects=0) for _ in range(2)))
+        *(
+            page.request.post(product.base_url + "/", data=body, headers=headers, max_redirects=0)
+            for _ in range(2)
+        )
+    )
     assert first.status == second.status == 303
     assert first.headers["location"] == second.headers["location"]
     assert re.fullmatch(r"/receipt/LD-\d{4}-\d{6}", first.headers["location"])

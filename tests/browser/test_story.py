@@ -36,7 +36,9 @@ async def visit(page: Page, name: str, findings: Findings) -> None:
     await accessible(page, name, findings)
 
 
-async def worker_files(page: Page, product: Product, findings: Findings, tmp_path: Path) -> tuple[str, str]:
+async def worker_files(
+    page: Page, product: Product, findings: Findings, tmp_path: Path
+) -> tuple[str, str]:
     """Li Jianguo fills the form in Chinese (with a pay slip photo) and gets the receipt."""
     today = date.today()
     await page.goto(product.base_url + "/")
@@ -55,7 +57,9 @@ async def worker_files(page: Page, product: Product, findings: Findings, tmp_pat
     await expect(page.get_by_role("heading", name="申请已受理")).to_be_visible()
     case_no = (await page.locator("#case-no").inner_text()).strip()
     code = (await page.locator("#access-code").inner_text()).strip()
-    assert re.fullmatch(r"LD-\d{4}-\d{6}", case_no) and re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert re.fullmatch(r"LD-\d{4}-\d{6}", case_no) and re.fullmatch(
+        r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code
+    )
     await expect(page.get_by_role("link", name="下载受理回执 PDF")).to_be_visible(timeout=20_000)
     href = await page.get_by_role("link", name="下载受理回执 PDF").get_attribute("href") or ""
     pdf = await page.request.get(product.base_url + href)
@@ -64,13 +68,20 @@ async def worker_files(page: Page, product: Product, findings: Findings, tmp_pat
     await page.reload()
     await expect(page.locator("#access-code")).to_have_count(0)  # shown once
     async with product.db.session() as session:
-        evidence = (await session.exec(select(func.count()).select_from(Evidence).where(Evidence.case_no == case_no))).one()
+        evidence = (
+            await session.exec(
+                select(func.count()).select_from(Evidence).where(Evidence.case_no == case_no)
+            )
+        ).one()
     assert evidence == 1
     return case_no, code
 
 
-async def mediator_records_failure(browser: Browser, product: Product, findings: Findings, case_no: str) -> None:
-    """The mediator signs in, opens the task, holds a session, then records that mediation failed."""
+async def mediator_records_failure(
+    browser: Browser, product: Product, findings: Findings, case_no: str
+) -> None:
+    """The mediator signs in, opens the task, holds a session, then records that mediation
+    failed."""
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await sign_in(context, product.base_url, "mediator", findings)
     await expect(page.get_by_role("heading", name="待办任务")).to_be_visible()
@@ -89,7 +100,9 @@ async def mediator_records_failure(browser: Browser, product: Product, findings:
     session_form = page.locator("form[data-action=record_session]")
     await session_form.get_by_label("调解日期").fill(today)
     await session_form.get_by_label("参加人员").fill("申请人李建国；用人单位经通知未到场")
-    await session_form.get_by_label("调解情况").fill("用人单位经电话及书面通知未到场，调解员向申请人释明权利。")
+    await session_form.get_by_label("调解情况").fill(
+        "用人单位经电话及书面通知未到场，调解员向申请人释明权利。"
+    )
     await readme_image(page, "ui-task")
     await visit(page, "05-task", findings)
     await session_form.get_by_role("button", name="记录调解").click()
@@ -107,8 +120,9 @@ async def mediator_records_failure(browser: Browser, product: Product, findings:
     await context.close()
 
 
-async def worker_sees_arbitration(browser: Browser, product: Product, findings: Findings, case_no: str,
-                                  code: str) -> None:
+async def worker_sees_arbitration(
+    browser: Browser, product: Product, findings: Findings, case_no: str, code: str
+) -> None:
     """Li opens his case with the access code: arbitration is open to him, with its last day."""
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await context.new_page()
@@ -125,7 +139,9 @@ async def worker_sees_arbitration(browser: Browser, product: Product, findings: 
         await page.wait_for_timeout(250)
         await page.reload()
     await expect(arbitration.get_by_role("heading", name="申请劳动争议仲裁")).to_be_visible()
-    await expect(arbitration.locator(".last-day")).to_contain_text(re.compile(r"最后一日：\d{4}-\d{2}-\d{2}"))
+    await expect(arbitration.locator(".last-day")).to_contain_text(
+        re.compile(r"最后一日：\d{4}-\d{2}-\d{2}")
+    )
     await expect(page.locator(".stage-name")).to_have_text("调解未成功，可以申请仲裁")
     await expect(page.locator("section.documents")).to_contain_text("调解终止通知书")
     await expect(page.get_by_role("heading", name="接下来的路")).to_be_visible()
@@ -137,7 +153,9 @@ async def worker_sees_arbitration(browser: Browser, product: Product, findings: 
     await context.close()
 
 
-async def administrator_reads_history(browser: Browser, product: Product, findings: Findings, case_no: str) -> None:
+async def administrator_reads_history(
+    browser: Browser, product: Product, findings: Findings, case_no: str
+) -> None:
     """The administrator searches the case number and reads the history Temporal recorded."""
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await sign_in(context, product.base_url, "admin", findings)
@@ -164,7 +182,9 @@ async def administrator_reads_history(browser: Browser, product: Product, findin
     await context.close()
 
 
-async def test_story_wage_arrears_in_the_browser(browser: Browser, product: Product, tmp_path: Path) -> None:
+async def test_story_wage_arrears_in_the_browser(
+    browser: Browser, product: Product, tmp_path: Path
+) -> None:
     findings = Findings()
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await context.new_page()
@@ -182,7 +202,10 @@ async def test_story_wage_arrears_in_the_browser(browser: Browser, product: Prod
     assert case.stage == "arbitration"
 
 
-@pytest.mark.skip(reason="union supervision pages (open a matter, issue a notice) are built on branch "
-                         "'supervision'; the lead engineer joins that step into this story")
+@pytest.mark.skip(
+    reason="union supervision pages (open a matter, issue a notice) are built on branch "
+    "'supervision'; the lead engineer joins that step into this story"
+)
 async def test_story_union_staff_open_supervision_and_issue_notice() -> None:
-    """Story step 4: union staff open a supervision matter for the subcontractor and issue a notice."""
+    """Story step 4: union staff open a supervision matter for the subcontractor and issue a
+    notice."""

@@ -12,7 +12,7 @@ import json
 import re
 import statistics
 import tempfile
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,15 +30,25 @@ async def _signed_in(product: Product, username: str) -> httpx.AsyncClient:
     client = httpx.AsyncClient(base_url=product.base_url, timeout=30)
     page = await client.get("/login")
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    await client.post("/login", data={"csrf_token": csrf, "username": username, "password": DEMO_PASSWORD})
+    await client.post(
+        "/login", data={"csrf_token": csrf, "username": username, "password": DEMO_PASSWORD}
+    )
     return client
 
 
 async def demo_data(product: Product) -> tuple[str, str]:
-    """40 cases through the API; half with a mediation session, a quarter failed. Returns one case."""
+    """40 cases through the API; half with a mediation session, a quarter failed. Returns one
+    case."""
     async with httpx.AsyncClient(base_url=product.base_url, timeout=60) as http:
-        filed = [(await http.post("/api/v1/cases", json=recent_wage_arrears())).json() for _ in range(CASES)]
-        token = (await http.post("/api/v1/auth/token", data={"username": "mediator", "password": DEMO_PASSWORD})).json()
+        filed = [
+            (await http.post("/api/v1/cases", json=recent_wage_arrears())).json()
+            for _ in range(CASES)
+        ]
+        token = (
+            await http.post(
+                "/api/v1/auth/token", data={"username": "mediator", "password": DEMO_PASSWORD}
+            )
+        ).json()
         staff = {"Authorization": f"Bearer {token['access_token']}"}
         for _ in range(80):
             tasks = (await http.get("/api/v1/tasks", headers=staff)).json()
@@ -49,11 +59,23 @@ async def demo_data(product: Product) -> tuple[str, str]:
         for n, row in enumerate(tasks["mine"] + tasks["team"]):
             path = f"/api/v1/tasks/{quote(row['task_id'], safe='')}/actions"
             if n % 2 == 0:
-                await http.post(path, headers=staff, json={"action": "record_session", "payload": {
-                    "held_on": today, "attendees": "双方", "summary": "调解中"}})
+                await http.post(
+                    path,
+                    headers=staff,
+                    json={
+                        "action": "record_session",
+                        "payload": {"held_on": today, "attendees": "双方", "summary": "调解中"},
+                    },
+                )
             if n % 4 == 0:
-                await http.post(path, headers=staff, json={"action": "record_failure", "payload": {
-                    "ended_on": today, "reason": "用人单位未到场"}})
+                await http.post(
+                    path,
+                    headers=staff,
+                    json={
+                        "action": "record_failure",
+                        "payload": {"ended_on": today, "reason": "用人单位未到场"},
+                    },
+                )
     return filed[0]["case_no"], filed[0]["access_code"]
 
 
@@ -75,7 +97,9 @@ async def measure(product: Product) -> dict[str, float]:
             results[url] = await _median(worker, url)
         page = await worker.get("/status")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-        await worker.post("/status", data={"csrf_token": csrf, "case_no": case_no, "access_code": code})
+        await worker.post(
+            "/status", data={"csrf_token": csrf, "case_no": case_no, "access_code": code}
+        )
         for url in (f"/status/{case_no}", f"/receipt/{case_no}"):
             results[url.replace(case_no, "{case_no}")] = await _median(worker, url)
     mediator = await _signed_in(product, "mediator")
@@ -85,12 +109,21 @@ async def measure(product: Product) -> dict[str, float]:
         results["/tasks/{task_id}"] = await _median(mediator, first.group(1))
     await mediator.aclose()
     admin = await _signed_in(product, "admin")
-    for url in ("/admin/dashboard", "/admin/cases", "/admin/cases?stage=mediation&overdue=true", f"/admin/cases/{case_no}",
-                f"/admin/cases/{case_no}/history", "/admin/users", "/admin/outbox"):
+    for url in (
+        "/admin/dashboard",
+        "/admin/cases",
+        "/admin/cases?stage=mediation&overdue=true",
+        f"/admin/cases/{case_no}",
+        f"/admin/cases/{case_no}/history",
+        "/admin/users",
+        "/admin/outbox",
+    ):
         results[url.replace(case_no, "{case_no}")] = await _median(admin, url)
     await admin.aclose()
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps({"cases": CASES, "loads": LOADS, "median_server_ms": results}, indent=2))
+    REPORT.write_text(
+        json.dumps({"cases": CASES, "loads": LOADS, "median_server_ms": results}, indent=2)
+    )
     return results
 
 

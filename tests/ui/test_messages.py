@@ -1,5 +1,6 @@
 """The UI catalogue is complete: every key in Chinese and English, every key a template uses exists,
-every value of every enum the pages show has a label, and both languages take the same placeholders."""
+every value of every enum the pages show has a label, and both languages take the same
+placeholders."""
 
 from __future__ import annotations
 
@@ -47,7 +48,9 @@ def test_every_key_used_in_templates_and_page_code_exists() -> None:
     missing = sorted(key for key in used if key not in MESSAGES and not key.endswith("."))
     assert not missing, f"keys used but missing from messages.json: {missing}"
     dynamic = {key for key in used if key.endswith(".")}
-    assert dynamic <= {prefix for prefix, _ in LABELLED}, f"labels built from values not checked: {dynamic}"
+    assert dynamic <= {prefix for prefix, _ in LABELLED}, (
+        f"labels built from values not checked: {dynamic}"
+    )
 
 
 LABELLED = [
@@ -61,9 +64,23 @@ LABELLED = [
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),
     ("action.", sorted(TASK_PAYLOADS)),
-    ("field.", sorted(set().union(*(field_keys(m) for m in [*TASK_PAYLOADS.values(), *WORKER_PAYLOADS.values()])))),
-    ("choice.", sorted(set().union(*(choice_values(m) for m in [*TASK_PAYLOADS.values(), *WORKER_PAYLOADS.values()]))
-                       | {"true", "false"})),
+    (
+        "field.",
+        sorted(
+            set().union(
+                *(field_keys(m) for m in [*TASK_PAYLOADS.values(), *WORKER_PAYLOADS.values()])
+            )
+        ),
+    ),
+    (
+        "choice.",
+        sorted(
+            set().union(
+                *(choice_values(m) for m in [*TASK_PAYLOADS.values(), *WORKER_PAYLOADS.values()])
+            )
+            | {"true", "false"}
+        ),
+    ),
     ("users.done.", ["create", "password", "deactivate", "activate", "unlock"]),
     ("deadline.status.", [s.value for s in DeadlineStatus]),
     ("task.status.", [s.value for s in TaskStatus]),

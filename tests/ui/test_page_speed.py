@@ -13,8 +13,9 @@ from tests.ui.page_speed import REPORT, measure, table
 pytestmark = [pytest.mark.devserver, pytest.mark.slow]
 
 
-async def test_every_page_answers_on_demo_data_and_its_server_time_is_reported(tmp_path: Path,
-                                                                               capsys: pytest.CaptureFixture[str]) -> None:
+async def test_every_page_answers_on_demo_data_and_its_server_time_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     async with running_product(tmp_path) as product:
         results = await measure(product)
     assert len(results) >= 15 and REPORT.exists()
