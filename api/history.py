@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
@@ -18,6 +18,7 @@ from temporalio.client import Client
 from labourflow.settings import Settings
 
 MAX_WORKFLOWS = 20
+BEIJING = timezone(timedelta(hours=8))  # times shown as the offices read them
 E = EventType
 
 
@@ -161,7 +162,8 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
     for event in events:
         described = await _describe(client, event, result)
         if described is not None:
-            at = event.event_time.ToDatetime().strftime("%Y-%m-%d %H:%M:%S")
+            when = event.event_time.ToDatetime().replace(tzinfo=UTC).astimezone(BEIJING)
+            at = when.strftime("%Y-%m-%d %H:%M:%S")
             name = E.Name(event.event_type).removeprefix("EVENT_TYPE_").lower()
             result.lines.append(HistoryLine(at, name, described[0], described[1]))
     return result

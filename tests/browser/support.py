@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from axe_playwright_python.async_playwright import Axe
+from PIL import Image
 from playwright.async_api import BrowserContext, Page, Response
 
 from tests.browser.product import DEMO_PASSWORD
@@ -56,7 +57,10 @@ async def readme_image(page: Page, name: str) -> None:
     if os.environ.get("LABOURFLOW_README_SCREENSHOTS") != "1":
         return
     README_IMAGES.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(README_IMAGES / f"{name}.png"), full_page=False)
+    target = README_IMAGES / f"{name}.png"
+    await page.screenshot(path=str(target), full_page=False)
+    with Image.open(target) as shot:  # a 64-colour palette keeps the committed pictures small
+        shot.convert("RGB").quantize(colors=64).save(target, optimize=True)
 
 
 async def accessible(page: Page, name: str, findings: Findings) -> None:

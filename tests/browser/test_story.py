@@ -172,6 +172,7 @@ async def administrator_reads_history(
     await expect(page.locator("#history")).to_contain_text("record_failure")
     link = await page.locator("[data-temporal-link]").get_attribute("href") or ""
     assert f"/namespaces/default/workflows/case%2F{case_no}" in link
+    await page.locator("#history").scroll_into_view_if_needed()
     await readme_image(page, "ui-admin-history")
     await visit(page, "12-case-history", findings)
     for path, name in (("/admin/users", "13-users"), ("/admin/outbox", "14-outbox")):
