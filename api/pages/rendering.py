@@ -24,6 +24,14 @@ STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/admin/users", "nav.users", frozenset({Role.admin})),
     ("/admin/outbox", "nav.outbox", frozenset({Role.admin})),
 )
+# Pages load only their own script and style; nothing may frame them.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'; object-src 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 HOME_BY_ROLE = {
     Role.admin: "/admin/dashboard",
     Role.union_legal: "/union",
@@ -83,7 +91,7 @@ def render_page(
         lang_url=lambda code: lang_url(request, code),
         **context,
     )
-    response = HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)
     set_csrf_cookie(request, response)
     if flash is not None or getattr(request.state, "flash_taken", False):
         response.delete_cookie(FLASH_COOKIE, path="/")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, async_playwright, expect
 
 from tests.browser.product import CHROMIUM_ARGS, Product, ensure_chromium, running_product
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+# Actions render their documents (WeasyPrint) before answering: allow for a slow, busy CI machine.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")

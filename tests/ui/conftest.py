@@ -41,7 +41,9 @@ class World:
 @pytest.fixture
 async def world(tmp_path: Path, database_url: str) -> AsyncIterator[World]:
     """The app on SQLite, and on PostgreSQL too when LABOURFLOW_TEST_POSTGRES_URL is set."""
-    settings = make_settings(tmp_path, temporal_address=f"127.0.0.1:{free_port()}", database_url=database_url)
+    settings = make_settings(
+        tmp_path, temporal_address=f"127.0.0.1:{free_port()}", database_url=database_url
+    )
     await migrate_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     await seed_demo(db, PASSWORD)

@@ -74,6 +74,8 @@ async def test_sign_in_sets_a_safe_cookie_and_goes_to_the_role_start_page(
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     inbox = await http.get("/inbox")
     assert inbox.status_code == 200 and "调解员 张敏" in inbox.text
+    assert "frame-ancestors 'none'" in inbox.headers["content-security-policy"]
+    assert inbox.headers["x-frame-options"] == "DENY"
     out = await http.post("/logout", data={"csrf_token": await csrf(http, "/inbox")})
     assert out.headers["location"] == "/login"
     assert (await http.get("/inbox")).headers["location"] == "/login?next=/inbox"
