@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.auth import StaffPrincipal
 from api.csrf import FLASH_COOKIE, csrf_token, set_csrf_cookie, take_flash
+from api.forms import message_in
 from api.i18n import Translator, catalogue, request_language
 from labourflow.tables.users import Role
 
@@ -89,6 +90,7 @@ def render_page(
         staff=staff,
         nav=staff_nav(staff),
         lang_url=lambda code: lang_url(request, code),
+        bi=lambda text: message_in(t, text or ""),
         **context,
     )
     response = HTMLResponse(html, status_code=status_code, headers=PAGE_HEADERS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -54,15 +55,11 @@ class Product:
 
 
 def ensure_chromium() -> str:
-    """Debian's Chromium; installed with apt-get when missing and running as root (never
-    `playwright install`)."""
+    """Debian's Chromium; installed with apt-get when missing and running as root
+    (never `playwright install`, which downloads a browser build of its own)."""
     if Path(CHROMIUM).exists():
         return CHROMIUM
-    if (
-        shutil.which("apt-get")
-        and hasattr(__import__("os"), "geteuid")
-        and __import__("os").geteuid() == 0
-    ):
+    if shutil.which("apt-get") and os.geteuid() == 0:
         subprocess.run(["apt-get", "update", "-qq"], check=False)
         subprocess.run(
             ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True
