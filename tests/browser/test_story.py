@@ -7,7 +7,7 @@ and an axe-core check on each."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -110,13 +110,22 @@ async def mediator_records_failure(
     await expect(page.locator(".documents li.new")).to_contain_text("调解笔录")
     await page.locator("summary", has_text="调解不成，终止调解").click()
     failure = page.locator("form[data-action=record_failure]")
-    await failure.get_by_label("调解终止日期").fill(today)
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    await failure.get_by_label("调解终止日期").fill(tomorrow)
     await failure.get_by_label("原因").fill("用人单位拒不到场，调解不成。")
+    await failure.get_by_role("button", name="调解不成，终止调解").click()
+    refusal = page.locator("form[data-action=record_failure] [role=alert]")
+    await expect(refusal).to_contain_text(
+        "未被接受：日期不能晚于今天"
+    )  # the workflow's validator said no
+    await expect(failure.get_by_label("原因")).to_have_value("用人单位拒不到场，调解不成。")
+    await visit(page, "06-task-refused", findings)
+    await failure.get_by_label("调解终止日期").fill(today)
     await failure.get_by_role("button", name="调解不成，终止调解").click()
     await expect(page.get_by_role("status")).to_contain_text("调解终止通知书已生成")
     await expect(page.locator(".documents li.new")).to_contain_text("调解终止通知书")
     await expect(page.get_by_text("此任务已办结")).to_be_visible()
-    await visit(page, "06-task-done", findings)
+    await visit(page, "07-task-done", findings)
     await context.close()
 
 
@@ -128,7 +137,7 @@ async def worker_sees_arbitration(
     page = await context.new_page()
     track_server_time(page, findings)
     await page.goto(product.base_url + "/status")
-    await visit(page, "07-status-login", findings)
+    await visit(page, "08-status-login", findings)
     await page.get_by_label("案件编号").fill(case_no)
     await page.get_by_label("查询码").fill(code)
     await page.get_by_role("button", name="查看进度").click()
@@ -146,10 +155,20 @@ async def worker_sees_arbitration(
     await expect(page.locator("section.documents")).to_contain_text("调解终止通知书")
     await expect(page.get_by_role("heading", name="接下来的路")).to_be_visible()
     await readme_image(page, "ui-status")
-    await visit(page, "08-status-arbitration", findings)
+    await visit(page, "09-status-arbitration", findings)
+    evidence = page.locator("form[data-action=add_evidence]")
+    await evidence.get_by_label("证据文件").set_input_files(
+        files=[
+            {"name": "考勤记录.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF"}
+        ]
+    )
+    await evidence.get_by_label("文件说明（可选）").fill("7月考勤记录")
+    await evidence.get_by_role("button", name="补充证据").click()
+    await expect(page.get_by_role("status")).to_contain_text("证据已补充，证据清单已更新")
+    await expect(page.locator("section.documents")).to_contain_text("证据清单")
     await arbitration.get_by_role("button", name="申请劳动争议仲裁").click()
     await expect(page.get_by_role("status")).to_contain_text("已提交仲裁申请")
-    await visit(page, "09-status-after-choice", findings)
+    await visit(page, "10-status-after-choice", findings)
     await context.close()
 
 
@@ -160,12 +179,12 @@ async def administrator_reads_history(
     context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = await sign_in(context, product.base_url, "admin", findings)
     await expect(page.get_by_role("heading", name="运行概况")).to_be_visible()
-    await visit(page, "10-dashboard", findings)
+    await visit(page, "11-dashboard", findings)
     await page.get_by_role("link", name="案件查询").click()
     await page.get_by_label("案件编号").fill(case_no)
     await page.get_by_role("button", name="查询").click()
     await expect(page.get_by_role("heading", name="共 1 件")).to_be_visible()
-    await visit(page, "11-case-search", findings)
+    await visit(page, "12-case-search", findings)
     await page.get_by_role("link", name=case_no).click()
     history = page.locator("#history details.history").first
     await expect(history).to_contain_text("dispute", timeout=15_000)
@@ -174,8 +193,8 @@ async def administrator_reads_history(
     assert f"/namespaces/default/workflows/case%2F{case_no}" in link
     await page.locator("#history").scroll_into_view_if_needed()
     await readme_image(page, "ui-admin-history")
-    await visit(page, "12-case-history", findings)
-    for path, name in (("/admin/users", "13-users"), ("/admin/outbox", "14-outbox")):
+    await visit(page, "13-case-history", findings)
+    for path, name in (("/admin/users", "14-users"), ("/admin/outbox", "15-outbox")):
         await page.goto(product.base_url + path)
         await visit(page, name, findings)
     await expect(page.locator(".outbox li").first).to_be_visible()
