@@ -18,4 +18,6 @@ def page_environment(templates_dir: Path) -> Environment:
     )
     # Task ids hold '/', '#' and ':': links quote every character that is not plain.
     env.filters["quote_all"] = lambda value: quote(str(value), safe="")
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)  # compile now, so no visitor waits for it
     return env
