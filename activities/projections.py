@@ -7,12 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import CaseStatusRecord, DeadlineRecord, TaskRecord, TimelineEventRecord
-from labourflow.tables import Case, Deadline, Task, TimelineEvent
+from labourflow.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from labourflow.upsert import upsert
 
 
@@ -61,6 +61,8 @@ class ProjectionActivities:
             case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
             if case is None:
                 raise LookupError(f"case {status.case_no} has no intake row")
+            if case.stage != status.stage:
+                await _record_stage_visit(session, case, status.stage)
             for field, value in status.model_dump(mode="json", exclude={"case_no"}).items():
                 setattr(case, field, value)
             case.next_deadline_on, case.closed_on = status.next_deadline_on, status.closed_on
@@ -68,3 +70,17 @@ class ProjectionActivities:
             case.updated_at = datetime.now(UTC)
             session.add(case)
             await session.commit()
+
+
+async def _record_stage_visit(session: Any, case: Case, stage: str) -> None:
+    """Close the visit of the stage the case leaves and open one for the stage it enters (same
+    transaction as the stage change, so a retried activity finds the stage already changed)."""
+    now = datetime.now(UTC)
+    open_visit = select(CaseStageVisit).where(
+        CaseStageVisit.case_no == case.case_no, col(CaseStageVisit.left_at).is_(None))
+    current = (await session.exec(open_visit)).first()
+    if current is None:
+        current = CaseStageVisit(case_no=case.case_no, stage=case.stage, entered_at=case.created_at)
+    current.left_at = now
+    session.add(current)
+    session.add(CaseStageVisit(case_no=case.case_no, stage=stage, entered_at=now))

@@ -7,9 +7,10 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.pages.access import LoginRequired, login_url
 from domain.privacy import redact_text
 
 log = structlog.get_logger("api.errors")
@@ -26,6 +27,23 @@ def _validation_message(error: dict[str, Any]) -> str:
     return f"{_field(tuple(error.get('loc', ())))}: {message}"
 
 
+NOT_PAGES = ("/api/", "/static/", "/healthz", "/readyz", "/docs", "/openapi", "/redoc")
+
+
+def is_page(request: Request) -> bool:
+    """A browser page (HTML errors), not the JSON API, the probes or static files."""
+    path = request.url.path
+    return not path.startswith(NOT_PAGES)
+
+
+def _error_page(request: Request, status: int, detail: str) -> Response:
+    from api.forms import message_in
+    from api.pages.rendering import render_page, translator
+
+    message = message_in(translator(request), detail)
+    return render_page(request, "error.html", status_code=status, status=status, message=message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -37,12 +55,18 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(status_code=422, content={"detail": detail, "errors": errors})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if is_page(request):
+            return _error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse(
             status_code=exc.status_code,
             content={"detail": exc.detail},
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(login_url(exc.next_path), status_code=303)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -3,7 +3,7 @@ date; every validation message says what is wrong and how to fix it, in Chinese 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -61,12 +61,9 @@ def _identifier(check: Any, value: str) -> str:
         raise ValueError(str(exc)) from None
 
 
-def _past_date(value: date | None, what: str) -> date | None:
-    if value is None:
-        return None
-    if value < EARLIEST:
-        raise ValueError(f"{what}不能早于2004年 / {what.strip()} cannot be before 2004")
-    return value
+def china_today() -> date:
+    """Today in China (UTC+8): filing just after midnight Beijing time is not 'in the future'."""
+    return datetime.now(timezone(timedelta(hours=8))).date()
 
 
 class WorkerIn(Strict):
@@ -152,17 +149,35 @@ class IntakeRequest(Strict):
             raise ValueError(f"can be one of: {', '.join(sorted(c.value for c in INTAKE_CHANNELS))}")
         return value
 
+    @field_validator("knew_on", "employment_ended_on", "injured_on")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        if value is not None and value < EARLIEST:
+            raise ValueError(f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}")
+        if value is not None and value > china_today():
+            raise ValueError(f"日期不能晚于今天 / the date {value} is in the future; "
+                             "give a past date or today")
+        return value
+
+    @field_validator("consent_personal_information")
+    @classmethod
+    def _consent(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("需要您同意处理个人信息，才能受理申请 / "
+                             "your consent to processing your personal information is needed")
+        return value
+
+    @field_validator("consent_sensitive_information")
+    @classmethod
+    def _sensitive_consent(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("需要您单独同意处理身份证号码等敏感个人信息（《个人信息保护法》第二十九条） / "
+                             "separate consent to processing sensitive personal information "
+                             "such as your ID number is needed (PIPL Art. 29)")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> IntakeRequest:
-        today = date.today()
-        for name in ("knew_on", "employment_ended_on", "injured_on"):
-            value = getattr(self, name)
-            _past_date(value, name)
-            if value is not None and value > today:
-                raise ValueError(f"{name}: 日期不能晚于今天 / the date {value} is in the future")
-        if not self.consent_personal_information or not self.consent_sensitive_information:
-            raise ValueError("需要您同意处理个人信息及敏感个人信息（《个人信息保护法》第二十九条） / "
-                             "both consents are needed: personal information and, separately, sensitive personal information (PIPL Art. 29)")
         if not self.still_employed and self.employment_ended_on is None:
             raise ValueError("employment_ended_on: 已离职请填写离职日期 / give the day your employment ended")
         if self.worker_count >= 10 and not self.representatives:

@@ -3,14 +3,19 @@ they answer while Temporal is down)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import Request
 from sqlmodel import col, select
 
 from api.auth import Principal, StaffPrincipal
+from domain.actions import WorkerActionKind
+from domain.calendar import Calendar
 from domain.privacy import mask_id_number, mask_mobile
+from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from labourflow.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
+from workflows.dispute_steps import WITHDRAWABLE
 
 
 async def case_detail(request: Request, case_no: str, principal: Principal) -> dict[str, Any]:
@@ -32,6 +37,10 @@ async def case_detail(request: Request, case_no: str, principal: Principal) -> d
         "category": case.category,
         "region": case.region,
         "filed_on": case.filed_on.isoformat(),
+        "knew_on": case.knew_on.isoformat(),
+        "jurisdiction": case.jurisdiction,
+        "employment_ended_on": case.facts.get("employment_ended_on"),
+        "still_employed": case.facts.get("still_employed"),
         "collective": case.collective,
         "worker_count": case.worker_count,
         "worker": {
@@ -58,3 +67,57 @@ async def case_detail(request: Request, case_no: str, principal: Principal) -> d
         "closing_state": case.closing_state,
         "workflow_started": case.workflow_started,
     }
+
+
+# Deadline rules whose start day is a key date of the road ahead (what-if chain).
+_KEY_DATES = {
+    "D03": "mediation_applied_on", "D39": "mediation_applied_on", "D40": "mediation_applied_on",
+    "D13": "arbitration_applied_on", "D22": "accepted_on", "D30": "award_received_on",
+    "D25": "award_received_on",
+}
+
+
+def road_ahead(detail: dict[str, Any], today: date, calendar: Calendar | None) -> WhatIfChain:
+    """The case's road ahead from the key dates it has reached (its recorded deadlines)."""
+    values: dict[str, Any] = {
+        "knew_on": detail["knew_on"], "category": detail["category"], "as_of": today,
+        "employment_ended_on": detail.get("employment_ended_on"),
+        "still_employed": detail.get("still_employed"),
+    }
+    for deadline in detail["deadlines"]:
+        key = _KEY_DATES.get(deadline["rule"])
+        if key and key not in values:
+            values[key] = deadline["start"]
+    facts = WhatIfInput.model_validate(values)
+    return whatif(facts, jurisdiction=detail["jurisdiction"], calendar=calendar)
+
+
+def next_deadline(detail: dict[str, Any]) -> dict[str, Any] | None:
+    """The case's next pending deadline with its explanation ('why this date')."""
+    nxt = detail.get("next_deadline")
+    pending = [d for d in detail["deadlines"] if d["status"] == "pending"]
+    if nxt:
+        same = [d for d in pending if d["due"] == nxt["on"] and d["rule"] == nxt["rule"]]
+        pending = same or pending
+    return min(pending, key=lambda d: d["due"]) if pending else None
+
+
+def worker_actions(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the worker may do now: the workflow's offers, plus evidence, legal aid (once) and
+    withdrawal."""
+    if detail["stage"].startswith("closed_"):
+        return []
+    offered = list(detail["worker_options"])
+    names = {o["action"] for o in offered}
+    applied_aid = any(e["kind"] == "legal_aid_applied" for e in detail["timeline"])
+    extra = [WorkerActionKind.add_evidence]
+    if not applied_aid:
+        extra.append(WorkerActionKind.apply_legal_aid)
+    if detail["stage"] in WITHDRAWABLE:
+        extra.append(WorkerActionKind.withdraw)
+    for kind in extra:
+        if kind.value not in names:
+            offered.append({"action": kind.value, "label_zh": None, "label_en": None,
+                            "last_day": None, "rule": None})
+    aid = WorkerActionKind.apply_legal_aid.value
+    return [o for o in offered if not (applied_aid and o["action"] == aid)]

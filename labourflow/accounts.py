@@ -156,3 +156,24 @@ async def seed_demo(db: Database, password: str | None) -> str | None:
     for username, role, name, team, region in missing:
         await create_user(db, username=username, role=role, password=secret, display_name=name, team_code=team, region=region)
     return secret
+
+
+async def _change_user(db: Database, username: str, **values: object) -> None:
+    async with db.session() as session:
+        user = (await session.exec(select(User).where(User.username == username))).first()
+        if user is None:
+            raise AccountError(f"no account '{username}'")
+        for name, value in values.items():
+            setattr(user, name, value)
+        session.add(user)
+        await session.commit()
+
+
+async def set_user_active(db: Database, username: str, active: bool) -> None:
+    """Deactivate (sign-in refused, tokens stop working) or reactivate an account."""
+    await _change_user(db, username, is_active=active)
+
+
+async def unlock_user(db: Database, username: str) -> None:
+    """Lift a lockout after repeated wrong passwords."""
+    await _change_user(db, username, failed_logins=0, locked_until=None)

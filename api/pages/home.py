@@ -1,16 +1,213 @@
-"""The home page."""
+"""The worker's intake form at `/` (with guidance while filling in and evidence upload), and the
+receipt shown once after filing: case number, access code, and the PDF receipt when it is ready."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+import uuid
 
-from api.pages.rendering import render_page
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import ValidationError
+from starlette.datastructures import FormData, UploadFile
+
+from api.auth import (
+    WORKER_COOKIE_MAX_AGE,
+    WORKER_COOKIE_PREFIX,
+    issue_worker_cookie,
+    worker_for_case,
+)
+from api.casework import file_intake
+from api.csrf import checked_form, secure_cookies
+from api.forms import errors_by_field, flat_values
+from api.intake import guidance_request, intake_guidance, intake_payload
+from api.pages.intake_context import intake_context
+from api.pages.rendering import redirect, render_page, translator
+from api.routes.documents import case_documents_for
+from api.schemas import IntakeRequest, china_today
+from api.views import case_detail
+from labourflow.calendars import current_calendar
+from labourflow.cases import IdempotencyConflict
+from labourflow.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_evidence
 
 router = APIRouter(include_in_schema=False)
+RECEIPT_COOKIE = "lf_receipt"
+RECEIPT_MAX_AGE = 600
+
+
+def _receipts(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="receipt")
+
+
+def _form_page(
+    request: Request,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    conflict: str | None = None,
+    form: FormData | None = None,
+) -> HTMLResponse:
+    groups = [str(g) for g in form.getlist("worker.groups")] if form is not None else []
+    return render_page(
+        request,
+        "intake.html",
+        status_code=status,
+        **intake_context(request, values, errors, conflict=conflict, checked_groups=groups),
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request) -> HTMLResponse:
-    """Home page: file a complaint, follow a case, staff sign-in."""
-    return render_page(request, "home.html")
+async def intake_form(request: Request) -> HTMLResponse:
+    """The intake form (one worker or a group), with a fresh one-time form token."""
+    return _form_page(
+        request, {"form_token": uuid.uuid4().hex, "worker_count": "1", "region": ""}, {}
+    )
+
+
+async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile, ...], str | None]:
+    files = [f for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
+    t, limit = translator(request), request.app.state.settings.max_upload_bytes
+    if len(files) > MAX_FILES:
+        return (), t("evidence.too_many", n=MAX_FILES)
+    checked = []
+    for upload in files:
+        try:
+            checked.append(
+                check_evidence(upload.filename or "", await upload.read(limit + 1), limit)
+            )
+        except EvidenceRejected as exc:
+            return (), t(exc.code, name=upload.filename or "", mb=limit // 1_048_576)
+    return tuple(checked), None
+
+
+@router.post("/", response_class=HTMLResponse)
+async def submit_intake(request: Request) -> Response:
+    """File the complaint: validate, store evidence, register (once per form token), start."""
+    limit = request.app.state.settings.max_upload_bytes
+    if int(request.headers.get("content-length") or 0) > limit * MAX_FILES + 1_048_576:
+        t = translator(request)
+        return render_page(
+            request,
+            "error.html",
+            status_code=413,
+            status=413,
+            message=t("evidence.too_large", name="", mb=limit // 1_048_576),
+        )
+    form = await checked_form(request)
+    values = flat_values(form.multi_items())
+    token = values.get("form_token", "")
+    errors: dict[str, str] = {}
+    intake = None
+    try:
+        intake = IntakeRequest.model_validate(intake_payload(form.multi_items()))
+    except ValidationError as exc:
+        errors = errors_by_field(translator(request), exc)
+    uploads, file_error = await _uploads(request, form)
+    if file_error:
+        errors["evidence"] = file_error
+    if errors or intake is None or len(token) != 32:
+        return _form_page(
+            request,
+            values,
+            errors or {"_form": translator(request)("intake.reload")},
+            422,
+            form=form,
+        )
+    try:
+        filed = await file_intake(request, intake, f"form:{token}", uploads)
+    except IdempotencyConflict:
+        return _form_page(
+            request,
+            values | {"form_token": uuid.uuid4().hex},
+            {},
+            409,
+            conflict=translator(request)("intake.already_filed"),
+            form=form,
+        )
+    return _receipt_redirect(request, filed.case_no, filed.access_code)
+
+
+def _receipt_redirect(request: Request, case_no: str, access_code: str) -> Response:
+    response = redirect(f"/receipt/{case_no}")
+    secure = secure_cookies(request)
+    response.set_cookie(
+        WORKER_COOKIE_PREFIX + case_no,
+        issue_worker_cookie(request, case_no),
+        max_age=WORKER_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+    )
+    sealed = request.app.state.keyring.encrypt_text(access_code)
+    response.set_cookie(
+        RECEIPT_COOKIE,
+        _receipts(request).dumps({"case": case_no, "code": sealed}),
+        max_age=RECEIPT_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/receipt",
+    )
+    return response
+
+
+@router.post("/intake/guidance", response_class=HTMLResponse)
+async def guidance_fragment(request: Request) -> HTMLResponse:
+    """Advice for what has been entered so far (called by the form as the worker types)."""
+    form = await request.form()
+    entered = guidance_request(form.multi_items())
+    advice = intake_guidance(entered, china_today(), current_calendar(request.app.state.settings))
+    return render_page(request, "_guidance.html", guidance=advice)
+
+
+def _access_code(request: Request, case_no: str) -> str | None:
+    raw = request.cookies.get(RECEIPT_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = _receipts(request).loads(raw, max_age=RECEIPT_MAX_AGE)
+    except BadSignature:
+        return None
+    if data.get("case") != case_no:
+        return None
+    code: str = request.app.state.keyring.decrypt_text(data["code"])
+    return code
+
+
+async def _receipt_documents(request: Request, case_no: str) -> list[object]:
+    return [
+        d for d in await case_documents_for(request, case_no) if d.doc_type.value == "case_receipt"
+    ]
+
+
+@router.get("/receipt/{case_no}", response_class=HTMLResponse)
+async def receipt(request: Request, case_no: str) -> Response:
+    """The receipt: case number and access code (shown this once), and the PDF receipt."""
+    worker = await worker_for_case(request, case_no)
+    if worker is None:
+        return redirect(f"/status?case_no={case_no}")
+    code = _access_code(request, case_no)
+    detail = await case_detail(request, case_no, worker)
+    response = render_page(
+        request,
+        "receipt.html",
+        case=detail,
+        access_code=code,
+        receipts=await _receipt_documents(request, case_no),
+    )
+    if code:
+        response.delete_cookie(RECEIPT_COOKIE, path="/receipt")
+    return response
+
+
+@router.get("/receipt/{case_no}/document", response_class=HTMLResponse)
+async def receipt_document(request: Request, case_no: str) -> Response:
+    """The PDF receipt's links once it exists, else 'being prepared' (polled by the page)."""
+    if await worker_for_case(request, case_no) is None:
+        return HTMLResponse(status_code=404)
+    return render_page(
+        request,
+        "_receipt_document.html",
+        case_no=case_no,
+        receipts=await _receipt_documents(request, case_no),
+    )

@@ -1,7 +1,14 @@
 """SQLModel tables of the application database. Import this package to register every table."""
 
 from labourflow.tables.audit import AuditEntry
-from labourflow.tables.cases import Case, CaseClaim, CaseCounter, Evidence, IdempotencyKey
+from labourflow.tables.cases import (
+    Case,
+    CaseClaim,
+    CaseCounter,
+    CaseStageVisit,
+    Evidence,
+    IdempotencyKey,
+)
 from labourflow.tables.documents import (
     DocumentContent,
     DocumentCounter,
@@ -17,6 +24,7 @@ __all__ = [
     "Case",
     "CaseClaim",
     "CaseCounter",
+    "CaseStageVisit",
     "Deadline",
     "DocumentContent",
     "DocumentCounter",

@@ -94,6 +94,18 @@ class IdempotencyKey(SQLModel, table=True):
     created_at: datetime = timestamp()
 
 
+class CaseStageVisit(SQLModel, table=True):
+    """When a case entered and left each stage (for the dashboard's median days per stage)."""
+
+    __tablename__ = "case_stage_visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(foreign_key="dispute_case.case_no", max_length=20, index=True)
+    stage: str = Field(max_length=40, index=True)
+    entered_at: datetime = timestamp()
+    left_at: datetime | None = timestamp(nullable=True, default_now=False)
+
+
 class Evidence(SQLModel, table=True):
     """An uploaded evidence file, stored outside Temporal (encrypted on disk); only its id travels."""
 

@@ -24,7 +24,7 @@ class TimelineEvent(SQLModel, table=True):
     occurred_at: datetime = timestamp()
     on_date: date
     actor: str = Field(max_length=100)
-    kind: str = Field(max_length=60)
+    kind: str = Field(max_length=60, index=True)
     summary_zh: str = Field(max_length=1000)
     summary_en: str = Field(max_length=1000)
     citation: str | None = Field(default=None, max_length=200)

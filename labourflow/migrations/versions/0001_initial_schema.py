@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 08:37:56.929300
+Create Date: 2026-11-25 09:11:20.111735
 """
 
 from collections.abc import Sequence
@@ -261,6 +261,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('subject', 'event_key')
     )
     with op.batch_alter_table('timeline_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_timeline_event_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_timeline_event_subject'), ['subject'], unique=False)
 
     op.create_table('case_claim',
@@ -277,6 +278,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case_claim', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_claim_case_no'), ['case_no'], unique=False)
+
+    op.create_table('case_stage_visit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('entered_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('left_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_no'], ['dispute_case.case_no'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('case_stage_visit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_case_stage_visit_case_no'), ['case_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_stage_visit_stage'), ['stage'], unique=False)
 
     op.create_table('document_content',
     sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
@@ -337,12 +351,18 @@ def downgrade() -> None:
 
     op.drop_table('evidence')
     op.drop_table('document_content')
+    with op.batch_alter_table('case_stage_visit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_case_stage_visit_stage'))
+        batch_op.drop_index(batch_op.f('ix_case_stage_visit_case_no'))
+
+    op.drop_table('case_stage_visit')
     with op.batch_alter_table('case_claim', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_claim_case_no'))
 
     op.drop_table('case_claim')
     with op.batch_alter_table('timeline_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_timeline_event_subject'))
+        batch_op.drop_index(batch_op.f('ix_timeline_event_kind'))
 
     op.drop_table('timeline_event')
     with op.batch_alter_table('team', schema=None) as batch_op:

@@ -1,0 +1,136 @@
+"""The mediator's inbox (my tasks and my team's, overdue first) and the task page: the case in
+brief, the deadline and why, one generated form per action; each action is a Workflow Update whose
+refusal is shown, and the documents it generated are listed at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from api.auth import StaffPrincipal
+from api.casework import TASK_PAYLOADS, ActionRefused, run_task_action, visible_task
+from api.csrf import checked_form, set_flash
+from api.forms import drop_blanks, errors_by_field, flat_values, form_fields, message_in, nest
+from api.pages.access import MediatorPage, StaffPage
+from api.pages.rendering import redirect, render_page, translator
+from api.routes.documents import case_documents_for
+from api.schemas import china_today
+from api.staff_views import inbox, task_deadline, task_row
+from api.views import case_detail
+from labourflow.tables import Task
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+async def inbox_page(request: Request, staff: MediatorPage) -> HTMLResponse:
+    """My open tasks and my team's, overdue first, then by due date."""
+    today = china_today()
+    return render_page(
+        request,
+        "inbox.html",
+        staff=staff,
+        today=today.isoformat(),
+        tasks=await inbox(request.app.state.db, staff, today),
+    )
+
+
+def task_url(task_id: str) -> str:
+    from urllib.parse import quote
+
+    return "/tasks/" + quote(task_id, safe="")
+
+
+async def _task_page(
+    request: Request,
+    staff: StaffPrincipal,
+    task: Task,
+    status: int = 200,
+    posted: str | None = None,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    refusal: str | None = None,
+) -> HTMLResponse:
+    case_no = task.subject.removeprefix("case:") if task.subject.startswith("case:") else None
+    detail = await case_detail(request, case_no, staff) if case_no else None
+    forms = [
+        {
+            "action": name,
+            "fields": form_fields(
+                TASK_PAYLOADS[name],
+                values if name == posted else None,
+                errors if name == posted else None,
+                prefix="payload.",
+            ),
+            "refusal": refusal if name == posted else None,
+            "error": (errors or {}).get("_form") if name == posted else None,
+        }
+        for name in task.actions
+        if name in TASK_PAYLOADS
+    ]
+    return render_page(
+        request,
+        "task.html",
+        status_code=status,
+        staff=staff,
+        task=task_row(task, None, china_today()),
+        case=detail,
+        forms=forms,
+        deadline=await task_deadline(request.app.state.db, task),
+        documents=await case_documents_for(request, case_no) if case_no else [],
+        task_url=task_url(task.task_id),
+    )
+
+
+@router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
+async def task_page(request: Request, task_id: str, staff: StaffPage) -> HTMLResponse:
+    """One task with its case, deadline and action forms (same 404 for missing and not yours)."""
+    return await _task_page(request, staff, await visible_task(request, task_id, staff))
+
+
+def _validated(model: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    return dict(model.model_validate(payload).model_dump(mode="json"))
+
+
+@router.post("/tasks/{task_id:path}", response_class=HTMLResponse)
+async def task_act(request: Request, task_id: str, staff: StaffPage) -> Response:
+    """Run one action of the task as a Workflow Update; show field errors or the refusal."""
+    form = await checked_form(request)
+    task = await visible_task(request, task_id, staff)
+    action = str(form.get("action", ""))
+    model = TASK_PAYLOADS.get(action)
+    values = flat_values(form.multi_items())
+    if model is None or action not in task.actions:
+        return await _task_page(
+            request, staff, task, 422, refusal=translator(request)("task.unknown_action")
+        )
+    try:
+        payload = _validated(model, drop_blanks(nest(form.multi_items(), prefix="payload.")))
+    except ValidationError as exc:
+        errors = errors_by_field(translator(request), exc, prefix="payload.")
+        return await _task_page(request, staff, task, 422, action, values, errors)
+    try:
+        result = await run_task_action(request, task, staff, action, payload)
+    except ActionRefused as exc:
+        return await _task_page(
+            request,
+            staff,
+            task,
+            exc.status_code,
+            action,
+            values,
+            refusal=message_in(translator(request), exc.message),
+        )
+    response = redirect(task_url(task.task_id) + "#result")
+    set_flash(
+        request,
+        response,
+        "ok",
+        result.message_zh,
+        result.message_en,
+        docs=list(result.document_ids),
+    )
+    return response

@@ -1,0 +1,89 @@
+"""Worker-side JSON endpoints beyond the case itself: guidance while filling in an intake, evidence
+upload, and the case's road ahead (what-if chain from its recorded key dates)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from pydantic import BaseModel
+
+from api.auth import WorkerPrincipal, case_principal
+from api.casework import ActionRefused, add_evidence
+from api.intake import Guidance, GuidanceRequest, intake_guidance
+from api.schemas import china_today
+from api.views import case_detail, road_ahead
+from domain.actions import ActionResult
+from labourflow.calendars import current_calendar
+from labourflow.evidence import EvidenceRejected, check_evidence
+
+router = APIRouter(prefix="/api/v1", tags=["intake"])
+EVIDENCE_MESSAGES = {
+    "evidence.empty": "文件为空 / the file is empty",
+    "evidence.too_large": "文件超过大小上限 / the file is larger than the limit",
+    "evidence.bad_type": "只接受 PDF、JPEG、PNG 文件 / only PDF, JPEG and PNG files are accepted",
+}
+
+
+@router.post("/intake/guidance", response_model=Guidance)
+async def guidance(request: Request, entered: GuidanceRequest) -> Guidance:
+    """Advice for a partly filled intake: limitation warning, the channel that fits, scope
+    referral."""
+    return intake_guidance(entered, china_today(), current_calendar(request.app.state.settings))
+
+
+class EvidenceAdded(BaseModel):
+    evidence_id: str
+    result: ActionResult
+
+
+@router.post(
+    "/cases/{case_no}/evidence",
+    response_model=EvidenceAdded,
+    status_code=201,
+    responses={
+        409: {"description": "the workflow refused"},
+        413: {"description": "file too large"},
+        415: {"description": "not PDF, JPEG or PNG"},
+    },
+)
+async def upload_evidence(
+    request: Request,
+    case_no: str,
+    file: Annotated[UploadFile, File()],
+    description: Annotated[str, Form(max_length=300)] = "",
+) -> EvidenceAdded:
+    """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
+    Temporal, then its id is given to the case workflow (`add_evidence`)."""
+    principal = await case_principal(request, case_no)
+    if not isinstance(principal, WorkerPrincipal):
+        raise HTTPException(
+            status_code=403,
+            detail="只有劳动者本人可以补充证据 / only the worker may add evidence here",
+        )
+    limit = request.app.state.settings.max_upload_bytes
+    try:
+        checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
+    except EvidenceRejected as exc:
+        status = (
+            413
+            if exc.code == "evidence.too_large"
+            else 415
+            if exc.code == "evidence.bad_type"
+            else 422
+        )
+        raise HTTPException(status_code=status, detail=EVIDENCE_MESSAGES[exc.code]) from None
+    try:
+        evidence_id, result = await add_evidence(request, case_no, checked, description)
+    except ActionRefused as exc:
+        raise exc.http() from None
+    return EvidenceAdded(evidence_id=evidence_id, result=result)
+
+
+@router.get("/cases/{case_no}/road")
+async def case_road(request: Request, case_no: str) -> dict[str, Any]:
+    """The case's road ahead: each later deadline and its last safe day, from the recorded dates."""
+    principal = await case_principal(request, case_no)
+    detail = await case_detail(request, case_no, principal)
+    chain = road_ahead(detail, china_today(), current_calendar(request.app.state.settings))
+    return chain.model_dump(mode="json", by_alias=True)
