@@ -211,6 +211,27 @@ class SupervisionInput(Frozen):
     progress: MatterProgress | None = None
 
 
+class MatterOpening(Frozen):
+    """Union staff open a matter: from dispute cases, a proactive inspection or a suggestion."""
+
+    employer: MatterEmployer
+    origin: MatterOrigin
+    case_nos: tuple[Annotated[str, StringConstraints(pattern=r"^LD-\d{4}-\d{6}$")], ...] = Field(
+        default=(), max_length=50
+    )
+    origin_note: str = Field(default="", max_length=1000)
+    signatory: Signatory | None = None
+    joint_mechanism: bool = False
+
+    @model_validator(mode="after")
+    def _origin_has_its_facts(self) -> MatterOpening:
+        if self.origin is not MatterOrigin.inspection and not self.case_nos:
+            raise ValueError("case_nos: 请至少关联一件案件 / link at least one case")
+        if self.origin is MatterOrigin.inspection and not self.origin_note.strip():
+            raise ValueError("origin_note: 请说明检查中发现的情况 / say what the inspection found")
+        return self
+
+
 class SupervisionResult(Frozen):
     matter_no: str
     outcome: MatterOutcome
@@ -416,6 +437,7 @@ class ReferralInput(Frozen):
     department: str
     notice_no: str
     served_on: date
+    printed_due: date | None = None  # the filing date printed on the notice (honoured when later)
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0
 
@@ -472,6 +494,10 @@ class MatterProgress(Frozen):
     investigation: InvestigationRecord | None = None
     draft: Draft | None = None
     children: int = 0
+    reply: ReplyRecord | None = None
+    reply_source: str | None = None
+    escalation: GovernmentEscalation | None = None
+    signatory: Signatory | None = None
 
 
 class MatterStatusRecord(Frozen):

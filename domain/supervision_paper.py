@@ -18,6 +18,7 @@ from domain.supervision import (
     NoticeDraft,
     Rung,
     RungRecord,
+    Signatory,
     SupervisionInput,
     Trigger,
     ViolatedArticle,
@@ -52,6 +53,15 @@ NON_COMPLIANCE = {
     Trigger.reply_rejected: "该单位虽作答复，但所述理由不能成立，至今未改正。",
     Trigger.not_rectified: "该单位至今未改正。",
     Trigger.staff: "该单位至今未改正。",
+}
+RUNG_CITATION: dict[Rung, str] = {
+    Rung.investigation: "《浙江省工会劳动法律监督条例》第二十条 / Zhejiang P18 Art. 20",
+    Rung.reminder_letter: "《工会法》第二十三条；最高检、全总“一函两书”通知（2024） / TUL Art. 23",
+    Rung.opinion_notice: "《工会法》第二十三条；《浙江省工会劳动法律监督条例》第二十一条 / TUL Art. 23",
+    Rung.recommendation_notice: "《浙江省工会劳动法律监督条例》第二十三条 / Zhejiang P18 Art. 23",
+    Rung.inspection_referral: "《浙江省工会劳动法律监督条例》第二十四条 / Zhejiang P18 Art. 24",
+    Rung.government_escalation: "《工会法》第二十三条 / Trade Union Law Art. 23",
+    Rung.lead_transfer: "最高检、全总“一函两书”通知（2024） / SPP-ACFTU 2024 notice",
 }
 DEFAULT_REPLY_CHANNEL = (
     "书面答复送达本会，或通过本会随本文书提供的专用在线答复链接提交答复及整改证明材料。"
@@ -233,11 +243,11 @@ def _transfer_facts(
     }
 
 
-def pre_draft(rung: Rung, previous: NoticeDraft | None) -> NoticeDraft:
+def pre_draft(rung: Rung, signatory: Signatory | None) -> NoticeDraft:
     """The notice the system drafts after a missed reply or a refusal: standard requests, the
     investigation's facts, the previous signatory (union staff revise and confirm before issue)."""
     return NoticeDraft(
         rung=rung,
         requests=DEFAULT_REQUESTS.get(rung, ("依法纠正上述行为。",)),
-        signatory=previous.signatory if previous else None,
+        signatory=signatory,
     )
