@@ -107,6 +107,8 @@ class BulkLettersInput(Frozen):
     chunk: int = Field(default=25, ge=1, le=500)
     letters_per_run: int = Field(default=50, ge=1)  # continue-as-new after this many letters
     issued_before: int = 0  # letters issued by earlier runs of this batch
+    failed_before: int = 0
+    last_document_no: str | None = None
     seq: int = 0
 
 

@@ -26,7 +26,9 @@ with workflow.unsafe.imports_passed_through():
 # A letter renders in about 0.3 s: a short timeout lets a letter whose worker died be retried
 # soon; a retry is harmless (the idempotency key finds the reserved number or the stored letter).
 RENDER: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=20),
-                             "retry_policy": options.DOCUMENT["retry_policy"]}
+                          "retry_policy": options.DOCUMENT["retry_policy"]}
+# The same reasoning for the batch's own small database writes (idempotent, retried forever).
+RECORD: dict[str, Any] = {**options.PROJECTION, "start_to_close_timeout": timedelta(seconds=10)}
 
 
 @workflow.defn(name="bulk-letters")
@@ -44,7 +46,8 @@ class BulkLettersWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: bl.BulkLettersInput) -> bl.BulkResult:
         self.setup(matter_subject(inp.batch_no), Clock("national"), inp.region, inp.team_code)
-        self.kit.seq, self.issued = inp.seq, inp.issued_before
+        self.kit.seq, self.issued, self.failed = inp.seq, inp.issued_before, inp.failed_before
+        self.last_no = inp.last_document_no
         self.total, self.batch_no = inp.total, inp.batch_no
         if inp.seq == 0:
             await self.event("bulk_letters_started",
@@ -54,18 +57,19 @@ class BulkLettersWorkflow(StatutoryWorkflow):
         while True:
             rows: list[bl.BulkEmployer] = await workflow.execute_activity(
                 "load-bulk-rows", bl.LoadRows(batch_no=inp.batch_no, limit=inp.chunk),
-                result_type=list[bl.BulkEmployer], **options.PROJECTION)
+                result_type=list[bl.BulkEmployer], **RECORD)
             if not rows:
                 break
             for row in rows:
                 await self.issue_letter(inp, row)
             this_run += len(rows)
             if this_run >= inp.letters_per_run or workflow.info().is_continue_as_new_suggested():
-                workflow.continue_as_new(inp.model_copy(update={"issued_before": self.issued,
-                                                                 "seq": self.kit.seq + 1}))
+                workflow.continue_as_new(inp.model_copy(update={
+                    "issued_before": self.issued, "failed_before": self.failed,
+                    "last_document_no": self.last_no, "seq": self.kit.seq + 1}))
         self.state = bl.BatchStatus.done
         await workflow.execute_activity("record-bulk-status", bl.BatchStatusRecord(
-            batch_no=inp.batch_no, status=self.state), **options.PROJECTION)
+            batch_no=inp.batch_no, status=self.state), **RECORD)
         await self.event("bulk_letters_done", f"批量提示函已全部处理：签发{self.issued}份",
                          f"Bulk letters done: {self.issued} issued")
         return bl.BulkResult(batch_no=inp.batch_no, issued=self.issued, failed=self.failed)
@@ -89,7 +93,7 @@ class BulkLettersWorkflow(StatutoryWorkflow):
             message = getattr(exc.cause, "message", None) or str(exc)
             issued = bl.LetterIssued(batch_no=inp.batch_no, line=row.line, error=message[:500])
             self.failed += 1
-        await workflow.execute_activity("record-bulk-letter", issued, **options.PROJECTION)
+        await workflow.execute_activity("record-bulk-letter", issued, **RECORD)
 
     @workflow.query(name="progress")
     def progress(self) -> bl.BulkProgress:

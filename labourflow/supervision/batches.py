@@ -55,7 +55,7 @@ async def batch_row(db: Database, batch_no: str) -> SupervisionBatch | None:
 
 
 async def start_batch(client: Client, settings: Settings, db: Database, batch_no: str,
-                      letters_per_run: int = 50) -> None:
+                      letters_per_run: int = 50, chunk: int = 25) -> None:
     """Start the batch's workflow, or join it when it runs; after an interruption, run it again."""
     batch = await batch_row(db, batch_no)
     if batch is None:
@@ -65,7 +65,7 @@ async def start_batch(client: Client, settings: Settings, db: Database, batch_no
         issuer=Issuer.model_validate(batch.content["issuer"]),
         content=LetterContent.model_validate(batch.content["letter"]), issued_by=batch.created_by,
         issued_on=batch.issued_on, total=batch.total, issued_before=batch.issued,
-        letters_per_run=letters_per_run)
+        failed_before=batch.failed, letters_per_run=letters_per_run, chunk=chunk)
     if batch.status != "running":
         async with db.session() as session:
             row = await session.get(SupervisionBatch, batch_no)
