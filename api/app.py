@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.routes import auth, cases, deadlines, documents, health
+from api.routes import supervision as supervision_routes
 from api.temporal_gateway import TemporalGateway
 from api.templating import page_environment
 from labourflow import __version__
@@ -102,9 +103,14 @@ def create_app(
     app.include_router(cases.router)
     app.include_router(deadlines.router)
     app.include_router(documents.router)
+    app.include_router(supervision_routes.router)
     from api.pages import home
 
     app.include_router(home.router)
+    from api.pages import reply, union
+
+    app.include_router(union.router)
+    app.include_router(reply.router)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -127,3 +127,19 @@ def read_attachment(keyring: Keyring, folder: Path, attachment_id: str) -> bytes
     stored = attachment_path(folder, attachment_id).read_bytes()
     kid, _, blob = stored.partition(b":")
     return keyring.decrypt(kid.decode(), blob, associated=attachment_id.encode())
+
+
+async def attachment_row(db: Database, attachment_id: str) -> SupervisionAttachment | None:
+    async with db.session() as session:
+        return await session.get(SupervisionAttachment, attachment_id)
+
+
+async def discard_attachments(db: Database, folder: Path, ids: tuple[str, ...]) -> None:
+    """Remove files stored for a reply the workflow then refused."""
+    async with db.session() as session:
+        for attachment_id in ids:
+            row = await session.get(SupervisionAttachment, attachment_id)
+            if row is not None:
+                await session.delete(row)
+            attachment_path(folder, attachment_id).unlink(missing_ok=True)
+        await session.commit()

@@ -8,6 +8,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
+from api.app import create_app
+from api.temporal_gateway import TemporalGateway
 from labourflow.accounts import DEMO_TEAMS, DEMO_USERS, PASSWORDS
 from labourflow.db import Database
 from labourflow.settings import Settings
@@ -15,7 +17,7 @@ from labourflow.tables import Team, User
 from labourflow.temporal import data_converter
 from labourflow.worker import build_worker
 from tests.conftest import TEST_SERVER
-from tests.supervision.harness import SupervisionHarness
+from tests.supervision.harness import Console, SupervisionHarness
 
 
 @pytest.fixture
@@ -50,3 +52,12 @@ async def harness(workflow_env: WorkflowEnvironment, deps: ActivityDeps,
     await seed_staff(deps.db)
     async with build_worker(workflow_env.client, deps, task_queue=task_queue):
         yield SupervisionHarness(workflow_env, deps, task_queue)
+
+
+@pytest.fixture
+async def console(harness: SupervisionHarness) -> AsyncIterator[Console]:
+    """The web app on the same database and Temporal as the harness, with a client per staff member."""
+    settings = harness.settings.model_copy(update={"task_queue": harness.task_queue})
+    app = create_app(settings, db=harness.deps.db, temporal=TemporalGateway(settings, client=harness.env.client),
+                     start_pending=False, search_attributes=False)
+    yield Console(app, harness)

@@ -14,7 +14,12 @@ from sqlmodel import col, select
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
+import httpx
+from fastapi import FastAPI
+from starlette.requests import Request
+
 from activities.deps import ActivityDeps
+from api.auth import SESSION_COOKIE, issue_staff_token
 from api.schemas import IntakeRequest
 from domain.actions import ActionResult, Actor, TaskAction
 from domain.supervision import EmployerReply, MatterOpening, MatterView, SupervisionResult
@@ -29,6 +34,7 @@ from labourflow.tables import (
     SupervisionRung,
     Task,
     TimelineEvent,
+    User,
 )
 
 BEIJING = timezone(timedelta(hours=8))
@@ -162,8 +168,30 @@ class SupervisionHarness:
         handle = self.env.client.get_workflow_handle(f"supervision/{matter_no}", result_type=SupervisionResult)
         return MatterRun(self, matter_no, handle)
 
+    def matter(self, matter_no: str) -> MatterRun:
+        handle = self.env.client.get_workflow_handle(f"supervision/{matter_no}", result_type=SupervisionResult)
+        return MatterRun(self, matter_no, handle)
+
     async def sleep(self, days: float) -> None:
         """Let `days` pass on the server clock (timers fire), then let the workflows settle."""
         await self.env.sleep(timedelta(days=days))
         self.today = await self.env_today() + timedelta(days=self.shift_days)
         await asyncio.sleep(0.3)
+
+
+@dataclass
+class Console:
+    """The app and a signed-in browser-like client per staff member (session cookie)."""
+
+    app: FastAPI
+    harness: SupervisionHarness
+
+    async def cookie(self, username: str) -> str:
+        async with self.harness.deps.db.session() as session:
+            user = (await session.exec(select(User).where(User.username == username))).one()
+        return issue_staff_token(Request({"type": "http", "app": self.app, "headers": []}), user)
+
+    async def client(self, username: str | None = None) -> httpx.AsyncClient:
+        cookies = {SESSION_COOKIE: await self.cookie(username)} if username else {}
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://testserver",
+                                 cookies=cookies, timeout=60)
