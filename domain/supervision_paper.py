@@ -8,6 +8,7 @@ the violated provisions are quoted from the shipped statute texts.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from domain.deadlines import Deadline
@@ -57,7 +58,7 @@ NON_COMPLIANCE = {
 RUNG_CITATION: dict[Rung, str] = {
     Rung.investigation: "《浙江省工会劳动法律监督条例》第二十条 / Zhejiang P18 Art. 20",
     Rung.reminder_letter: "《工会法》第二十三条；最高检、全总“一函两书”通知（2024） / TUL Art. 23",
-    Rung.opinion_notice: "《工会法》第二十三条；《浙江省工会劳动法律监督条例》第二十一条 / TUL Art. 23",
+    Rung.opinion_notice: "《工会法》第二十三条；浙江条例第二十一条 / TUL Art. 23; ZJ P18 Art. 21",
     Rung.recommendation_notice: "《浙江省工会劳动法律监督条例》第二十三条 / Zhejiang P18 Art. 23",
     Rung.inspection_referral: "《浙江省工会劳动法律监督条例》第二十四条 / Zhejiang P18 Art. 24",
     Rung.government_escalation: "《工会法》第二十三条 / Trade Union Law Art. 23",
@@ -101,12 +102,33 @@ def violation_facts(violations: tuple[ViolatedArticle, ...]) -> list[dict[str, s
     ]
 
 
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def letter_explanation(deadline: Deadline) -> str:
+    """How the reply period is counted, in the words of a letter (the full computation stays on
+    the deadline record): start, length, what is not counted, the provision."""
+    basis = deadline.basis.split(" / ")[0]
+    borrowed = any(w.startswith("default profile") for w in deadline.warnings)
+    if deadline.unit == "WD":
+        text = f"自{_day(deadline.from_)}的次日起算{deadline.length}个工作日"
+        text += "，休息日和法定节假日不计入"
+        makeup = "、".join(f"{d.month}月{d.day}日" for d in deadline.makeup_workdays)
+        text += f"，{makeup}调休上班计入" if makeup else ""
+    else:
+        text = f"自{_day(deadline.from_)}的次日起算{deadline.length}日"
+    if deadline.confidence in ("L", "U"):
+        return f"{text}（本会提请的办理期限）"  # the source is not settled law: no citation
+    return f"{text}；{'参照' if borrowed else '依据'}{basis}"
+
+
 def deadline_note(deadline: Deadline | None) -> dict[str, Any] | None:
     if deadline is None or deadline.due is None:
         return None
     return {
         "due_on": deadline.due.isoformat(),
-        "explanation_zh": deadline.explanation_zh,
+        "explanation_zh": letter_explanation(deadline),
         "rule_id": deadline.rule,
     }
 

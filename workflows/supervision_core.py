@@ -61,6 +61,7 @@ class SupervisionCore(StatutoryWorkflow):
         self.served = False
         self.withdrawn = False
         self.children = 0
+        self.untold: set[str] = set()  # linked cases whose workflow has ended: not signalled again
 
     def start(self, inp: sv.SupervisionInput) -> None:
         self.inp, self.signatory = inp, inp.signatory
@@ -125,11 +126,12 @@ class SupervisionCore(StatutoryWorkflow):
 
     async def tell_cases(self, kind: str, zh: str, en: str) -> None:
         """Tell each linked case (signal `supervision-update`); a closed case is only noted."""
-        for case_no in self.inp.case_nos:
+        for case_no in (no for no in self.inp.case_nos if no not in self.untold):
             try:
                 handle = workflow.get_external_workflow_handle(case_workflow_id(case_no))
                 await handle.signal("supervision-update", Milestone(kind=kind, zh=zh, en=en))
             except FailureError as exc:
+                self.untold.add(case_no)
                 await self.event(
                     "case_not_told", f"未能通知案件{case_no}（案件流程已结束或不存在）",
                     f"Case {case_no} could not be told (its workflow has ended or does not exist)",
