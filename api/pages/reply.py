@@ -22,14 +22,19 @@ router = APIRouter(include_in_schema=False)
 GONE = "此链接无效、已使用或已过答复期限 / this link is invalid, used, or past the reply deadline"
 
 
-async def _link(request: Request, token: str) -> tuple[SupervisionReplyLink, SupervisionMatter, StoredDocument]:
+async def _link(
+    request: Request, token: str
+) -> tuple[SupervisionReplyLink, SupervisionMatter, StoredDocument]:
     app = request.app.state
     link = await replies.find_link(app.db, app.keyring, token, beijing_today())
     if link is None:
         raise HTTPException(status_code=404, detail=GONE)
     async with app.db.session() as session:
-        matter = (await session.exec(select(SupervisionMatter).where(
-            SupervisionMatter.matter_no == link.matter_no))).one()
+        matter = (
+            await session.exec(
+                select(SupervisionMatter).where(SupervisionMatter.matter_no == link.matter_no)
+            )
+        ).one()
         document = await session.get(StoredDocument, link.document_id)
     if document is None:
         raise HTTPException(status_code=404, detail=GONE)
@@ -47,8 +52,16 @@ async def reply_page(request: Request, token: str) -> HTMLResponse:
         link, matter, document = await _link(request, token)
     except HTTPException:
         return _gone(request)
-    return render_page(request, "union/reply.html", token=token, link=link, employer=matter.employer_name,
-                       document=document, error="", max_mb=request.app.state.settings.max_upload_bytes // 1_048_576)
+    return render_page(
+        request,
+        "union/reply.html",
+        token=token,
+        link=link,
+        employer=matter.employer_name,
+        document=document,
+        error="",
+        max_mb=request.app.state.settings.max_upload_bytes // 1_048_576,
+    )
 
 
 @router.get("/reply/{token}/notice.pdf")
@@ -60,36 +73,63 @@ async def reply_notice_pdf(request: Request, token: str) -> Response:
         return _gone(request)
     app = request.app.state
     pdf = await store.read_content(app.db, app.keyring, document, ContentFormat.pdf)
-    return Response(content=pdf, media_type="application/pdf", headers={"X-Content-Type-Options": "nosniff"})
+    return Response(
+        content=pdf, media_type="application/pdf", headers={"X-Content-Type-Options": "nosniff"}
+    )
 
 
 @router.post("/reply/{token}", response_class=HTMLResponse)
 async def submit_reply(request: Request, token: str) -> HTMLResponse:
-    """Check the files, store them encrypted, send the reply to the matter workflow, spend the link."""
+    """Check the files, store them encrypted, send the reply to the workflow, spend the link."""
     try:
         link, matter, document = await _link(request, token)
     except HTTPException:
         return _gone(request)
     app = request.app.state
     form = await request.form()
-    uploads = [replies.Upload(filename=str(f.filename or "file"), data=await f.read(app.settings.max_upload_bytes + 1))
-               for f in form.getlist("files") if hasattr(f, "read") and f.filename]
+    uploads = [
+        replies.Upload(
+            filename=str(f.filename or "file"), data=await f.read(app.settings.max_upload_bytes + 1)
+        )
+        for f in form.getlist("files")
+        if hasattr(f, "read") and f.filename
+    ]
 
     def again(status: int, error: str) -> HTMLResponse:
-        return render_page(request, "union/reply.html", status, token=token, link=link, employer=matter.employer_name,
-                           document=document, error=error, max_mb=app.settings.max_upload_bytes // 1_048_576)
+        return render_page(
+            request,
+            "union/reply.html",
+            status,
+            token=token,
+            link=link,
+            employer=matter.employer_name,
+            document=document,
+            error=error,
+            max_mb=app.settings.max_upload_bytes // 1_048_576,
+        )
 
     try:
         replies.check_uploads(uploads, app.settings.max_upload_bytes)
-        reply = EmployerReply(document_id=document.id, kind=str(form.get("kind", "")), text=str(form.get("text", "")))
+        reply = EmployerReply(
+            document_id=document.id, kind=str(form.get("kind", "")), text=str(form.get("text", ""))
+        )
     except (replies.AttachmentRefused, ValidationError) as exc:
         if isinstance(exc, ValidationError):
             fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-            return again(422, f"请选择答复类型并填写答复内容 / choose the kind of reply and write it ({fields})")
+            return again(
+                422,
+                f"请选择答复类型并填写答复内容 / choose the kind of reply and write it ({fields})",
+            )
         return again(422, str(exc))
     folder = app.settings.resolved_evidence_dir
-    ids = await replies.store_attachments(app.db, app.keyring, folder, matter_no=matter.matter_no,
-                                          document_id=document.id, uploads=uploads)
+    ids = await replies.store_attachments(
+        app.db,
+        app.keyring,
+        folder,
+        matter_no=matter.matter_no,
+        document_id=document.id,
+        uploads=uploads,
+    )
     try:
         await employer_reply(request, matter, reply.model_copy(update={"attachment_ids": ids}))
     except HTTPException as exc:

@@ -27,8 +27,13 @@ def violations(text: str | None) -> list[dict[str, str]]:
     found = []
     for line in lines(text):
         parts = [p for p in re.split(r"[|｜\s]+", line, maxsplit=2) if p]
-        found.append({"law": parts[0], "article": parts[1] if len(parts) > 1 else "",
-                      "note": parts[2] if len(parts) > 2 else ""})
+        found.append(
+            {
+                "law": parts[0],
+                "article": parts[1] if len(parts) > 1 else "",
+                "note": parts[2] if len(parts) > 2 else "",
+            }
+        )
     return found
 
 
@@ -45,27 +50,52 @@ def _pick(form: Form, *names_: str) -> dict[str, Any]:
 
 
 def _investigation(form: Form) -> dict[str, Any]:
-    return _clean({**_pick(form, "completed_on", "record_no", "non_cooperation_note"),
-                   "supervisors": names(form.get("supervisors")), "findings": lines(form.get("findings")),
-                   "violations": violations(form.get("violations")),
-                   "employer_cooperated": form.get("employer_cooperated", "yes") != "no"})
+    return _clean(
+        {
+            **_pick(form, "completed_on", "record_no", "non_cooperation_note"),
+            "supervisors": names(form.get("supervisors")),
+            "findings": lines(form.get("findings")),
+            "violations": violations(form.get("violations")),
+            "employer_cooperated": form.get("employer_cooperated", "yes") != "no",
+        }
+    )
 
 
 def _transfer(form: Form) -> dict[str, Any]:
-    return _clean({**_pick(form, "workers_affected", "arrears_total", "arrears_period_zh", "order_issued_by",
-                           "order_issued_on", "order_due_on", "order_document_no"),
-                   "groups": names(form.get("groups")), "arrears": names(form.get("arrears")),
-                   "employer_cooperating": form.get("employer_cooperating", "yes") != "no",
-                   "copy_court": _flag(form, "copy_court") or None})
+    return _clean(
+        {
+            **_pick(
+                form,
+                "workers_affected",
+                "arrears_total",
+                "arrears_period_zh",
+                "order_issued_by",
+                "order_issued_on",
+                "order_due_on",
+                "order_document_no",
+            ),
+            "groups": names(form.get("groups")),
+            "arrears": names(form.get("arrears")),
+            "employer_cooperating": form.get("employer_cooperating", "yes") != "no",
+            "copy_court": _flag(form, "copy_court") or None,
+        }
+    )
 
 
 def _draft(form: Form) -> dict[str, Any]:
     signatory = _pick(form, "signatory_name", "signatory_title")
-    values = {**_pick(form, "rung", "addressee", "reason"), "requests": lines(form.get("requests")),
-              "findings": lines(form.get("findings")), "violations": violations(form.get("violations")),
-              "cc": lines(form.get("cc"))}
+    values = {
+        **_pick(form, "rung", "addressee", "reason"),
+        "requests": lines(form.get("requests")),
+        "findings": lines(form.get("findings")),
+        "violations": violations(form.get("violations")),
+        "cc": lines(form.get("cc")),
+    }
     if "signatory_name" in signatory:
-        values["signatory"] = {"name": signatory["signatory_name"], "title": signatory.get("signatory_title", "主席")}
+        values["signatory"] = {
+            "name": signatory["signatory_name"],
+            "title": signatory.get("signatory_title", "主席"),
+        }
     if form.get("rung") == "lead_transfer":
         values["transfer"] = _transfer(form)
     return _clean(values)
@@ -73,7 +103,10 @@ def _draft(form: Form) -> dict[str, Any]:
 
 def _result(form: Form) -> dict[str, Any]:
     order = _pick(form, "order_issued_on", "order_due_on", "order_document_no")
-    values: dict[str, Any] = {**_pick(form, "decided_on", "remarks"), "rectified": _flag(form, "rectified")}
+    values: dict[str, Any] = {
+        **_pick(form, "decided_on", "remarks"),
+        "rectified": _flag(form, "rectified"),
+    }
     if order:
         values["order"] = {key.removeprefix("order_"): value for key, value in order.items()}
     return values
@@ -89,8 +122,11 @@ PAYLOADS: dict[str, Callable[[Form], dict[str, Any]]] = {
     "record_reply": lambda f: _pick(f, "received_on", "kind", "text"),
     "decide_reply": lambda f: {**_pick(f, "decided_on", "reason"), "accept": _flag(f, "accept")},
     "escalate_government": lambda f: _pick(f, "on", "grounds", "reason"),
-    "record_response": lambda f: {**_pick(f, "decided_on", "remarks"), "rectified": _flag(f, "rectified"),
-                                  "accepted": f.get("accepted", "yes") != "no"},
+    "record_response": lambda f: {
+        **_pick(f, "decided_on", "remarks"),
+        "rectified": _flag(f, "rectified"),
+        "accepted": f.get("accepted", "yes") != "no",
+    },
     "close_matter": lambda f: _pick(f, "on", "outcome", "reason"),
     "record_filing": lambda f: {**_pick(f, "decided_on", "reason"), "granted": _flag(f, "granted")},
     "record_result": _result,

@@ -16,8 +16,9 @@ from labourflow.documents.parties import register_context_loader
 from labourflow.tables import SupervisionMatter
 
 
-async def load_matter_parties(db: Database, keyring: Keyring, ident: str,
-                              doc_type: DocumentType) -> Parties:
+async def load_matter_parties(
+    db: Database, keyring: Keyring, ident: str, doc_type: DocumentType
+) -> Parties:
     """The employer of supervision matter `ident`; nothing (facts.employer) without a matter row."""
     if not ident.startswith("SV-"):
         return Parties()
@@ -26,9 +27,14 @@ async def load_matter_parties(db: Database, keyring: Keyring, ident: str,
         matter = (await session.exec(query)).first()
     if matter is None:
         return Parties()
-    employer = {"name": matter.employer_name, "uscc": matter.employer_uscc,
-                "address": matter.employer_address or None,
-                "legal_representative": None, "legal_representative_title": None, "phone": None}
+    employer = {
+        "name": matter.employer_name,
+        "uscc": matter.employer_uscc,
+        "address": matter.employer_address or None,
+        "legal_representative": None,
+        "legal_representative_title": None,
+        "phone": None,
+    }
     return Parties(employer=employer)
 
 

@@ -43,10 +43,14 @@ class Opener:
 
 async def next_serial(session: Any, kind: str, year: int) -> int:
     """Allocate the next serial of (kind, year) inside the caller's transaction (gap-free)."""
-    result = await session.exec(text(
-        "INSERT INTO supervision_counter (kind, year, last_serial) VALUES (:kind, :year, 1) "
-        "ON CONFLICT (kind, year) DO UPDATE SET last_serial = supervision_counter.last_serial + 1 "
-        "RETURNING last_serial").bindparams(kind=kind, year=year))
+    result = await session.exec(
+        text(
+            "INSERT INTO supervision_counter (kind, year, last_serial) VALUES (:kind, :year, 1) "
+            "ON CONFLICT (kind, year) "
+            "DO UPDATE SET last_serial = supervision_counter.last_serial + 1 "
+            "RETURNING last_serial"
+        ).bindparams(kind=kind, year=year)
+    )
     return int(result.scalar_one())
 
 
@@ -68,50 +72,78 @@ async def _check_cases(session: Any, opening: MatterOpening, opener: Opener) -> 
     for case_no in opening.case_nos:
         case = found.get(case_no)
         if case is None or case.region != opener.region:
-            raise MatterRefused(f"案件{case_no}不存在或不属于本地区 / "
-                                f"case {case_no} not found in your region")
+            raise MatterRefused(
+                f"案件{case_no}不存在或不属于本地区 / case {case_no} not found in your region"
+            )
         if case.employer_uscc and case.employer_uscc != opening.employer.uscc:
-            raise MatterRefused(f"案件{case_no}的用人单位信用代码不同 / "
-                                f"case {case_no} names another employer")
+            raise MatterRefused(
+                f"案件{case_no}的用人单位信用代码不同 / case {case_no} names another employer"
+            )
 
 
 async def _open_matter_for(session: Any, uscc: str, team_code: str) -> str | None:
     query = select(SupervisionMatter.matter_no).where(
-        SupervisionMatter.employer_uscc == uscc, SupervisionMatter.team_code == team_code,
-        SupervisionMatter.status == "open")
+        SupervisionMatter.employer_uscc == uscc,
+        SupervisionMatter.team_code == team_code,
+        SupervisionMatter.status == "open",
+    )
     found: str | None = (await session.exec(query)).first()
     return found
 
 
-async def open_matter(db: Database, opening: MatterOpening, opener: Opener, today: date,
-                      calendar_years: tuple[CalendarYear, ...] = ()) -> str:
+async def open_matter(
+    db: Database,
+    opening: MatterOpening,
+    opener: Opener,
+    today: date,
+    calendar_years: tuple[CalendarYear, ...] = (),
+) -> str:
     """Commit the matter (number, employer, links, start input); returns the matter number."""
     async with db.session() as session:
         existing = await _open_matter_for(session, opening.employer.uscc, opener.team_code)
         if existing:
-            raise MatterRefused(f"该用人单位已有在办监督事项{existing} / "
-                                f"{existing} is already open on this employer")
+            raise MatterRefused(
+                f"该用人单位已有在办监督事项{existing} / "
+                f"{existing} is already open on this employer"
+            )
         await _check_cases(session, opening, opener)
         matter_no = format_matter_no(today.year, await next_serial(session, "matter", today.year))
         inp = SupervisionInput(
-            matter_no=matter_no, team_code=opener.team_code, region=opener.region,
+            matter_no=matter_no,
+            team_code=opener.team_code,
+            region=opener.region,
             jurisdiction=region(opener.region).jurisdiction,
             issuer=await issuer_for(session, opener.team_code, opener.region),
             employer=opening.employer,
-            origin=opening.origin, opened_on=today, opened_by=opener.username,
+            origin=opening.origin,
+            opened_on=today,
+            opened_by=opener.username,
             case_nos=opening.case_nos,
-            origin_note=opening.origin_note, signatory=opening.signatory,
-            joint_mechanism=opening.joint_mechanism, calendar_years=calendar_years)
-        employer = opening.employer
-        session.add(SupervisionMatter(
-            matter_no=matter_no, workflow_id=supervision_workflow_id(matter_no),
-            team_code=opener.team_code,
-            region=opener.region, jurisdiction=inp.jurisdiction, employer_name=employer.name,
-            employer_uscc=employer.uscc, employer_address=employer.address,
-            employer_kind=employer.kind.value,
-            platform_uscc=employer.platform_uscc, origin=opening.origin.value,
             origin_note=opening.origin_note,
-            opened_on=today, opened_by=opener.username, start_input=inp.model_dump(mode="json")))
+            signatory=opening.signatory,
+            joint_mechanism=opening.joint_mechanism,
+            calendar_years=calendar_years,
+        )
+        employer = opening.employer
+        session.add(
+            SupervisionMatter(
+                matter_no=matter_no,
+                workflow_id=supervision_workflow_id(matter_no),
+                team_code=opener.team_code,
+                region=opener.region,
+                jurisdiction=inp.jurisdiction,
+                employer_name=employer.name,
+                employer_uscc=employer.uscc,
+                employer_address=employer.address,
+                employer_kind=employer.kind.value,
+                platform_uscc=employer.platform_uscc,
+                origin=opening.origin.value,
+                origin_note=opening.origin_note,
+                opened_on=today,
+                opened_by=opener.username,
+                start_input=inp.model_dump(mode="json"),
+            )
+        )
         await session.flush()
         for case_no in opening.case_nos:
             session.add(SupervisionCaseLink(matter_no=matter_no, case_no=case_no))
@@ -124,17 +156,22 @@ def _by_no(matter_no: str) -> Any:
     return select(SupervisionMatter).where(SupervisionMatter.matter_no == matter_no)
 
 
-async def start_matter(client: Client, settings: Settings, db: Database, matter_no: str,
-                       shift_days: int = 0) -> None:
+async def start_matter(
+    client: Client, settings: Settings, db: Database, matter_no: str, shift_days: int = 0
+) -> None:
     """Start (or find running) the matter's workflow, then mark the row started."""
     async with db.session() as session:
         row = (await session.exec(_by_no(matter_no))).one()
     inp = SupervisionInput.model_validate(row.start_input)
     if shift_days:
         inp = inp.model_copy(update={"shift_days": shift_days})
-    await client.start_workflow("supervision-matter", inp, id=row.workflow_id,
-                                task_queue=settings.task_queue,
-                                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    await client.start_workflow(
+        "supervision-matter",
+        inp,
+        id=row.workflow_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
     async with db.session() as session:
         row = (await session.exec(_by_no(matter_no))).one()
         row.workflow_started, row.updated_at = True, datetime.now(UTC)

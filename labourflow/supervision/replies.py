@@ -21,8 +21,11 @@ from labourflow.db import Database
 from labourflow.tables import SupervisionAttachment, SupervisionReplyLink
 
 MAX_FILES = 5
-SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png",
-              b"\xff\xd8\xff": "image/jpeg"}
+SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
 
 
 class AttachmentRefused(ValueError):
@@ -39,30 +42,54 @@ def token_hash(keyring: Keyring, token: str) -> str:
     return keyring.lookup_hash(f"supervision-reply:{token}")
 
 
-async def create_link(db: Database, keyring: Keyring, *, matter_no: str, document_id: str,
-                      expires_on: date | None, created_by: str) -> str:
+async def create_link(
+    db: Database,
+    keyring: Keyring,
+    *,
+    matter_no: str,
+    document_id: str,
+    expires_on: date | None,
+    created_by: str,
+) -> str:
     """A new link for the notice awaiting a reply; earlier links of the matter stop working."""
     token = secrets.token_urlsafe(24)
     async with db.session() as session:
-        earlier = (await session.exec(select(SupervisionReplyLink).where(
-            SupervisionReplyLink.matter_no == matter_no,
-            SupervisionReplyLink.revoked == False))).all()  # noqa: E712
+        earlier = (
+            await session.exec(
+                select(SupervisionReplyLink).where(
+                    SupervisionReplyLink.matter_no == matter_no,
+                    SupervisionReplyLink.revoked == False,  # noqa: E712 (SQL comparison)
+                )
+            )
+        ).all()
         for link in earlier:
             link.revoked = True
             session.add(link)
-        session.add(SupervisionReplyLink(token_hash=token_hash(keyring, token), matter_no=matter_no,
-                                         document_id=document_id, expires_on=expires_on,
-                                         created_by=created_by))
+        session.add(
+            SupervisionReplyLink(
+                token_hash=token_hash(keyring, token),
+                matter_no=matter_no,
+                document_id=document_id,
+                expires_on=expires_on,
+                created_by=created_by,
+            )
+        )
         await session.commit()
     return token
 
 
-async def find_link(db: Database, keyring: Keyring, token: str,
-                    today: date) -> SupervisionReplyLink | None:
+async def find_link(
+    db: Database, keyring: Keyring, token: str, today: date
+) -> SupervisionReplyLink | None:
     """The link for a token if it is still usable (not revoked, not used, not past its deadline)."""
     async with db.session() as session:
-        link = (await session.exec(select(SupervisionReplyLink).where(
-            SupervisionReplyLink.token_hash == token_hash(keyring, token)))).first()
+        link = (
+            await session.exec(
+                select(SupervisionReplyLink).where(
+                    SupervisionReplyLink.token_hash == token_hash(keyring, token)
+                )
+            )
+        ).first()
     if link is None or link.revoked or link.used_at is not None:
         return None
     if link.expires_on is not None and today > link.expires_on:
@@ -90,19 +117,30 @@ def check_uploads(uploads: list[Upload], max_bytes: int) -> None:
     for upload in uploads:
         if len(upload.data) > max_bytes:
             megabytes = max_bytes // 1_048_576
-            raise AttachmentRefused(f"文件“{upload.filename}”超过{megabytes}MB / "
-                                    f"'{upload.filename}' is larger than {megabytes} MB")
+            raise AttachmentRefused(
+                f"文件“{upload.filename}”超过{megabytes}MB / "
+                f"'{upload.filename}' is larger than {megabytes} MB"
+            )
         if content_type(upload.data) is None:
-            raise AttachmentRefused(f"文件“{upload.filename}”不是PDF、PNG或JPEG / "
-                                    f"'{upload.filename}' is not a PDF, PNG or JPEG file")
+            raise AttachmentRefused(
+                f"文件“{upload.filename}”不是PDF、PNG或JPEG / "
+                f"'{upload.filename}' is not a PDF, PNG or JPEG file"
+            )
 
 
 def attachment_path(folder: Path, attachment_id: str) -> Path:
     return folder / "supervision" / f"{attachment_id}.bin"
 
 
-async def store_attachments(db: Database, keyring: Keyring, folder: Path, *, matter_no: str,
-                            document_id: str, uploads: list[Upload]) -> tuple[str, ...]:
+async def store_attachments(
+    db: Database,
+    keyring: Keyring,
+    folder: Path,
+    *,
+    matter_no: str,
+    document_id: str,
+    uploads: list[Upload],
+) -> tuple[str, ...]:
     """Encrypt each file to disk (bound to its id) and record it; returns the attachment ids."""
     ids: list[str] = []
     async with db.session() as session:
@@ -112,11 +150,17 @@ async def store_attachments(db: Database, keyring: Keyring, folder: Path, *, mat
             path = attachment_path(folder, attachment_id)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(kid.encode() + b":" + blob)
-            session.add(SupervisionAttachment(
-                id=attachment_id, matter_no=matter_no, document_id=document_id,
-                filename_enc=keyring.encrypt_text(upload.filename[:200]),
-                content_type=content_type(upload.data) or "",
-                size=len(upload.data), sha256=hashlib.sha256(upload.data).hexdigest()))
+            session.add(
+                SupervisionAttachment(
+                    id=attachment_id,
+                    matter_no=matter_no,
+                    document_id=document_id,
+                    filename_enc=keyring.encrypt_text(upload.filename[:200]),
+                    content_type=content_type(upload.data) or "",
+                    size=len(upload.data),
+                    sha256=hashlib.sha256(upload.data).hexdigest(),
+                )
+            )
             ids.append(attachment_id)
         await session.commit()
     return tuple(ids)

@@ -98,18 +98,26 @@ def _count_rung(counts: Counts, rung: SupervisionRung, start: date, end: date) -
         counts.replied += rung.replied_on is not None
 
 
-async def statistics(db: Database, start: date, end: date, *, team_code: str | None = None,
-                     region: str | None = None) -> Statistics:
+async def statistics(
+    db: Database, start: date, end: date, *, team_code: str | None = None, region: str | None = None
+) -> Statistics:
     """Figures per region for [start, end] (inclusive), for one union (team) or all."""
     by_region: dict[str, Counts] = defaultdict(lambda: Counts(region=""))
     async with db.session() as session:
         rungs = select(SupervisionRung)
         matters = select(SupervisionMatter)
-        letters = select(SupervisionBatchLetter.batch_no, SupervisionBatch.region).join(
-            SupervisionBatch,
-            col(SupervisionBatch.batch_no) == col(SupervisionBatchLetter.batch_no)).where(
-            SupervisionBatchLetter.status == "issued", col(SupervisionBatch.issued_on) >= start,
-            col(SupervisionBatch.issued_on) <= end)
+        letters = (
+            select(SupervisionBatchLetter.batch_no, SupervisionBatch.region)
+            .join(
+                SupervisionBatch,
+                col(SupervisionBatch.batch_no) == col(SupervisionBatchLetter.batch_no),
+            )
+            .where(
+                SupervisionBatchLetter.status == "issued",
+                col(SupervisionBatch.issued_on) >= start,
+                col(SupervisionBatch.issued_on) <= end,
+            )
+        )
         if team_code is not None:
             rungs = rungs.where(SupervisionRung.team_code == team_code)
             matters = matters.where(SupervisionMatter.team_code == team_code)
@@ -136,4 +144,3 @@ async def statistics(db: Database, start: date, end: date, *, team_code: str | N
         result.rows.append(counts)
         result.total.add(counts)
     return result
-

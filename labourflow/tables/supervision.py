@@ -1,5 +1,5 @@
-"""Union supervision: matters (one employer each) and the cases they concern, the rungs of the ladder
-(projection of the matter workflow, read by the console and the statistics), the employer's
+"""Union supervision: matters (one employer each) and the cases they concern, the rungs of the
+ladder (projection of the matter workflow, read by the console and the statistics), the employer's
 one-time reply links and attachments, suggestion dismissals, and bulk reminder-letter batches.
 
 Employers are organisations: their names and credit codes are not personal data. Reply texts and
@@ -48,7 +48,9 @@ class SupervisionMatter(SQLModel, table=True):
     origin_note: str = Field(default="", max_length=1000)
     opened_on: date = Field(index=True)
     opened_by: str = Field(max_length=64)
-    start_input: dict[str, Any] = json_column()  # the workflow input, to start it when Temporal is back
+    start_input: dict[str, Any] = (
+        json_column()
+    )  # the workflow input, to start it when Temporal is back
 
     status: str = Field(default="open", max_length=10, index=True)  # open | closed
     phase: str = Field(default="investigate", max_length=30)
@@ -75,7 +77,7 @@ class SupervisionCaseLink(SQLModel, table=True):
 
 
 class SupervisionRung(SQLModel, table=True):
-    """One rung the matter entered: notice number, approval, service, reply (workflow projection)."""
+    """One rung the matter entered: notice number, approval, service, reply (projection)."""
 
     __tablename__ = "supervision_rung"
     __table_args__ = (UniqueConstraint("matter_no", "seq"),)
@@ -107,7 +109,7 @@ class SupervisionRung(SQLModel, table=True):
 
 
 class SupervisionReplyLink(SQLModel, table=True):
-    """A one-time link for the employer to reply to one notice: only the token's keyed hash is kept."""
+    """The employer's one-time link to reply to one notice: only the token's keyed hash is kept."""
 
     __tablename__ = "supervision_reply_link"
 

@@ -15,14 +15,20 @@ import uvicorn
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from api.auth import SESSION_COOKIE
-from tests.support import free_port
 from tests.supervision.harness import Console
 from tests.supervision.stories import complaint
+from tests.support import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -30,10 +36,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 async def site(console: Console) -> AsyncIterator[str]:
     """The app served by uvicorn on a free port, in this process (the worker runs here too)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(console.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            console.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event)
         await asyncio.sleep(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
@@ -44,14 +53,18 @@ async def site(console: Console) -> AsyncIterator[str]:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        launched = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS
+        )
         yield launched
         await launched.close()
 
 
 async def signed_in(browser: Browser, console: Console, site: str, username: str) -> BrowserContext:
     context = await browser.new_context(locale="zh-CN", viewport={"width": 1200, "height": 900})
-    await context.add_cookies([{"name": SESSION_COOKIE, "value": await console.cookie(username), "url": site}])
+    await context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": await console.cookie(username), "url": site}]
+    )
     return context
 
 
@@ -67,7 +80,8 @@ async def submit(page: Page, action: str) -> None:
 
 
 async def test_union_staff_open_a_matter_and_issue_a_letter_in_the_browser(
-        console: Console, site: str, browser: Browser) -> None:
+    console: Console, site: str, browser: Browser
+) -> None:
     today = await console.harness.env_today()
     for day in (3, 2, 1):
         await console.harness.file_case(complaint(), date.fromordinal(today.toordinal() - day))
@@ -82,7 +96,9 @@ async def test_union_staff_open_a_matter_and_issue_a_letter_in_the_browser(
 
     investigation = drafter.locator('form[data-action="record_investigation"]')
     await investigation.get_by_label("调查的监督员（至少两名）").fill("王磊、孙丽")
-    await investigation.get_by_label("查明的事实").fill("该单位拖欠12名农民工三个月工资\n未设立农民工工资专用账户")
+    await investigation.get_by_label("查明的事实").fill(
+        "该单位拖欠12名农民工三个月工资\n未设立农民工工资专用账户"
+    )
     await investigation.get_by_label("违反的法律条文").fill("劳动合同法 30 拖欠劳动报酬")
     await submit(drafter, "record_investigation")
     await expect(drafter.locator("#message")).to_contain_text("已记录调查")
@@ -90,7 +106,9 @@ async def test_union_staff_open_a_matter_and_issue_a_letter_in_the_browser(
     draft = drafter.locator('form[data-action="draft_notice"]')
     await draft.get_by_label("整改要求").fill("立即足额支付拖欠的工资\n书面反馈整改情况")
     await submit(drafter, "draft_notice")
-    await expect(drafter.get_by_role("heading", name="审批提示函（须由起草人以外的工作人员审批）")).to_be_visible()
+    await expect(
+        drafter.get_by_role("heading", name="审批提示函（须由起草人以外的工作人员审批）")
+    ).to_be_visible()
     await submit(drafter, "approve_notice")
     await expect(drafter.locator("#error")).to_contain_text("起草人不能审批自己起草的文书")
     await shot(drafter, "2-drafter-cannot-approve")
@@ -100,9 +118,13 @@ async def test_union_staff_open_a_matter_and_issue_a_letter_in_the_browser(
     await expect(approver.locator("#draft")).to_contain_text("立即足额支付拖欠的工资")
     await shot(approver, "3-draft-to-approve")
     await submit(approver, "approve_notice")
-    await expect(approver.locator("#message")).to_contain_text("已签发，文号〔2026〕浦工监提字第1号")
+    await expect(approver.locator("#message")).to_contain_text(
+        "已签发，文号〔2026〕浦工监提字第1号"
+    )
     await expect(approver.locator("#documents")).to_contain_text("〔2026〕浦工监提字第1号")
-    await expect(approver.get_by_role("heading", name="记录提示函（〔2026〕浦工监提字第1号）的送达")).to_be_visible()
+    await expect(
+        approver.get_by_role("heading", name="记录提示函（〔2026〕浦工监提字第1号）的送达")
+    ).to_be_visible()
     await shot(approver, "4-issued")
     href = await approver.locator("#documents a", has_text="PDF").get_attribute("href")
     pdf = await approver.request.get(f"{site}{href}")

@@ -18,15 +18,30 @@ def employers_csv(rows: list[str], header: str = "单位名称,统一社会信�
 
 
 def test_good_rows_are_read_with_their_lines() -> None:
-    report = parse_employers_csv(employers_csv([f"东莞锦绣制衣厂,{GOOD_A},虎门镇1号", "", f"东莞华美服装有限公司,{GOOD_B.lower()},"]))
+    report = parse_employers_csv(
+        employers_csv(
+            [f"东莞锦绣制衣厂,{GOOD_A},虎门镇1号", "", f"东莞华美服装有限公司,{GOOD_B.lower()},"]
+        )
+    )
     assert report.ok and report.problems == ()
     assert [(r.line, r.name, r.uscc, r.address) for r in report.rows] == [
-        (2, "东莞锦绣制衣厂", GOOD_A, "虎门镇1号"), (4, "东莞华美服装有限公司", GOOD_B, "")]
+        (2, "东莞锦绣制衣厂", GOOD_A, "虎门镇1号"),
+        (4, "东莞华美服装有限公司", GOOD_B, ""),
+    ]
 
 
 def test_bad_rows_are_reported_by_line_with_how_to_fix_them() -> None:
-    report = parse_employers_csv(employers_csv([
-        f"东莞锦绣制衣厂,{GOOD_A}", f"东,{GOOD_B}", f"某某制衣厂,{BAD}", f"重复的厂,{GOOD_A}", "缺代码的厂,"]))
+    report = parse_employers_csv(
+        employers_csv(
+            [
+                f"东莞锦绣制衣厂,{GOOD_A}",
+                f"东,{GOOD_B}",
+                f"某某制衣厂,{BAD}",
+                f"重复的厂,{GOOD_A}",
+                "缺代码的厂,",
+            ]
+        )
+    )
     assert not report.ok
     problems = [(p.line, p.column) for p in report.problems]
     assert problems == [(3, "name"), (4, "uscc"), (5, "uscc"), (6, "uscc")]
@@ -39,7 +54,9 @@ def test_bad_rows_are_reported_by_line_with_how_to_fix_them() -> None:
 def test_header_encoding_and_empty_files() -> None:
     english = parse_employers_csv(employers_csv([f"Jinxiu Garments,{GOOD_A}"], header="name,uscc"))
     assert english.ok
-    gbk = parse_employers_csv(employers_csv([f"东莞锦绣制衣厂,{GOOD_A}"]).decode().encode("gb18030"))
+    gbk = parse_employers_csv(
+        employers_csv([f"东莞锦绣制衣厂,{GOOD_A}"]).decode().encode("gb18030")
+    )
     assert gbk.rows[0].name == "东莞锦绣制衣厂"
     bom = parse_employers_csv(b"\xef\xbb\xbf" + employers_csv([f"东莞锦绣制衣厂,{GOOD_A}"]))
     assert bom.ok
@@ -51,6 +68,8 @@ def test_header_encoding_and_empty_files() -> None:
 
 def test_each_letter_has_valid_reminder_letter_facts() -> None:
     report = parse_employers_csv(employers_csv([f"东莞锦绣制衣厂,{GOOD_A},虎门镇1号"]))
-    facts = letter_facts(holiday_wages_content(), Issuer(name="东莞市虎门镇总工会", abbr="虎"), report.rows[0])
+    facts = letter_facts(
+        holiday_wages_content(), Issuer(name="东莞市虎门镇总工会", abbr="虎"), report.rows[0]
+    )
     validate_facts(DocumentType.reminder_letter, facts)
     assert facts["employer"] == {"name": "东莞锦绣制衣厂", "uscc": GOOD_A, "address": "虎门镇1号"}
