@@ -10,6 +10,9 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.supervision import MatterOutcome
+from labourflow.documents import store
+from labourflow.documents.store import ContentFormat
+from tests.documents.support import pdf_text
 from tests.supervision.harness import MatterRun, SupervisionHarness
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint, opening
 
@@ -50,6 +53,22 @@ async def test_story4_no_reply_opinion_then_recommendation_then_inspection_refer
     matter = await _matter_with_opinion(harness)
     reply = await matter.deadline("reply-2")
     assert reply.rule_id == "D49" and reply.due_on == date(2026, 10, 19)
+    opinion = next(d for d in await matter.documents() if d.doc_type == "opinion_notice")
+    deps = harness.deps
+    text = pdf_text(await store.read_content(deps.db, deps.keyring, opinion, ContentFormat.pdf))
+    for expected in (
+        "〔2026〕浦工监意字第1号",
+        "上海宏建劳务分包有限公司",
+        "工会劳动法律监督意见书",
+        "王磊、孙丽",
+        "《中华人民共和国劳动合同法》第三十条",
+        "用人单位应当按照劳动合同约定和国家规定",
+        "2026年10月19日前",
+        "10月10日调休上班计入",
+        "在线答复链接",
+        "主席：陈卫东",
+    ):
+        assert expected in text, expected
     assert "默认参照浙江省" in reply.explanation["explanation_zh"]
     assert (await matter.row()).awaiting_reply
 
