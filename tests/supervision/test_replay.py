@@ -3,7 +3,7 @@ reminder letter, opinion notice, missed reply, pre-drafted recommendation notice
 government, lead transfer) replays with today's code under the production sandbox.
 
 The history's payloads are encrypted with a fixed test key, committed with it. To record it again
-after a deliberate, versioned change: LABOURFLOW_RECORD_HISTORIES=1 pytest tests/supervision/test_replay.py
+after a deliberate, versioned change, run this file with LABOURFLOW_RECORD_HISTORIES=1.
 """
 
 from __future__ import annotations
