@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import col, select
 
 from api.auth import StaffPrincipal, optional_staff
 from api.pages.rendering import render_page
@@ -293,8 +294,6 @@ async def bulk_letters(request: Request) -> Page:
 
 
 async def _batches(request: Request, staff: StaffPrincipal) -> list[SupervisionBatch]:
-    from sqlmodel import col, select
-
     async with request.app.state.db.session() as session:
         query = select(SupervisionBatch).order_by(col(SupervisionBatch.created_at).desc())
         if not staff.is_admin:
@@ -310,7 +309,8 @@ async def upload_bulk_letters(request: Request) -> Page:
         return staff
     form = await request.form()
     upload = form.get("file")
-    data = await upload.read() if hasattr(upload, "read") else b""
+    limit = request.app.state.settings.max_upload_bytes
+    data = await upload.read(limit + 1) if hasattr(upload, "read") else b""
     content = holiday_wages_content()
     topic = str(form.get("topic") or "").strip()[:100]
     if topic:

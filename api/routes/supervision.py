@@ -249,6 +249,16 @@ async def create_batch_from_csv(
     request: Request, staff: StaffPrincipal, data: bytes, content: LetterContent, issued_on: date
 ) -> str | list[RowProblem]:
     """Validate every row; commit and start the batch, or return the problems by line."""
+    limit = request.app.state.settings.max_upload_bytes
+    if len(data) > limit:
+        return [
+            RowProblem(
+                line=1,
+                column="file",
+                zh=f"文件超过{limit // 1_048_576}MB，请拆分后分批上传",
+                en=f"the file is larger than {limit // 1_048_576} MB: split it",
+            )
+        ]
     report = parse_employers_csv(data)
     if not report.ok:
         return list(report.problems)

@@ -123,6 +123,13 @@ async def test_bulk_letters_from_csv(console: Console) -> None:
     )
     assert rejected.status_code == 422
     assert [(p["line"], p["column"]) for p in rejected.json()["problems"]] == [(3, "uscc")]
+    settings = console.app.state.settings
+    console.app.state.settings = settings.model_copy(update={"max_upload_bytes": 100})
+    too_big = await union.post(
+        "/api/v1/supervision/bulk-letters", files={"file": ("e.csv", employers_csv(3), "text/csv")}
+    )
+    console.app.state.settings = settings
+    assert too_big.status_code == 422 and "larger than" in too_big.json()["problems"][0]["en"]
     created = await union.post(
         "/api/v1/supervision/bulk-letters",
         data={"topic": "春节前工资支付提示"},
