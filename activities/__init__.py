@@ -16,7 +16,9 @@ def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     from activities.notifications import NotificationActivities
     from activities.documents import DocumentActivities
     from activities.projections import ProjectionActivities
+    from activities.supervision import SupervisionActivities
     from activities.tasks import TaskActivities
 
     groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps), DocumentActivities(deps)]
+    groups.append(SupervisionActivities(deps))
     return [fn for group in groups for fn in group.activities()]

@@ -18,6 +18,7 @@ from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
 from api.ratelimit import SlidingWindow
 from api.routes import auth, cases, codec, deadlines, documents, health
+from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from api.temporal_gateway import TemporalGateway
 from labourflow import __version__
@@ -108,14 +109,15 @@ def create_app(
     app.include_router(codec.router)
     app.include_router(deadlines.router)
     app.include_router(documents.router)
-    from api.pages import admin, home, staff, status, tasks
+    app.include_router(supervision_routes.router)
+    from api.pages import admin, home, reply, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
     from api.routes import staff as staff_api
 
     for router in (intake_api.router, staff_api.router, admin_api.router):
         app.include_router(router)
-    for router in (home.router, status.router, staff.router, tasks.router, admin.router):
+    for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router):
         app.include_router(router)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():

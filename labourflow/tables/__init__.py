@@ -16,6 +16,17 @@ from labourflow.tables.documents import (
     StoredDocument,
 )
 from labourflow.tables.projections import Deadline, TimelineEvent
+from labourflow.tables.supervision import (
+    SupervisionAttachment,
+    SupervisionBatch,
+    SupervisionBatchLetter,
+    SupervisionCaseLink,
+    SupervisionCounter,
+    SupervisionDismissal,
+    SupervisionMatter,
+    SupervisionReplyLink,
+    SupervisionRung,
+)
 from labourflow.tables.tasks import Notification, Task
 from labourflow.tables.users import Team, User
 
@@ -33,6 +44,15 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "StoredDocument",
+    "SupervisionAttachment",
+    "SupervisionBatch",
+    "SupervisionBatchLetter",
+    "SupervisionCaseLink",
+    "SupervisionCounter",
+    "SupervisionDismissal",
+    "SupervisionMatter",
+    "SupervisionReplyLink",
+    "SupervisionRung",
     "Task",
     "Team",
     "TimelineEvent",

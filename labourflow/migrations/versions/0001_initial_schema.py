@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 09:11:20.111735
+Create Date: 2026-11-25 09:24:54.757113
 """
 
 from collections.abc import Sequence
@@ -233,6 +233,150 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notification_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_subject'), ['subject'], unique=False)
 
+    op.create_table('supervision_attachment',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('matter_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('filename_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervision_attachment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_attachment_matter_no'), ['matter_no'], unique=False)
+
+    op.create_table('supervision_batch',
+    sa.Column('batch_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('workflow_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('team_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('issued', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('batch_no')
+    )
+    with op.batch_alter_table('supervision_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_batch_region'), ['region'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_batch_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_batch_team_code'), ['team_code'], unique=False)
+
+    op.create_table('supervision_counter',
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_serial', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'year')
+    )
+    op.create_table('supervision_dismissal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('dismissed_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('case_no')
+    )
+    op.create_table('supervision_matter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('matter_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('workflow_id', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('workflow_started', sa.Boolean(), nullable=False),
+    sa.Column('team_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('jurisdiction', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('employer_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('employer_uscc', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
+    sa.Column('employer_address', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('employer_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('platform_uscc', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('origin', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('origin_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('opened_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('start_input', sa.JSON(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('rung', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('next_deadline_on', sa.Date(), nullable=True),
+    sa.Column('next_deadline_rule', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('awaiting_reply', sa.Boolean(), nullable=False),
+    sa.Column('reply_due_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervision_matter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_matter_employer_uscc'), ['employer_uscc'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_matter_no'), ['matter_no'], unique=True)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_next_deadline_on'), ['next_deadline_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_opened_on'), ['opened_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_region'), ['region'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_team_code'), ['team_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_matter_workflow_started'), ['workflow_started'], unique=False)
+
+    op.create_table('supervision_reply_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('matter_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('supervision_reply_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_reply_link_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_reply_link_matter_no'), ['matter_no'], unique=False)
+
+    op.create_table('supervision_rung',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('matter_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('team_code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rung', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('trigger', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('drafted_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('approved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('document_no', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('addressee', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=True),
+    sa.Column('served_on', sa.Date(), nullable=True),
+    sa.Column('service_method', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('reply_rule', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('reply_due_on', sa.Date(), nullable=True),
+    sa.Column('replied_on', sa.Date(), nullable=True),
+    sa.Column('reply_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('reply_source', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
+    sa.Column('reply_accepted', sa.Boolean(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('matter_no', 'seq')
+    )
+    with op.batch_alter_table('supervision_rung', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_rung_issued_on'), ['issued_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_rung_matter_no'), ['matter_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_rung_region'), ['region'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_rung_rung'), ['rung'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_rung_team_code'), ['team_code'], unique=False)
+
     op.create_table('team',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name_zh', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -335,11 +479,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_staff_user_team_code'), ['team_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_staff_user_username'), ['username'], unique=True)
 
+    op.create_table('supervision_batch_letter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('line', sa.Integer(), nullable=False),
+    sa.Column('employer_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('employer_uscc', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=False),
+    sa.Column('employer_address', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('document_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('document_no', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('issued_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['batch_no'], ['supervision_batch.batch_no'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('batch_no', 'line')
+    )
+    with op.batch_alter_table('supervision_batch_letter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_batch_letter_batch_no'), ['batch_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_batch_letter_employer_uscc'), ['employer_uscc'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_batch_letter_status'), ['status'], unique=False)
+
+    op.create_table('supervision_case_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('matter_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('case_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['matter_no'], ['supervision_matter.matter_no'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('matter_no', 'case_no')
+    )
+    with op.batch_alter_table('supervision_case_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervision_case_link_case_no'), ['case_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervision_case_link_matter_no'), ['matter_no'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('supervision_case_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_case_link_matter_no'))
+        batch_op.drop_index(batch_op.f('ix_supervision_case_link_case_no'))
+
+    op.drop_table('supervision_case_link')
+    with op.batch_alter_table('supervision_batch_letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_letter_status'))
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_letter_employer_uscc'))
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_letter_batch_no'))
+
+    op.drop_table('supervision_batch_letter')
     with op.batch_alter_table('staff_user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_user_username'))
         batch_op.drop_index(batch_op.f('ix_staff_user_team_code'))
@@ -370,6 +558,42 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_team_kind'))
 
     op.drop_table('team')
+    with op.batch_alter_table('supervision_rung', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_rung_team_code'))
+        batch_op.drop_index(batch_op.f('ix_supervision_rung_rung'))
+        batch_op.drop_index(batch_op.f('ix_supervision_rung_region'))
+        batch_op.drop_index(batch_op.f('ix_supervision_rung_matter_no'))
+        batch_op.drop_index(batch_op.f('ix_supervision_rung_issued_on'))
+
+    op.drop_table('supervision_rung')
+    with op.batch_alter_table('supervision_reply_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_reply_link_matter_no'))
+        batch_op.drop_index(batch_op.f('ix_supervision_reply_link_document_id'))
+
+    op.drop_table('supervision_reply_link')
+    with op.batch_alter_table('supervision_matter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_workflow_started'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_team_code'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_status'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_region'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_opened_on'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_next_deadline_on'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_matter_no'))
+        batch_op.drop_index(batch_op.f('ix_supervision_matter_employer_uscc'))
+
+    op.drop_table('supervision_matter')
+    op.drop_table('supervision_dismissal')
+    op.drop_table('supervision_counter')
+    with op.batch_alter_table('supervision_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_team_code'))
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_status'))
+        batch_op.drop_index(batch_op.f('ix_supervision_batch_region'))
+
+    op.drop_table('supervision_batch')
+    with op.batch_alter_table('supervision_attachment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervision_attachment_matter_no'))
+
+    op.drop_table('supervision_attachment')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notification_subject'))
         batch_op.drop_index(batch_op.f('ix_notification_status'))
