@@ -56,7 +56,7 @@ def intake_payload(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     data["scope_issue"] = data.get("scope_issue") or ScopeIssue.none.value
     data["claims"] = [_claim(row) for row in data.get("claims", [])]
     data["representatives"] = data.get("representatives", [])
-    for transport in ("form_token", "csrf_token"):
+    for transport in ("form_token", "csrf_token", "form_started", "website"):
         data.pop(transport, None)
     return data
 

@@ -15,7 +15,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-UPLOAD_PATH_MARKERS = ("/evidence", "/upload", "/reply/")
+UPLOAD_FILES = 5  # files one form may carry (labourflow.evidence.MAX_FILES)
 
 
 class BodySizeLimit:
@@ -25,8 +25,11 @@ class BodySizeLimit:
         self.app, self.max_body, self.max_upload = app, max_body, max_upload
 
     def _limit(self, scope: Scope) -> int:
-        path: str = scope.get("path", "")
-        return self.max_upload + 64 * 1024 if any(marker in path for marker in UPLOAD_PATH_MARKERS) else self.max_body
+        """Multipart forms may carry files; everything else is held to the small body limit."""
+        content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+        if content_type.startswith(b"multipart/form-data"):
+            return self.max_upload * UPLOAD_FILES + self.max_body
+        return self.max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -69,6 +69,7 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 10_485_760
+    intake_min_fill_seconds: float = 3.0
     rate_limit_intake: str = "20/60"  # requests per seconds, per client address
     rate_limit_login: str = "10/60"
     rate_limit_access: str = "30/60"

@@ -41,6 +41,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "encryption_key_id": "t1",
         "lookup_hash_key": secrets.token_urlsafe(16),
         "log_format": "console",
+        "intake_min_fill_seconds": 0,  # tests post forms at once; tests/trust checks the real default
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -4,6 +4,7 @@ the worker, starting children, closing. The steps (what follows what) are in `di
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from temporalio import workflow
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.documents import DocumentType
     from domain.ids import channel_workflow_id
     from domain.limitation import assess_limitation
-    from domain.records import CaseStatusRecord
+    from domain.records import CaseStatusRecord, DeadlineStatus
     from domain.routing import Plan, triage
     from domain.scope import check_scope
     from domain.workflow_models import (
@@ -100,6 +101,20 @@ class DisputeCore(StatutoryWorkflow):
             await self.set_deadline("limitation", rule, start)
         await self.event("limitation_warning" if assessment.time_barred else "limitation", assessment.message_zh, assessment.message_en,
                          citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27")
+
+    async def restart_limitation(self, on: date, zh: str, en: str) -> None:
+        """A request for relief (mediation, a complaint to an authority) restarts the limitation year
+        from that day, if it came in time (LDMAL Art. 27 ¶2, 中断)."""
+        entry = self.kit.deadlines.get("limitation")
+        if entry is None or entry.status is not DeadlineStatus.pending or entry.deadline.due is None or on > entry.deadline.due:
+            return
+        restarts = (*entry.options.get("restarts", ()), on)
+        entry.options = {**entry.options, "restarts": restarts}
+        entry.deadline = self.clock.compute(entry.rule, entry.start, restarts=restarts)
+        await self._record_deadline(entry)
+        await self.event("limitation_restarted", f"{zh}，仲裁时效中断，自{on}起重新计算至{entry.deadline.due}",
+                         f"{en}: the limitation restarts from {on}, now ending on {entry.deadline.due}",
+                         citation="《劳动争议调解仲裁法》第二十七条第二款 / LDMAL Art. 27 ¶2", on=on)
 
     def resume(self, progress: DisputeProgress) -> str:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry

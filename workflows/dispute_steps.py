@@ -55,6 +55,7 @@ class DisputeSteps(DisputeCore):
         await self.enter(Stage.mediation, channel, "调解进行中；如不愿调解，可随时申请仲裁",
                          "Mediation under way; mediation is voluntary, you may go to arbitration instead",
                          (option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation and go to arbitration"),))
+        await self.restart_limitation(received, "申请调解", "Mediation applied for")
         limitation = self.kit.deadlines.get("limitation")
         organisation = self.organisation(channel)
         result: MediationResult = await self.child("mediation", MediationInput(
@@ -103,10 +104,11 @@ class DisputeSteps(DisputeCore):
         return "choose_arbitration"
 
     async def step_choose_arbitration(self) -> str | None:
-        last = self.due("limitation") if "limitation" in self.kit.deadlines else None
+        limitation = self.kit.deadlines.get("limitation")
+        last, rule = (limitation.deadline.due, limitation.rule) if limitation else (None, None)
         await self.enter(Stage.arbitration_eligible, None, f"调解未成功，可以申请劳动争议仲裁{f'（建议在{last}前提出）' if last else ''}",
                          "Mediation did not settle the dispute: you may apply for arbitration" + (f" (by {last})" if last else ""),
-                         (option(WorkerActionKind.choose_arbitration, "申请劳动争议仲裁", "Apply for labour dispute arbitration", last, "D01"),))
+                         (option(WorkerActionKind.choose_arbitration, "申请劳动争议仲裁", "Apply for labour dispute arbitration", last, rule),))
         await workflow.wait_condition(lambda: self.choice is not None or self.withdrawn)
         if self.withdrawn:
             return "withdrawn"
@@ -194,6 +196,7 @@ class DisputeSteps(DisputeCore):
 
     async def step_inspection(self) -> str | None:
         await self.enter(Stage.inspection, Channel.inspection, "已向劳动保障监察机构投诉", "Complaint lodged with labour inspection")
+        await self.restart_limitation(self.facts.filed_on, "向劳动保障监察机构投诉", "Complaint to labour inspection")
         total = self.facts.total_claimed
         result: InspectionResult = await self.child("inspection", InspectionInput(
             ctx=self.ctx, complained_on=self.facts.filed_on, amount=total, worker_count=self.facts.worker_count), InspectionResult)

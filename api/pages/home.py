@@ -3,6 +3,7 @@ receipt shown once after filing: case number, access code, and the PDF receipt w
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from fastapi import APIRouter, Request
@@ -56,12 +57,28 @@ def _form_page(
     )
 
 
+def _started_stamp(request: Request) -> str:
+    return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="form-started").dumps(time.time())
+
+
+def _looks_automated(request: Request, values: dict[str, str]) -> bool:
+    """A filled honeypot field, or a form sent back sooner than a person could fill it in."""
+    if values.get("website"):
+        return True
+    try:
+        started = URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="form-started").loads(
+            values.get("form_started", ""), max_age=86400)
+    except BadSignature:
+        return True
+    # Nobody fills in a complaint in a few seconds: a quicker post is a robot.
+    return time.time() - float(started) < request.app.state.settings.intake_min_fill_seconds
+
+
 @router.get("/", response_class=HTMLResponse)
 async def intake_form(request: Request) -> HTMLResponse:
     """The intake form (one worker or a group), with a fresh one-time form token."""
-    return _form_page(
-        request, {"form_token": uuid.uuid4().hex, "worker_count": "1", "region": ""}, {}
-    )
+    return _form_page(request, {"form_token": uuid.uuid4().hex, "form_started": _started_stamp(request),
+                                "worker_count": "1", "region": request.app.state.settings.region}, {})
 
 
 async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile, ...], str | None]:
@@ -95,6 +112,9 @@ async def submit_intake(request: Request) -> Response:
         )
     form = await checked_form(request)
     values = flat_values(form.multi_items())
+    if _looks_automated(request, values):
+        values = {**values, "form_started": _started_stamp(request), "website": ""}
+        return _form_page(request, values, {"_form": translator(request)("intake.too_fast")}, 422, form=form)
     token = values.get("form_token", "")
     errors: dict[str, str] = {}
     intake = None

@@ -22,6 +22,12 @@ def form_token(html: str) -> str:
     return match.group(1)
 
 
+def form_started(html: str) -> str:
+    match = re.search(r'name="form_started" value="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
 def intake_form(token: str, csrf_token: str, **changes: str) -> dict[str, str]:
     left = (date.today() - timedelta(days=25)).isoformat()
     data = {
@@ -264,7 +270,7 @@ async def test_intake_while_temporal_is_down_is_accepted_once_and_the_code_shown
     async with client_for(world) as worker:
         page = await worker.get("/")
         token = form_token(page.text)
-        data = intake_form(token, await csrf(worker, "/"))
+        data = intake_form(token, await csrf(worker, "/")) | {"form_started": form_started(page.text)}
         first = await worker.post("/", data=data)
         again = await worker.post("/", data=data)  # back button and resubmit: same case
         assert (

@@ -124,19 +124,35 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
 
 async def test_legal_aid_given_in_advance_when_a_deadline_is_near(harness: Harness) -> None:
     """Legal Aid Law Art. 44: fewer than 7 days before a deadline, aid is given at once (D58).
-    The wage claim after termination is barred one year after termination (D02); here it runs
-    out 10 days after filing, so advance aid starts 7 days before it."""
-    filed = date(2026, 3, 2)
-    ended = date(2025, 3, 12)
-    case = await harness.file(wage_arrears(wants_legal_aid=True, employment_ended_on=ended.isoformat(), knew_on=ended.isoformat()), filed)
+    The worker may sue a final award within 15 days of receipt (D25): received 2026-03-05, last
+    day 03-20; the legal-aid body has not decided, so on 03-14 (6 days left) aid starts at once."""
+    case = await harness.file(wage_arrears(wants_legal_aid=True, preferred_channel="arbitration"), date(2026, 3, 2))
     await case.task("decide_legal_aid")
-    await case.act("mediate", "record_failure", {"ended_on": "2026-03-02", "reason": "用人单位拒绝调解"})
-    row = await case.wait_stage(Stage.arbitration_eligible)
-    last_day = date.fromisoformat(row.worker_options[0]["last_day"])
-    assert last_day == date(2026, 3, 12)
-    await harness.sleep(4)  # 03-06: 6 days left
+    await harness.sleep(2)
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-03-04", "granted": True})
+    await harness.sleep(1)
+    await case.act("record_award", "record_award", {"awarded_on": "2026-03-05", "received_on": "2026-03-05", **AWARD_FINAL})
+    await case.wait_event("award_windows")
+    row = await case.wait_stage(Stage.post_award)
+    sue = next(o for o in row.worker_options if o["action"] == "sue")
+    assert sue["last_day"] == "2026-03-20" and sue["rule"] == "D25"
+    await harness.sleep(8)  # 03-13: 7 days left, not yet
+    assert "advance_legal_aid" not in await case.events()
+    await harness.sleep(1)  # 03-14: 6 days left
     await case.wait_event("advance_legal_aid")
     assert any(n.template == "advance_legal_aid" for n in await case.notifications())
+
+
+async def test_mediation_restarts_the_limitation(harness: Harness) -> None:
+    """Applying for mediation is a request for relief: the year restarts from that day (LDMAL Art. 27 ¶2).
+    Employment ended 2025-03-12, so the year would end 2026-03-12; mediation applied 03-02 moves it to 2027-03-02."""
+    ended = "2025-03-12"
+    case = await harness.file(wage_arrears(employment_ended_on=ended, knew_on=ended), date(2026, 3, 2))
+    await case.wait_event("limitation_restarted")
+    assert (await case.deadline("limitation")).due_on == date(2027, 3, 2)
+    await case.act("mediate", "record_failure", {"ended_on": "2026-03-02", "reason": "用人单位拒绝调解"})
+    row = await case.wait_stage(Stage.arbitration_eligible)
+    assert row.worker_options[0]["last_day"] == "2027-03-02" and row.worker_options[0]["rule"] == "D02"
 
 
 async def test_overdue_task_is_reminded_escalated_and_reassigned(harness: Harness) -> None:
