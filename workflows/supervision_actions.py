@@ -29,8 +29,8 @@ TWO_PERSON = ("起草人不能审批自己起草的文书，请由另一名工�
 class SupervisionActions(SupervisionNotices):
     """Staff actions of the matter workflow; `guard` explains every refusal."""
 
-    def _check_action(self, request: TaskAction) -> tuple[ActionSpec, OpenTask, BaseModel]:
-        spec, task, payload = super()._check_action(request)
+    def _check_action(self, request: TaskAction, *, business_rules: bool = True) -> tuple[ActionSpec, OpenTask, BaseModel]:
+        spec, task, payload = super()._check_action(request, business_rules=business_rules)
         drafter = self.draft.drafted_by if self.draft else None
         if request.action == "approve_notice" and request.actor.username == drafter:
             raise ApplicationError(TWO_PERSON, non_retryable=True)

@@ -28,6 +28,8 @@ from labourflow.temporal import data_converter
 from labourflow.worker import build_worker, sandbox_runner
 from tests.conftest import TEST_SERVER, make_settings
 from tests.supervision.conftest import seed_staff
+from labourflow.supervision.batches import start_batch
+from tests.supervision.bulk_support import new_batch
 from tests.supervision.harness import SupervisionHarness
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint, opening
 from tests.supervision.test_escalation import LEAD
@@ -94,10 +96,23 @@ async def _record(tmp_path: Path) -> dict[str, object]:
             )
             await matter.result()
             history = await matter.handle.fetch_history()
+            referral = await env.client.get_workflow_handle(f"{matter.handle.id}/referral/1").fetch_history()
+            _store("supervision-referral", referral)
+            batch_no = await new_batch(db, 3)
+            await start_batch(env.client, settings.model_copy(update={"task_queue": "replay"}), db, batch_no,
+                              letters_per_run=10, chunk=3)
+            bulk = env.client.get_workflow_handle(f"bulk-letters/{batch_no}")
+            await bulk.result()
+            _store("bulk-letters", await bulk.fetch_history())
     finally:
         await env.shutdown()
         await db.dispose()
     return {"workflow_id": history.workflow_id, "history": history.to_json_dict()}
+
+
+def _store(kind: str, history: WorkflowHistory) -> None:
+    record = {"workflow_id": history.workflow_id, "history": history.to_json_dict()}
+    (HISTORY.parent / f"{kind}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
 
 
 @pytest.fixture
@@ -123,3 +138,13 @@ async def test_committed_matter_history_replays(
     assert result.replay_failure is None, (
         f"the supervision workflow no longer replays: {result.replay_failure}"
     )
+
+
+@pytest.mark.parametrize("kind", ["supervision-referral", "bulk-letters"])
+async def test_committed_child_and_batch_histories_replay(committed: dict[str, object], tmp_path: Path, kind: str) -> None:
+    record = json.loads((HISTORY.parent / f"{kind}.json").read_text())
+    history = WorkflowHistory.from_json(str(record["workflow_id"]), record["history"])
+    replayer = Replayer(workflows=ALL_WORKFLOWS, workflow_runner=sandbox_runner(),
+                        data_converter=data_converter(fixed_settings(tmp_path)))
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{kind} no longer replays: {result.replay_failure}"
