@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import DeadlineStatus
     from domain.workflow_models import ArbitrationInput, ArbitrationOutcome, ArbitrationResult, Milestone, WorkerOption
 
-AWARD_ACTIONS = ("record_service", "schedule_hearing", "suspend", "resume", "change_claims", "extend_award_period",
+AWARD_ACTIONS = ("record_application_service", "schedule_hearing", "suspend", "resume", "change_claims", "extend_award_period",
                  "record_advance_execution", "record_award", "record_settlement")
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -121,8 +121,8 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.acceptance = ruling
         return ActionResult(message_zh="已记录受理决定", message_en="Acceptance decision recorded")
 
-    @action("record_service", Note, closes=False)
-    async def record_service(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+    @action("record_application_service", Note, closes=False)
+    async def record_application_service(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("service", DeadlineStatus.met)
         defence = await self.set_deadline("defence", "D16", note.on)
         await self.event("application_served", f"申请书副本已送达被申请人，答辩期至{defence.due}", f"Served on the respondent; defence due by {defence.due}",

@@ -40,6 +40,7 @@ from labourflow.documents import store
 from labourflow.documents.issue import today_in_china
 from labourflow.documents.store import ContentFormat
 from labourflow.tables import Case, StoredDocument
+from labourflow.tables.supervision import SupervisionBatch, SupervisionMatter
 from labourflow.tables.users import Role
 from workflows.issue_document import IssueDocumentWorkflow
 
@@ -117,9 +118,20 @@ async def case_documents_for(request: Request, case_no: str) -> list[DocumentPub
     return _public([row for row in rows if visible_to(principal, row)])
 
 
-async def _require_matter_staff(request: Request) -> None:
+async def _require_matter_staff(request: Request, ident: str) -> None:
+    """Administrators, or union legal staff of the matter's (or bulk batch's) region; else 404."""
     staff = await optional_staff(request)
     if staff is None or staff.role not in MATTER_ROLES:
+        raise NOT_FOUND
+    if staff.is_admin:
+        return
+    async with _db(request).session() as session:
+        if ident.startswith("BL-"):
+            row = await session.get(SupervisionBatch, ident)
+            region = row.region if row else None
+        else:
+            region = (await session.exec(select(SupervisionMatter.region).where(SupervisionMatter.matter_no == ident))).first()
+    if region is None or region != staff.region:
         raise NOT_FOUND
 
 
@@ -140,7 +152,7 @@ async def list_case_documents(request: Request, case_no: str) -> list[DocumentPu
 )
 async def list_matter_documents(request: Request, matter_no: str) -> list[DocumentPublic]:
     """Documents of a union supervision matter (union legal staff and administrators)."""
-    await _require_matter_staff(request)
+    await _require_matter_staff(request, matter_no)
     return _public(await store.list_documents(_db(request), f"matter:{matter_no}"))
 
 
@@ -150,7 +162,7 @@ async def _authorise(request: Request, row: StoredDocument) -> None:
         if not visible_to(await case_principal(request, ident), row):
             raise NOT_FOUND
     else:
-        await _require_matter_staff(request)
+        await _require_matter_staff(request, ident)
 
 
 @router.get(

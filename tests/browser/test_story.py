@@ -14,6 +14,10 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlmodel import func, select
 
+from api.schemas import IntakeRequest
+from labourflow.cases import register_case
+from labourflow.crypto import Keyring
+from labourflow.stories import LI_JIANGUO_ID, wage_arrears
 from labourflow.tables import Case, Evidence
 from tests.browser.product import Product
 from tests.browser.support import (
@@ -24,6 +28,7 @@ from tests.browser.support import (
     readme_image,
     shoot,
     sign_in,
+    story_days,
     track_server_time,
 )
 
@@ -172,6 +177,45 @@ async def worker_sees_arbitration(
     await context.close()
 
 
+async def union_staff_issue_a_notice(browser: Browser, product: Product, findings: Findings) -> None:
+    """Story 1, then 4: the subcontractor has two more complaints this quarter, so union legal staff
+    see a suggestion; one opens the matter, investigates and drafts a reminder letter; the drafter
+    may not approve it; a second staff member approves and the numbered letter is issued."""
+    keyring = Keyring.from_settings(product.settings)
+    for name, mobile in (("张强", "13900001111"), ("刘军", "13900002222")):
+        other = wage_arrears(worker={"name": name, "id_number": LI_JIANGUO_ID, "mobile": mobile, "groups": ["migrant_worker"]},
+                             **story_days(date.today()))
+        await register_case(product.db, keyring, IntakeRequest.model_validate(other), None)
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    drafter = await sign_in(context, product.base_url, "union", findings)
+    await drafter.goto(f"{product.base_url}/union/suggestions")
+    await expect(drafter.get_by_role("heading", name="上海宏建劳务分包有限公司")).to_be_visible()
+    await visit(drafter, "10-union-suggestions", findings)
+    await drafter.get_by_label("签发人（工会主席或副主席）").first.fill("陈卫东")
+    await drafter.get_by_role("button", name="立监督事项").first.click()
+    await expect(drafter.get_by_role("heading", name="调查并决定下一步")).to_be_visible()
+    matter_url = drafter.url
+    investigation = drafter.locator('form[data-action="record_investigation"]')
+    await investigation.get_by_label("调查的监督员（至少两名）").fill("王磊、孙丽")
+    await investigation.get_by_label("查明的事实").fill("该单位拖欠3名农民工工资\n未设立农民工工资专用账户")
+    await investigation.get_by_label("违反的法律条文").fill("劳动合同法 30 拖欠劳动报酬")
+    await investigation.locator("button[type=submit]").click()
+    await expect(drafter.locator("#message")).to_contain_text("已记录调查")
+    await drafter.locator("summary", has_text="起草文书").click()
+    draft = drafter.locator('form[data-action="draft_notice"]')
+    await draft.get_by_label("整改要求").fill("立即足额支付拖欠的工资\n书面反馈整改情况")
+    await draft.locator("button[type=submit]").click()
+    await drafter.locator('form[data-action="approve_notice"] button[type=submit]').click()
+    await expect(drafter.locator("#error")).to_contain_text("起草人不能审批自己起草的文书")
+    await visit(drafter, "11-union-matter", findings)
+    approver = await sign_in(await browser.new_context(viewport=DESKTOP, locale="zh-CN"), product.base_url, "union2", findings)
+    await approver.goto(matter_url)
+    await approver.locator('form[data-action="approve_notice"] button[type=submit]').click()
+    await expect(approver.locator("#documents")).to_contain_text("〔2026〕浦工监提字第1号")
+    await visit(approver, "12-union-issued", findings)
+    await context.close()
+
+
 async def administrator_reads_history(
     browser: Browser, product: Product, findings: Findings, case_no: str
 ) -> None:
@@ -213,6 +257,7 @@ async def test_story_wage_arrears_in_the_browser(
         case_no, code = await worker_files(page, product, findings, tmp_path)
         await mediator_records_failure(browser, product, findings, case_no)
         await worker_sees_arbitration(browser, product, findings, case_no, code)
+        await union_staff_issue_a_notice(browser, product, findings)
         await administrator_reads_history(browser, product, findings, case_no)
     finally:
         findings.save("story-findings")
@@ -220,12 +265,3 @@ async def test_story_wage_arrears_in_the_browser(
     async with product.db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
     assert case.stage == "arbitration"
-
-
-@pytest.mark.skip(
-    reason="union supervision pages (open a matter, issue a notice) are built on branch "
-    "'supervision'; the lead engineer joins that step into this story"
-)
-async def test_story_union_staff_open_supervision_and_issue_notice() -> None:
-    """Story step 4: union staff open a supervision matter for the subcontractor and issue a
-    notice."""

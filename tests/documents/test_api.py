@@ -21,6 +21,7 @@ from labourflow.db import Database
 from labourflow.documents.samples import sample_for
 from labourflow.settings import Settings
 from labourflow.tables import Team
+from labourflow.tables.supervision import SupervisionMatter
 from labourflow.tables.users import Role
 from tests.documents.support import LI_ACCESS_CODE, LI_CASE_NO, insert_li_case, pdf_text
 
@@ -60,10 +61,11 @@ async def world(settings: Settings, sqlite_db: Database) -> dict[str, DocumentRe
     await insert_li_case(
         sqlite_db, keyring, case_no="LD-2026-000124", access_code="AAAA-BBBB-CCCC", team_code=None
     )
-    for username, role, team in (
-        ("mediator", Role.mediator, "union-med-1"),
-        ("other", Role.mediator, "peoples-med-1"),
-        ("union", Role.union_legal, "union-fed-1"),
+    for username, role, team, region in (
+        ("mediator", Role.mediator, "union-med-1", "shanghai-pudong"),
+        ("other", Role.mediator, "peoples-med-1", "shanghai-pudong"),
+        ("union", Role.union_legal, "union-fed-1", "shanghai-pudong"),
+        ("union-hz", Role.union_legal, "union-med-hz", "hangzhou-xihu"),
     ):
         await create_user(
             sqlite_db,
@@ -72,7 +74,25 @@ async def world(settings: Settings, sqlite_db: Database) -> dict[str, DocumentRe
             password=PASSWORD,
             display_name=username,
             team_code=team,
+            region=region,
         )
+    async with sqlite_db.session() as session:
+        session.add(
+            SupervisionMatter(
+                matter_no="SV-2026-000007",
+                workflow_id="supervision-SV-2026-000007",
+                team_code="union-fed-1",
+                region="shanghai-pudong",
+                jurisdiction="national",
+                employer_name="上海某某物流有限公司",
+                employer_uscc="91310115MA1K000000",
+                origin="complaints",
+                opened_on=date(2026, 9, 1),
+                opened_by="union",
+                start_input={},
+            )
+        )
+        await session.commit()
     case = f"case:{LI_CASE_NO}"
     return {
         "receipt": await _issue(settings, sqlite_db, DocumentType.case_receipt, case, "receipt/1"),
@@ -186,3 +206,7 @@ async def test_staff_see_what_their_role_allows(
     opinion = await http.get(matter.json()[0]["pdf_url"], headers=union)
     assert opinion.status_code == 200 and "工会劳动法律监督意见书" in pdf_text(opinion.content)
     assert "filename*=UTF-8''" in opinion.headers["content-disposition"]
+    # union legal staff of another region see neither the matter's list nor its documents
+    far = await _token(http, "union-hz")
+    assert (await http.get("/api/v1/matters/SV-2026-000007/documents", headers=far)).status_code == 404
+    assert (await http.get(matter.json()[0]["pdf_url"], headers=far)).status_code == 404
