@@ -13,8 +13,8 @@ from activities.deps import ActivityDeps
 
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     """Every activity of the product, bound to this process's dependencies."""
-    from activities.notifications import NotificationActivities
     from activities.documents import DocumentActivities
+    from activities.notifications import NotificationActivities
     from activities.projections import ProjectionActivities
     from activities.supervision import SupervisionActivities
     from activities.tasks import TaskActivities

@@ -21,8 +21,12 @@ from labourflow.upsert import upsert
 @lru_cache(maxsize=2)
 def message_environment(templates_dir: Path) -> Environment:
     """SMS and inbox texts: templates/messages/<name>.zh.txt and <name>.en.txt."""
-    return Environment(loader=FileSystemLoader(str(templates_dir / "messages")), undefined=StrictUndefined,
-                       autoescape=False, keep_trailing_newline=False)  # noqa: S701 (plain text, never HTML)
+    return Environment(
+        loader=FileSystemLoader(str(templates_dir / "messages")),
+        undefined=StrictUndefined,
+        autoescape=False,  # noqa: S701 (plain text, never HTML)
+        keep_trailing_newline=False,
+    )
 
 
 class NotificationActivities:
@@ -46,7 +50,9 @@ class NotificationActivities:
                     return []
                 return [("sms", "worker", case.worker_phone_enc)]
             if request.recipient_kind == "supervisor":
-                names = (await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))).all()
+                names = (
+                    await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))
+                ).all()
             else:
                 names = [request.recipient] if request.recipient else []
         return [("inbox", request.recipient_kind, self._keyring.encrypt_text(name)) for name in names]
@@ -59,10 +65,20 @@ class NotificationActivities:
         async with self._db.session() as session:
             for channel, kind, address in recipients:
                 person = self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
-                await upsert(session, Notification, {
-                    "dedupe_key": f"{request.subject}|{request.event_key}|{person}", "subject": request.subject,
-                    "channel": channel, "recipient_kind": kind, "recipient_enc": address, "template": request.template,
-                    "body_zh": body_zh[:2000], "body_en": body_en[:2000],
-                }, key=("dedupe_key",))
+                await upsert(
+                    session,
+                    Notification,
+                    {
+                        "dedupe_key": f"{request.subject}|{request.event_key}|{person}",
+                        "subject": request.subject,
+                        "channel": channel,
+                        "recipient_kind": kind,
+                        "recipient_enc": address,
+                        "template": request.template,
+                        "body_zh": body_zh[:2000],
+                        "body_en": body_en[:2000],
+                    },
+                    key=("dedupe_key",),
+                )
             await session.commit()
         return len(recipients)

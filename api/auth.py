@@ -138,7 +138,9 @@ def require_role(*roles: Role):  # type: ignore[no-untyped-def]
 
 class AccessLocked(HTTPException):
     def __init__(self) -> None:
-        super().__init__(status_code=429, detail="查询码错误次数过多，请15分钟后再试 / too many wrong access codes; try again in 15 minutes")
+        super().__init__(
+            status_code=429, detail="查询码错误次数过多，请15分钟后再试 / too many wrong access codes; try again in 15 minutes"
+        )
 
 
 async def verify_access_code(request: Request, case_no: str, code: str) -> bool:

@@ -100,9 +100,7 @@ class BulkLettersInput(Frozen):
     issuer: Issuer
     content: LetterContent
     issued_by: str
-    issued_on: (
-        date  # printed on every letter, so a letter issued after a restart carries the same date
-    )
+    issued_on: date  # printed on every letter, so a letter issued after a restart carries the same date
     total: int = Field(ge=0)
     chunk: int = Field(default=25, ge=1, le=500)
     letters_per_run: int = Field(default=50, ge=1)  # continue-as-new after this many letters
@@ -153,9 +151,7 @@ class BulkResult(Frozen):
     failed: int
 
 
-def letter_facts(
-    content: LetterContent, issuer: Issuer, employer: BulkEmployer
-) -> dict[str, object]:
+def letter_facts(content: LetterContent, issuer: Issuer, employer: BulkEmployer) -> dict[str, object]:
     """The facts of one reminder letter (the employer's particulars travel in the facts)."""
     return {
         "issuer": {"name": issuer.name, "abbr": issuer.abbr},
@@ -252,9 +248,7 @@ def parse_employers_csv(data: bytes) -> CsvReport:
             )
         )
     if not rows:
-        return CsvReport(
-            problems=(RowProblem(line=1, column="file", zh="文件为空", en="the file is empty"),)
-        )
+        return CsvReport(problems=(RowProblem(line=1, column="file", zh="文件为空", en="the file is empty"),))
     columns = _columns(rows[0][1])
     if isinstance(columns, RowProblem):
         return CsvReport(problems=(columns,))
@@ -294,9 +288,5 @@ def _check_rows(rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> C
             first_line[checked.uscc] = line
             good.append(checked)
     if not good and not problems:
-        problems.append(
-            RowProblem(
-                line=2, column="file", zh="表头以下没有单位", en="no employers below the header"
-            )
-        )
+        problems.append(RowProblem(line=2, column="file", zh="表头以下没有单位", en="no employers below the header"))
     return CsvReport(rows=tuple(good), problems=tuple(problems))

@@ -25,8 +25,7 @@ CALENDAR_SIGNAL = "calendar-updated"  # signal name; its single argument is a Ca
 WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 _HOLIDAY_NAMES: dict[str, tuple[str, str]] = {
-    str(member.value): (str(getattr(member, "chinese", member.value)), str(member.value))
-    for member in Holiday
+    str(member.value): (str(getattr(member, "chinese", member.value)), str(member.value)) for member in Holiday
 }
 
 
@@ -59,9 +58,7 @@ class CalendarYear(BaseModel):
     @classmethod
     def _source_named(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError(
-                "source must name the State Council notice (e.g. 国办发明电〔2026〕X号)"
-            )
+            raise ValueError("source must name the State Council notice (e.g. 国办发明电〔2026〕X号)")
         return value.strip()
 
     @model_validator(mode="after")
@@ -79,16 +76,11 @@ class CalendarYear(BaseModel):
         for day in self.rest_days:
             if day.weekday() >= 5:
                 raise ValueError(
-                    f"rest_days: {day} is a {_weekday_en(day)}; "
-                    "list only holidays falling on Monday-Friday "
-                    "(weekends are rest days anyway)"
+                    f"rest_days: {day} is a {_weekday_en(day)}; list only holidays falling on Monday-Friday (weekends are rest days anyway)"
                 )
         for day in self.makeup_workdays:
             if day.weekday() < 5:
-                raise ValueError(
-                    f"makeup_workdays: {day} is a {_weekday_en(day)}; "
-                    "a make-up working day is a Saturday or Sunday"
-                )
+                raise ValueError(f"makeup_workdays: {day} is a {_weekday_en(day)}; a make-up working day is a Saturday or Sunday")
         overlap = set(self.rest_days) & set(self.makeup_workdays)
         if overlap:
             raise ValueError(f"{min(overlap)} is both a rest day and a make-up working day")
@@ -102,9 +94,7 @@ class CalendarYear(BaseModel):
         except json.JSONDecodeError as exc:
             raise CalendarDataError(f"not valid JSON: {exc.msg} at line {exc.lineno}") from exc
         if not isinstance(data, dict):
-            raise CalendarDataError(
-                "expected a JSON object with keys year, rest_days, makeup_workdays, source"
-            )
+            raise CalendarDataError("expected a JSON object with keys year, rest_days, makeup_workdays, source")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -139,9 +129,7 @@ def package_year(year: int) -> CalendarYear:
     return CalendarYear(
         year=year,
         rest_days=tuple(sorted(d for d in _PACKAGE_HOLIDAYS if d.year == year and d.weekday() < 5)),
-        makeup_workdays=tuple(
-            sorted(d for d in _PACKAGE_WORKDAYS if d.year == year and d.weekday() >= 5)
-        ),
+        makeup_workdays=tuple(sorted(d for d in _PACKAGE_WORKDAYS if d.year == year and d.weekday() >= 5)),
         source=f"chinesecalendar {PACKAGE_VERSION} (国务院办公厅部分节假日安排的通知)",
     )
 
@@ -220,6 +208,4 @@ def describe_days(days: Iterable[date]) -> str:
             runs[-1] = (runs[-1][0], day)
         else:
             runs.append((day, day))
-    return ", ".join(
-        a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in runs
-    )
+    return ", ".join(a.isoformat() if a == b else f"{a.isoformat()}..{b.isoformat()}" for a, b in runs)

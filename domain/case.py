@@ -66,9 +66,7 @@ class Channel(StrEnum):
     work_injury_determination = "work_injury_determination"
 
 
-MEDIATION_CHANNELS = frozenset(
-    {Channel.union_mediation, Channel.enterprise_committee, Channel.peoples_mediation, Channel.court_mediation}
-)
+MEDIATION_CHANNELS = frozenset({Channel.union_mediation, Channel.enterprise_committee, Channel.peoples_mediation, Channel.court_mediation})
 
 
 class Stage(StrEnum):

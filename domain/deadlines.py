@@ -89,10 +89,7 @@ def parse_date(text: str, field: str = "from") -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidStart(
-            f"{field}: '{text}' is not a valid date; "
-            f"use YYYY-MM-DD between {FIRST_START} and {LAST_START}"
-        ) from None
+        raise InvalidStart(f"{field}: '{text}' is not a valid date; use YYYY-MM-DD between {FIRST_START} and {LAST_START}") from None
     if len(text.strip()) != 10:
         raise InvalidStart(f"{field}: '{text}' is not in YYYY-MM-DD form (e.g. 2026-03-02)")
     return check_date(day, field)
@@ -110,13 +107,10 @@ def check_date(day: date, field: str = "from") -> date:
     """Raise InvalidStart unless `day` is within the calendar's range (2004-2099)."""
     if day < FIRST_START:
         raise InvalidStart(
-            f"{field}: {day} is before {FIRST_START}; the official calendar starts in {FIRST_YEAR} "
-            f"(valid: {FIRST_START} to {LAST_START})"
+            f"{field}: {day} is before {FIRST_START}; the official calendar starts in {FIRST_YEAR} (valid: {FIRST_START} to {LAST_START})"
         )
     if day > LAST_START:
-        raise InvalidStart(
-            f"{field}: {day} is after {LAST_START} (valid: {FIRST_START} to {LAST_START})"
-        )
+        raise InvalidStart(f"{field}: {day} is after {LAST_START} (valid: {FIRST_START} to {LAST_START})")
     return day
 
 
@@ -124,22 +118,14 @@ def _rules_with(predicate: str) -> str:
     return ", ".join(rule.id for rule in rule_table() if getattr(rule, predicate))
 
 
-def _check_options(
-    rule: Rule, extended: bool, suspensions: Sequence[tuple[date, date]], restarts: Sequence[date]
-) -> None:
+def _check_options(rule: Rule, extended: bool, suspensions: Sequence[tuple[date, date]], restarts: Sequence[date]) -> None:
     if extended and not rule.extension:
-        with_extension = ", ".join(
-            r.id for r in rule_table() if r.extension or any(v.extension for v in r.variants)
-        )
+        with_extension = ", ".join(r.id for r in rule_table() if r.extension or any(v.extension for v in r.variants))
         raise InvalidOption(f"{rule.id} has no extension; rules with one: {with_extension}")
     if suspensions and not rule.suspendable:
-        raise InvalidOption(
-            f"{rule.id} cannot be suspended; rules that can: {_rules_with('suspendable')}"
-        )
+        raise InvalidOption(f"{rule.id} cannot be suspended; rules that can: {_rules_with('suspendable')}")
     if restarts and not rule.restartable:
-        raise InvalidOption(
-            f"{rule.id} cannot restart; rules that can: {_rules_with('restartable')}"
-        )
+        raise InvalidOption(f"{rule.id} cannot restart; rules that can: {_rules_with('restartable')}")
     for first, last in suspensions:
         check_date(first, "suspension")
         check_date(last, "suspension")
@@ -175,14 +161,9 @@ def _apply_restarts(
     warnings: list[str] = []
     for day in sorted(set(restarts)):
         if day <= counted_from:
-            warnings.append(
-                f"restart on {day} is not after the start {counted_from}; it changes nothing"
-            )
+            warnings.append(f"restart on {day} is not after the start {counted_from}; it changes nothing")
         elif day > count.due:
-            warnings.append(
-                f"restart on {day} came after the period ended on {count.due}; "
-                "it does not revive it"
-            )
+            warnings.append(f"restart on {day} came after the period ended on {count.due}; it does not revive it")
         else:
             counted_from = day
             count = _count(rule, counted_from, length, calendar, suspensions)
@@ -214,9 +195,7 @@ def compute_deadline(
     if rule.direction == "before":
         count = count_back(start, length, rule.unit)
         return _build(rule, start, count, calendar, warnings, extended, (), (), None, length)
-    counted_from, count, restart_warnings = _apply_restarts(
-        rule, start, length, calendar, suspensions, restarts
-    )
+    counted_from, count, restart_warnings = _apply_restarts(rule, start, length, calendar, suspensions, restarts)
     warnings += restart_warnings
     return _build(
         rule,

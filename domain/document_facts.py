@@ -269,9 +269,7 @@ class LeadTransferFacts(SupervisionLetterFacts):
     arrears_total: Money
     arrears_period_zh: ShortText
     order_to_pay: OrderToPay
-    suspected_offence_zh: ShortText = (
-        "拒不支付劳动报酬罪（《中华人民共和国刑法》第二百七十六条之一）"
-    )
+    suspected_offence_zh: ShortText = "拒不支付劳动报酬罪（《中华人民共和国刑法》第二百七十六条之一）"
 
 
 class InspectionReferralFacts(SupervisionLetterFacts):

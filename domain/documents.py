@@ -257,10 +257,7 @@ def split_subject(subject: str) -> tuple[str, str]:
     """("case", "LD-2026-000123") from "case:LD-2026-000123"."""
     kind, sep, ident = subject.partition(":")
     if not sep or not ident:
-        raise ValueError(
-            "subject must look like 'case:LD-2026-000123' or 'matter:SV-2026-000007',"
-            f" got {subject!r}"
-        )
+        raise ValueError(f"subject must look like 'case:LD-2026-000123' or 'matter:SV-2026-000007', got {subject!r}")
     return kind, ident
 
 
@@ -285,8 +282,5 @@ def validate_facts(doc_type: DocumentType, facts: dict[str, Any]) -> BaseModel:
     try:
         return CATALOGUE[doc_type].facts_model.model_validate(facts)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'facts'}: {error['msg']}"
-            for error in exc.errors()
-        )
+        problems = "; ".join(f"{'.'.join(str(part) for part in error['loc']) or 'facts'}: {error['msg']}" for error in exc.errors())
         raise DocumentFactsError(f"facts for {doc_type.value} are invalid: {problems}") from None

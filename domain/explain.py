@@ -24,9 +24,7 @@ def _units_en(length: int, unit: Unit) -> str:
 
 
 def _ordinal(number: int) -> str:
-    suffix = (
-        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    )
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
 
 
@@ -77,10 +75,7 @@ def _opening(rule: Rule, start: date, length: int, counted_from: date | None) ->
         zh = f"自{start.isoformat()}（{rule.starts_zh}）的次日起算{length}{unit_zh}"
         en = f"{units_en} counted from the day after {start.isoformat()} ({rule.starts_en})"
     else:
-        zh = (
-            f"自{start.isoformat()}（{rule.starts_zh}）起算，{counted_from.isoformat()}期间中断、重新计算，"
-            f"自其次日起算{length}{unit_zh}"
-        )
+        zh = f"自{start.isoformat()}（{rule.starts_zh}）起算，{counted_from.isoformat()}期间中断、重新计算，自其次日起算{length}{unit_zh}"
         en = (
             f"counted from {start.isoformat()} ({rule.starts_en}), "
             f"restarted on {counted_from.isoformat()}: "
@@ -92,16 +87,12 @@ def _opening(rule: Rule, start: date, length: int, counted_from: date | None) ->
     return zh, en
 
 
-def _ending(
-    rule: Rule, count: Count, length: int, start: date, calendar: Calendar
-) -> tuple[str, str]:
+def _ending(rule: Rule, count: Count, length: int, start: date, calendar: Calendar) -> tuple[str, str]:
     if rule.unit is Unit.WD:
         zh = en = ""
         if count.skipped:
             zh += f"，不计休息日{len(count.skipped)}天（{describe_days(count.skipped)}）"
-            en += (
-                f"; {len(count.skipped)} rest days are not counted ({describe_days(count.skipped)})"
-            )
+            en += f"; {len(count.skipped)} rest days are not counted ({describe_days(count.skipped)})"
         if count.makeup_workdays:
             zh += f"，调休工作日{describe_days(count.makeup_workdays)}计入"
             en += f"; the make-up working day(s) {describe_days(count.makeup_workdays)} count"
@@ -125,10 +116,7 @@ def _ending(
     if count.skipped:
         reason_zh, reason_en = _rest_reason(count.skipped, calendar)
         zh += f"，该日为{reason_zh}，顺延至其后第一个工作日{_zh_day(count.due)}。"
-        en += (
-            f", which is {reason_en}, so the period ends on the next working day, "
-            f"{_en_day(count.due)}."
-        )
+        en += f", which is {reason_en}, so the period ends on the next working day, {_en_day(count.due)}."
     elif count.makeup_workdays:
         zh += "，该日为调休工作日，不顺延。"
         en += ", a make-up working day, so it is not moved."

@@ -19,8 +19,16 @@ from domain.actions import AwardItem, AwardStatement
 from domain.case import ClaimKind
 from domain.regions import MinimumWage, region
 
-MONEY_KINDS = frozenset({ClaimKind.wages, ClaimKind.overtime_pay, ClaimKind.economic_compensation,
-                         ClaimKind.damages, ClaimKind.double_wage, ClaimKind.medical_costs})
+MONEY_KINDS = frozenset(
+    {
+        ClaimKind.wages,
+        ClaimKind.overtime_pay,
+        ClaimKind.economic_compensation,
+        ClaimKind.damages,
+        ClaimKind.double_wage,
+        ClaimKind.medical_costs,
+    }
+)
 STANDARD_KINDS = frozenset({ClaimKind.social_insurance})  # national-standard disputes (Art. 47(2))
 THRESHOLD_MONTHS = 12
 
@@ -56,13 +64,26 @@ class Classification(BaseModel):
 
 def _item(item: AwardItem, threshold: Decimal) -> ItemClass:
     if item.kind in STANDARD_KINDS:
-        return ItemClass(kind=item.kind, granted=item.granted, final=True,
-                         reason_zh="国家劳动标准争议（第四十七条第二项）", reason_en="national labour standard (Art. 47(2))")
+        return ItemClass(
+            kind=item.kind,
+            granted=item.granted,
+            final=True,
+            reason_zh="国家劳动标准争议（第四十七条第二项）",
+            reason_en="national labour standard (Art. 47(2))",
+        )
     if item.kind in MONEY_KINDS and item.granted <= threshold:
-        return ItemClass(kind=item.kind, granted=item.granted, final=True,
-                         reason_zh=f"{item.granted}元未超过{threshold}元", reason_en=f"{item.granted} does not exceed {threshold}")
-    reason = (f"{item.granted}元超过{threshold}元", f"{item.granted} exceeds {threshold}") if item.kind in MONEY_KINDS \
+        return ItemClass(
+            kind=item.kind,
+            granted=item.granted,
+            final=True,
+            reason_zh=f"{item.granted}元未超过{threshold}元",
+            reason_en=f"{item.granted} does not exceed {threshold}",
+        )
+    reason = (
+        (f"{item.granted}元超过{threshold}元", f"{item.granted} exceeds {threshold}")
+        if item.kind in MONEY_KINDS
         else ("非第四十七条所列事项", "not a matter listed in Art. 47")
+    )
     return ItemClass(kind=item.kind, granted=item.granted, final=False, reason_zh=reason[0], reason_en=reason[1])
 
 
@@ -72,15 +93,34 @@ def classify_award(items: Sequence[AwardItem], statement: AwardStatement, region
     threshold = wage.monthly * THRESHOLD_MONTHS
     classified = tuple(_item(item, threshold) for item in items)
     if statement is AwardStatement.final:
-        award_class, why_zh, why_en = AwardClass.final, "裁决书载明为终局裁决（解释一第十八条）", "the award states it is final (Interp. I Art. 18)"
+        award_class, why_zh, why_en = (
+            AwardClass.final,
+            "裁决书载明为终局裁决（解释一第十八条）",
+            "the award states it is final (Interp. I Art. 18)",
+        )
     elif statement is AwardStatement.non_final:
-        award_class, why_zh, why_en = AwardClass.non_final, "裁决书载明为非终局裁决（解释一第十八条）", "the award states it is not final (Interp. I Art. 18)"
+        award_class, why_zh, why_en = (
+            AwardClass.non_final,
+            "裁决书载明为非终局裁决（解释一第十八条）",
+            "the award states it is not final (Interp. I Art. 18)",
+        )
     elif all(item.final for item in classified):
-        award_class, why_zh, why_en = AwardClass.final, "各项均符合终局条件（解释一第十九条）", "every item qualifies as final (Interp. I Art. 19)"
+        award_class, why_zh, why_en = (
+            AwardClass.final,
+            "各项均符合终局条件（解释一第十九条）",
+            "every item qualifies as final (Interp. I Art. 19)",
+        )
     else:
-        award_class, why_zh, why_en = AwardClass.non_final, "含非终局事项，整体按非终局处理（解释一第二十条）", "a mixed award is treated as non-final (Interp. I Art. 20)"
+        award_class, why_zh, why_en = (
+            AwardClass.non_final,
+            "含非终局事项，整体按非终局处理（解释一第二十条）",
+            "a mixed award is treated as non-final (Interp. I Art. 20)",
+        )
     return Classification(
-        award_class=award_class, threshold=threshold, minimum_wage=wage, items=classified,
+        award_class=award_class,
+        threshold=threshold,
+        minimum_wage=wage,
+        items=classified,
         basis="《劳动争议调解仲裁法》第四十七条；最高法解释（一）第十八至二十条 / LDMAL Art. 47; SPC Interp. I Art. 18-20",
         explanation_zh=f"{why_zh}；标准为当地月最低工资{wage.monthly}元的12倍，即{threshold}元（{wage.source}）",
         explanation_en=f"{why_en}; threshold 12 x local monthly minimum wage {wage.monthly} = {threshold} ({wage.source})",

@@ -28,29 +28,24 @@ def normalise_id_number(value: str) -> str:
     text = value.strip().upper()
     if not re.fullmatch(r"\d{17}[\dX]", text):
         raise IdentifierError(
-            "身份证号码应为18位，前17位为数字，最后一位为数字或X / "
-            "an ID number has 18 characters: 17 digits, then a digit or X"
+            "身份证号码应为18位，前17位为数字，最后一位为数字或X / an ID number has 18 characters: 17 digits, then a digit or X"
         )
     try:
         date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
         raise IdentifierError(
-            "身份证号码中的出生日期不存在，请核对第7至14位 / "
-            "the birth date inside the ID number (characters 7-14) does not exist"
+            "身份证号码中的出生日期不存在，请核对第7至14位 / the birth date inside the ID number (characters 7-14) does not exist"
         ) from None
     if id_number_check_char(text[:17]) != text[17]:
         raise IdentifierError(
-            "身份证号码校验位不正确，请逐位核对 / "
-            "the ID number's check character does not match; please check each digit"
+            "身份证号码校验位不正确，请逐位核对 / the ID number's check character does not match; please check each digit"
         )
     return text
 
 
 def uscc_check_char(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a credit code."""
-    total = sum(
-        _USCC_CHARS.index(char) * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True)
-    )
+    total = sum(_USCC_CHARS.index(char) * weight for char, weight in zip(first17, _USCC_WEIGHTS, strict=True))
     return _USCC_CHARS[(31 - total % 31) % 31]
 
 
@@ -78,9 +73,7 @@ def normalise_mobile(value: str) -> str:
     elif text.startswith("86") and len(text) == 13:
         text = text[2:]
     if not _MOBILE.match(text):
-        raise IdentifierError(
-            "手机号码应为11位数字，以13至19开头 / a mobile number has 11 digits and starts with 13-19"
-        )
+        raise IdentifierError("手机号码应为11位数字，以13至19开头 / a mobile number has 11 digits and starts with 13-19")
     return text
 
 

@@ -31,9 +31,7 @@ SAVING_EXCEPTIONS_EN = (
     "majeure or another valid reason stopped you does not count."
 )
 DECIDER_ZH = "是否超过时效由仲裁委员会认定，系统不会阻止您申请。"
-DECIDER_EN = (
-    "The arbitration commission decides whether the claim is time-barred; you can still apply."
-)
+DECIDER_EN = "The arbitration commission decides whether the claim is time-barred; you can still apply."
 
 
 class LimitationAssessment(BaseModel):
@@ -69,15 +67,10 @@ def _exempt(category: Category) -> LimitationAssessment:
     )
 
 
-def _which_rule(
-    category: Category, knew_on: date, still_employed: bool, employment_ended_on: date | None
-) -> tuple[str, date]:
+def _which_rule(category: Category, knew_on: date, still_employed: bool, employment_ended_on: date | None) -> tuple[str, date]:
     if category is Category.wage_arrears and not still_employed:
         if employment_ended_on is None:
-            raise InvalidOption(
-                "employment_ended_on is required for wage arrears "
-                "when the worker is no longer employed"
-            )
+            raise InvalidOption("employment_ended_on is required for wage arrears when the worker is no longer employed")
         if knew_on <= employment_ended_on:
             return "D02", employment_ended_on
     return "D01", knew_on
@@ -94,10 +87,7 @@ def _messages(deadline: Deadline, today: date, barred: bool) -> tuple[str, str]:
             "one year from when you knew of the infringement",
         )
     if barred:
-        zh = (
-            f"注意：按{what_zh}计算，时效最后一日为{due}，已经过去{(today - deadline.due).days}天。"
-            f"{SAVING_EXCEPTIONS_ZH}{DECIDER_ZH}"
-        )
+        zh = f"注意：按{what_zh}计算，时效最后一日为{due}，已经过去{(today - deadline.due).days}天。{SAVING_EXCEPTIONS_ZH}{DECIDER_ZH}"
         en = (
             f"Warning: counting {what_en}, the last day was {due}, "
             f"{(today - deadline.due).days} days ago. "
@@ -107,10 +97,7 @@ def _messages(deadline: Deadline, today: date, barred: bool) -> tuple[str, str]:
         left = (deadline.due - today).days
         zh = f"按{what_zh}计算，申请仲裁的最后一日为{due}，还剩{left}天。"
         zh += f"请尽早申请。{SAVING_EXCEPTIONS_ZH}"
-        en = (
-            f"Counting {what_en}, the last day to apply for arbitration is {due}: "
-            f"{left} days left. Apply early. " + SAVING_EXCEPTIONS_EN
-        )
+        en = f"Counting {what_en}, the last day to apply for arbitration is {due}: {left} days left. Apply early. " + SAVING_EXCEPTIONS_EN
     if deadline.provisional:
         zh += "（日期为暂定，官方放假安排录入后可能变化。）"
         en += " (The date is provisional until the official holiday schedule is added.)"
@@ -134,9 +121,7 @@ def assess_limitation(
         kind = Category(category)
     except ValueError:
         valid = ", ".join(item.value for item in Category)
-        raise InvalidOption(
-            f"unknown category '{category}': valid categories are {valid}"
-        ) from None
+        raise InvalidOption(f"unknown category '{category}': valid categories are {valid}") from None
     if kind is Category.wage_arrears and still_employed:
         return _exempt(kind)
     rule_id, start = _which_rule(kind, knew_on, still_employed, employment_ended_on)

@@ -45,9 +45,7 @@ class Count:
     skipped: tuple[date, ...] = ()  # rest days rolled over (CD/M/Y) or left out (WD)
     makeup_workdays: tuple[date, ...] = ()  # make-up working days counted or landed on
     suspended_days: int = 0
-    years: frozenset[int] = field(
-        default_factory=frozenset
-    )  # years whose schedule decided the answer
+    years: frozenset[int] = field(default_factory=frozenset)  # years whose schedule decided the answer
 
 
 def shift_months(day: date, months: int) -> date:
@@ -92,9 +90,7 @@ def _finish(start: date, nominal: date, calendar: Calendar, suspended: int) -> C
     )
 
 
-def count_calendar_days(
-    start: date, length: int, calendar: Calendar, pauses: frozenset[date]
-) -> Count:
+def count_calendar_days(start: date, length: int, calendar: Calendar, pauses: frozenset[date]) -> Count:
     """N calendar days after `start`, paused days not counted, last day rolled off rest days."""
     day, counted, suspended = start, 0, 0
     while counted < length:
@@ -119,9 +115,7 @@ def count_months(start: date, months: int, calendar: Calendar, pauses: frozenset
     return _finish(start, nominal + timedelta(days=extra), calendar, extra)
 
 
-def count_working_days(
-    start: date, length: int, calendar: Calendar, pauses: frozenset[date]
-) -> Count:
+def count_working_days(start: date, length: int, calendar: Calendar, pauses: frozenset[date]) -> Count:
     """N working days after `start`: rest days are left out, make-up working days count."""
     day, counted, suspended = start, 0, 0
     skipped: list[date] = []
@@ -148,9 +142,7 @@ def count_working_days(
     )
 
 
-def count_period(
-    start: date, length: int, unit: Unit, calendar: Calendar, pauses: frozenset[date] = frozenset()
-) -> Count:
+def count_period(start: date, length: int, unit: Unit, calendar: Calendar, pauses: frozenset[date] = frozenset()) -> Count:
     """Count a forward period of `length` `unit`s from `start` (the start day not counted)."""
     if length < 0:
         raise ValueError("a period length cannot be negative")

@@ -59,11 +59,19 @@ def regions() -> dict[str, Region]:
     """Every region of domain/data/regions.json, by code."""
     raw = json.loads(resources.files("domain").joinpath("data/regions.json").read_text("utf-8"))
     return {
-        code: Region(code=code, name_zh=item["name_zh"], name_en=item["name_en"], jurisdiction=item["jurisdiction"],
-                     minimum_wage=tuple(MinimumWage(monthly=Decimal(w["monthly"]), from_=date.fromisoformat(w["from"]),
-                                                    source=w["source"], confidence=w["confidence"])
-                                        for w in item["minimum_wage"]),
-                     agencies={kind: Agency(**agency) for kind, agency in item["agencies"].items()})
+        code: Region(
+            code=code,
+            name_zh=item["name_zh"],
+            name_en=item["name_en"],
+            jurisdiction=item["jurisdiction"],
+            minimum_wage=tuple(
+                MinimumWage(
+                    monthly=Decimal(w["monthly"]), from_=date.fromisoformat(w["from"]), source=w["source"], confidence=w["confidence"]
+                )
+                for w in item["minimum_wage"]
+            ),
+            agencies={kind: Agency(**agency) for kind, agency in item["agencies"].items()},
+        )
         for code, item in raw["regions"].items()
     }
 

@@ -140,10 +140,7 @@ def jurisdiction(jurisdiction_id: str) -> Jurisdiction:
     """One profile; raises UnknownJurisdiction naming the valid ones."""
     profile = _profiles().get(jurisdiction_id)
     if profile is None:
-        raise UnknownJurisdiction(
-            f"unknown jurisdiction '{jurisdiction_id}': "
-            f"valid jurisdictions are {', '.join(jurisdictions())}"
-        )
+        raise UnknownJurisdiction(f"unknown jurisdiction '{jurisdiction_id}': valid jurisdictions are {', '.join(jurisdictions())}")
     return profile
 
 
@@ -205,9 +202,7 @@ def _defined_in(rule_id: str) -> tuple[str, ...]:
     return tuple(j for j in jurisdictions() if _merged(rule_id, j)[0].get("length") is not None)
 
 
-def _choose_variant(
-    rule_id: str, row: dict[str, Any], variant: str | None
-) -> tuple[str | None, list[str]]:
+def _choose_variant(rule_id: str, row: dict[str, Any], variant: str | None) -> tuple[str | None, list[str]]:
     names = list(row["variants"])
     default: str | None = row.get("default_variant")
     if variant is None or variant == default:
@@ -216,18 +211,13 @@ def _choose_variant(
         return variant, []
     everywhere = {name for j in jurisdictions() for name in _merged(rule_id, j)[0]["variants"]}
     if variant in everywhere:
-        warning = (
-            f"variant '{variant}' of {rule_id} does not exist in this jurisdiction; "
-            "the default rule applies"
-        )
+        warning = f"variant '{variant}' of {rule_id} does not exist in this jurisdiction; the default rule applies"
         return default, [warning]
     valid = ", ".join(names) if names else "none"
     raise InvalidOption(f"rule {rule_id} has no variant '{variant}': valid variants are {valid}")
 
 
-def resolve_rule(
-    rule_id: str, jurisdiction_id: str = "national", variant: str | None = None
-) -> tuple[Rule, tuple[str, ...]]:
+def resolve_rule(rule_id: str, jurisdiction_id: str = "national", variant: str | None = None) -> tuple[Rule, tuple[str, ...]]:
     """The rule as it applies in a jurisdiction (and variant), with warnings about the choice."""
     key = normalise_rule_id(rule_id)
     profile = jurisdiction(jurisdiction_id)

@@ -68,9 +68,7 @@ def _zh_number(number: int) -> str:
     for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
         count, number = divmod(number, value)
         if count:
-            parts.append(
-                ("" if unit == "十" and not parts and count == 1 else digits[count]) + unit
-            )
+            parts.append(("" if unit == "十" and not parts and count == 1 else digits[count]) + unit)
         elif parts and number and parts[-1] != "零":
             parts.append("零")
     if number:
@@ -87,11 +85,7 @@ def article_key(article: str) -> str:
         return f"{number}-{_chinese_number(zh.group(2))}" if zh.group(2) else number
     arabic = _ARABIC_ARTICLE.match(text)
     if arabic:
-        return (
-            f"{int(arabic.group(1))}-{int(arabic.group(2))}"
-            if arabic.group(2)
-            else str(int(arabic.group(1)))
-        )
+        return f"{int(arabic.group(1))}-{int(arabic.group(2))}" if arabic.group(2) else str(int(arabic.group(1)))
     raise UnknownArticle(f"'{article}' is not an article number; use e.g. 27, 276-1 or 第二十七条")
 
 
@@ -157,9 +151,7 @@ def article_text(law: str, article: str) -> str:
     key = article_key(article)
     if key not in found.articles:
         if not found.shipped:
-            raise UnknownArticle(
-                f"《{found.short_zh}》 is cited but its text is not in the shipped statute set"
-            )
+            raise UnknownArticle(f"《{found.short_zh}》 is cited but its text is not in the shipped statute set")
         raise UnknownArticle(f"《{found.short_zh}》 has no article {key} in the shipped text")
     return found.articles[key]
 
@@ -173,13 +165,9 @@ def citation(refs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> tuple
             groups[-1][1].append(key)
         else:
             groups.append((law, [key]))
-    zh = "；".join(
-        f"《{law.short_zh}》" + "、".join(article_label_zh(k) for k in keys) for law, keys in groups
-    )
+    zh = "；".join(f"《{law.short_zh}》" + "、".join(article_label_zh(k) for k in keys) for law, keys in groups)
     en = "; ".join(
-        f"{law.short_en} "
-        + (article_label_en(keys[0]) if len(keys) == 1 else "Art. " + ", ".join(keys))
-        for law, keys in groups
+        f"{law.short_en} " + (article_label_en(keys[0]) if len(keys) == 1 else "Art. " + ", ".join(keys)) for law, keys in groups
     )
     return zh, en
 
@@ -193,7 +181,5 @@ def cited_text(refs: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str
         try:
             parts.append(f"{heading}：{article_text(code, key)}")
         except UnknownArticle:
-            parts.append(
-                f"{heading}：（本产品未收录该条文；依据见《劳动争议规则参考》第16节，须核对原文）"
-            )
+            parts.append(f"{heading}：（本产品未收录该条文；依据见《劳动争议规则参考》第16节，须核对原文）")
     return "\n".join(parts)

@@ -203,9 +203,7 @@ class SupervisionInput(Frozen):
     signatory: Signatory | None = None
     reply_channel_zh: str = Field(default="", max_length=1000)
     reply_default_profile: str = "zhejiang"  # D49 when the matter's own profile sets no period
-    joint_mechanism: bool = (
-        False  # court-union joint mechanism: the court gets a copy of lead transfers
-    )
+    joint_mechanism: bool = False  # court-union joint mechanism: the court gets a copy of lead transfers
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0  # simulations and tests only
     progress: MatterProgress | None = None
@@ -216,9 +214,7 @@ class MatterOpening(Frozen):
 
     employer: MatterEmployer
     origin: MatterOrigin
-    case_nos: tuple[Annotated[str, StringConstraints(pattern=r"^LD-\d{4}-\d{6}$")], ...] = Field(
-        default=(), max_length=50
-    )
+    case_nos: tuple[Annotated[str, StringConstraints(pattern=r"^LD-\d{4}-\d{6}$")], ...] = Field(default=(), max_length=50)
     origin_note: str = Field(default="", max_length=1000)
     signatory: Signatory | None = None
     joint_mechanism: bool = False
@@ -253,21 +249,14 @@ class ViolatedArticle(Frozen):
     @model_validator(mode="before")
     @classmethod
     def _known_article(cls, data: object) -> object:
-        if (
-            not isinstance(data, dict)
-            or not isinstance(data.get("law"), str)
-            or not isinstance(data.get("article"), str)
-        ):
+        if not isinstance(data, dict) or not isinstance(data.get("law"), str) or not isinstance(data.get("article"), str):
             return data
         try:
             law = get_law(data["law"])
             key = article_key(data["article"])
             article_text(law.code, key)
         except UnknownArticle as exc:
-            raise ValueError(
-                f"{exc}; 请选择本产品收录条文的法律和条号 / "
-                "choose a law and article whose text is shipped"
-            ) from None
+            raise ValueError(f"{exc}; 请选择本产品收录条文的法律和条号 / choose a law and article whose text is shipped") from None
         return {**data, "law": law.code, "article": key}
 
 
@@ -326,14 +315,9 @@ class NoticeDraft(Frozen):
     @model_validator(mode="after")
     def _notice_rung(self) -> NoticeDraft:
         if self.rung not in NOTICE_RUNGS:
-            raise ValueError(
-                f"rung: '{self.rung.value}' is not a notice; notices: "
-                + ", ".join(r.value for r in NOTICE_RUNGS)
-            )
+            raise ValueError(f"rung: '{self.rung.value}' is not a notice; notices: " + ", ".join(r.value for r in NOTICE_RUNGS))
         if self.rung is Rung.lead_transfer and self.transfer is None:
-            raise ValueError(
-                "transfer: a lead transfer needs the arrears and the order to pay it ignored"
-            )
+            raise ValueError("transfer: a lead transfer needs the arrears and the order to pay it ignored")
         return self
 
 

@@ -64,9 +64,7 @@ RUNG_CITATION: dict[Rung, str] = {
     Rung.government_escalation: "《工会法》第二十三条 / Trade Union Law Art. 23",
     Rung.lead_transfer: "最高检、全总“一函两书”通知（2024） / SPP-ACFTU 2024 notice",
 }
-DEFAULT_REPLY_CHANNEL = (
-    "书面答复送达本会，或通过本会随本文书提供的专用在线答复链接提交答复及整改证明材料。"
-)
+DEFAULT_REPLY_CHANNEL = "书面答复送达本会，或通过本会随本文书提供的专用在线答复链接提交答复及整改证明材料。"
 
 
 def citation_zh(law: str, article: str) -> str:
@@ -74,9 +72,7 @@ def citation_zh(law: str, article: str) -> str:
     return f"《{get_law(law).title_zh}》{article_label_zh(article)}"
 
 
-def legal_basis(
-    rung: Rung, jurisdiction: str, violations: tuple[ViolatedArticle, ...] = ()
-) -> list[str]:
+def legal_basis(rung: Rung, jurisdiction: str, violations: tuple[ViolatedArticle, ...] = ()) -> list[str]:
     """Citations: the union's basis for this rung, the province's, then the breached provisions."""
     refs = list(BASIS.get(rung, ()))
     if jurisdiction == "zhejiang":
@@ -95,8 +91,7 @@ def violation_facts(violations: tuple[ViolatedArticle, ...]) -> list[dict[str, s
     return [
         {
             "provision_zh": citation_zh(v.law, v.article),
-            "description": f"“{article_text(v.law, v.article)}”"
-            + (f"（{v.note}）" if v.note else ""),
+            "description": f"“{article_text(v.law, v.article)}”" + (f"（{v.note}）" if v.note else ""),
         }
         for v in violations
     ]
@@ -133,18 +128,14 @@ def deadline_note(deadline: Deadline | None) -> dict[str, Any] | None:
     }
 
 
-def effective(
-    draft: NoticeDraft, investigation: InvestigationRecord | None
-) -> tuple[tuple[str, ...], tuple[ViolatedArticle, ...]]:
+def effective(draft: NoticeDraft, investigation: InvestigationRecord | None) -> tuple[tuple[str, ...], tuple[ViolatedArticle, ...]]:
     """The draft's findings and violations, or the investigation's where the draft has none."""
     findings = draft.findings or (investigation.findings if investigation else ())
     violations = draft.violations or (investigation.violations if investigation else ())
     return findings, violations
 
 
-def draft_problem(
-    draft: NoticeDraft, investigation: InvestigationRecord | None, signatory_known: bool
-) -> str | None:
+def draft_problem(draft: NoticeDraft, investigation: InvestigationRecord | None, signatory_known: bool) -> str | None:
     """What the draft still lacks to make a valid notice, or None."""
     findings, violations = effective(draft, investigation)
     if not findings:
@@ -182,11 +173,7 @@ def _common(
 
 
 def _consequences(jurisdiction: str) -> str:
-    basis = (
-        "《浙江省工会劳动法律监督条例》第二十三条"
-        if jurisdiction == "zhejiang"
-        else "《中华人民共和国工会法》第二十三条"
-    )
+    basis = "《浙江省工会劳动法律监督条例》第二十三条" if jurisdiction == "zhejiang" else "《中华人民共和国工会法》第二十三条"
     return (
         f"逾期不答复、拒绝接收本意见书或者无正当理由拒不改正的，本会将依照{basis}的规定，向人力资源和社会保障等有关"
         "部门发出《工会劳动法律监督建议书》并移交相关材料，或者提请当地人民政府依法处理。"
@@ -241,9 +228,7 @@ def notice_facts(
     return facts | _transfer_facts(draft, inp, facts)
 
 
-def _transfer_facts(
-    draft: NoticeDraft, inp: SupervisionInput, facts: dict[str, Any]
-) -> dict[str, Any]:
+def _transfer_facts(draft: NoticeDraft, inp: SupervisionInput, facts: dict[str, Any]) -> dict[str, Any]:
     transfer = draft.transfer
     assert transfer is not None
     agencies = region(inp.region)

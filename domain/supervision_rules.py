@@ -66,10 +66,7 @@ TRANSFER_GROUPS = frozenset(
     }
 )
 TRANSFER_ARREARS = frozenset({ArrearsKind.social_insurance, ArrearsKind.collective_migrant_wages})
-SPP_ACFTU_2024 = (
-    "最高人民检察院、中华全国总工会"
-    "《关于协同推进运用“一函两书”制度保障劳动者权益工作的通知》（2024）"
-)
+SPP_ACFTU_2024 = "最高人民检察院、中华全国总工会《关于协同推进运用“一函两书”制度保障劳动者权益工作的通知》（2024）"
 
 
 class _Frozen(BaseModel):
@@ -104,10 +101,7 @@ class EntryCheck:
 
 
 def _requirement(target: Rung, state: LadderState) -> str | None:
-    if (
-        target in (Rung.opinion_notice, Rung.recommendation_notice, Rung.lead_transfer)
-        and not state.investigated
-    ):
+    if target in (Rung.opinion_notice, Rung.recommendation_notice, Rung.lead_transfer) and not state.investigated:
         return (
             f"发出{target.zh}前须先记录两名以上监督员的调查"
             "（《浙江省工会劳动法律监督条例》第二十条、第二十一条） / "
@@ -175,13 +169,8 @@ def transfer_conditions(details: LeadTransferDetails) -> TransferCheck:
     arrears = sorted(a.value for a in TRANSFER_ARREARS.intersection(details.arrears))
     missing_zh, missing_en = [], []
     if not groups and not arrears:
-        missing_zh.append(
-            "涉及新就业形态、女职工、未成年工、残疾或大龄劳动者，或者欠缴社会保险费、集体拖欠农民工工资"
-        )
-        missing_en.append(
-            "platform, women, minor, disabled or older workers, or social-insurance or collective "
-            "migrant-wage arrears"
-        )
+        missing_zh.append("涉及新就业形态、女职工、未成年工、残疾或大龄劳动者，或者欠缴社会保险费、集体拖欠农民工工资")
+        missing_en.append("platform, women, minor, disabled or older workers, or social-insurance or collective migrant-wage arrears")
     if details.employer_cooperating:
         missing_zh.append("用人单位拒不配合")
         missing_en.append("an employer that will not cooperate")
@@ -189,8 +178,7 @@ def transfer_conditions(details: LeadTransferDetails) -> TransferCheck:
         return TransferCheck(
             met=False,
             zh=f"不符合线索移送条件，尚缺：{'；'.join(missing_zh)}（{SPP_ACFTU_2024}）",
-            en=f"lead transfer conditions not met; missing: {'; '.join(missing_en)} "
-            "(SPP-ACFTU 2024 notice)",
+            en=f"lead transfer conditions not met; missing: {'; '.join(missing_en)} (SPP-ACFTU 2024 notice)",
         )
     basis = ", ".join(groups + arrears)
     return TransferCheck(
@@ -234,10 +222,8 @@ def supervision_deadline(
     own, used = jurisdiction(home), jurisdiction(profile)
     return deadline.model_copy(
         update={
-            "explanation_zh": f"{own.name_zh}未规定此期限，默认参照{used.name_zh}的规定。"
-            + deadline.explanation_zh,
-            "explanation_en": f"{own.name_en} sets no such period; "
-            f"by default {used.name_en}'s rule applies. {deadline.explanation_en}",
+            "explanation_zh": f"{own.name_zh}未规定此期限，默认参照{used.name_zh}的规定。" + deadline.explanation_zh,
+            "explanation_en": f"{own.name_en} sets no such period; by default {used.name_en}'s rule applies. {deadline.explanation_en}",
             "warnings": (
                 *deadline.warnings,
                 f"default profile {profile} used: {home} sets no {rule_id} period",
@@ -294,9 +280,7 @@ def _suggest(cases: list[Complaint], reason: str, key: str) -> Suggestion:
     )
 
 
-def suggestions(
-    complaints: Iterable[Complaint], *, threshold: int = 3, window_days: int = 90
-) -> list[Suggestion]:
+def suggestions(complaints: Iterable[Complaint], *, threshold: int = 3, window_days: int = 90) -> list[Suggestion]:
     """`threshold` complaints naming one employer (same credit code) within `window_days` days,
     or any collective complaint: a suggestion listing those cases. Newest first."""
     if threshold < 1 or window_days < 1:
@@ -324,6 +308,4 @@ def rate(numerator: int, denominator: int) -> Decimal | None:
     """A percentage with one decimal, or None when nothing was counted."""
     if denominator == 0:
         return None
-    return (Decimal(100 * numerator) / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    return (Decimal(100 * numerator) / Decimal(denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

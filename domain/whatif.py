@@ -47,9 +47,7 @@ class WhatIfInput(BaseModel):
             )
         ):
             raise ValueError(
-                "give at least one key date: knew_on, mediation_applied_on, "
-                "arbitration_applied_on, "
-                "accepted_on or award_received_on"
+                "give at least one key date: knew_on, mediation_applied_on, arbitration_applied_on, accepted_on or award_received_on"
             )
         return self
 
@@ -92,9 +90,7 @@ class _Road:
         self.warnings: list[str] = []
 
     def deadline(self, rule: str, start: date, *, extended: bool = False) -> Deadline:
-        return compute_deadline(
-            rule, start, jurisdiction=self.jurisdiction, calendar=self.calendar, extended=extended
-        )
+        return compute_deadline(rule, start, jurisdiction=self.jurisdiction, calendar=self.calendar, extended=extended)
 
     def add(
         self,
@@ -121,15 +117,11 @@ class _Road:
             )
         )
 
-    def pick(
-        self, given: date | None, assumed: date, after: date | None, label: str
-    ) -> tuple[date, bool]:
+    def pick(self, given: date | None, assumed: date, after: date | None, label: str) -> tuple[date, bool]:
         if given is None:
             return assumed, False
         if after is not None and given < after:
-            self.warnings.append(
-                f"{label} {given} is before the previous step ({after}); check the dates"
-            )
+            self.warnings.append(f"{label} {given} is before the previous step ({after}); check the dates")
         return given, True
 
 
@@ -149,11 +141,7 @@ def _limitation(road: _Road, facts: WhatIfInput) -> Deadline | None:
         return None
     restarts = [facts.mediation_applied_on] if facts.mediation_applied_on else []
     restarts = [day for day in restarts if day > (facts.employment_ended_on or facts.knew_on)]
-    still = (
-        facts.still_employed
-        if facts.still_employed is not None
-        else facts.employment_ended_on is None
-    )
+    still = facts.still_employed if facts.still_employed is not None else facts.employment_ended_on is None
     assessment = assess_limitation(
         (facts.category or Category.other).value,
         facts.knew_on,
@@ -164,15 +152,8 @@ def _limitation(road: _Road, facts: WhatIfInput) -> Deadline | None:
         jurisdiction=road.jurisdiction,
         calendar=road.calendar,
     )
-    note_zh = (
-        "申请调解使时效中断，自申请调解之日重新计算（取较早的日期，更稳妥）。" if restarts else ""
-    )
-    note_en = (
-        " Applying for mediation restarted the clock on the application day"
-        " (the earlier, safer reading)."
-        if restarts
-        else ""
-    )
+    note_zh = "申请调解使时效中断，自申请调解之日重新计算（取较早的日期，更稳妥）。" if restarts else ""
+    note_en = " Applying for mediation restarted the clock on the application day (the earlier, safer reading)." if restarts else ""
     start = assessment.deadline.from_ if assessment.deadline else facts.knew_on
     road.add(
         "limitation",
@@ -198,23 +179,18 @@ def _mediation(road: _Road, facts: WhatIfInput) -> date | None:
         deadline,
         (
             f"假设调解在{deadline.due}前未达成协议，自{deadline.due + ONE_DAY}起可以申请仲裁。",
-            f"Assumes no agreement by {deadline.due}: "
-            f"arbitration may be sought from {deadline.due + ONE_DAY}.",
+            f"Assumes no agreement by {deadline.due}: arbitration may be sought from {deadline.due + ONE_DAY}.",
         ),
     )
     return deadline.due + ONE_DAY
 
 
-def _arbitration(
-    road: _Road, facts: WhatIfInput, limitation: Deadline | None, earliest: date | None
-) -> date:
+def _arbitration(road: _Road, facts: WhatIfInput, limitation: Deadline | None, earliest: date | None) -> date:
     # A later date the worker gave bounds an assumed filing date: filed no later than it.
     later = facts.accepted_on or facts.award_received_on
     default = earliest or later or facts.as_of or facts.knew_on
     assert default is not None
-    filed, given = road.pick(
-        facts.arbitration_applied_on, default, earliest, "arbitration_applied_on"
-    )
+    filed, given = road.pick(facts.arbitration_applied_on, default, earliest, "arbitration_applied_on")
     safe = limitation.due if limitation else None
     if given:
         text = (f"已于{filed}申请仲裁。", f"Applied for arbitration on {filed}.")
@@ -229,9 +205,7 @@ def _arbitration(
             text[1] + f" The last safe day to apply is {safe}.",
         )
         if filed > safe:
-            road.warnings.append(
-                f"arbitration applied for on {filed}, after the limitation's last day {safe}"
-            )
+            road.warnings.append(f"arbitration applied for on {filed}, after the limitation's last day {safe}")
     road.add(
         "arbitration_application",
         ("申请劳动争议仲裁", "Apply for arbitration"),
@@ -272,11 +246,7 @@ def _award(road: _Road, facts: WhatIfInput, accepted: date) -> date:
     assert deadline.due is not None
     given = facts.accepted_on is not None
     head_zh = f"于{accepted}受理" if given else f"假设仲裁委员会用足5日，于{accepted}受理"
-    head_en = (
-        f"Accepted on {accepted}"
-        if given
-        else f"Assumes the commission takes its full 5 days: accepted {accepted}"
-    )
+    head_en = f"Accepted on {accepted}" if given else f"Assumes the commission takes its full 5 days: accepted {accepted}"
     road.add(
         "award",
         ("仲裁裁决", "Award"),
@@ -298,11 +268,7 @@ def _award(road: _Road, facts: WhatIfInput, accepted: date) -> date:
 def _challenge(road: _Road, facts: WhatIfInput, received: date) -> None:
     given = facts.award_received_on is not None
     got_zh = f"{received}收到裁决书" if given else f"假设在裁决期限最后一日{received}收到裁决书"
-    got_en = (
-        f"Award received {received}"
-        if given
-        else f"Assumes the award is received on its last day, {received}"
-    )
+    got_en = f"Award received {received}" if given else f"Assumes the award is received on its last day, {received}"
     if facts.final_award:
         worker = road.deadline("D25", received)
         road.add(
@@ -330,18 +296,11 @@ def _challenge(road: _Road, facts: WhatIfInput, received: date) -> None:
         )
         return
     sue = road.deadline("D30", received)
-    extra_zh = (
-        ""
-        if facts.final_award is False
-        else "若裁决为终局裁决，劳动者同样有15日（D25），用人单位有30日申请撤销（D26）。"
-    )
+    extra_zh = "" if facts.final_award is False else "若裁决为终局裁决，劳动者同样有15日（D25），用人单位有30日申请撤销（D26）。"
     extra_en = (
         ""
         if facts.final_award is False
-        else (
-            " If the award is final, the worker has the same 15 days (D25)"
-            " and the employer 30 days to apply to revoke (D26)."
-        )
+        else (" If the award is final, the worker has the same 15 days (D25) and the employer 30 days to apply to revoke (D26).")
     )
     road.add(
         "sue",
@@ -351,15 +310,12 @@ def _challenge(road: _Road, facts: WhatIfInput, received: date) -> None:
         sue,
         (
             f"{got_zh}；不服的可在{sue.due}前起诉，期满不起诉的裁决生效。{extra_zh}",
-            f"{got_en}; a party may sue by {sue.due}, "
-            f"after which the award takes effect.{extra_en}",
+            f"{got_en}; a party may sue by {sue.due}, after which the award takes effect.{extra_en}",
         ),
     )
 
 
-def whatif(
-    key_dates: WhatIfInput, *, jurisdiction: str = "national", calendar: Calendar | None = None
-) -> WhatIfChain:
+def whatif(key_dates: WhatIfInput, *, jurisdiction: str = "national", calendar: Calendar | None = None) -> WhatIfChain:
     """Lay out the chain of later deadlines from the key dates, each with its last safe day."""
     road = _Road(jurisdiction, calendar)
     limitation = _limitation(road, key_dates)

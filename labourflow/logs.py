@@ -6,6 +6,7 @@ the same redaction runs as a structlog processor and as a stdlib logging filter.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from typing import Any
@@ -100,10 +101,8 @@ def forward_temporal_core_logs(level: str = "WARN") -> None:
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
     telemetry = TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter(core_level=level, other_level="ERROR"),
                                                       forwarding=forwarding))
-    try:
+    with contextlib.suppress(RuntimeError):  # a runtime is already in use in this process: keep it
         Runtime.set_default(Runtime(telemetry=telemetry), error_if_already_set=True)
-    except RuntimeError:
-        pass  # a runtime is already in use in this process: keep it
 
 
 def _identity(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def _die_with_parent() -> None:
 
 
 async def spawn(name: str, args: Sequence[str], log_file: Path | None = None) -> asyncio.subprocess.Process:
-    out = open(log_file, "ab") if log_file else None  # noqa: SIM115 (closed with the process)
+    out = open(log_file, "ab") if log_file else None  # noqa: SIM115, ASYNC230 (closed with the process; a local file opens at once)
     process = await asyncio.create_subprocess_exec(
         *args,
         stdout=out or None,

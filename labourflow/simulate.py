@@ -129,18 +129,20 @@ class CaseRun:
 
     async def task(self, kind: str, timeout: float = 15) -> Task:
         """Wait until an open task of `kind` is in the inbox projection."""
+
         async def probe() -> Task | None:
             async with self.sim.db.session() as session:
-                return (await session.exec(select(Task).where(Task.subject == self.subject, Task.kind == kind,
-                                                              Task.status == "open"))).first()
+                return (
+                    await session.exec(select(Task).where(Task.subject == self.subject, Task.kind == kind, Task.status == "open"))
+                ).first()
+
         task: Task = await self._poll(probe, f"an open task '{kind}'", timeout)
         return task
 
     async def act(self, kind: str, action: str, payload: dict[str, Any], who: str = "mediator") -> ActionResult:
         task = await self.task(kind)
         request = TaskAction(task_id=task.task_id, action=action, actor=await self.sim.actor(who), payload=payload)
-        return await self.sim.env.client.get_workflow_handle(task.workflow_id).execute_update(
-            "act", request, result_type=ActionResult)
+        return await self.sim.env.client.get_workflow_handle(task.workflow_id).execute_update("act", request, result_type=ActionResult)
 
     async def worker(self, action: str, payload: dict[str, Any] | None = None) -> ActionResult:
         request = WorkerAction.model_validate({"action": action, "payload": payload or {}})
@@ -151,12 +153,20 @@ class CaseRun:
 
     async def timeline(self) -> list[TimelineEvent]:
         async with self.sim.db.session() as session:
-            return list((await session.exec(select(TimelineEvent).where(TimelineEvent.subject == self.subject)
-                                             .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id)))).all())
+            return list(
+                (
+                    await session.exec(
+                        select(TimelineEvent)
+                        .where(TimelineEvent.subject == self.subject)
+                        .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id))
+                    )
+                ).all()
+            )
 
     async def wait_event(self, kind: str, timeout: float = 15) -> None:
         async def probe() -> bool:
             return kind in await self.events()
+
         await self._poll(probe, f"event '{kind}'", timeout)
 
     async def deadlines(self) -> dict[str, Deadline]:
@@ -167,6 +177,7 @@ class CaseRun:
     async def deadline(self, key: str, timeout: float = 15) -> Deadline:
         async def probe() -> Deadline | None:
             return (await self.deadlines()).get(key)
+
         found: Deadline = await self._poll(probe, f"deadline '{key}'", timeout)
         return found
 
@@ -178,7 +189,18 @@ class CaseRun:
         async def probe() -> Case | None:
             row = await self.case_row()
             return row if row.stage == stage else None
+
         found: Case = await self._poll(probe, f"stage '{stage}'", timeout)
+        return found
+
+    async def wait_option(self, action: str, timeout: float = 15) -> dict[str, Any]:
+        """The worker's option `action` once the case record offers it (the stage may be projected first)."""
+
+        async def probe() -> dict[str, Any] | None:
+            row = await self.case_row()
+            return next((o for o in row.worker_options if o["action"] == action), None)
+
+        found: dict[str, Any] = await self._poll(probe, f"worker option '{action}'", timeout)
         return found
 
     async def result(self, timeout: float = 60) -> DisputeResult:
@@ -209,9 +231,12 @@ class Simulation:
             async with self.db.session() as session:
                 user = (await session.exec(select(User).where(User.username == username))).first()
             if user is None:
-                raise ScenarioError(f"no staff account '{username}' (demo accounts: admin, mediator, mediator2, supervisor, union, union2, mediator-hz)")
-            self._actors[username] = Actor(kind="staff", username=user.username, role=user.role, team_code=user.team_code,
-                                           display_name=user.display_name)
+                raise ScenarioError(
+                    f"no staff account '{username}' (demo accounts: admin, mediator, mediator2, supervisor, union, union2, mediator-hz)"
+                )
+            self._actors[username] = Actor(
+                kind="staff", username=user.username, role=user.role, team_code=user.team_code, display_name=user.display_name
+            )
         return self._actors[username]
 
     async def file(self, body: dict[str, Any], filed_on: date) -> CaseRun:
@@ -227,8 +252,9 @@ class Simulation:
         self.shift_days = (filed_on - await self.env_today()).days
         inp = await workflow_input(self.db, self.deps.keyring, self.deps.settings, case)
         inp = inp.model_copy(update={"shift_days": self.shift_days, "search_attributes": False})
-        handle = await self.env.client.start_workflow("dispute", inp, id=case.workflow_id, task_queue=self.task_queue,
-                                                      result_type=DisputeResult)
+        handle = await self.env.client.start_workflow(
+            "dispute", inp, id=case.workflow_id, task_queue=self.task_queue, result_type=DisputeResult
+        )
         self.today = filed_on
         return CaseRun(self, registered.case_no, handle)
 
@@ -245,10 +271,16 @@ class Simulation:
 
 def simulation_settings(data_dir: Path, key: bytes | None = None) -> Settings:
     """Throw-away settings: a SQLite file under `data_dir`, fresh keys (or `key`), no real Temporal."""
-    return Settings(env=Environment.test, data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'simulation.db'}",
-                    session_secret=secrets.token_urlsafe(16),
-                    encryption_keys={"sim": base64.b64encode(key or secrets.token_bytes(32)).decode()},
-                    encryption_key_id="sim", lookup_hash_key=secrets.token_urlsafe(16), log_level="WARNING")
+    return Settings(
+        env=Environment.test,
+        data_dir=data_dir,
+        database_url=f"sqlite:///{data_dir / 'simulation.db'}",
+        session_secret=secrets.token_urlsafe(16),
+        encryption_keys={"sim": base64.b64encode(key or secrets.token_bytes(32)).decode()},
+        encryption_key_id="sim",
+        lookup_hash_key=secrets.token_urlsafe(16),
+        log_level="WARNING",
+    )
 
 
 async def open_simulation(stack: AsyncExitStack, data_dir: Path, key: bytes | None = None) -> Simulation:
@@ -259,7 +291,8 @@ async def open_simulation(stack: AsyncExitStack, data_dir: Path, key: bytes | No
     stack.push_async_callback(db.dispose)
     await seed_demo(db, secrets.token_urlsafe(12))
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=data_converter(settings), test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server"))
+        data_converter=data_converter(settings), test_server_existing_path=str(Path(sys.executable).parent / "temporal-test-server")
+    )
     stack.push_async_callback(env.shutdown)
     deps = ActivityDeps(settings=settings, db=db, keyring=Keyring.from_settings(settings))
     task_queue = "simulation"
@@ -280,11 +313,14 @@ async def run_scenario(scenario: Scenario, *, key: bytes | None = None, keep: An
             for number, step in enumerate(scenario.steps, start=1):
                 await sim.advance_to(step.on)
                 try:
-                    outcome = await (case.act(step.task, step.action, step.payload, step.by) if step.task
-                                     else case.worker(step.action, step.payload))
+                    outcome = await (
+                        case.act(step.task, step.action, step.payload, step.by) if step.task else case.worker(step.action, step.payload)
+                    )
                 except Exception as exc:
-                    raise ScenarioError(f"step {number} on {step.on} ({step.task or 'worker'}: {step.action}) failed: "
-                                        f"{getattr(getattr(exc, 'cause', None), 'message', None) or exc}") from None
+                    raise ScenarioError(
+                        f"step {number} on {step.on} ({step.task or 'worker'}: {step.action}) failed: "
+                        f"{getattr(getattr(exc, 'cause', None), 'message', None) or exc}"
+                    ) from None
                 results.append({"step": number, "on": step.on.isoformat(), "action": step.action, "result": outcome.message_zh})
             await sim.advance_to(scenario.until)
             result = await report(sim, case, scenario, results)
@@ -311,8 +347,11 @@ def check_expectations(expect: Expect, result: dict[str, Any]) -> list[str]:
     kinds = [event["kind"] for event in result["timeline"]]
     problems += [f"event '{kind}' did not happen" for kind in expect.events if kind not in kinds]
     dues = {d["key"]: d["due"] for d in result["deadlines"]}
-    problems += [f"deadline '{key}' is due {dues.get(key)}, expected {due}" for key, due in expect.deadlines.items()
-                 if dues.get(key) != due.isoformat()]
+    problems += [
+        f"deadline '{key}' is due {dues.get(key)}, expected {due}"
+        for key, due in expect.deadlines.items()
+        if dues.get(key) != due.isoformat()
+    ]
     return problems
 
 
@@ -322,16 +361,41 @@ async def report(sim: Simulation, case: CaseRun, scenario: Scenario, steps: list
         documents = (await session.exec(select(Document).where(Document.subject == case.subject))).all()
     row = await case.case_row()
     return {
-        "title": scenario.title, "case_no": case.case_no, "filed_on": scenario.filed_on.isoformat(), "until": scenario.until.isoformat(),
-        "stage": row.stage, "closing_state": row.closing_state,
+        "title": scenario.title,
+        "case_no": case.case_no,
+        "filed_on": scenario.filed_on.isoformat(),
+        "until": scenario.until.isoformat(),
+        "stage": row.stage,
+        "closing_state": row.closing_state,
         "steps": steps,
-        "timeline": [{"on": e.on_date.isoformat(), "kind": e.kind, "zh": e.summary_zh, "en": e.summary_en, "citation": e.citation}
-                     for e in await case.timeline()],
-        "deadlines": [{"key": key, "rule": d.rule_id, "start": d.start_on.isoformat(), "due": d.due_on.isoformat(), "status": d.status,
-                       "why_zh": d.explanation.get("explanation_zh"), "why_en": d.explanation.get("explanation_en")}
-                      for key, d in sorted((await case.deadlines()).items(), key=lambda item: item[1].due_on)],
-        "tasks": [{"kind": t.kind, "title_zh": t.title_zh, "due": t.due_on.isoformat() if t.due_on else None, "status": t.status,
-                   "outcome": t.outcome, "escalated": t.escalated, "reminders": t.reminders_sent} for t in tasks],
+        "timeline": [
+            {"on": e.on_date.isoformat(), "kind": e.kind, "zh": e.summary_zh, "en": e.summary_en, "citation": e.citation}
+            for e in await case.timeline()
+        ],
+        "deadlines": [
+            {
+                "key": key,
+                "rule": d.rule_id,
+                "start": d.start_on.isoformat(),
+                "due": d.due_on.isoformat(),
+                "status": d.status,
+                "why_zh": d.explanation.get("explanation_zh"),
+                "why_en": d.explanation.get("explanation_en"),
+            }
+            for key, d in sorted((await case.deadlines()).items(), key=lambda item: item[1].due_on)
+        ],
+        "tasks": [
+            {
+                "kind": t.kind,
+                "title_zh": t.title_zh,
+                "due": t.due_on.isoformat() if t.due_on else None,
+                "status": t.status,
+                "outcome": t.outcome,
+                "escalated": t.escalated,
+                "reminders": t.reminders_sent,
+            }
+            for t in tasks
+        ],
         "documents": [{"type": d.doc_type, "document_no": d.document_no, "issued_on": d.issued_on.isoformat()} for d in documents],
     }
 
@@ -339,13 +403,19 @@ async def report(sim: Simulation, case: CaseRun, scenario: Scenario, steps: list
 def format_report(data: dict[str, Any], lang: str = "zh") -> str:
     """The report as readable text (Chinese first, English with lang='en')."""
     zh = lang == "zh"
-    lines = [f"{data['title']}  —  {data['case_no']}  ({data['filed_on']} → {data['until']})",
-             f"{'当前阶段' if zh else 'Stage'}: {data['stage']}", "", "== " + ("时间线" if zh else "Timeline")]
+    lines = [
+        f"{data['title']}  —  {data['case_no']}  ({data['filed_on']} → {data['until']})",
+        f"{'当前阶段' if zh else 'Stage'}: {data['stage']}",
+        "",
+        "== " + ("时间线" if zh else "Timeline"),
+    ]
     lines += [f"  {e['on']}  {e['zh'] if zh else e['en']}" + (f"  [{e['citation']}]" if e["citation"] else "") for e in data["timeline"]]
     lines += ["", "== " + ("期限" if zh else "Deadlines")]
     lines += [f"  {d['due']}  {d['rule']:>6}  {d['status']:<9} {d['why_zh'] if zh else d['why_en']}" for d in data["deadlines"]]
     lines += ["", "== " + ("任务" if zh else "Tasks")]
-    lines += [f"  {t['due'] or '—':<10}  {t['status']:<9} {t['title_zh']}" + (" (逾期上报)" if t["escalated"] else "") for t in data["tasks"]]
+    lines += [
+        f"  {t['due'] or '—':<10}  {t['status']:<9} {t['title_zh']}" + (" (逾期上报)" if t["escalated"] else "") for t in data["tasks"]
+    ]
     lines += ["", "== " + ("文书" if zh else "Documents")]
     lines += [f"  {d['issued_on']}  {d['type']}" + (f"  {d['document_no']}" if d["document_no"] else "") for d in data["documents"]]
     if data.get("expectations"):

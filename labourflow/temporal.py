@@ -17,8 +17,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
 
 from labourflow.crypto import DecryptionError, Keyring
-from workflows.kit.search import SEARCH_ATTRIBUTES
 from labourflow.settings import Settings
+from workflows.kit.search import SEARCH_ATTRIBUTES
 
 ENCODING = b"binary/encrypted"
 

@@ -23,8 +23,20 @@ from workflows.supervision_referral import SupervisionReferralWorkflow
 from workflows.work_injury import WorkInjuryWorkflow
 
 ALL_WORKFLOWS: list[type] = [
-    DisputeWorkflow, MediationWorkflow, AgreementWorkflow, PaymentOrderWorkflow, ArbitrationWorkflow, PostAwardWorkflow,
-    LitigationWorkflow, EnforcementWorkflow, LegalAidWorkflow, InspectionWorkflow, ProcuratorateSupportWorkflow,
-    WorkInjuryWorkflow, IssueDocumentWorkflow,
-    SupervisionWorkflow, SupervisionReferralWorkflow, BulkLettersWorkflow,
+    DisputeWorkflow,
+    MediationWorkflow,
+    AgreementWorkflow,
+    PaymentOrderWorkflow,
+    ArbitrationWorkflow,
+    PostAwardWorkflow,
+    LitigationWorkflow,
+    EnforcementWorkflow,
+    LegalAidWorkflow,
+    InspectionWorkflow,
+    ProcuratorateSupportWorkflow,
+    WorkInjuryWorkflow,
+    IssueDocumentWorkflow,
+    SupervisionWorkflow,
+    SupervisionReferralWorkflow,
+    BulkLettersWorkflow,
 ]

@@ -13,16 +13,24 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
+    from domain import paperwork
     from domain.actions import ActionResult, Actor, ConfirmationFiling, ConfirmationRoute, Note, PaymentRecord, Ruling
     from domain.case import ClaimKind
-    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import AgreementInput, AgreementOutcome, AgreementResult
 
 # Items a payment order can enforce when the employer defaults (LDMAL Art. 16).
-PAY_ITEMS = frozenset({ClaimKind.wages, ClaimKind.overtime_pay, ClaimKind.medical_costs,
-                       ClaimKind.economic_compensation, ClaimKind.damages, ClaimKind.double_wage})
+PAY_ITEMS = frozenset(
+    {
+        ClaimKind.wages,
+        ClaimKind.overtime_pay,
+        ClaimKind.medical_costs,
+        ClaimKind.economic_compensation,
+        ClaimKind.damages,
+        ClaimKind.double_wage,
+    }
+)
 
 
 @workflow.defn(name="agreement")
@@ -43,17 +51,31 @@ class AgreementWorkflow(StatutoryWorkflow):
         self.status = "performing"
         judicial = await self.set_deadline("judicial_confirmation", "D06", terms.signed_on)
         await self.set_deadline("arbitration_review", "D04", terms.signed_on)
-        await self.event("agreement_effective", f"调解协议生效；可在{judicial.due}前共同申请司法确认",
-                         f"Agreement effective; a joint application for judicial confirmation is possible until {judicial.due}",
-                         citation=judicial.basis, on=terms.signed_on)
-        self.confirm_task = await self.open_task("confirm_agreement", "协助双方申请司法确认或仲裁审查",
-                                                 "Help the parties apply for judicial confirmation or arbitration review",
-                                                 ("file_confirmation", "skip_confirmation"), deadline_key="judicial_confirmation")
+        await self.event(
+            "agreement_effective",
+            f"调解协议生效；可在{judicial.due}前共同申请司法确认",
+            f"Agreement effective; a joint application for judicial confirmation is possible until {judicial.due}",
+            citation=judicial.basis,
+            on=terms.signed_on,
+        )
+        self.confirm_task = await self.open_task(
+            "confirm_agreement",
+            "协助双方申请司法确认或仲裁审查",
+            "Help the parties apply for judicial confirmation or arbitration review",
+            ("file_confirmation", "skip_confirmation"),
+            deadline_key="judicial_confirmation",
+        )
         perform_by = max((i.due_on for i in terms.instalments), default=terms.signed_on)
-        await self.set_agreed_deadline("performance", terms.signed_on, perform_by,
-                                       "调解协议约定的履行期限至{due}", "Performance due under the agreement by {due}")
-        self.perform_task = await self.open_task("track_performance", "跟踪调解协议履行", "Track performance of the agreement",
-                                                 ("record_payment", "record_default"), deadline_key="performance")
+        await self.set_agreed_deadline(
+            "performance", terms.signed_on, perform_by, "调解协议约定的履行期限至{due}", "Performance due under the agreement by {due}"
+        )
+        self.perform_task = await self.open_task(
+            "track_performance",
+            "跟踪调解协议履行",
+            "Track performance of the agreement",
+            ("record_payment", "record_default"),
+            deadline_key="performance",
+        )
         await workflow.wait_condition(lambda: self.paid >= terms.total or self.default_noted is not None)
         await self.cancel_open_tasks("agreement_settled")
         await self.settle()
@@ -79,8 +101,13 @@ class AgreementWorkflow(StatutoryWorkflow):
         key = filing.route.value
         due = self.due(key)
         if due is not None and filing.filed_on > due:
-            await self.event("confirmation_late", f"申请日{filing.filed_on}已超过期限{due}", f"Filed on {filing.filed_on}, after the deadline {due}",
-                             actor=actor, on=filing.filed_on)
+            await self.event(
+                "confirmation_late",
+                f"申请日{filing.filed_on}已超过期限{due}",
+                f"Filed on {filing.filed_on}, after the deadline {due}",
+                actor=actor,
+                on=filing.filed_on,
+            )
         await self.close_deadline(key, DeadlineStatus.met)
         other = "arbitration_review" if filing.route is ConfirmationRoute.judicial_confirmation else "judicial_confirmation"
         await self.close_deadline(other, DeadlineStatus.cancelled)
@@ -88,17 +115,28 @@ class AgreementWorkflow(StatutoryWorkflow):
         if filing.route is ConfirmationRoute.judicial_confirmation:
             accept = await self.set_deadline("court_acceptance", "D07", filing.filed_on)
             decide = await self.set_deadline("court_decision", "D08", accept.due or filing.filed_on)
-            doc = await self.document(DocumentType.judicial_confirmation_application, paperwork.judicial_confirmation(
-                filing.body, self.inp.organisation, self.terms, self.kit.deadlines["judicial_confirmation"].deadline))
+            doc = await self.document(
+                DocumentType.judicial_confirmation_application,
+                paperwork.judicial_confirmation(
+                    filing.body, self.inp.organisation, self.terms, self.kit.deadlines["judicial_confirmation"].deadline
+                ),
+            )
             docs = (doc.document_id,)
             deadline_key, basis = "court_decision", decide.basis
         else:
             await self.set_deadline("review_decision", "D05", filing.filed_on)
             deadline_key, basis = "review_decision", "办案规则第七十四至七十八条 / Arbitration Rules Art. 74-78"
-        await self.event("confirmation_filed", f"已向{filing.body}申请{'司法确认' if key == 'judicial_confirmation' else '仲裁审查'}",
-                         f"Applied to {filing.body} for {key.replace('_', ' ')}", actor=actor, on=filing.filed_on, citation=basis)
-        await self.open_task("record_confirmation_ruling", "记录确认结果", "Record the confirmation ruling", ("record_ruling",),
-                             deadline_key=deadline_key)
+        await self.event(
+            "confirmation_filed",
+            f"已向{filing.body}申请{'司法确认' if key == 'judicial_confirmation' else '仲裁审查'}",
+            f"Applied to {filing.body} for {key.replace('_', ' ')}",
+            actor=actor,
+            on=filing.filed_on,
+            citation=basis,
+        )
+        await self.open_task(
+            "record_confirmation_ruling", "记录确认结果", "Record the confirmation ruling", ("record_ruling",), deadline_key=deadline_key
+        )
         return ActionResult(message_zh="已登记确认申请", message_en="Confirmation application recorded", document_ids=docs)
 
     @action("skip_confirmation", Note)
@@ -113,18 +151,27 @@ class AgreementWorkflow(StatutoryWorkflow):
         for key in ("court_acceptance", "court_decision", "review_decision"):
             await self.close_deadline(key, DeadlineStatus.met)
         self.confirmed = ruling.granted
-        zh, en = ("确认调解协议有效，可申请强制执行", "Agreement confirmed: enforceable by the court") if ruling.granted else \
-            (f"驳回确认申请：{ruling.reason}；可重新调解或起诉", f"Confirmation refused ({ruling.reason}); re-mediate or sue")
-        await self.event("confirmation_ruling", zh, en, actor=actor, on=ruling.decided_on,
-                         citation="《民事诉讼法》第二百零六条 / CPL Art. 206")
+        zh, en = (
+            ("确认调解协议有效，可申请强制执行", "Agreement confirmed: enforceable by the court")
+            if ruling.granted
+            else (f"驳回确认申请：{ruling.reason}；可重新调解或起诉", f"Confirmation refused ({ruling.reason}); re-mediate or sue")
+        )
+        await self.event(
+            "confirmation_ruling", zh, en, actor=actor, on=ruling.decided_on, citation="《民事诉讼法》第二百零六条 / CPL Art. 206"
+        )
         return ActionResult(message_zh=zh, message_en=en)
 
     @action("record_payment", PaymentRecord, closes=False)
     async def record_payment(self, task: OpenTask, payment: PaymentRecord, actor: Actor) -> ActionResult:
         self.paid += payment.amount
         left = max(self.terms.total - self.paid, Decimal(0))
-        await self.event("agreement_payment", f"用人单位支付{payment.amount}元，尚欠{left}元", f"Employer paid {payment.amount}; {left} outstanding",
-                         actor=actor, on=payment.paid_on)
+        await self.event(
+            "agreement_payment",
+            f"用人单位支付{payment.amount}元，尚欠{left}元",
+            f"Employer paid {payment.amount}; {left} outstanding",
+            actor=actor,
+            on=payment.paid_on,
+        )
         if left == 0:
             await self.close_deadline("performance", DeadlineStatus.met)
             await self.close_task(task, "performed", actor)
@@ -134,8 +181,14 @@ class AgreementWorkflow(StatutoryWorkflow):
     async def record_default(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.default_noted = note
         await self.close_deadline("performance", DeadlineStatus.missed)
-        await self.event("agreement_default", "用人单位未按调解协议履行", "The employer did not perform the agreement", actor=actor, on=note.on,
-                         citation="《劳动争议调解仲裁法》第十五条、第十六条 / LDMAL Art. 15, 16")
+        await self.event(
+            "agreement_default",
+            "用人单位未按调解协议履行",
+            "The employer did not perform the agreement",
+            actor=actor,
+            on=note.on,
+            citation="《劳动争议调解仲裁法》第十五条、第十六条 / LDMAL Art. 15, 16",
+        )
         return ActionResult(message_zh="已记录不履行", message_en="Default recorded")
 
     def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:

@@ -6,6 +6,8 @@ the worker sue, except in the situations of SPC Interpretation I Art. 12."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 
 from workflows.kit.base import StatutoryWorkflow, action
@@ -13,15 +15,24 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
     from domain import paperwork
+    from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
     from domain.documents import DocumentType
     from domain.final_award import classify_award
     from domain.records import DeadlineStatus
     from domain.workflow_models import ArbitrationInput, ArbitrationOutcome, ArbitrationResult, Milestone, WorkerOption
 
-AWARD_ACTIONS = ("record_application_service", "schedule_hearing", "suspend", "resume", "change_claims", "extend_award_period",
-                 "record_advance_execution", "record_award", "record_settlement")
+AWARD_ACTIONS = (
+    "record_application_service",
+    "schedule_hearing",
+    "suspend",
+    "resume",
+    "change_claims",
+    "extend_award_period",
+    "record_advance_execution",
+    "record_award",
+    "record_settlement",
+)
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
 
@@ -34,7 +45,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.result: ArbitrationResult | None = None
         self.suspensions: list[tuple[object, object]] = []
         self.suspended_since: Suspension | None = None
-        self.restarts: list[object] = []
+        self.restarts: list[date] = []
         self.extended = False
 
     @workflow.run
@@ -44,18 +55,35 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
         history = inp.mediation
-        doc = await self.document(DocumentType.arbitration_application, paperwork.arbitration_application(
-            ctx.region, (history.organisation, history.received_on, history.ended_on, history.outcome) if history else None))
-        await self.event("arbitration_applied", f"向劳动人事争议仲裁委员会申请仲裁，受理决定期限至{acceptance.due}",
-                         f"Applied for arbitration; acceptance decision due by {acceptance.due}", on=inp.applied_on,
-                         citation=acceptance.basis, data={"document_id": doc.document_id})
-        await self.open_task("record_arbitration_acceptance", "记录仲裁委受理或不予受理", "Record the commission's acceptance decision",
-                             ("record_acceptance",), deadline_key="acceptance")
+        doc = await self.document(
+            DocumentType.arbitration_application,
+            paperwork.arbitration_application(
+                ctx.region, (history.organisation, history.received_on, history.ended_on, history.outcome) if history else None
+            ),
+        )
+        await self.event(
+            "arbitration_applied",
+            f"向劳动人事争议仲裁委员会申请仲裁，受理决定期限至{acceptance.due}",
+            f"Applied for arbitration; acceptance decision due by {acceptance.due}",
+            on=inp.applied_on,
+            citation=acceptance.basis,
+            data={"document_id": doc.document_id},
+        )
+        await self.open_task(
+            "record_arbitration_acceptance",
+            "记录仲裁委受理或不予受理",
+            "Record the commission's acceptance decision",
+            ("record_acceptance",),
+            deadline_key="acceptance",
+        )
         if not await self.until("acceptance", lambda: self.acceptance is not None or self.result is not None):
             await self.close_deadline("acceptance", DeadlineStatus.missed)
-            await self._may_sue("no_decision", "仲裁委员会逾期未作出受理决定，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
-                                "The commission did not decide on acceptance within 5 days: the worker may sue (unless SPC Interp. I Art. 12 applies)",
-                                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29")
+            await self._may_sue(
+                "no_decision",
+                "仲裁委员会逾期未作出受理决定，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
+                "The commission did not decide on acceptance within 5 days: the worker may sue (unless SPC Interp. I Art. 12 applies)",
+                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29",
+            )
             await workflow.wait_condition(lambda: self.acceptance is not None or self.result is not None)
         if self.result is None and self.acceptance is not None and self.acceptance.granted:
             await self._proceed(self.acceptance)
@@ -73,15 +101,24 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         await self.set_deadline("service", "D15", accepted_on)
         await self.set_deadline("tribunal_notice", "D18", accepted_on)
         award = await self.set_deadline("award", "D22", accepted_on)
-        await self.event("arbitration_accepted", f"仲裁委员会受理，裁决期限至{award.due}", f"Accepted; award due by {award.due}",
-                         on=accepted_on, citation=award.basis)
-        await self.open_task("record_award", "跟进仲裁审理并记录裁决", "Follow the hearing and record the award", AWARD_ACTIONS,
-                             deadline_key="award")
+        await self.event(
+            "arbitration_accepted",
+            f"仲裁委员会受理，裁决期限至{award.due}",
+            f"Accepted; award due by {award.due}",
+            on=accepted_on,
+            citation=award.basis,
+        )
+        await self.open_task(
+            "record_award", "跟进仲裁审理并记录裁决", "Follow the hearing and record the award", AWARD_ACTIONS, deadline_key="award"
+        )
         if not await self.until("award", lambda: self.result is not None):
             await self.close_deadline("award", DeadlineStatus.missed)
-            await self._may_sue("late_award", "仲裁庭逾期未作出裁决，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
-                                "No award within the period: the worker may sue (unless SPC Interp. I Art. 12 applies)",
-                                "《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43")
+            await self._may_sue(
+                "late_award",
+                "仲裁庭逾期未作出裁决，可以就该劳动争议事项向人民法院提起诉讼（有最高法解释（一）第十二条情形的除外）",
+                "No award within the period: the worker may sue (unless SPC Interp. I Art. 12 applies)",
+                "《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43",
+            )
             await workflow.wait_condition(lambda: self.result is not None)
 
     async def _may_sue(self, kind: str, zh: str, en: str, citation: str) -> None:
@@ -89,7 +126,8 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         parent = workflow.info().parent
         if parent is not None:
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(
-                "milestone", Milestone(kind=kind, zh=zh, en=en, options=(MAY_SUE,)))
+                "milestone", Milestone(kind=kind, zh=zh, en=en, options=(MAY_SUE,))
+            )
 
     @workflow.signal(name="end-arbitration")
     def end_arbitration(self, outcome: ArbitrationOutcome) -> None:
@@ -100,7 +138,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
     async def _award_deadline(self) -> None:
         """Recompute the award period: suspensions excluded, restart on changed claims, extension."""
         entry = self.kit.deadlines["award"]
-        start = max([self.accepted_on, *self.restarts])  # type: ignore[type-var]
+        start = max([self.accepted_on, *self.restarts])
         entry.start = start
         entry.options = {"suspensions": tuple(self.suspensions), "extended": self.extended}
         entry.deadline = self.clock.compute("D22", start, **entry.options)
@@ -115,9 +153,12 @@ class ArbitrationWorkflow(StatutoryWorkflow):
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("acceptance", DeadlineStatus.met)
         if not ruling.granted:
-            await self._may_sue("arbitration_refused", f"仲裁委员会决定不予受理：{ruling.reason}；可以向人民法院起诉",
-                                f"The commission refused the case ({ruling.reason}): the worker may sue",
-                                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29")
+            await self._may_sue(
+                "arbitration_refused",
+                f"仲裁委员会决定不予受理：{ruling.reason}；可以向人民法院起诉",
+                f"The commission refused the case ({ruling.reason}): the worker may sue",
+                "《劳动争议调解仲裁法》第二十九条 / LDMAL Art. 29",
+            )
         self.acceptance = ruling
         return ActionResult(message_zh="已记录受理决定", message_en="Acceptance decision recorded")
 
@@ -125,8 +166,14 @@ class ArbitrationWorkflow(StatutoryWorkflow):
     async def record_application_service(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("service", DeadlineStatus.met)
         defence = await self.set_deadline("defence", "D16", note.on)
-        await self.event("application_served", f"申请书副本已送达被申请人，答辩期至{defence.due}", f"Served on the respondent; defence due by {defence.due}",
-                         actor=actor, on=note.on, citation=defence.basis)
+        await self.event(
+            "application_served",
+            f"申请书副本已送达被申请人，答辩期至{defence.due}",
+            f"Served on the respondent; defence due by {defence.due}",
+            actor=actor,
+            on=note.on,
+            citation=defence.basis,
+        )
         return ActionResult(message_zh=f"答辩期至{defence.due}", message_en=f"Defence due by {defence.due}")
 
     @action("schedule_hearing", HearingSchedule, closes=False)
@@ -135,16 +182,28 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         notice_days = (hearing.hearing_on - hearing.notice_served_on).days
         ok = notice_days >= 5
         zh = f"开庭日期{hearing.hearing_on}" + ("" if ok else f"；开庭通知仅提前{notice_days}日，少于法定5日")
-        await self.event("hearing_scheduled", zh, f"Hearing on {hearing.hearing_on}" + ("" if ok else f"; notice only {notice_days} days ahead (law: 5)"),
-                         actor=actor, on=hearing.notice_served_on, citation="《劳动争议调解仲裁法》第三十五条 / LDMAL Art. 35")
+        await self.event(
+            "hearing_scheduled",
+            zh,
+            f"Hearing on {hearing.hearing_on}" + ("" if ok else f"; notice only {notice_days} days ahead (law: 5)"),
+            actor=actor,
+            on=hearing.notice_served_on,
+            citation="《劳动争议调解仲裁法》第三十五条 / LDMAL Art. 35",
+        )
         return ActionResult(message_zh=zh, message_en="Hearing recorded")
 
     @action("suspend", Suspension, closes=False)
     async def suspend(self, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
         self.suspended_since = suspension
         self.status = "suspended"
-        await self.event("arbitration_suspended", f"仲裁中止：{suspension.reason}（中止期间不计入审理期限）", f"Arbitration suspended: {suspension.reason}",
-                         actor=actor, on=suspension.start_on, citation="办案规则第四十七条 / Arbitration Rules Art. 47")
+        await self.event(
+            "arbitration_suspended",
+            f"仲裁中止：{suspension.reason}（中止期间不计入审理期限）",
+            f"Arbitration suspended: {suspension.reason}",
+            actor=actor,
+            on=suspension.start_on,
+            citation="办案规则第四十七条 / Arbitration Rules Art. 47",
+        )
         return ActionResult(message_zh="已中止，期限暂停计算", message_en="Suspended; the award period is paused")
 
     @action("resume", Note, closes=False)
@@ -153,31 +212,54 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.suspensions.append((self.suspended_since.start_on, note.on))
         self.suspended_since, self.status = None, "accepted"
         await self._award_deadline()
-        await self.event("arbitration_resumed", f"恢复审理，裁决期限顺延至{self.due('award')}", f"Resumed; award now due by {self.due('award')}",
-                         actor=actor, on=note.on)
+        await self.event(
+            "arbitration_resumed",
+            f"恢复审理，裁决期限顺延至{self.due('award')}",
+            f"Resumed; award now due by {self.due('award')}",
+            actor=actor,
+            on=note.on,
+        )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
     @action("change_claims", Note, closes=False)
     async def change_claims(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.restarts.append(note.on)
         await self._award_deadline()
-        await self.event("claims_changed", f"仲裁请求变更，审理期限重新计算至{self.due('award')}", f"Claims changed: the period restarts, award due by {self.due('award')}",
-                         actor=actor, on=note.on, citation="办案规则第四十六条 / Arbitration Rules Art. 46")
+        await self.event(
+            "claims_changed",
+            f"仲裁请求变更，审理期限重新计算至{self.due('award')}",
+            f"Claims changed: the period restarts, award due by {self.due('award')}",
+            actor=actor,
+            on=note.on,
+            citation="办案规则第四十六条 / Arbitration Rules Art. 46",
+        )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
     @action("extend_award_period", Note, closes=False)
     async def extend_award_period(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.extended = True
         await self._award_deadline()
-        await self.event("award_extended", f"经仲裁委员会主任批准延长，裁决期限至{self.due('award')}", f"Extension approved: award due by {self.due('award')}",
-                         actor=actor, on=note.on, citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43")
+        await self.event(
+            "award_extended",
+            f"经仲裁委员会主任批准延长，裁决期限至{self.due('award')}",
+            f"Extension approved: award due by {self.due('award')}",
+            actor=actor,
+            on=note.on,
+            citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43",
+        )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
     @action("record_advance_execution", Ruling, closes=False)
     async def record_advance_execution(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "裁决先予执行，移送人民法院执行" if ruling.granted else f"先予执行申请未准许：{ruling.reason}"
-        await self.event("advance_execution", zh, "Advance execution granted and sent to the court" if ruling.granted else "Advance execution refused",
-                         actor=actor, on=ruling.decided_on, citation="《劳动争议调解仲裁法》第四十四条 / LDMAL Art. 44")
+        await self.event(
+            "advance_execution",
+            zh,
+            "Advance execution granted and sent to the court" if ruling.granted else "Advance execution refused",
+            actor=actor,
+            on=ruling.decided_on,
+            citation="《劳动争议调解仲裁法》第四十四条 / LDMAL Art. 44",
+        )
         return ActionResult(message_zh=zh, message_en="Recorded")
 
     @action("record_award", AwardRecord)
@@ -185,16 +267,30 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         classification = classify_award(award.items, award.statement, self.kit.region, award.awarded_on)
         await self.close_deadline("award", DeadlineStatus.met)
         label = "终局裁决" if classification.award_class.value == "final" else "非终局裁决"
-        await self.event("award", f"仲裁庭作出裁决（{label}）：{classification.explanation_zh}", f"Award made ({classification.award_class.value}): {classification.explanation_en}",
-                         actor=actor, on=award.awarded_on, citation=classification.basis)
-        self.result = ArbitrationResult(outcome=ArbitrationOutcome.award, noted_on=award.received_on, award=award, classification=classification)
+        await self.event(
+            "award",
+            f"仲裁庭作出裁决（{label}）：{classification.explanation_zh}",
+            f"Award made ({classification.award_class.value}): {classification.explanation_en}",
+            actor=actor,
+            on=award.awarded_on,
+            citation=classification.basis,
+        )
+        self.result = ArbitrationResult(
+            outcome=ArbitrationOutcome.award, noted_on=award.received_on, award=award, classification=classification
+        )
         return ActionResult(message_zh=f"已记录裁决（{label}）", message_en=f"Award recorded ({classification.award_class.value})")
 
     @action("record_settlement", Note)
     async def record_settlement(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("award", DeadlineStatus.met)
-        await self.event("arbitral_settlement", "双方签收仲裁调解书，发生法律效力", "Both parties signed the arbitral mediation statement: it is binding",
-                         actor=actor, on=note.on, citation="《劳动争议调解仲裁法》第四十二条 / LDMAL Art. 42")
+        await self.event(
+            "arbitral_settlement",
+            "双方签收仲裁调解书，发生法律效力",
+            "Both parties signed the arbitral mediation statement: it is binding",
+            actor=actor,
+            on=note.on,
+            citation="《劳动争议调解仲裁法》第四十二条 / LDMAL Art. 42",
+        )
         self.result = ArbitrationResult(outcome=ArbitrationOutcome.settled, noted_on=note.on)
         return ActionResult(message_zh="已记录仲裁调解书", message_en="Arbitral settlement recorded")
 

@@ -25,8 +25,7 @@ with workflow.unsafe.imports_passed_through():
 
 # A letter renders in about 0.3 s: a short timeout lets a letter whose worker died be retried
 # soon; a retry is harmless (the idempotency key finds the reserved number or the stored letter).
-RENDER: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=20),
-                          "retry_policy": options.DOCUMENT["retry_policy"]}
+RENDER: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=20), "retry_policy": options.DOCUMENT["retry_policy"]}
 # The same reasoning for the batch's own small database writes (idempotent, retried forever).
 RECORD: dict[str, Any] = {**options.PROJECTION, "start_to_close_timeout": timedelta(seconds=10)}
 
@@ -50,44 +49,52 @@ class BulkLettersWorkflow(StatutoryWorkflow):
         self.last_no = inp.last_document_no
         self.total, self.batch_no = inp.total, inp.batch_no
         if inp.seq == 0:
-            await self.event("bulk_letters_started",
-                             f"批量发出提示函“{inp.content.topic}”，共{inp.total}家单位",
-                             f"Bulk letters '{inp.content.topic}' to {inp.total} employers")
+            await self.event(
+                "bulk_letters_started",
+                f"批量发出提示函“{inp.content.topic}”，共{inp.total}家单位",
+                f"Bulk letters '{inp.content.topic}' to {inp.total} employers",
+            )
         this_run = 0
         while True:
             rows: list[bl.BulkEmployer] = await workflow.execute_activity(
-                "load-bulk-rows", bl.LoadRows(batch_no=inp.batch_no, limit=inp.chunk),
-                result_type=list[bl.BulkEmployer], **RECORD)
+                "load-bulk-rows", bl.LoadRows(batch_no=inp.batch_no, limit=inp.chunk), result_type=list[bl.BulkEmployer], **RECORD
+            )
             if not rows:
                 break
             for row in rows:
                 await self.issue_letter(inp, row)
             this_run += len(rows)
             if this_run >= inp.letters_per_run or workflow.info().is_continue_as_new_suggested():
-                workflow.continue_as_new(inp.model_copy(update={
-                    "issued_before": self.issued, "failed_before": self.failed,
-                    "last_document_no": self.last_no, "seq": self.kit.seq + 1}))
+                workflow.continue_as_new(
+                    inp.model_copy(
+                        update={
+                            "issued_before": self.issued,
+                            "failed_before": self.failed,
+                            "last_document_no": self.last_no,
+                            "seq": self.kit.seq + 1,
+                        }
+                    )
+                )
         self.state = bl.BatchStatus.done
-        await workflow.execute_activity("record-bulk-status", bl.BatchStatusRecord(
-            batch_no=inp.batch_no, status=self.state), **RECORD)
-        await self.event("bulk_letters_done", f"批量提示函已全部处理：签发{self.issued}份",
-                         f"Bulk letters done: {self.issued} issued")
+        await workflow.execute_activity("record-bulk-status", bl.BatchStatusRecord(batch_no=inp.batch_no, status=self.state), **RECORD)
+        await self.event("bulk_letters_done", f"批量提示函已全部处理：签发{self.issued}份", f"Bulk letters done: {self.issued} issued")
         return bl.BulkResult(batch_no=inp.batch_no, issued=self.issued, failed=self.failed)
 
     async def issue_letter(self, inp: bl.BulkLettersInput, row: bl.BulkEmployer) -> None:
         request = docs.RenderDocumentInput(
-            doc_type=docs.DocumentType.reminder_letter, subject=matter_subject(inp.batch_no),
+            doc_type=docs.DocumentType.reminder_letter,
+            subject=matter_subject(inp.batch_no),
             idempotency_key=bl.letter_key(inp.batch_no, row.line),
-            facts=bl.letter_facts(inp.content, inp.issuer, row), issued_by=inp.issued_by,
+            facts=bl.letter_facts(inp.content, inp.issuer, row),
+            issued_by=inp.issued_by,
             number_series=f"{inp.team_code}/{docs.DocumentType.reminder_letter.value}",
-            issued_on=inp.issued_on)
+            issued_on=inp.issued_on,
+        )
         try:
             ref: docs.DocumentRef = await workflow.execute_activity(
-                docs.RENDER_DOCUMENT_ACTIVITY, request, result_type=docs.DocumentRef,
-                **RENDER)
-            issued = bl.LetterIssued(batch_no=inp.batch_no, line=row.line,
-                                     document_id=ref.document_id,
-                                     document_no=ref.document_no)
+                docs.RENDER_DOCUMENT_ACTIVITY, request, result_type=docs.DocumentRef, **RENDER
+            )
+            issued = bl.LetterIssued(batch_no=inp.batch_no, line=row.line, document_id=ref.document_id, document_no=ref.document_no)
             self.issued, self.last_no = self.issued + 1, ref.document_no
         except ActivityError as exc:
             message = getattr(exc.cause, "message", None) or str(exc)
@@ -98,5 +105,11 @@ class BulkLettersWorkflow(StatutoryWorkflow):
     @workflow.query(name="progress")
     def progress(self) -> bl.BulkProgress:
         """Letters issued so far (this batch), failures and the last 文号."""
-        return bl.BulkProgress(batch_no=self.batch_no, total=self.total, issued=self.issued,
-                               failed=self.failed, status=self.state, last_document_no=self.last_no)
+        return bl.BulkProgress(
+            batch_no=self.batch_no,
+            total=self.total,
+            issued=self.issued,
+            failed=self.failed,
+            status=self.state,
+            last_document_no=self.last_no,
+        )

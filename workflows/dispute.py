@@ -15,14 +15,14 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.clock import Clock
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import ValidationError
+    from pydantic import BaseModel, ValidationError
 
-    from domain.actions import ActionResult, ArbitrationChoice, EvidenceRef, Note, SuitFiled, WorkerAction, WorkerActionKind, Withdrawal
+    from domain.actions import ActionResult, ArbitrationChoice, EvidenceRef, Note, SuitFiled, Withdrawal, WorkerAction, WorkerActionKind
     from domain.case import Stage
     from domain.records import case_subject
     from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, Milestone
 
-PAYLOADS = {
+PAYLOADS: dict[WorkerActionKind, type[BaseModel]] = {
     WorkerActionKind.choose_arbitration: ArbitrationChoice,
     WorkerActionKind.sue: SuitFiled,
     WorkerActionKind.add_evidence: EvidenceRef,
@@ -39,12 +39,22 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     async def run(self, inp: DisputeInput) -> DisputeResult:
         facts = inp.facts
         self.inp, self.facts = inp, facts
-        self.setup(case_subject(facts.case_no), Clock(facts.jurisdiction, inp.calendar_years, inp.shift_days, inp.shift_seconds),
-                   facts.region, inp.team_code)
-        self.ctx = CaseContext(case_no=facts.case_no, region=facts.region, jurisdiction=facts.jurisdiction,
-                               team_code=inp.team_code, calendar_years=inp.calendar_years, shift_days=inp.shift_days,
-                               shift_seconds=inp.shift_seconds,
-                               team_names=inp.team_names)
+        self.setup(
+            case_subject(facts.case_no),
+            Clock(facts.jurisdiction, inp.calendar_years, inp.shift_days, inp.shift_seconds),
+            facts.region,
+            inp.team_code,
+        )
+        self.ctx = CaseContext(
+            case_no=facts.case_no,
+            region=facts.region,
+            jurisdiction=facts.jurisdiction,
+            team_code=inp.team_code,
+            calendar_years=inp.calendar_years,
+            shift_days=inp.shift_days,
+            shift_seconds=inp.shift_seconds,
+            team_names=inp.team_names,
+        )
         step: str | None = self.resume(inp.progress) if inp.progress else await self.open_case()
         while step is not None:
             step = await self.STEPS[step](self)
@@ -67,8 +77,10 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
         if self.legal_aid_id is not None:
             allowed.discard(WorkerActionKind.apply_legal_aid.value)
         if request.action.value not in allowed:
-            raise ApplicationError(f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(sorted(allowed))}",
-                                   non_retryable=True)
+            raise ApplicationError(
+                f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(sorted(allowed))}",
+                non_retryable=True,
+            )
         model = PAYLOADS.get(request.action)
         if model is None:
             return None
@@ -107,6 +119,13 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     @workflow.query(name="case")
     def case_view(self) -> CaseView:
         """Live state of the case for pages and the API."""
-        return CaseView(case_no=self.facts.case_no, stage=self.stage, channel=self.channel, worker_options=tuple(self.options),
-                        guidance_zh=self.guidance[0], guidance_en=self.guidance[1], workflow=self.view(),
-                        children=tuple(self.child_ids))
+        return CaseView(
+            case_no=self.facts.case_no,
+            stage=self.stage,
+            channel=self.channel,
+            worker_options=tuple(self.options),
+            guidance_zh=self.guidance[0],
+            guidance_en=self.guidance[1],
+            workflow=self.view(),
+            children=tuple(self.child_ids),
+        )

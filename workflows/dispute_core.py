@@ -15,8 +15,8 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.search import stage_search_attributes
 
 with workflow.unsafe.imports_passed_through():
-    from domain.case import CaseFacts, Channel, Stage
     from domain import paperwork
+    from domain.case import CaseFacts, Channel, Stage
     from domain.documents import DocumentType
     from domain.ids import channel_workflow_id
     from domain.limitation import assess_limitation
@@ -36,9 +36,14 @@ with workflow.unsafe.imports_passed_through():
     )
 
 FIRST_STEP = {
-    Channel.union_mediation: "mediation", Channel.enterprise_committee: "mediation", Channel.peoples_mediation: "mediation",
-    Channel.court_mediation: "mediation", Channel.arbitration: "arbitration", Channel.inspection: "inspection",
-    Channel.litigation: "litigation", Channel.work_injury_determination: "work_injury",
+    Channel.union_mediation: "mediation",
+    Channel.enterprise_committee: "mediation",
+    Channel.peoples_mediation: "mediation",
+    Channel.court_mediation: "mediation",
+    Channel.arbitration: "arbitration",
+    Channel.inspection: "inspection",
+    Channel.litigation: "litigation",
+    Channel.work_injury_determination: "work_injury",
 }
 
 
@@ -59,6 +64,7 @@ class DisputeCore(StatutoryWorkflow):
         self.withdrawn = False
         self.closing: DisputeResult | None = None
         self.child_ids: list[str] = []
+        self.watchers: list[asyncio.Future[None]] = []  # children running alongside, watched to their end
         self.child_seq: dict[str, int] = {}
         self.current_child: str | None = None
         self.legal_aid_id: str | None = None
@@ -70,16 +76,29 @@ class DisputeCore(StatutoryWorkflow):
     async def open_case(self) -> str | None:
         facts = self.facts
         receiving = self.inp.team_names.get(self.inp.team_code or "", "劳动争议调解中心")
-        receipt = await self.document(DocumentType.case_receipt, paperwork.receipt(
-            self.inp.access_code, receiving, facts.filed_on, self.inp.status_url, None))
-        await self.event("case_opened", f"案件{facts.case_no}已受理登记", f"Case {facts.case_no} registered", on=facts.filed_on,
-                         data={"receipt_document_id": receipt.document_id})
+        receipt = await self.document(
+            DocumentType.case_receipt, paperwork.receipt(self.inp.access_code, receiving, facts.filed_on, self.inp.status_url, None)
+        )
+        await self.event(
+            "case_opened",
+            f"案件{facts.case_no}已受理登记",
+            f"Case {facts.case_no} registered",
+            on=facts.filed_on,
+            data={"receipt_document_id": receipt.document_id},
+        )
         scope = check_scope(facts.scope_issue)
         if not scope.in_scope:
-            await self.event("out_of_scope", f"不属于劳动争议，请向{scope.agency_zh}申请。{scope.guidance_zh}",
-                             f"Not a labour dispute: apply to {scope.agency_en}. {scope.guidance_en}", citation=scope.basis)
-            await self.close(Stage.closed_out_of_scope, f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
-                             f"Apply to {scope.agency_en}. {scope.guidance_en}")
+            await self.event(
+                "out_of_scope",
+                f"不属于劳动争议，请向{scope.agency_zh}申请。{scope.guidance_zh}",
+                f"Not a labour dispute: apply to {scope.agency_en}. {scope.guidance_en}",
+                citation=scope.basis,
+            )
+            await self.close(
+                Stage.closed_out_of_scope,
+                f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
+                f"Apply to {scope.agency_en}. {scope.guidance_en}",
+            )
             return None
         await self.check_limitation()
         self.plan = plan = triage(facts)
@@ -91,16 +110,26 @@ class DisputeCore(StatutoryWorkflow):
 
     async def check_limitation(self) -> None:
         facts = self.facts
-        assessment = assess_limitation(facts.category.value, facts.knew_on, still_employed=facts.still_employed,
-                                       employment_ended_on=facts.employment_ended_on, today=facts.filed_on,
-                                       jurisdiction=facts.jurisdiction, calendar=self.clock.calendar)
+        assessment = assess_limitation(
+            facts.category.value,
+            facts.knew_on,
+            still_employed=facts.still_employed,
+            employment_ended_on=facts.employment_ended_on,
+            today=facts.filed_on,
+            jurisdiction=facts.jurisdiction,
+            calendar=self.clock.calendar,
+        )
         self.limitation_warning = assessment.time_barred
         if assessment.deadline is not None:
             rule = assessment.deadline.rule
             start = assessment.deadline.from_
             await self.set_deadline("limitation", rule, start)
-        await self.event("limitation_warning" if assessment.time_barred else "limitation", assessment.message_zh, assessment.message_en,
-                         citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27")
+        await self.event(
+            "limitation_warning" if assessment.time_barred else "limitation",
+            assessment.message_zh,
+            assessment.message_en,
+            citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27",
+        )
 
     async def restart_limitation(self, on: date, zh: str, en: str) -> None:
         """A request for relief (mediation, a complaint to an authority) restarts the limitation year
@@ -112,9 +141,13 @@ class DisputeCore(StatutoryWorkflow):
         entry.options = {**entry.options, "restarts": restarts}
         entry.deadline = self.clock.compute(entry.rule, entry.start, restarts=restarts)
         await self._record_deadline(entry)
-        await self.event("limitation_restarted", f"{zh}，仲裁时效中断，自{on}起重新计算至{entry.deadline.due}",
-                         f"{en}: the limitation restarts from {on}, now ending on {entry.deadline.due}",
-                         citation="《劳动争议调解仲裁法》第二十七条第二款 / LDMAL Art. 27 ¶2", on=on)
+        await self.event(
+            "limitation_restarted",
+            f"{zh}，仲裁时效中断，自{on}起重新计算至{entry.deadline.due}",
+            f"{en}: the limitation restarts from {on}, now ending on {entry.deadline.due}",
+            citation="《劳动争议调解仲裁法》第二十七条第二款 / LDMAL Art. 27 ¶2",
+            on=on,
+        )
 
     def resume(self, progress: DisputeProgress) -> str:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
@@ -124,12 +157,21 @@ class DisputeCore(StatutoryWorkflow):
         return progress.step
 
     def progress(self, step: str) -> DisputeProgress:
-        return DisputeProgress(stage=self.stage, channel=self.channel, step=step, seq=self.kit.seq, carry=self.carry,
-                               children=self.child_seq, legal_aid_id=self.legal_aid_id, mediation=self.mediation)
+        return DisputeProgress(
+            stage=self.stage,
+            channel=self.channel,
+            step=step,
+            seq=self.kit.seq,
+            carry=self.carry,
+            children=self.child_seq,
+            legal_aid_id=self.legal_aid_id,
+            mediation=self.mediation,
+        )
 
     # ---- where the case stands, and what the worker may do -------------------------------------
-    async def enter(self, stage: Stage, channel: Channel | None, zh: str = "", en: str = "",
-                    options: tuple[WorkerOption, ...] = ()) -> None:
+    async def enter(
+        self, stage: Stage, channel: Channel | None, zh: str = "", en: str = "", options: tuple[WorkerOption, ...] = ()
+    ) -> None:
         """Move to a stage; record it, index it, and tell the worker what they may do now."""
         self.stage, self.channel = stage, channel
         if self.inp.search_attributes:
@@ -140,19 +182,36 @@ class DisputeCore(StatutoryWorkflow):
         self.guidance, self.options = (zh, en), list(options)
         await self.record_status()
         if notify and zh:
-            await self.notify("case_update", "worker", params={"stage": self.stage.value, "guidance_zh": zh, "guidance_en": en,
-                                                               "options": [o.model_dump(mode="json") for o in options]})
+            await self.notify(
+                "case_update",
+                "worker",
+                params={
+                    "stage": self.stage.value,
+                    "guidance_zh": zh,
+                    "guidance_en": en,
+                    "options": [o.model_dump(mode="json") for o in options],
+                },
+            )
         await self.tell_legal_aid()
 
     async def record_status(self) -> None:
         pending = [(e.deadline.due, e.rule) for e in self.kit.deadlines.values() if e.status.value == "pending" and e.deadline.due]
         next_due = min(pending) if pending else (None, None)
         closed_on = self.closing.closed_on if self.closing else None
-        record = CaseStatusRecord(case_no=self.facts.case_no, stage=self.stage.value, channel=self.channel.value if self.channel else None,
-                                  team_code=self.kit.team_code, limitation_warning=getattr(self, "limitation_warning", False),
-                                  next_deadline_on=next_due[0], next_deadline_rule=next_due[1], closed_on=closed_on,
-                                  closing_state=self.stage.value if self.stage.is_closed else None, guidance_zh=self.guidance[0],
-                                  guidance_en=self.guidance[1], worker_options=tuple(o.model_dump(mode="json") for o in self.options))
+        record = CaseStatusRecord(
+            case_no=self.facts.case_no,
+            stage=self.stage.value,
+            channel=self.channel.value if self.channel else None,
+            team_code=self.kit.team_code,
+            limitation_warning=getattr(self, "limitation_warning", False),
+            next_deadline_on=next_due[0],
+            next_deadline_rule=next_due[1],
+            closed_on=closed_on,
+            closing_state=self.stage.value if self.stage.is_closed else None,
+            guidance_zh=self.guidance[0],
+            guidance_en=self.guidance[1],
+            worker_options=tuple(o.model_dump(mode="json") for o in self.options),
+        )
         await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
 
     async def tell_legal_aid(self) -> None:
@@ -172,10 +231,11 @@ class DisputeCore(StatutoryWorkflow):
         self.child_seq[name] = self.child_seq.get(name, 0) + 1
         child_id = channel_workflow_id(self.facts.case_no, name, self.child_seq[name])
         self.child_ids.append(child_id)
-        handle = await workflow.start_child_workflow(name, arg, id=child_id, result_type=result_type,
-                                                     parent_close_policy=ParentClosePolicy.ABANDON)
+        handle = await workflow.start_child_workflow(
+            name, arg, id=child_id, result_type=result_type, parent_close_policy=ParentClosePolicy.ABANDON
+        )
         if alongside:
-            asyncio.ensure_future(self._watch_alongside(name, handle))
+            self.watchers.append(asyncio.ensure_future(self._watch_alongside(name, handle)))
             return child_id
         self.current_child = child_id
         try:
@@ -202,9 +262,12 @@ class DisputeCore(StatutoryWorkflow):
     async def start_legal_aid(self) -> None:
         exempt = self.plan.legal_aid_without_means_test if self.plan else False
         self.legal_aid_running = True
-        self.legal_aid_id = await self.child("legal-aid", LegalAidInput(
-            ctx=self.ctx, applied_on=self.clock.today(), without_means_test=exempt, proceeding_zh=self.proceeding_zh()),
-            LegalAidResult, alongside=True)
+        self.legal_aid_id = await self.child(
+            "legal-aid",
+            LegalAidInput(ctx=self.ctx, applied_on=self.clock.today(), without_means_test=exempt, proceeding_zh=self.proceeding_zh()),
+            LegalAidResult,
+            alongside=True,
+        )
         await self.tell_legal_aid()
 
     def organisation(self, channel: Channel | None) -> str:
@@ -216,13 +279,20 @@ class DisputeCore(StatutoryWorkflow):
             return names.get(teams.get(channel.value, ""), "人民调解委员会")
         if channel is Channel.enterprise_committee:
             return f"{self.facts.employer_name}劳动争议调解委员会"
-        kind = {Channel.arbitration: "arbitration_commission", Channel.inspection: "inspection"}.get(channel, "basic_court") \
-            if channel else "arbitration_commission"
+        kind = (
+            {Channel.arbitration: "arbitration_commission", Channel.inspection: "inspection"}.get(channel, "basic_court")
+            if channel
+            else "arbitration_commission"
+        )
         return str(paperwork.agency(self.facts.region, kind)["name"])
 
     def proceeding_zh(self) -> str:
-        return {Stage.mediation: "劳动争议调解", Stage.arbitration: "劳动争议仲裁", Stage.litigation: "劳动争议诉讼",
-                Stage.enforcement: "强制执行"}.get(self.stage, "劳动争议调解、仲裁")
+        return {
+            Stage.mediation: "劳动争议调解",
+            Stage.arbitration: "劳动争议仲裁",
+            Stage.litigation: "劳动争议诉讼",
+            Stage.enforcement: "强制执行",
+        }.get(self.stage, "劳动争议调解、仲裁")
 
     # ---- closing -----------------------------------------------------------------------------
     async def close(self, stage: Stage, zh: str, en: str) -> None:
@@ -231,4 +301,3 @@ class DisputeCore(StatutoryWorkflow):
         await self.cancel_open_tasks(stage.value)
         await self.event("case_closed", f"结案：{zh}", f"Case closed: {en}")
         await self.enter(stage, self.channel, zh, en, ())
-

@@ -32,15 +32,26 @@ class EnforcementWorkflow(StatutoryWorkflow):
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "awaiting_performance"
         window = await self.set_deadline("enforcement", "D32", inp.perform_by or inp.effective_on)
-        await self.event("title_effective", f"{inp.title_zh}已生效；用人单位不履行的，可在{window.due}前申请强制执行",
-                         f"{inp.title_en} is binding; if the employer does not perform, apply for enforcement by {window.due}",
-                         on=inp.effective_on, citation=window.basis)
-        await self.open_task("record_performance", "记录履行或强制执行情况", "Record performance or enforcement",
-                             ("record_performed", "record_enforcement_application", "record_enforcement_result"), deadline_key="enforcement")
+        await self.event(
+            "title_effective",
+            f"{inp.title_zh}已生效；用人单位不履行的，可在{window.due}前申请强制执行",
+            f"{inp.title_en} is binding; if the employer does not perform, apply for enforcement by {window.due}",
+            on=inp.effective_on,
+            citation=window.basis,
+        )
+        await self.open_task(
+            "record_performance",
+            "记录履行或强制执行情况",
+            "Record performance or enforcement",
+            ("record_performed", "record_enforcement_application", "record_enforcement_result"),
+            deadline_key="enforcement",
+        )
         if not await self.until("enforcement", lambda: self.outcome is not None or self.applied_on is not None):
             self.outcome = EnforcementOutcome.lapsed
             await self.close_deadline("enforcement", DeadlineStatus.missed)
-            await self.event("enforcement_lapsed", "申请执行期间届满", "The period to apply for enforcement has passed", citation=window.basis)
+            await self.event(
+                "enforcement_lapsed", "申请执行期间届满", "The period to apply for enforcement has passed", citation=window.basis
+            )
         await workflow.wait_condition(lambda: self.outcome is not None)
         assert self.outcome is not None
         await self.cancel_open_tasks(self.outcome.value)
@@ -67,8 +78,14 @@ class EnforcementWorkflow(StatutoryWorkflow):
     async def record_enforcement_application(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.applied_on = note.on
         await self.close_deadline("enforcement", DeadlineStatus.met)
-        await self.event("enforcement_applied", "已向人民法院申请强制执行", "Enforcement applied for", actor=actor, on=note.on,
-                         citation="《劳动争议调解仲裁法》第五十一条 / LDMAL Art. 51")
+        await self.event(
+            "enforcement_applied",
+            "已向人民法院申请强制执行",
+            "Enforcement applied for",
+            actor=actor,
+            on=note.on,
+            citation="《劳动争议调解仲裁法》第五十一条 / LDMAL Art. 51",
+        )
         return ActionResult(message_zh="已记录执行申请", message_en="Enforcement application recorded")
 
     @action("record_enforcement_result", Ruling)
@@ -80,6 +97,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
             sue = await self.set_deadline("sue_after_refusal", "D31", ruling.received_on or ruling.decided_on)
             self.outcome = EnforcementOutcome.refused
             zh, en = f"法院裁定不予执行，可在{sue.due}前起诉", f"Enforcement refused; a party may sue by {sue.due}"
-        await self.event("enforcement_result", zh, en, actor=actor, on=ruling.decided_on,
-                         citation="最高法解释（一）第二十四条 / SPC Interp. I Art. 24")
+        await self.event(
+            "enforcement_result", zh, en, actor=actor, on=ruling.decided_on, citation="最高法解释（一）第二十四条 / SPC Interp. I Art. 24"
+        )
         return ActionResult(message_zh=zh, message_en=en)

@@ -38,24 +38,44 @@ class InspectionWorkflow(StatutoryWorkflow):
         self.status = "complained"
         self.jurisdiction = ctx.jurisdiction
         accept = await self.set_deadline("acceptance", "D45", inp.complained_on)
-        await self.event("inspection_complaint", f"向劳动保障监察机构投诉，受理期限至{accept.due}", f"Complaint to labour inspection; acceptance due by {accept.due}",
-                         on=inp.complained_on, citation=accept.basis)
-        await self.open_task("record_inspection_acceptance", "记录监察机构是否受理", "Record whether inspection accepted the complaint",
-                             ("record_acceptance",), deadline_key="acceptance")
+        await self.event(
+            "inspection_complaint",
+            f"向劳动保障监察机构投诉，受理期限至{accept.due}",
+            f"Complaint to labour inspection; acceptance due by {accept.due}",
+            on=inp.complained_on,
+            citation=accept.basis,
+        )
+        await self.open_task(
+            "record_inspection_acceptance",
+            "记录监察机构是否受理",
+            "Record whether inspection accepted the complaint",
+            ("record_acceptance",),
+            deadline_key="acceptance",
+        )
         await workflow.wait_condition(lambda: self.accepted is not None)
         assert self.accepted is not None
         if not self.accepted.granted:
             return await self._finish(InspectionOutcome.not_accepted)
         await self.set_deadline("investigation", "D46", self.accepted.decided_on)
-        await self.open_task("record_inspection_result", "记录调查处理结果", "Record the investigation's result",
-                             ("order_to_pay", "extend_investigation", "close_redirected"), deadline_key="investigation")
+        await self.open_task(
+            "record_inspection_result",
+            "记录调查处理结果",
+            "Record the investigation's result",
+            ("order_to_pay", "extend_investigation", "close_redirected"),
+            deadline_key="investigation",
+        )
         await workflow.wait_condition(lambda: self.order is not None or self.outcome is not None)
         if self.outcome is not None:
             return await self._finish(self.outcome)
         assert self.order is not None
         await self.set_agreed_deadline("order", self.order.ordered_on, self.order.pay_by, "责令限期支付至{due}", "Ordered to pay by {due}")
-        await self.open_task("record_order_outcome", "记录是否按期支付", "Record whether the employer paid as ordered",
-                             ("record_paid", "record_unpaid"), deadline_key="order")
+        await self.open_task(
+            "record_order_outcome",
+            "记录是否按期支付",
+            "Record whether the employer paid as ordered",
+            ("record_paid", "record_unpaid"),
+            deadline_key="order",
+        )
         await workflow.wait_condition(lambda: self.order_paid is not None)
         if self.order_paid:
             return await self._finish(InspectionOutcome.paid)
@@ -63,19 +83,31 @@ class InspectionWorkflow(StatutoryWorkflow):
 
     async def _refer(self, order: OrderToPay) -> InspectionOutcome:
         """Ignored order: 50-100% additional compensation, and criminal referral when the amount is large."""
-        await self.event("order_ignored", "用人单位逾期未支付，可责令按应付金额50%以上100%以下加付赔偿金",
-                         "Order ignored: the employer may be ordered to pay 50-100% additional compensation",
-                         citation="《劳动合同法》第八十五条；《劳动保障监察条例》第二十六条 / LCL Art. 85; Regulation Art. 26")
+        await self.event(
+            "order_ignored",
+            "用人单位逾期未支付，可责令按应付金额50%以上100%以下加付赔偿金",
+            "Order ignored: the employer may be ordered to pay 50-100% additional compensation",
+            citation="《劳动合同法》第八十五条；《劳动保障监察条例》第二十六条 / LCL Art. 85; Regulation Art. 26",
+        )
         threshold = assess_criminal_threshold(order.amount, order.worker_count, order.months_unpaid, self.jurisdiction)
         if threshold is ThresholdResult.not_met:
             return InspectionOutcome.unpaid
         note = "" if threshold is ThresholdResult.met else "（数额在全国幅度内，须按本省标准核定）"
-        await self.event("criminal_referral", f"涉嫌拒不支付劳动报酬罪，移送公安机关{note}",
-                         "Suspected refusal to pay wages: transferred to the police" + ("" if threshold is ThresholdResult.met else " (the provincial figure decides)"),
-                         citation="《刑法》第二百七十六条之一；法释〔2013〕3号第三条、第四条 / Criminal Law Art. 276-1")
+        await self.event(
+            "criminal_referral",
+            f"涉嫌拒不支付劳动报酬罪，移送公安机关{note}",
+            "Suspected refusal to pay wages: transferred to the police"
+            + ("" if threshold is ThresholdResult.met else " (the provincial figure decides)"),
+            citation="《刑法》第二百七十六条之一；法释〔2013〕3号第三条、第四条 / Criminal Law Art. 276-1",
+        )
         await self.set_service_deadline("police", self.clock.today(), POLICE_ACK_DAYS, "公安机关立案审查", "Police filing decision")
-        await self.open_task("record_police_decision", "记录公安机关是否立案", "Record the police's filing decision", ("record_police_decision",),
-                             deadline_key="police")
+        await self.open_task(
+            "record_police_decision",
+            "记录公安机关是否立案",
+            "Record the police's filing decision",
+            ("record_police_decision",),
+            deadline_key="police",
+        )
         await workflow.wait_condition(lambda: self.outcome is not None)
         return InspectionOutcome.referred_to_police
 
@@ -90,8 +122,13 @@ class InspectionWorkflow(StatutoryWorkflow):
     @action("record_acceptance", Ruling)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "监察机构受理投诉并立案" if ruling.granted else f"不予受理：{ruling.reason}"
-        await self.event("inspection_accepted" if ruling.granted else "inspection_refused", zh, "Complaint accepted" if ruling.granted else "Complaint not accepted",
-                         actor=actor, on=ruling.decided_on)
+        await self.event(
+            "inspection_accepted" if ruling.granted else "inspection_refused",
+            zh,
+            "Complaint accepted" if ruling.granted else "Complaint not accepted",
+            actor=actor,
+            on=ruling.decided_on,
+        )
         self.accepted = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
@@ -106,22 +143,40 @@ class InspectionWorkflow(StatutoryWorkflow):
         await self._record_task(task)
         self.kit.epoch += 1
         self.extended = True
-        await self.event("investigation_extended", f"经批准延长调查期限至{entry.deadline.due}", f"Investigation extended to {entry.deadline.due}",
-                         actor=actor, on=note.on, citation="《劳动保障监察条例》第十七条 / Regulation Art. 17")
+        await self.event(
+            "investigation_extended",
+            f"经批准延长调查期限至{entry.deadline.due}",
+            f"Investigation extended to {entry.deadline.due}",
+            actor=actor,
+            on=note.on,
+            citation="《劳动保障监察条例》第十七条 / Regulation Art. 17",
+        )
         return ActionResult(message_zh=f"调查期限至{entry.deadline.due}", message_en=f"Investigation due by {entry.deadline.due}")
 
     @action("order_to_pay", OrderToPay)
     async def order_to_pay(self, task: OpenTask, order: OrderToPay, actor: Actor) -> ActionResult:
         await self.close_deadline("investigation", DeadlineStatus.met)
-        await self.event("order_to_pay", f"责令用人单位于{order.pay_by}前支付{order.amount}元", f"Employer ordered to pay {order.amount} by {order.pay_by}",
-                         actor=actor, on=order.ordered_on, citation="《劳动保障监察条例》第二十六条 / Regulation Art. 26")
+        await self.event(
+            "order_to_pay",
+            f"责令用人单位于{order.pay_by}前支付{order.amount}元",
+            f"Employer ordered to pay {order.amount} by {order.pay_by}",
+            actor=actor,
+            on=order.ordered_on,
+            citation="《劳动保障监察条例》第二十六条 / Regulation Art. 26",
+        )
         self.order = order
         return ActionResult(message_zh="已记录责令支付", message_en="Order to pay recorded")
 
     @action("close_redirected", Note)
     async def close_redirected(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
-        await self.event("inspection_redirected", "属于劳动争议处理范围，告知通过调解、仲裁解决", "A matter for mediation or arbitration: the worker is redirected",
-                         actor=actor, on=note.on, citation="《劳动保障监察条例》第二十一条 / Regulation Art. 21")
+        await self.event(
+            "inspection_redirected",
+            "属于劳动争议处理范围，告知通过调解、仲裁解决",
+            "A matter for mediation or arbitration: the worker is redirected",
+            actor=actor,
+            on=note.on,
+            citation="《劳动保障监察条例》第二十一条 / Regulation Art. 21",
+        )
         self.outcome = InspectionOutcome.redirected
         return ActionResult(message_zh="已告知劳动争议途径", message_en="Redirected to the dispute procedure")
 
@@ -140,7 +195,12 @@ class InspectionWorkflow(StatutoryWorkflow):
     @action("record_police_decision", Ruling)
     async def record_police_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "公安机关立案侦查" if ruling.granted else f"公安机关不予立案：{ruling.reason}；可在5日内提请复议"
-        await self.event("police_decision", zh, "Police opened a criminal case" if ruling.granted else "Police declined; reconsideration may be sought within 5 days",
-                         actor=actor, on=ruling.decided_on)
+        await self.event(
+            "police_decision",
+            zh,
+            "Police opened a criminal case" if ruling.granted else "Police declined; reconsideration may be sought within 5 days",
+            actor=actor,
+            on=ruling.decided_on,
+        )
         self.outcome = InspectionOutcome.referred_to_police
         return ActionResult(message_zh=zh, message_en="Recorded")

@@ -5,6 +5,7 @@ is less than 7 days away (D58). Migrant workers claiming pay skip the means test
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import date, timedelta
 
 from temporalio import workflow
@@ -14,8 +15,8 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, LawyerAssignment, Ruling
     from domain import paperwork
+    from domain.actions import ActionResult, Actor, LawyerAssignment, Ruling
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import LegalAidInput, LegalAidResult
@@ -40,24 +41,41 @@ class LegalAidWorkflow(StatutoryWorkflow):
         self.status = "applied"
         decide = await self.set_deadline("decision", "D56", inp.applied_on)
         means = "（农民工追索劳动报酬，免予核查经济困难状况）" if inp.without_means_test else ""
-        await self.document(DocumentType.legal_aid_application, paperwork.legal_aid_application(
-            ctx.region, inp.proceeding_zh, inp.without_means_test))
-        await self.event("legal_aid_applied", f"申请法律援助{means}，决定期限至{decide.due}", f"Legal aid applied for; decision due by {decide.due}",
-                         on=inp.applied_on, citation=decide.basis)
-        await self.open_task("decide_legal_aid", "记录法律援助机构的决定", "Record the legal-aid body's decision", ("record_decision",),
-                             deadline_key="decision")
+        await self.document(
+            DocumentType.legal_aid_application, paperwork.legal_aid_application(ctx.region, inp.proceeding_zh, inp.without_means_test)
+        )
+        await self.event(
+            "legal_aid_applied",
+            f"申请法律援助{means}，决定期限至{decide.due}",
+            f"Legal aid applied for; decision due by {decide.due}",
+            on=inp.applied_on,
+            citation=decide.basis,
+        )
+        await self.open_task(
+            "decide_legal_aid",
+            "记录法律援助机构的决定",
+            "Record the legal-aid body's decision",
+            ("record_decision",),
+            deadline_key="decision",
+        )
         advance_watch = asyncio.ensure_future(self._advance_aid_watch())
         await workflow.wait_condition(lambda: self.decision is not None)
         advance_watch.cancel()
         assert self.decision is not None
         if self.decision.granted:
             await self.set_deadline("assignment", "D57", self.decision.decided_on)
-            await self.open_task("assign_lawyer", "记录指派的律师", "Record the assigned lawyer", ("record_lawyer",), deadline_key="assignment")
+            await self.open_task(
+                "assign_lawyer", "记录指派的律师", "Record the assigned lawyer", ("record_lawyer",), deadline_key="assignment"
+            )
             await workflow.wait_condition(lambda: self.lawyer is not None)
         await self.settle()
         self.status = "granted" if self.decision.granted else "refused"
-        return LegalAidResult(granted=self.decision.granted, noted_on=self.clock.today(),
-                              lawyer=self.lawyer.lawyer if self.lawyer else None, advance=self.advance)
+        return LegalAidResult(
+            granted=self.decision.granted,
+            noted_on=self.clock.today(),
+            lawyer=self.lawyer.lawyer if self.lawyer else None,
+            advance=self.advance,
+        )
 
     def _near(self) -> bool:
         return self.worker_deadline is not None and (self.worker_deadline - self.clock.today()).days < ADVANCE_AID_DAYS
@@ -67,17 +85,22 @@ class LegalAidWorkflow(StatutoryWorkflow):
         while self.decision is None and not self.advance:
             if self._near():
                 self.advance = True
-                await self.event("advance_legal_aid", f"距期限{self.worker_deadline}不足7日，先行提供法律援助，事后补充材料",
-                                 f"Less than 7 days to {self.worker_deadline}: legal aid given at once, formalities afterwards",
-                                 citation="《法律援助法》第四十四条 / Legal Aid Law Art. 44")
+                await self.event(
+                    "advance_legal_aid",
+                    f"距期限{self.worker_deadline}不足7日，先行提供法律援助，事后补充材料",
+                    f"Less than 7 days to {self.worker_deadline}: legal aid given at once, formalities afterwards",
+                    citation="《法律援助法》第四十四条 / Legal Aid Law Art. 44",
+                )
                 await self.notify("advance_legal_aid", "worker", params={"deadline": str(self.worker_deadline)})
                 return
-            wake = None if self.worker_deadline is None else self.clock.until_start_of(self.worker_deadline - timedelta(days=ADVANCE_AID_DAYS - 1))
+            wake = (
+                None
+                if self.worker_deadline is None
+                else self.clock.until_start_of(self.worker_deadline - timedelta(days=ADVANCE_AID_DAYS - 1))
+            )
             seen = self.worker_deadline
-            try:
-                await workflow.wait_condition(lambda: self.worker_deadline != seen or self.decision is not None, timeout=wake)
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(lambda: self.worker_deadline != seen or self.decision is not None, timeout=wake)  # noqa: B023 (awaited in this iteration)
 
     @workflow.signal(name="worker-deadline")
     def worker_deadline_changed(self, due: date | None) -> None:
@@ -88,15 +111,26 @@ class LegalAidWorkflow(StatutoryWorkflow):
     async def record_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("decision", DeadlineStatus.met)
         zh = "决定给予法律援助" if ruling.granted else f"决定不予法律援助：{ruling.reason}；可向司法行政部门提出异议"
-        await self.event("legal_aid_decision", zh, "Legal aid granted" if ruling.granted else "Legal aid refused; an objection may be made",
-                         actor=actor, on=ruling.decided_on, citation="《法律援助法》第四十三条、第四十九条 / Legal Aid Law Art. 43, 49")
+        await self.event(
+            "legal_aid_decision",
+            zh,
+            "Legal aid granted" if ruling.granted else "Legal aid refused; an objection may be made",
+            actor=actor,
+            on=ruling.decided_on,
+            citation="《法律援助法》第四十三条、第四十九条 / Legal Aid Law Art. 43, 49",
+        )
         self.decision = ruling
         return ActionResult(message_zh=zh, message_en="Decision recorded")
 
     @action("record_lawyer", LawyerAssignment)
     async def record_lawyer(self, task: OpenTask, assignment: LawyerAssignment, actor: Actor) -> ActionResult:
         await self.close_deadline("assignment", DeadlineStatus.met)
-        await self.event("lawyer_assigned", f"指派{assignment.firm}{assignment.lawyer}律师", f"Lawyer {assignment.lawyer} assigned",
-                         actor=actor, on=assignment.assigned_on)
+        await self.event(
+            "lawyer_assigned",
+            f"指派{assignment.firm}{assignment.lawyer}律师",
+            f"Lawyer {assignment.lawyer} assigned",
+            actor=actor,
+            on=assignment.assigned_on,
+        )
         self.lawyer = assignment
         return ActionResult(message_zh="已记录指派律师", message_en="Lawyer recorded")

@@ -33,28 +33,42 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.status = "filed"
         filing = await self.set_deadline("filing", "D34", inp.filed_on)
         supported = "（检察机关支持起诉）" if inp.procuratorate_support else ""
-        await self.event("suit", f"向人民法院起诉{supported}，立案审查期限至{filing.due}", f"Suit filed; the court decides on filing by {filing.due}",
-                         on=inp.filed_on, citation=filing.basis)
-        await self.open_task("record_filing", "记录法院立案或不予受理", "Record the court's filing decision", ("record_filing",), deadline_key="filing")
+        await self.event(
+            "suit",
+            f"向人民法院起诉{supported}，立案审查期限至{filing.due}",
+            f"Suit filed; the court decides on filing by {filing.due}",
+            on=inp.filed_on,
+            citation=filing.basis,
+        )
+        await self.open_task(
+            "record_filing", "记录法院立案或不予受理", "Record the court's filing decision", ("record_filing",), deadline_key="filing"
+        )
         await workflow.wait_condition(lambda: self.filing is not None)
         assert self.filing is not None
         if not self.filing.granted:
             return await self._finish(LitigationOutcome.for_employer, self.filing.decided_on)
         await self.set_deadline("first_instance", "D36", self.filing.decided_on, variant="ordinary")
-        await self.open_task("record_judgment", "记录一审判决", "Record the first-instance judgment", ("record_judgment",),
-                             deadline_key="first_instance")
+        await self.open_task(
+            "record_judgment", "记录一审判决", "Record the first-instance judgment", ("record_judgment",), deadline_key="first_instance"
+        )
         await workflow.wait_condition(lambda: self.judgment is not None)
         assert self.judgment is not None
         appeal = await self.set_deadline("appeal", "D37", self.judgment.served_on, variant="judgment")
         await self.open_task("record_appeal", "记录是否上诉", "Record an appeal, if any", ("record_appeal",), deadline_key="appeal")
         if not await self.until("appeal", lambda: self.appeal is not None):
-            await self.event("judgment_effective", "上诉期届满无人上诉，一审判决生效", "No appeal in time: the judgment is final",
-                             citation=appeal.basis)
+            await self.event(
+                "judgment_effective", "上诉期届满无人上诉，一审判决生效", "No appeal in time: the judgment is final", citation=appeal.basis
+            )
             return await self._finish(self._side(self.judgment), appeal.due or self.judgment.served_on)
         assert self.appeal is not None
         await self.set_deadline("second_instance", "D38", self.appeal.filed_on)
-        await self.open_task("record_second_judgment", "记录二审判决", "Record the appeal judgment", ("record_second_judgment",),
-                             deadline_key="second_instance")
+        await self.open_task(
+            "record_second_judgment",
+            "记录二审判决",
+            "Record the appeal judgment",
+            ("record_second_judgment",),
+            deadline_key="second_instance",
+        )
         await workflow.wait_condition(lambda: self.final_judgment is not None)
         assert self.final_judgment is not None
         return await self._finish(self._side(self.final_judgment), self.final_judgment.served_on)
@@ -69,34 +83,58 @@ class LitigationWorkflow(StatutoryWorkflow):
         await self.cancel_open_tasks(outcome.value)
         await self.settle()
         self.status = outcome.value
-        return LitigationResult(outcome=outcome, effective_on=effective_on, judgment=self.final_judgment or self.judgment)  # type: ignore[arg-type]
+        return LitigationResult(outcome=outcome, effective_on=effective_on, judgment=self.final_judgment or self.judgment)
 
     @action("record_filing", Ruling)
     async def record_filing(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "法院立案受理" if ruling.granted else f"法院裁定不予受理：{ruling.reason}"
-        await self.event("suit_filed_by_court" if ruling.granted else "suit_refused", zh, "Court filed the case" if ruling.granted else "Court refused the suit",
-                         actor=actor, on=ruling.decided_on, citation="《民事诉讼法》第一百二十六条 / CPL Art. 126")
+        await self.event(
+            "suit_filed_by_court" if ruling.granted else "suit_refused",
+            zh,
+            "Court filed the case" if ruling.granted else "Court refused the suit",
+            actor=actor,
+            on=ruling.decided_on,
+            citation="《民事诉讼法》第一百二十六条 / CPL Art. 126",
+        )
         self.filing = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
     @action("record_judgment", Judgment)
     async def record_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:
         side = "支持劳动者" if judgment.for_worker else "驳回劳动者请求"
-        await self.event("judgment", f"一审判决：{side}", f"First-instance judgment: {'for the worker' if judgment.for_worker else 'against the worker'}",
-                         actor=actor, on=judgment.judged_on, citation="《民事诉讼法》第一百五十二条 / CPL Art. 152")
+        await self.event(
+            "judgment",
+            f"一审判决：{side}",
+            f"First-instance judgment: {'for the worker' if judgment.for_worker else 'against the worker'}",
+            actor=actor,
+            on=judgment.judged_on,
+            citation="《民事诉讼法》第一百五十二条 / CPL Art. 152",
+        )
         self.judgment = judgment
         return ActionResult(message_zh=f"已记录一审判决（{side}）", message_en="Judgment recorded")
 
     @action("record_appeal", SuitFiled)
     async def record_appeal(self, task: OpenTask, appeal: SuitFiled, actor: Actor) -> ActionResult:
-        await self.event("appeal", f"{'劳动者' if appeal.by == 'worker' else '用人单位'}提起上诉", f"The {appeal.by} appealed",
-                         actor=actor, on=appeal.filed_on, citation="《民事诉讼法》第一百七十一条 / CPL Art. 171")
+        await self.event(
+            "appeal",
+            f"{'劳动者' if appeal.by == 'worker' else '用人单位'}提起上诉",
+            f"The {appeal.by} appealed",
+            actor=actor,
+            on=appeal.filed_on,
+            citation="《民事诉讼法》第一百七十一条 / CPL Art. 171",
+        )
         self.appeal = appeal
         return ActionResult(message_zh="已记录上诉", message_en="Appeal recorded")
 
     @action("record_second_judgment", Judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:
-        await self.event("final_judgment", "二审判决，为终审判决", "Appeal judgment: final", actor=actor, on=judgment.judged_on,
-                         citation="《民事诉讼法》第一百八十三条 / CPL Art. 183")
+        await self.event(
+            "final_judgment",
+            "二审判决，为终审判决",
+            "Appeal judgment: final",
+            actor=actor,
+            on=judgment.judged_on,
+            citation="《民事诉讼法》第一百八十三条 / CPL Art. 183",
+        )
         self.final_judgment = judgment
         return ActionResult(message_zh="已记录二审判决", message_en="Appeal judgment recorded")

@@ -16,9 +16,9 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
+    from domain import paperwork
     from domain.actions import ActionResult, Actor, AgreementTerms, MediationFailure, PeriodExtension, SessionRecord
     from domain.case import Channel
-    from domain import paperwork
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
@@ -52,29 +52,42 @@ class MediationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: MediationInput) -> MediationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region,
-                   inp.team_code or ctx.team_code)
+        self.setup(
+            ctx.subject,
+            Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds),
+            ctx.region,
+            inp.team_code or ctx.team_code,
+        )
         self.received_on, self.inp = inp.received_on, inp
-        org_zh, org_en = ORGANISATION[inp.channel]
+        _, org_en = ORGANISATION[inp.channel]
         self.status = "mediating"
         rule, variant = period_rule(inp)
         period = await self.set_deadline("period", rule, inp.received_on, variant=variant)
-        await self.event("mediation_started", f"{inp.organisation}收到调解申请，调解期限至{period.due}",
-                         f"{org_en} received the application; the mediation period ends on {period.due}",
-                         citation=period.basis, on=inp.received_on)
+        await self.event(
+            "mediation_started",
+            f"{inp.organisation}收到调解申请，调解期限至{period.due}",
+            f"{org_en} received the application; the mediation period ends on {period.due}",
+            citation=period.basis,
+            on=inp.received_on,
+        )
         await self.document(DocumentType.mediation_application, paperwork.mediation_application(inp.organisation))
-        self.task = await self.open_task("mediate", "主持调解并记录结果", "Hold the mediation and record its outcome",
-                                         ACTIONS, deadline_key="period")
+        self.task = await self.open_task(
+            "mediate", "主持调解并记录结果", "Hold the mediation and record its outcome", ACTIONS, deadline_key="period"
+        )
         if not await self.until("period", lambda: self.result is not None):
             await self.close_deadline("period", DeadlineStatus.missed)
             await self.close_task(self.task, "period_expired", status=TaskStatus.cancelled)
-            await self.event("mediation_period_expired", "调解期限届满未达成调解协议，当事人可以依法申请仲裁",
-                             "The mediation period ran out without agreement: either party may now apply for arbitration",
-                             citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14")
+            await self.event(
+                "mediation_period_expired",
+                "调解期限届满未达成调解协议，当事人可以依法申请仲裁",
+                "The mediation period ran out without agreement: either party may now apply for arbitration",
+                citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
+            )
             self.result = MediationResult(outcome=MediationOutcome.expired, ended_on=self.clock.today())
         else:
             await self.close_deadline("period", DeadlineStatus.met)
         await self.settle()
+        assert self.result is not None
         self.status = self.result.outcome.value
         return self.result
 
@@ -95,28 +108,55 @@ class MediationWorkflow(StatutoryWorkflow):
     @action("record_session", SessionRecord, closes=False)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:
         self.sessions += 1
-        doc = await self.document(DocumentType.mediation_record, paperwork.mediation_record(
-            self.inp.organisation, actor.label, record, self.sessions), issued_by=actor.username or "")
-        await self.event("mediation_session", f"第{self.sessions}次调解：{record.attendees}", f"Mediation session {self.sessions} held",
-                         actor=actor, on=record.held_on)
+        doc = await self.document(
+            DocumentType.mediation_record,
+            paperwork.mediation_record(self.inp.organisation, actor.label, record, self.sessions),
+            issued_by=actor.username or "",
+        )
+        await self.event(
+            "mediation_session",
+            f"第{self.sessions}次调解：{record.attendees}",
+            f"Mediation session {self.sessions} held",
+            actor=actor,
+            on=record.held_on,
+        )
         return ActionResult(message_zh="调解笔录已生成", message_en="Session record generated", document_ids=(doc.document_id,))
 
     @action("record_agreement", AgreementTerms)
     async def record_agreement(self, task: OpenTask, terms: AgreementTerms, actor: Actor) -> ActionResult:
-        doc = await self.document(DocumentType.mediation_agreement, paperwork.mediation_agreement(
-            self.inp.organisation, actor.label, terms), issued_by=actor.username or "")
-        await self.event("mediation_agreement", f"达成调解协议，金额合计{terms.total}元", f"Mediation agreement signed: {terms.total} yuan in total",
-                         actor=actor, on=terms.signed_on, citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14")
+        doc = await self.document(
+            DocumentType.mediation_agreement,
+            paperwork.mediation_agreement(self.inp.organisation, actor.label, terms),
+            issued_by=actor.username or "",
+        )
+        await self.event(
+            "mediation_agreement",
+            f"达成调解协议，金额合计{terms.total}元",
+            f"Mediation agreement signed: {terms.total} yuan in total",
+            actor=actor,
+            on=terms.signed_on,
+            citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
+        )
         self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
         return ActionResult(message_zh="调解协议书已生成", message_en="Mediation agreement generated", document_ids=(doc.document_id,))
 
     @action("record_failure", MediationFailure)
     async def record_failure(self, task: OpenTask, failure: MediationFailure, actor: Actor) -> ActionResult:
-        doc = await self.document(DocumentType.mediation_termination_notice, paperwork.termination_notice(
-            self.inp.organisation, actor.label, self.received_on, failure.ended_on, failure.reason, self.kit.region,
-            self.inp.limitation), issued_by=actor.username or "")
-        await self.event("mediation_failed", f"调解不成，调解终止：{failure.reason}", "Mediation ended without agreement",
-                         actor=actor, on=failure.ended_on, citation="《人民调解法》第二十六条 / People's Mediation Law Art. 26")
+        doc = await self.document(
+            DocumentType.mediation_termination_notice,
+            paperwork.termination_notice(
+                self.inp.organisation, actor.label, self.received_on, failure.ended_on, failure.reason, self.kit.region, self.inp.limitation
+            ),
+            issued_by=actor.username or "",
+        )
+        await self.event(
+            "mediation_failed",
+            f"调解不成，调解终止：{failure.reason}",
+            "Mediation ended without agreement",
+            actor=actor,
+            on=failure.ended_on,
+            citation="《人民调解法》第二十六条 / People's Mediation Law Art. 26",
+        )
         self.result = MediationResult(outcome=MediationOutcome.failed, ended_on=failure.ended_on)
         return ActionResult(message_zh="调解终止通知书已生成", message_en="Termination notice generated", document_ids=(doc.document_id,))
 
@@ -125,9 +165,17 @@ class MediationWorkflow(StatutoryWorkflow):
         old = self.due("period")
         assert old is not None
         new = await self.extend_deadline(
-            "period", old + timedelta(days=extension.days),
+            "period",
+            old + timedelta(days=extension.days),
             f"双方当事人于{extension.agreed_on}同意延长调解期限{extension.days}日，至{{due}}届满",
-            f"Both parties agreed on {extension.agreed_on} to extend mediation by {extension.days} days, to {{due}}")
-        await self.event("mediation_extended", f"双方同意延长调解期限至{new.due}", f"Mediation extended by agreement to {new.due}",
-                         actor=actor, on=extension.agreed_on, citation="《浙江省劳动人事争议调解仲裁条例》第十条 / Zhejiang regulation Art. 10")
+            f"Both parties agreed on {extension.agreed_on} to extend mediation by {extension.days} days, to {{due}}",
+        )
+        await self.event(
+            "mediation_extended",
+            f"双方同意延长调解期限至{new.due}",
+            f"Mediation extended by agreement to {new.due}",
+            actor=actor,
+            on=extension.agreed_on,
+            citation="《浙江省劳动人事争议调解仲裁条例》第十条 / Zhejiang regulation Art. 10",
+        )
         return ActionResult(message_zh=f"调解期限已延长至{new.due}", message_en=f"Mediation period extended to {new.due}")

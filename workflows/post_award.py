@@ -40,17 +40,39 @@ class PostAwardWorkflow(StatutoryWorkflow):
             sue = await self.set_deadline("worker_sue", "D25", received)
             await self.set_deadline("employer_revoke", "D26", received)
             window = "employer_revoke"
-            zh, en = f"终局裁决：劳动者可在{sue.due}前起诉；用人单位可在{self.due('employer_revoke')}前申请撤销", \
-                f"Final award: the worker may sue by {sue.due}; the employer may apply to revoke by {self.due('employer_revoke')}"
+            zh, en = (
+                f"终局裁决：劳动者可在{sue.due}前起诉；用人单位可在{self.due('employer_revoke')}前申请撤销",
+                f"Final award: the worker may sue by {sue.due}; the employer may apply to revoke by {self.due('employer_revoke')}",
+            )
         else:
             sue = await self.set_deadline("worker_sue", "D30", received)
             window = "worker_sue"
-            zh, en = f"非终局裁决：任何一方可在{sue.due}前起诉，逾期裁决生效", f"Non-final award: either party may sue by {sue.due}; otherwise it binds"
+            zh, en = (
+                f"非终局裁决：任何一方可在{sue.due}前起诉，逾期裁决生效",
+                f"Non-final award: either party may sue by {sue.due}; otherwise it binds",
+            )
         await self.event("award_windows", zh, en, on=received, citation=sue.basis)
-        await self._tell_parent("award_windows", zh, en, (WorkerOption(action="sue", label_zh="不服裁决，向人民法院起诉",
-                                label_en="Sue in court against the award", last_day=sue.due, rule=sue.rule),))
-        await self.open_task("record_award_challenge", "记录起诉或撤销申请", "Record a suit or a revocation application",
-                                    ("record_suit", "record_revocation_application"), deadline_key=window)
+        await self._tell_parent(
+            "award_windows",
+            zh,
+            en,
+            (
+                WorkerOption(
+                    action="sue",
+                    label_zh="不服裁决，向人民法院起诉",
+                    label_en="Sue in court against the award",
+                    last_day=sue.due,
+                    rule=sue.rule,
+                ),
+            ),
+        )
+        await self.open_task(
+            "record_award_challenge",
+            "记录起诉或撤销申请",
+            "Record a suit or a revocation application",
+            ("record_suit", "record_revocation_application"),
+            deadline_key=window,
+        )
         await self.until(window, lambda: self.suit is not None or self.revocation_filed is not None)
         if self.revocation_filed is not None and self.suit is None:
             await workflow.wait_condition(lambda: self.revocation is not None or self.suit is not None)
@@ -69,14 +91,20 @@ class PostAwardWorkflow(StatutoryWorkflow):
             self.status = "revoked"
             return PostAwardResult(outcome=PostAwardOutcome.revoked, noted_on=today)
         self.status = "effective"
-        await self.event("award_effective", "期限内无人起诉或撤销申请被驳回，裁决发生法律效力", "No timely challenge: the award is binding",
-                         citation="《劳动争议调解仲裁法》第四十七条、第五十条 / LDMAL Art. 47, 50")
+        await self.event(
+            "award_effective",
+            "期限内无人起诉或撤销申请被驳回，裁决发生法律效力",
+            "No timely challenge: the award is binding",
+            citation="《劳动争议调解仲裁法》第四十七条、第五十条 / LDMAL Art. 47, 50",
+        )
         return PostAwardResult(outcome=PostAwardOutcome.effective, noted_on=today)
 
     async def _tell_parent(self, kind: str, zh: str, en: str, options: tuple[WorkerOption, ...]) -> None:
         parent = workflow.info().parent
         if parent is not None:
-            await workflow.get_external_workflow_handle(parent.workflow_id).signal("milestone", Milestone(kind=kind, zh=zh, en=en, options=options))
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                "milestone", Milestone(kind=kind, zh=zh, en=en, options=options)
+            )
 
     @workflow.signal(name="record-suit")
     async def record_suit_signal(self, suit: SuitFiled) -> None:
@@ -90,17 +118,30 @@ class PostAwardWorkflow(StatutoryWorkflow):
         key = "worker_sue" if suit.by == "worker" else ("employer_revoke" if self.final else "worker_sue")
         due = self.due(key)
         late = due is not None and suit.filed_on > due
-        await self.event("suit_filed", f"{'劳动者' if suit.by == 'worker' else '用人单位'}于{suit.filed_on}起诉" + ("（已逾期）" if late else ""),
-                         f"The {suit.by} sued on {suit.filed_on}" + (" (late)" if late else ""), actor=actor, on=suit.filed_on)
+        await self.event(
+            "suit_filed",
+            f"{'劳动者' if suit.by == 'worker' else '用人单位'}于{suit.filed_on}起诉" + ("（已逾期）" if late else ""),
+            f"The {suit.by} sued on {suit.filed_on}" + (" (late)" if late else ""),
+            actor=actor,
+            on=suit.filed_on,
+        )
         self.suit = suit
         return ActionResult(message_zh="已记录起诉", message_en="Suit recorded")
 
     @action("record_revocation_application", Note, closes=False)
     async def record_revocation_application(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.revocation_filed = note.on
-        await self.event("revocation_applied", "用人单位向中级人民法院申请撤销裁决", "The employer applied to the intermediate court to revoke the award",
-                         actor=actor, on=note.on, citation="《劳动争议调解仲裁法》第四十九条 / LDMAL Art. 49")
-        await self.open_task("record_revocation_ruling", "记录中级法院撤销裁定", "Record the intermediate court's ruling", ("record_revocation_ruling",))
+        await self.event(
+            "revocation_applied",
+            "用人单位向中级人民法院申请撤销裁决",
+            "The employer applied to the intermediate court to revoke the award",
+            actor=actor,
+            on=note.on,
+            citation="《劳动争议调解仲裁法》第四十九条 / LDMAL Art. 49",
+        )
+        await self.open_task(
+            "record_revocation_ruling", "记录中级法院撤销裁定", "Record the intermediate court's ruling", ("record_revocation_ruling",)
+        )
         return ActionResult(message_zh="已记录撤销申请", message_en="Revocation application recorded")
 
     @action("record_revocation_ruling", Ruling)
@@ -108,10 +149,16 @@ class PostAwardWorkflow(StatutoryWorkflow):
         if ruling.granted:
             sue = await self.set_deadline("sue_after_revocation", "D27", ruling.received_on or ruling.decided_on)
             zh, en = f"裁决被撤销，当事人可在{sue.due}前起诉", f"Award revoked: a party may sue by {sue.due}"
-            await self._tell_parent("award_revoked", zh, en, (WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in court",
-                                                                          last_day=sue.due, rule="D27"),))
+            await self._tell_parent(
+                "award_revoked",
+                zh,
+                en,
+                (WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in court", last_day=sue.due, rule="D27"),),
+            )
         else:
             zh, en = "撤销申请被驳回，裁决有效", "Revocation refused: the award stands"
-        await self.event("revocation_ruling", zh, en, actor=actor, on=ruling.decided_on, citation="《劳动争议调解仲裁法》第四十九条 / LDMAL Art. 49")
+        await self.event(
+            "revocation_ruling", zh, en, actor=actor, on=ruling.decided_on, citation="《劳动争议调解仲裁法》第四十九条 / LDMAL Art. 49"
+        )
         self.revocation = ruling
         return ActionResult(message_zh=zh, message_en=en)

@@ -30,11 +30,24 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
         ctx = inp.ctx
         self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
         self.status = "referred"
-        await self.set_service_deadline("decision", inp.requested_on, DECISION_DAYS, "检察机关审查是否支持起诉", "Procuratorate decides on support")
-        await self.event("procuratorate_referral", "移送检察机关申请支持起诉", "Referred to the procuratorate for support of the suit",
-                         on=inp.requested_on, citation="《民事诉讼法》第十五条 / CPL Art. 15", data={"groups": list(inp.groups)})
-        await self.open_task("record_procuratorate_decision", "记录检察机关是否支持起诉", "Record the procuratorate's decision",
-                             ("record_decision",), deadline_key="decision")
+        await self.set_service_deadline(
+            "decision", inp.requested_on, DECISION_DAYS, "检察机关审查是否支持起诉", "Procuratorate decides on support"
+        )
+        await self.event(
+            "procuratorate_referral",
+            "移送检察机关申请支持起诉",
+            "Referred to the procuratorate for support of the suit",
+            on=inp.requested_on,
+            citation="《民事诉讼法》第十五条 / CPL Art. 15",
+            data={"groups": list(inp.groups)},
+        )
+        await self.open_task(
+            "record_procuratorate_decision",
+            "记录检察机关是否支持起诉",
+            "Record the procuratorate's decision",
+            ("record_decision",),
+            deadline_key="decision",
+        )
         await workflow.wait_condition(lambda: self.decision is not None)
         assert self.decision is not None
         await self.settle()
@@ -45,7 +58,12 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
     async def record_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("decision", DeadlineStatus.met)
         zh = "检察机关决定支持起诉，出具支持起诉意见书" if ruling.granted else f"检察机关不支持起诉：{ruling.reason}"
-        await self.event("procuratorate_decision", zh, "The procuratorate will support the suit" if ruling.granted else "The procuratorate declined",
-                         actor=actor, on=ruling.decided_on)
+        await self.event(
+            "procuratorate_decision",
+            zh,
+            "The procuratorate will support the suit" if ruling.granted else "The procuratorate declined",
+            actor=actor,
+            on=ruling.decided_on,
+        )
         self.decision = ruling
         return ActionResult(message_zh=zh, message_en="Decision recorded")

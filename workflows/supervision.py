@@ -50,27 +50,27 @@ class SupervisionWorkflow(SupervisionSteps):
             "matter_opened",
             f"立监督事项：{inp.employer.name}（{inp.employer.uscc}），关联案件：{cases}",
             f"Supervision matter opened on {inp.employer.uscc}; linked cases: {cases}",
-            on=inp.opened_on, data={"origin": inp.origin.value, "case_nos": list(inp.case_nos)})
-        await self.tell_cases("supervision_opened", "工会已就该用人单位立劳动法律监督事项",
-                              "The union opened a labour-law supervision matter on the employer")
+            on=inp.opened_on,
+            data={"origin": inp.origin.value, "case_nos": list(inp.case_nos)},
+        )
+        await self.tell_cases(
+            "supervision_opened", "工会已就该用人单位立劳动法律监督事项", "The union opened a labour-law supervision matter on the employer"
+        )
         await self.record_status()
 
     def _check_reply(self, reply: sv.EmployerReply) -> None:
         awaiting = self.phase == "await_reply" and self.reply is None and bool(self.rungs)
         if not awaiting or self.current.document_id != reply.document_id:
-            raise ApplicationError("该文书现在不接受答复 / this notice is not open for a reply",
-                                   non_retryable=True)
+            raise ApplicationError("该文书现在不接受答复 / this notice is not open for a reply", non_retryable=True)
         due = self.current.reply_due_on if self.current.reply_rule else None
         if due is not None and self.clock.today() > due:
-            raise ApplicationError(f"答复期限{due}已过 / the reply period ended on {due}",
-                                   non_retryable=True)
+            raise ApplicationError(f"答复期限{due}已过 / the reply period ended on {due}", non_retryable=True)
 
     @workflow.update(name="employer-reply")
     async def employer_reply(self, reply: sv.EmployerReply) -> ActionResult:
         """The employer replies through its one-time link; union staff then decide on it."""
         self._check_reply(reply)
-        record = sv.ReplyRecord(received_on=self.clock.today(), kind=reply.kind, text=reply.text,
-                                attachment_ids=reply.attachment_ids)
+        record = sv.ReplyRecord(received_on=self.clock.today(), kind=reply.kind, text=reply.text, attachment_ids=reply.attachment_ids)
         return await self.take_reply(record, "employer", EMPLOYER)
 
     @employer_reply.validator
@@ -84,8 +84,10 @@ class SupervisionWorkflow(SupervisionSteps):
 
 
 SupervisionWorkflow.STEPS = {
-    "decide": SupervisionWorkflow.step_decide, "approve": SupervisionWorkflow.step_approve,
-    "serve": SupervisionWorkflow.step_serve, "await_reply": SupervisionWorkflow.step_await_reply,
+    "decide": SupervisionWorkflow.step_decide,
+    "approve": SupervisionWorkflow.step_approve,
+    "serve": SupervisionWorkflow.step_serve,
+    "await_reply": SupervisionWorkflow.step_await_reply,
     "review_reply": SupervisionWorkflow.step_review_reply,
     "referral": SupervisionWorkflow.step_referral,
     "government": SupervisionWorkflow.step_government,

@@ -20,10 +20,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.supervision_paper import RUNG_CITATION, draft_problem
     from domain.supervision_rules import check_entry, transfer_conditions
 
-STAFF_CLOSES = (sv.MatterOutcome.no_violation, sv.MatterOutcome.rectified,
-                sv.MatterOutcome.reply_accepted, sv.MatterOutcome.closed_other)
-TWO_PERSON = ("起草人不能审批自己起草的文书，请由另一名工会工作人员审批 / the drafter may not "
-              "approve their own draft: another union staff member must approve it")
+STAFF_CLOSES = (sv.MatterOutcome.no_violation, sv.MatterOutcome.rectified, sv.MatterOutcome.reply_accepted, sv.MatterOutcome.closed_other)
+TWO_PERSON = (
+    "起草人不能审批自己起草的文书，请由另一名工会工作人员审批 / the drafter may not "
+    "approve their own draft: another union staff member must approve it"
+)
 
 
 class SupervisionActions(SupervisionNotices):
@@ -36,7 +37,7 @@ class SupervisionActions(SupervisionNotices):
             raise ApplicationError(TWO_PERSON, non_retryable=True)
         return spec, task, payload
 
-    def guard(self, task: OpenTask, action_name: str, payload: BaseModel) -> str | None:
+    def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
         problem = super().guard(task, action_name, payload)
         for name in ("completed_on", "served_on", "received_on"):
             value = getattr(payload, name, None)
@@ -45,14 +46,14 @@ class SupervisionActions(SupervisionNotices):
         if problem is None and isinstance(payload, sv.NoticeDraft):
             problem = self._draft_problem(payload, action_name)
         if problem is None and action_name == "approve_notice":
-            problem = draft_problem(self.draft.notice, self.investigation,
-                                    self.signatory is not None) \
-                if self.draft else "没有待审批的文书 / there is no draft to approve"
+            problem = (
+                draft_problem(self.draft.notice, self.investigation, self.signatory is not None)
+                if self.draft
+                else "没有待审批的文书 / there is no draft to approve"
+            )
         if problem is None and isinstance(payload, sv.GovernmentEscalation):
-            problem = check_entry(sv.Rung.government_escalation, self.ladder(),
-                                  payload.reason).problem
-        if problem is None and isinstance(payload,
-                                          sv.CloseMatter) and payload.outcome not in STAFF_CLOSES:
+            problem = check_entry(sv.Rung.government_escalation, self.ladder(), payload.reason).problem
+        if problem is None and isinstance(payload, sv.CloseMatter) and payload.outcome not in STAFF_CLOSES:
             problem = f"outcome: {', '.join(o.value for o in STAFF_CLOSES)}"
         return problem or self._dates_after_issue(payload)
 
@@ -66,7 +67,7 @@ class SupervisionActions(SupervisionNotices):
             problem = None if conditions.met else f"{conditions.zh} / {conditions.en}"
         return problem or draft_problem(notice, self.investigation, self.signatory is not None)
 
-    def _dates_after_issue(self, payload: BaseModel) -> str | None:
+    def _dates_after_issue(self, payload: object) -> str | None:
         issued = self.rungs[-1].issued_on if self.rungs else None
         served = self.rungs[-1].served_on if self.rungs else None
         if isinstance(payload, sv.ServiceRecord) and issued and payload.served_on < issued:
@@ -76,89 +77,89 @@ class SupervisionActions(SupervisionNotices):
         return None
 
     @action("record_investigation", sv.InvestigationRecord, roles=UNION_ROLES, closes=False)
-    async def record_investigation(self, task: OpenTask, record: sv.InvestigationRecord,
-                                   actor: Actor) -> ActionResult:
+    async def record_investigation(self, task: OpenTask, record: sv.InvestigationRecord, actor: Actor) -> ActionResult:
         self.investigation = record
-        await self.event("investigation",
-                         f"{'、'.join(record.supervisors)}完成调查，查明{len(record.findings)}项事实",
-                         f"{len(record.supervisors)} supervisors: {len(record.findings)} facts",
-                         actor=actor, on=record.completed_on,
-                         citation=RUNG_CITATION[sv.Rung.investigation])
+        await self.event(
+            "investigation",
+            f"{'、'.join(record.supervisors)}完成调查，查明{len(record.findings)}项事实",
+            f"{len(record.supervisors)} supervisors: {len(record.findings)} facts",
+            actor=actor,
+            on=record.completed_on,
+            citation=RUNG_CITATION[sv.Rung.investigation],
+        )
         if not record.employer_cooperated:
-            await self.event("employer_not_cooperating",
-                             f"用人单位不配合调查：{record.non_cooperation_note}",
-                             "The employer did not cooperate with the investigation", actor=actor,
-                             on=record.completed_on,
-                             citation="《浙江省工会劳动法律监督条例》第二十条、第二十七条")
+            await self.event(
+                "employer_not_cooperating",
+                f"用人单位不配合调查：{record.non_cooperation_note}",
+                "The employer did not cooperate with the investigation",
+                actor=actor,
+                on=record.completed_on,
+                citation="《浙江省工会劳动法律监督条例》第二十条、第二十七条",
+            )
         return ActionResult(message_zh="已记录调查", message_en="Investigation recorded")
 
     @action("draft_notice", sv.NoticeDraft, roles=UNION_ROLES)
-    async def draft_notice(self, task: OpenTask, notice: sv.NoticeDraft,
-                           actor: Actor) -> ActionResult:
+    async def draft_notice(self, task: OpenTask, notice: sv.NoticeDraft, actor: Actor) -> ActionResult:
         direct = check_entry(notice.rung, self.ladder(), notice.reason).direct
-        await self.event("notice_drafted",
-                         f"{actor.label}起草{notice.rung.zh}，待另一名工作人员审批",
-                         f"{actor.label} drafted a {notice.rung.value} for another to approve",
-                         actor=actor)
+        await self.event(
+            "notice_drafted",
+            f"{actor.label}起草{notice.rung.zh}，待另一名工作人员审批",
+            f"{actor.label} drafted a {notice.rung.value} for another to approve",
+            actor=actor,
+        )
         if direct:
-            await self.event("rung_entered_directly",
-                             f"直接进入“{notice.rung.zh}”，理由：{notice.reason}",
-                             f"'{notice.rung.value}' entered directly: {notice.reason}",
-                             actor=actor)
+            await self.event(
+                "rung_entered_directly",
+                f"直接进入“{notice.rung.zh}”，理由：{notice.reason}",
+                f"'{notice.rung.value}' entered directly: {notice.reason}",
+                actor=actor,
+            )
         self.draft = sv.Draft(notice=notice, drafted_by=actor.username or "", direct=direct)
-        return ActionResult(message_zh=f"{notice.rung.zh}草稿已提交审批",
-                            message_en="Draft sent for approval")
+        return ActionResult(message_zh=f"{notice.rung.zh}草稿已提交审批", message_en="Draft sent for approval")
 
     @action("revise_draft", sv.NoticeDraft, roles=UNION_ROLES, closes=False)
-    async def revise_draft(self, task: OpenTask, notice: sv.NoticeDraft,
-                           actor: Actor) -> ActionResult:
+    async def revise_draft(self, task: OpenTask, notice: sv.NoticeDraft, actor: Actor) -> ActionResult:
         assert self.draft is not None
-        self.draft = self.draft.model_copy(update={"notice": notice,
-                                                   "drafted_by": actor.username or ""})
+        self.draft = self.draft.model_copy(update={"notice": notice, "drafted_by": actor.username or ""})
         task.data = {**task.data, "draft": self.draft.model_dump(mode="json")}
         await self._record_task(task)
-        await self.event("draft_revised", f"{actor.label}修改了{notice.rung.zh}草稿",
-                         "Draft revised",
-                         actor=actor)
-        return ActionResult(message_zh="草稿已修改，须由另一名工作人员审批",
-                            message_en="Draft revised")
+        await self.event("draft_revised", f"{actor.label}修改了{notice.rung.zh}草稿", "Draft revised", actor=actor)
+        return ActionResult(message_zh="草稿已修改，须由另一名工作人员审批", message_en="Draft revised")
 
     @action("withdraw_draft", sv.DraftWithdrawal, roles=UNION_ROLES)
-    async def withdraw_draft(self, task: OpenTask, payload: sv.DraftWithdrawal,
-                             actor: Actor) -> ActionResult:
-        await self.event("draft_withdrawn", f"草稿撤回：{payload.reason}",
-                         f"Draft withdrawn: {payload.reason}",
-                         actor=actor)
+    async def withdraw_draft(self, task: OpenTask, payload: sv.DraftWithdrawal, actor: Actor) -> ActionResult:
+        await self.event("draft_withdrawn", f"草稿撤回：{payload.reason}", f"Draft withdrawn: {payload.reason}", actor=actor)
         self.draft, self.withdrawn = None, True
         return ActionResult(message_zh="草稿已撤回", message_en="Draft withdrawn")
 
     @action("approve_notice", sv.Approval, roles=UNION_ROLES)
-    async def approve_notice(self, task: OpenTask, approval: sv.Approval,
-                             actor: Actor) -> ActionResult:
+    async def approve_notice(self, task: OpenTask, approval: sv.Approval, actor: Actor) -> ActionResult:
         assert self.draft is not None
         try:
             record = await self.issue(self.draft, actor)
         except ActivityError as exc:
             task.status = TaskStatus.open  # nothing was issued: approval may be given again
             cause = getattr(exc.cause, "message", None) or str(exc)
-            raise ApplicationError(f"文书未能生成 / the notice could not be generated: {cause}",
-                                   non_retryable=True) from None
+            raise ApplicationError(f"文书未能生成 / the notice could not be generated: {cause}", non_retryable=True) from None
         self.draft, self.issued_seq = None, record.seq
-        return ActionResult(message_zh=f"已签发，文号{record.document_no}",
-                            message_en=f"Issued as {record.document_no}",
-                            document_ids=(record.document_id,) if record.document_id else ())
+        return ActionResult(
+            message_zh=f"已签发，文号{record.document_no}",
+            message_en=f"Issued as {record.document_no}",
+            document_ids=(record.document_id,) if record.document_id else (),
+        )
 
     @action("record_service", sv.ServiceRecord, roles=UNION_ROLES)
-    async def record_service(self, task: OpenTask, service: sv.ServiceRecord,
-                             actor: Actor) -> ActionResult:
-        record = await self.update_current(served_on=service.served_on,
-                                           service_method=service.method)
+    async def record_service(self, task: OpenTask, service: sv.ServiceRecord, actor: Actor) -> ActionResult:
+        record = await self.update_current(served_on=service.served_on, service_method=service.method)
         refused = service.method is sv.ServiceMethod.refused
         zh = f"{record.rung.zh}（{record.document_no}）于{service.served_on}"
         zh += "被拒收" if refused else "送达"
-        await self.event("notice_refused" if refused else "notice_served", zh,
-                         f"{record.document_no} {'refused' if refused else 'served'} "
-                         f"on {service.served_on} "
-                         f"({service.method.value})", actor=actor, on=service.served_on)
+        await self.event(
+            "notice_refused" if refused else "notice_served",
+            zh,
+            f"{record.document_no} {'refused' if refused else 'served'} on {service.served_on} ({service.method.value})",
+            actor=actor,
+            on=service.served_on,
+        )
         self.served = True
         return ActionResult(message_zh=zh, message_en="Service recorded")

@@ -30,14 +30,14 @@ UNION_ROLES = ("union_legal",)
 class SupervisionClock(Clock):
     """The matter's clock: D49 falls back to the default profile when the home one has none."""
 
-    def __init__(self, jurisdiction: str, years: Sequence[CalendarYear], shift: int,
-                 default: str) -> None:
+    def __init__(self, jurisdiction: str, years: Sequence[CalendarYear], shift: int, default: str) -> None:
         super().__init__(jurisdiction, years, shift)
         self.default_profile = default
 
     def compute(self, rule: str, start: date, **rule_options: Any) -> Deadline:
-        return supervision_deadline(rule, start, home=self.jurisdiction, calendar=self.calendar,
-                                    default_profile=self.default_profile, **rule_options)
+        return supervision_deadline(
+            rule, start, home=self.jurisdiction, calendar=self.calendar, default_profile=self.default_profile, **rule_options
+        )
 
 
 class SupervisionCore(StatutoryWorkflow):
@@ -65,8 +65,7 @@ class SupervisionCore(StatutoryWorkflow):
 
     def start(self, inp: sv.SupervisionInput) -> None:
         self.inp, self.signatory = inp, inp.signatory
-        clock = SupervisionClock(inp.jurisdiction, inp.calendar_years, inp.shift_days,
-                                 inp.reply_default_profile)
+        clock = SupervisionClock(inp.jurisdiction, inp.calendar_years, inp.shift_days, inp.reply_default_profile)
         self.setup(matter_subject(inp.matter_no), clock, inp.region, inp.team_code)
         progress = inp.progress
         if progress is not None:
@@ -82,9 +81,17 @@ class SupervisionCore(StatutoryWorkflow):
         """State at a phase boundary (no task open), carried across continue-as-new."""
         reply, source = self.reply if self.reply else (None, None)
         return sv.MatterProgress(
-            phase=self.phase, seq=self.kit.seq, rungs=tuple(self.rungs), draft=self.draft,
-            investigation=self.investigation, children=self.children, reply=reply,
-            reply_source=source, escalation=self.escalation, signatory=self.signatory)
+            phase=self.phase,
+            seq=self.kit.seq,
+            rungs=tuple(self.rungs),
+            draft=self.draft,
+            investigation=self.investigation,
+            children=self.children,
+            reply=reply,
+            reply_source=source,
+            escalation=self.escalation,
+            signatory=self.signatory,
+        )
 
     @property
     def current(self) -> sv.RungRecord:
@@ -96,8 +103,7 @@ class SupervisionCore(StatutoryWorkflow):
         return LadderState(
             investigated=self.investigation is not None,
             highest=max(entered, key=lambda r: LEVEL[r]) if entered else None,
-            opinion_served=any(r.rung is sv.Rung.opinion_notice and r.served_on
-                               for r in self.rungs),
+            opinion_served=any(r.rung is sv.Rung.opinion_notice and r.served_on for r in self.rungs),
             notice_served=any(r.rung in sv.NOTICE_RUNGS and r.served_on for r in self.rungs),
         )
 
@@ -107,21 +113,25 @@ class SupervisionCore(StatutoryWorkflow):
         return self.current
 
     async def record_rung(self, record: sv.RungRecord) -> None:
-        projection = sv.RungProjection(matter_no=self.inp.matter_no, team_code=self.inp.team_code,
-                                    region=self.inp.region, record=record)
+        projection = sv.RungProjection(matter_no=self.inp.matter_no, team_code=self.inp.team_code, region=self.inp.region, record=record)
         await workflow.execute_activity("record-supervision-rung", projection, **options.PROJECTION)
 
     async def record_status(self) -> None:
-        pending = [(e.deadline.due, e.rule) for e in self.kit.deadlines.values()
-                   if e.status is DeadlineStatus.pending and e.deadline.due]
+        pending = [(e.deadline.due, e.rule) for e in self.kit.deadlines.values() if e.status is DeadlineStatus.pending and e.deadline.due]
         due, rule = min(pending) if pending else (None, None)
         awaiting = self.phase == "await_reply"
         record = sv.MatterStatusRecord(
-            matter_no=self.inp.matter_no, phase=self.phase, rung=self.ladder().highest,
-            status="closed" if self.outcome else "open", outcome=self.outcome,
-            next_deadline_on=due, next_deadline_rule=rule, awaiting_reply=awaiting,
+            matter_no=self.inp.matter_no,
+            phase=self.phase,
+            rung=self.ladder().highest,
+            status="closed" if self.outcome else "open",
+            outcome=self.outcome,
+            next_deadline_on=due,
+            next_deadline_rule=rule,
+            awaiting_reply=awaiting,
             reply_due_on=self.current.reply_due_on if awaiting else None,
-            closed_on=self.clock.today() if self.outcome else None)
+            closed_on=self.clock.today() if self.outcome else None,
+        )
         await workflow.execute_activity("record-matter-status", record, **options.PROJECTION)
 
     async def tell_cases(self, kind: str, zh: str, en: str) -> None:
@@ -133,16 +143,24 @@ class SupervisionCore(StatutoryWorkflow):
             except FailureError as exc:
                 self.untold.add(case_no)
                 await self.event(
-                    "case_not_told", f"未能通知案件{case_no}（案件流程已结束或不存在）",
+                    "case_not_told",
+                    f"未能通知案件{case_no}（案件流程已结束或不存在）",
                     f"Case {case_no} could not be told (its workflow has ended or does not exist)",
-                    data={"case_no": case_no, "error": str(exc)[:200]})
+                    data={"case_no": case_no, "error": str(exc)[:200]},
+                )
 
-    async def wait_task(self, kind: str, zh: str, en: str, actions: tuple[str, ...],
-                        done: Callable[[], bool], deadline_key: str | None = None,
-                        data: dict[str, Any] | None = None) -> bool:
+    async def wait_task(
+        self,
+        kind: str,
+        zh: str,
+        en: str,
+        actions: tuple[str, ...],
+        done: Callable[[], bool],
+        deadline_key: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> bool:
         """Open a union task; wait until `done()`, the matter closes or the deadline passes."""
-        task = await self.open_task(kind, zh, en, actions, deadline_key=deadline_key,
-                                    role="union_legal", data=data)
+        task = await self.open_task(kind, zh, en, actions, deadline_key=deadline_key, role="union_legal", data=data)
 
         def finished() -> bool:
             return done() or self.closing is not None
@@ -165,18 +183,23 @@ class SupervisionCore(StatutoryWorkflow):
         self.outcome, self.phase = outcome, "closed"
         await self.event("matter_closed", f"监督事项办结：{zh}", f"Supervision matter closed: {en}")
         await self.record_status()
-        await self.tell_cases("supervision_closed", f"工会劳动法律监督事项已办结：{zh}",
-                              f"The union's supervision matter was closed: {en}")
+        await self.tell_cases("supervision_closed", f"工会劳动法律监督事项已办结：{zh}", f"The union's supervision matter was closed: {en}")
         await self.settle()
-        return sv.SupervisionResult(matter_no=self.inp.matter_no, outcome=outcome,
-                                 closed_on=self.clock.today(), highest_rung=self.ladder().highest)
+        return sv.SupervisionResult(
+            matter_no=self.inp.matter_no, outcome=outcome, closed_on=self.clock.today(), highest_rung=self.ladder().highest
+        )
 
     def matter_view(self) -> sv.MatterView:
         awaiting = self.phase == "await_reply" and bool(self.rungs)
         return sv.MatterView(
-            matter_no=self.inp.matter_no, phase=self.phase,
+            matter_no=self.inp.matter_no,
+            phase=self.phase,
             status="closed" if self.outcome else "open",
-            highest_rung=self.ladder().highest, draft=self.draft, investigation=self.investigation,
-            rungs=tuple(self.rungs), outcome=self.outcome,
+            highest_rung=self.ladder().highest,
+            draft=self.draft,
+            investigation=self.investigation,
+            rungs=tuple(self.rungs),
+            outcome=self.outcome,
             awaiting_document_id=self.current.document_id if awaiting else None,
-            reply_due_on=self.current.reply_due_on if awaiting else None)
+            reply_due_on=self.current.reply_due_on if awaiting else None,
+        )

@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 class Token(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
     expires_in: int
 
 
@@ -36,7 +36,9 @@ async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Dep
     """Exchange a staff username and password for a bearer token (valid 8 hours)."""
     result = await authenticate(request.app.state.db, form.username, form.password)
     if result.locked:
-        raise HTTPException(status_code=423, detail="账户已锁定15分钟（多次密码错误） / account locked for 15 minutes after repeated failures")
+        raise HTTPException(
+            status_code=423, detail="账户已锁定15分钟（多次密码错误） / account locked for 15 minutes after repeated failures"
+        )
     if result.user is None:
         raise HTTPException(status_code=401, detail="用户名或密码错误 / wrong username or password",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.auth import CurrentStaff, StaffPrincipal, WorkerPrincipal, case_principal
-from api.ratelimit import rate_limit
 from api.casework import (
     ActionRefused,
     file_intake,
@@ -17,6 +16,7 @@ from api.casework import (
     run_worker_action,
     visible_task,
 )
+from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted, IntakeRequest
 from api.views import case_detail
 from domain.actions import ActionResult, WorkerAction

@@ -27,8 +27,18 @@ class Recorder:
 async def outbox(sqlite_db: Database, settings: Settings) -> tuple[Database, Keyring]:
     keyring = Keyring.from_settings(settings)
     async with sqlite_db.session() as session:
-        session.add(Notification(dedupe_key="case:x|e1|w", subject="case:x", channel="sms", recipient_kind="worker",
-                                 recipient_enc=keyring.encrypt_text("13812345678"), template="case_update", body_zh="案件更新", body_en="update"))
+        session.add(
+            Notification(
+                dedupe_key="case:x|e1|w",
+                subject="case:x",
+                channel="sms",
+                recipient_kind="worker",
+                recipient_enc=keyring.encrypt_text("13812345678"),
+                template="case_update",
+                body_zh="案件更新",
+                body_en="update",
+            )
+        )
         await session.commit()
     return sqlite_db, keyring
 

@@ -38,7 +38,9 @@ async def api(settings: Settings, deps: ActivityDeps) -> AsyncIterator[Api]:
     env = await WorkflowEnvironment.start_time_skipping(data_converter=data_converter(settings), test_server_existing_path=TEST_SERVER)
     settings = settings.model_copy(update={"rate_limit_intake": "1000/60"})  # the concurrency test sends 100 at once
     app = create_app(settings, db=deps.db, temporal=TemporalGateway(settings, env.client), start_pending=False, search_attributes=False)
-    async with build_worker(env.client, deps, task_queue=settings.task_queue):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-            yield Api(http, env, deps)
+    async with (
+        build_worker(env.client, deps, task_queue=settings.task_queue),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+    ):
+        yield Api(http, env, deps)
     await env.shutdown()

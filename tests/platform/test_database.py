@@ -1,5 +1,6 @@
 """Migrations build the schema on SQLite and PostgreSQL, and match the models exactly."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -8,8 +9,6 @@ import labourflow.tables  # noqa: F401
 from labourflow.accounts import AccountError, authenticate, create_user
 from labourflow.db import Database
 from labourflow.tables.users import Role
-
-import pytest
 
 
 async def test_models_and_migrations_agree(db: Database) -> None:

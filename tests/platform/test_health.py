@@ -3,12 +3,12 @@
 from pathlib import Path
 
 import httpx
+from temporalio.client import Client
 
 from api.app import create_app
 from api.temporal_gateway import TemporalGateway
 from labourflow.db import Database
 from labourflow.settings import Settings
-from temporalio.client import Client
 from tests.conftest import make_settings
 
 

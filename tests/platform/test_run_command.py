@@ -32,7 +32,7 @@ def _env(data_dir: Path, api: int, grpc: int, ui: int) -> dict[str, str]:
 
 
 def _run_until_ready(env: dict[str, str], api: int, ui: int, log: Path) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(LABOURFLOW + ["run"], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen([*LABOURFLOW, "run"], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     try:
         ready = wait_for(f"http://127.0.0.1:{api}/readyz", timeout=120)
         assert ready.json()["checks"]["temporal"] == "ok"
@@ -72,7 +72,7 @@ def test_busy_port_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", api))
         blocker.listen()
-        result = subprocess.run(LABOURFLOW + ["run"], env=_env(tmp_path, api, free_port(), free_port()),
+        result = subprocess.run([*LABOURFLOW, "run"], env=_env(tmp_path, api, free_port(), free_port()),
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -65,7 +65,7 @@ class Product:
     async def start_server(self) -> Client:
         args = [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(self.data / "temporal.db"), "--ip", "127.0.0.1",
                 "--port", str(self.grpc), "--headless", "--log-level", "error", *dev_server_search_attribute_args()]
-        self.server = subprocess.Popen(args, stdout=(self.data / "temporal.log").open("ab"), stderr=subprocess.STDOUT)
+        self.server = subprocess.Popen(args, stdout=(self.data / "temporal.log").open("ab"), stderr=subprocess.STDOUT)  # noqa: ASYNC220
         self.client = await connect(self.settings, attempts=120, delay=0.25)
         return self.client
 

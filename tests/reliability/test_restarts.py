@@ -45,7 +45,9 @@ async def test_server_restart_resumes_open_cases_and_fires_missed_timers(product
     product.start_worker()
     steady = await product.file(wage_arrears() for _ in range(OPEN_CASES))
     started = time.monotonic()
-    expiring = await product.file((wage_arrears() for _ in range(DUE_DURING_OUTAGE)), shift_seconds=shift_to_expire_in(OUTAGE_SECONDS / 2 + 20))
+    expiring = await product.file(
+        (wage_arrears() for _ in range(DUE_DURING_OUTAGE)), shift_seconds=shift_to_expire_in(OUTAGE_SECONDS / 2 + 20)
+    )
     await product.wait(lambda: _mediating(product, OPEN_CASES + DUE_DURING_OUTAGE), "all cases to be in mediation", timeout=600)
     assert time.monotonic() - started < OUTAGE_SECONDS / 2 + 20, "the expiring cases were not ready before their timers"
 
@@ -57,7 +59,8 @@ async def test_server_restart_resumes_open_cases_and_fires_missed_timers(product
 
     async def expired() -> bool:
         async with product.db.session() as session:
-            subjects = set((await session.exec(select(TimelineEvent.subject).where(TimelineEvent.kind == "mediation_period_expired"))).all())
+            expired = select(TimelineEvent.subject).where(TimelineEvent.kind == "mediation_period_expired")
+            subjects = set((await session.exec(expired)).all())
         return subjects == {f"case:{n}" for n in expiring}
     await product.wait(expired, "timers that came due during the outage to fire", timeout=180)
 

@@ -24,12 +24,12 @@ from activities.deps import ActivityDeps
 from labourflow.crypto import Keyring
 from labourflow.db import Database, migrate_async
 from labourflow.settings import Settings
+from labourflow.supervision.batches import start_batch
 from labourflow.temporal import data_converter
 from labourflow.worker import build_worker, sandbox_runner
 from tests.conftest import TEST_SERVER, make_settings
-from tests.supervision.conftest import seed_staff
-from labourflow.supervision.batches import start_batch
 from tests.supervision.bulk_support import new_batch
+from tests.supervision.conftest import seed_staff
 from tests.supervision.harness import SupervisionHarness
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint, opening
 from tests.supervision.test_escalation import LEAD

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import httpx
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func
 from sqlmodel import select
@@ -18,8 +19,6 @@ from tests.conftest import make_settings
 from tests.support import free_port
 from tests.ui.conftest import csrf
 from tests.ui.test_pages import form_started, form_token, intake_form
-
-import httpx
 
 
 async def test_honeypot_and_minimum_fill_time(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from activities.deps import ActivityDeps
 from labourflow.accounts import seed_demo
 from labourflow.settings import Settings
 from labourflow.temporal import data_converter
-from tests.conftest import TEST_SERVER
 from labourflow.worker import build_worker
+from tests.conftest import TEST_SERVER
 from tests.workflows.harness import Harness
 
 

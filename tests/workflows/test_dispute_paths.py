@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
+from domain.actions import TaskAction
 from domain.case import Stage
 from tests.stories import dismissal, wage_arrears
-from domain.actions import TaskAction
 from tests.workflows.harness import Harness
 
 pytestmark = pytest.mark.slow
@@ -60,15 +60,22 @@ async def test_story2_agreement_confirmed_and_performed(harness: Harness) -> Non
     days (CPL Art. 205, D06): 07-12 is a Sunday, so 07-13."""
     case = await harness.file(dismissal(), date(2026, 6, 1))
     await harness.sleep(11)  # 06-12
-    agreement = {"signed_on": "2026-06-12", "terms": "公司分两期支付赔偿金84000元",
-                 "items": [{"kind": "damages", "amount": "84000.00"}],
-                 "instalments": [{"due_on": "2026-06-30", "amount": "42000.00"}, {"due_on": "2026-07-31", "amount": "42000.00"}]}
+    agreement = {
+        "signed_on": "2026-06-12",
+        "terms": "公司分两期支付赔偿金84000元",
+        "items": [{"kind": "damages", "amount": "84000.00"}],
+        "instalments": [{"due_on": "2026-06-30", "amount": "42000.00"}, {"due_on": "2026-07-31", "amount": "42000.00"}],
+    }
     result = await case.act("mediate", "record_agreement", agreement, who="mediator-hz")
     assert result.document_ids
     await case.task("confirm_agreement")
     assert (await case.deadline("judicial_confirmation")).due_on == date(2026, 7, 13)
-    await case.act("confirm_agreement", "file_confirmation", {"route": "judicial_confirmation", "filed_on": "2026-06-12",
-                                                              "body": "杭州市西湖区人民法院"}, who="mediator-hz")
+    await case.act(
+        "confirm_agreement",
+        "file_confirmation",
+        {"route": "judicial_confirmation", "filed_on": "2026-06-12", "body": "杭州市西湖区人民法院"},
+        who="mediator-hz",
+    )
     await case.act("record_confirmation_ruling", "record_ruling", {"decided_on": "2026-06-12", "granted": True}, who="mediator-hz")
     await case.act("track_performance", "record_payment", {"paid_on": "2026-06-12", "amount": "42000.00"}, who="mediator-hz")
     await harness.sleep(20)
@@ -81,15 +88,25 @@ async def test_agreement_default_on_wages_goes_to_payment_order_then_enforcement
     """LDMAL Art. 16: unpaid wages under an agreement -> payment order; the employer neither pays nor
     objects within 15 days of receipt (D12) -> enforceable (CPL Art. 227)."""
     case = await harness.file(wage_arrears(), date(2026, 4, 1))
-    await case.act("mediate", "record_agreement", {"signed_on": "2026-04-01", "terms": "4月10日前一次付清36000元",
-                                                   "items": [{"kind": "wages", "amount": "36000.00"}],
-                                                   "instalments": [{"due_on": "2026-04-10", "amount": "36000.00"}]})
+    await case.act(
+        "mediate",
+        "record_agreement",
+        {
+            "signed_on": "2026-04-01",
+            "terms": "4月10日前一次付清36000元",
+            "items": [{"kind": "wages", "amount": "36000.00"}],
+            "instalments": [{"due_on": "2026-04-10", "amount": "36000.00"}],
+        },
+    )
     await case.act("confirm_agreement", "skip_confirmation", {"on": "2026-04-01"})
     await harness.sleep(10)
     await case.act("track_performance", "record_default", {"on": harness.today.isoformat()})
     await case.act("payment_order_acceptance", "record_acceptance", {"decided_on": harness.today.isoformat(), "granted": True})
-    await case.act("payment_order_issue", "record_issue", {"decided_on": harness.today.isoformat(), "granted": True,
-                                                           "received_on": harness.today.isoformat()})
+    await case.act(
+        "payment_order_issue",
+        "record_issue",
+        {"decided_on": harness.today.isoformat(), "granted": True, "received_on": harness.today.isoformat()},
+    )
     received = harness.today
     assert (await case.deadline("pay_or_object")).due_on >= received + timedelta(days=15)
     await harness.sleep(17)
@@ -106,15 +123,27 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
     await harness.sleep(2)
     await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-03", "granted": True}, who="mediator-hz")
     await harness.sleep(30)
-    await case.act("record_award", "record_award", {"awarded_on": "2026-06-30", "received_on": "2026-07-01", "items": [
-        {"kind": "damages", "claimed": "84000.00", "granted": "84000.00"}]}, who="mediator-hz")
+    await case.act(
+        "record_award",
+        "record_award",
+        {
+            "awarded_on": "2026-06-30",
+            "received_on": "2026-07-01",
+            "items": [{"kind": "damages", "claimed": "84000.00", "granted": "84000.00"}],
+        },
+        who="mediator-hz",
+    )
     await case.wait_event("award_windows")
     assert (await case.deadline("worker_sue")).rule_id == "D30"
     await case.worker("sue", {"filed_on": "2026-07-01"})
     await case.act("record_filing", "record_filing", {"decided_on": "2026-07-01", "granted": True}, who="mediator-hz")
     await harness.sleep(60)
-    await case.act("record_judgment", "record_judgment", {"judged_on": harness.today.isoformat(), "served_on": harness.today.isoformat(),
-                                                          "for_worker": True, "amount": "84000.00"}, who="mediator-hz")
+    await case.act(
+        "record_judgment",
+        "record_judgment",
+        {"judged_on": harness.today.isoformat(), "served_on": harness.today.isoformat(), "for_worker": True, "amount": "84000.00"},
+        who="mediator-hz",
+    )
     await harness.sleep(16)
     await case.wait_event("judgment_effective")
     await case.act("record_performance", "record_performed", {"on": harness.today.isoformat()}, who="mediator-hz")
@@ -133,8 +162,8 @@ async def test_legal_aid_given_in_advance_when_a_deadline_is_near(harness: Harne
     await harness.sleep(1)
     await case.act("record_award", "record_award", {"awarded_on": "2026-03-05", "received_on": "2026-03-05", **AWARD_FINAL})
     await case.wait_event("award_windows")
-    row = await case.wait_stage(Stage.post_award)
-    sue = next(o for o in row.worker_options if o["action"] == "sue")
+    await case.wait_stage(Stage.post_award)
+    sue = await case.wait_option("sue")
     assert sue["last_day"] == "2026-03-20" and sue["rule"] == "D25"
     await harness.sleep(8)  # 03-13: 7 days left, not yet
     assert "advance_legal_aid" not in await case.events()
@@ -175,7 +204,12 @@ async def test_repeated_or_invalid_actions_are_rejected_and_leave_no_trace(harne
     case = await harness.file(wage_arrears(), date(2026, 3, 2))
     await case.task("mediate")
     bad = [
-        ("mediate", "record_agreement", {"signed_on": "2026-03-02", "terms": "x", "items": [{"kind": "wages", "amount": "abc"}]}, "invalid input"),
+        (
+            "mediate",
+            "record_agreement",
+            {"signed_on": "2026-03-02", "terms": "x", "items": [{"kind": "wages", "amount": "abc"}]},
+            "invalid input",
+        ),
         ("mediate", "record_failure", {"ended_on": "2027-01-01", "reason": "x"}, "future"),
         ("mediate", "record_failure", {"ended_on": "2026-03-01", "reason": "x"}, "before the application"),
         ("mediate", "approve_award", {}, "not available"),
@@ -200,8 +234,12 @@ async def test_repeated_or_invalid_actions_are_rejected_and_leave_no_trace(harne
     await harness.sleep(1)
     await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-03-03", "granted": True})
     task = await case.latest_task("record_arbitration_acceptance")
-    repeat = TaskAction(task_id=task.task_id, action="record_acceptance", actor=await harness.actor("mediator"),
-                        payload={"decided_on": "2026-03-03", "granted": True})
+    repeat = TaskAction(
+        task_id=task.task_id,
+        action="record_acceptance",
+        actor=await harness.actor("mediator"),
+        payload={"decided_on": "2026-03-03", "granted": True},
+    )
     with pytest.raises(WorkflowUpdateFailedError) as err:
         await harness.env.client.get_workflow_handle(task.workflow_id).execute_update("act", repeat)
     assert "not open" in str(err.value.cause)
@@ -214,8 +252,11 @@ async def test_inspection_order_ignored_goes_to_criminal_referral(harness: Harne
     assert (await case.deadline("acceptance")).due_on == date(2026, 2, 2)  # story 5: D45, 5 working days
     await harness.sleep(4)  # 01-30
     await case.act("record_inspection_acceptance", "record_acceptance", {"decided_on": "2026-01-30", "granted": True})
-    await case.act("record_inspection_result", "order_to_pay", {"ordered_on": "2026-01-30", "pay_by": "2026-02-06", "amount": "36000.00",
-                                                                "worker_count": 1, "months_unpaid": 3})
+    await case.act(
+        "record_inspection_result",
+        "order_to_pay",
+        {"ordered_on": "2026-01-30", "pay_by": "2026-02-06", "amount": "36000.00", "worker_count": 1, "months_unpaid": 3},
+    )
     await harness.sleep(12)
     await case.act("record_order_outcome", "record_unpaid", {"on": harness.today.isoformat()})
     await case.wait_event("criminal_referral")

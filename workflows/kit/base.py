@@ -8,6 +8,7 @@ timers from the pure rules), `open_task` / `close_task` (inbox with reminders an
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -50,7 +51,9 @@ class ActionSpec:
     handler: Handler
 
 
-def action(name: str, payload: type[BaseModel], *, roles: tuple[str, ...] = STAFF_ROLES, closes: bool = True) -> Callable[[Handler], Handler]:
+def action(
+    name: str, payload: type[BaseModel], *, roles: tuple[str, ...] = STAFF_ROLES, closes: bool = True
+) -> Callable[[Handler], Handler]:
     """Declare a workflow method as the handler of a task action with its payload model."""
 
     def mark(fn: Handler) -> Handler:
@@ -111,26 +114,57 @@ class StatutoryWorkflow:
         return f"{self.kit.workflow_id}~{self.kit.seq}:{label}"  # URL-safe: task ids travel in URLs
 
     # ---- timeline and side effects -------------------------------------------------------
-    async def event(self, kind: str, zh: str, en: str, *, citation: str | None = None, actor: Actor | None = None,
-                    on: date | None = None, data: dict[str, Any] | None = None) -> None:
+    async def event(
+        self,
+        kind: str,
+        zh: str,
+        en: str,
+        *,
+        citation: str | None = None,
+        actor: Actor | None = None,
+        on: date | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
         record = TimelineEventRecord(
-            subject=self.kit.subject, event_key=self.next_key(kind), on_date=on or self.clock.today(),
-            actor=actor.label if actor else "系统 / system", kind=kind, summary_zh=zh, summary_en=en,
-            citation=citation, data=data or {},
+            subject=self.kit.subject,
+            event_key=self.next_key(kind),
+            on_date=on or self.clock.today(),
+            actor=actor.label if actor else "系统 / system",
+            kind=kind,
+            summary_zh=zh,
+            summary_en=en,
+            citation=citation,
+            data=data or {},
         )
         await workflow.execute_activity("record-timeline-event", record, **options.PROJECTION)
 
-    async def document(self, doc_type: DocumentType, facts: dict[str, Any], *, series: str | None = None,
-                       issued_by: str = "system") -> DocumentRef:
-        request = RenderDocumentInput(doc_type=doc_type, subject=self.kit.subject, idempotency_key=self.next_key(doc_type.value),
-                                      facts=facts, number_series=series, issued_by=issued_by, issued_on=self.clock.today())
-        return await workflow.execute_activity("render-document", request, result_type=DocumentRef, **options.DOCUMENT)
+    async def document(
+        self, doc_type: DocumentType, facts: dict[str, Any], *, series: str | None = None, issued_by: str = "system"
+    ) -> DocumentRef:
+        request = RenderDocumentInput(
+            doc_type=doc_type,
+            subject=self.kit.subject,
+            idempotency_key=self.next_key(doc_type.value),
+            facts=facts,
+            number_series=series,
+            issued_by=issued_by,
+            issued_on=self.clock.today(),
+        )
+        ref: DocumentRef = await workflow.execute_activity("render-document", request, result_type=DocumentRef, **options.DOCUMENT)
+        return ref
 
-    async def notify(self, template: str, recipient_kind: str, *, recipient: str | None = None,
-                     params: dict[str, Any] | None = None) -> None:
-        request = NotificationRequest(subject=self.kit.subject, event_key=self.next_key(template), template=template,
-                                      recipient_kind=recipient_kind, recipient=recipient, team_code=self.kit.team_code,
-                                      params=params or {})
+    async def notify(
+        self, template: str, recipient_kind: str, *, recipient: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
+        request = NotificationRequest(
+            subject=self.kit.subject,
+            event_key=self.next_key(template),
+            template=template,
+            recipient_kind=recipient_kind,
+            recipient=recipient,
+            team_code=self.kit.team_code,
+            params=params or {},
+        )
         await workflow.execute_activity("notify", request, **options.NOTIFY)
 
     # ---- deadlines -----------------------------------------------------------------------
@@ -144,11 +178,23 @@ class StatutoryWorkflow:
     async def set_agreed_deadline(self, key: str, start: date, due: date, zh: str, en: str) -> Deadline:
         """A date the parties agreed (performance of an agreement): tracked like a deadline, not law."""
         basis = self.clock.compute("D03", start)  # any calendar-day rule gives the shape
-        deadline = basis.model_copy(update={
-            "rule": "agreed", "title_zh": "约定期限", "title_en": "agreed date", "due": due, "length": (due - start).days,
-            "basis": "当事人约定 / agreed by the parties", "basis_text": "", "provisional": False, "confidence": "H",
-            "skipped": (), "makeup_workdays": (), "explanation_zh": zh.format(due=due), "explanation_en": en.format(due=due),
-        })
+        deadline = basis.model_copy(
+            update={
+                "rule": "agreed",
+                "title_zh": "约定期限",
+                "title_en": "agreed date",
+                "due": due,
+                "length": (due - start).days,
+                "basis": "当事人约定 / agreed by the parties",
+                "basis_text": "",
+                "provisional": False,
+                "confidence": "H",
+                "skipped": (),
+                "makeup_workdays": (),
+                "explanation_zh": zh.format(due=due),
+                "explanation_en": en.format(due=due),
+            }
+        )
         self.kit.deadlines[key] = DeadlineEntry(key, "agreed", start, {}, deadline)
         await self._record_deadline(self.kit.deadlines[key])
         return deadline
@@ -156,8 +202,12 @@ class StatutoryWorkflow:
     async def set_service_deadline(self, key: str, start: date, days: int, zh: str, en: str) -> Deadline:
         """A service level where the law sets no period (e.g. a referral's acknowledgement): not law."""
         return await self.set_agreed_deadline(
-            key, start, start + timedelta(days=days), f"{zh}：服务时限{days}日至{{due}}（非法定期限）",
-            f"{en}: service level of {days} days, to {{due}} (not a statutory period)")
+            key,
+            start,
+            start + timedelta(days=days),
+            f"{zh}：服务时限{days}日至{{due}}（非法定期限）",
+            f"{en}: service level of {days} days, to {{due}} (not a statutory period)",
+        )
 
     async def extend_deadline(self, key: str, new_due: date, zh: str, en: str) -> Deadline:
         """Move a deadline by agreement (not by law): the explanation says so; rest days roll forward."""
@@ -165,7 +215,8 @@ class StatutoryWorkflow:
             new_due += timedelta(days=1)
         entry = self.kit.deadlines[key]
         entry.deadline = entry.deadline.model_copy(
-            update={"due": new_due, "explanation_zh": zh.format(due=new_due), "explanation_en": en.format(due=new_due)})
+            update={"due": new_due, "explanation_zh": zh.format(due=new_due), "explanation_en": en.format(due=new_due)}
+        )
         await self._record_deadline(entry)
         for task in self.kit.tasks.values():
             if task.deadline_key == key and task.is_open:
@@ -183,9 +234,15 @@ class StatutoryWorkflow:
     async def _record_deadline(self, entry: DeadlineEntry) -> None:
         deadline = entry.deadline
         record = DeadlineRecord(
-            subject=self.kit.subject, deadline_key=f"{self.kit.workflow_id}#{entry.key}", workflow_id=self.kit.workflow_id,
-            rule_id=entry.rule, start_on=entry.start, due_on=deadline.due or entry.start, status=entry.status,
-            provisional=deadline.provisional, explanation=deadline.model_dump(mode="json", by_alias=True),
+            subject=self.kit.subject,
+            deadline_key=f"{self.kit.workflow_id}#{entry.key}",
+            workflow_id=self.kit.workflow_id,
+            rule_id=entry.rule,
+            start_on=entry.start,
+            due_on=deadline.due or entry.start,
+            status=entry.status,
+            provisional=deadline.provisional,
+            explanation=deadline.model_dump(mode="json", by_alias=True),
         )
         await workflow.execute_activity("record-deadline", record, **options.PROJECTION)
 
@@ -205,7 +262,7 @@ class StatutoryWorkflow:
             if timeout is not None and timeout.total_seconds() <= 0:
                 return done()
             try:
-                await workflow.wait_condition(lambda: done() or self.kit.epoch != epoch, timeout=timeout)
+                await workflow.wait_condition(lambda: done() or self.kit.epoch != epoch, timeout=timeout)  # noqa: B023 (awaited in this iteration)
             except TimeoutError:
                 return done()
         return True
@@ -236,14 +293,32 @@ class StatutoryWorkflow:
         self.kit.epoch += 1
 
     # ---- tasks ---------------------------------------------------------------------------
-    async def open_task(self, kind: str, zh: str, en: str, actions: tuple[str, ...], *, deadline_key: str | None = None,
-                        role: str = "mediator", team_code: str | None = None, data: dict[str, Any] | None = None) -> OpenTask:
+    async def open_task(
+        self,
+        kind: str,
+        zh: str,
+        en: str,
+        actions: tuple[str, ...],
+        *,
+        deadline_key: str | None = None,
+        role: str = "mediator",
+        team_code: str | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> OpenTask:
         """Create a task, assign it by team and load, and watch its SLA in the background."""
         entry = self.kit.deadlines.get(deadline_key) if deadline_key else None
         task = OpenTask(
-            task_id=self.next_key(f"task-{kind}"), kind=kind, title_zh=zh, title_en=en, role=role, actions=actions,
-            team_code=team_code or self.kit.team_code, due_on=entry.deadline.due if entry else None,
-            deadline_key=deadline_key, deadline_rule=entry.rule if entry else None, data=data or {},
+            task_id=self.next_key(f"task-{kind}"),
+            kind=kind,
+            title_zh=zh,
+            title_en=en,
+            role=role,
+            actions=actions,
+            team_code=team_code or self.kit.team_code,
+            due_on=entry.deadline.due if entry else None,
+            deadline_key=deadline_key,
+            deadline_rule=entry.rule if entry else None,
+            data=data or {},
         )
         task.assignee = await self._assign(task, exclude=())
         self.kit.tasks[task.task_id] = task
@@ -264,8 +339,7 @@ class StatutoryWorkflow:
             await asyncio.gather(*self.kit.watchers, return_exceptions=True)
         await workflow.wait_condition(workflow.all_handlers_finished)
 
-    async def close_task(self, task: OpenTask, outcome: str, actor: Actor | None = None,
-                         status: TaskStatus = TaskStatus.done) -> None:
+    async def close_task(self, task: OpenTask, outcome: str, actor: Actor | None = None, status: TaskStatus = TaskStatus.done) -> None:
         if not task.is_open:
             return
         task.status, task.outcome = status, outcome
@@ -282,8 +356,9 @@ class StatutoryWorkflow:
         return result
 
     async def _record_task(self, task: OpenTask) -> None:
-        await workflow.execute_activity("record-task", task.record(self.kit.subject, self.kit.workflow_id, self.kit.region),
-                                        **options.PROJECTION)
+        await workflow.execute_activity(
+            "record-task", task.record(self.kit.subject, self.kit.workflow_id, self.kit.region), **options.PROJECTION
+        )
 
     async def _watch_sla(self, task: OpenTask) -> None:
         """Remind at 3 days and 1 day before due; when overdue, escalate and reassign (once)."""
@@ -293,8 +368,12 @@ class StatutoryWorkflow:
             if day >= self.clock.today():
                 task.reminders_sent.append(label)
                 await self._record_task(task)
-                await self.notify("task_reminder", "staff", recipient=task.assignee,
-                                  params={"task": task.title_zh, "task_en": task.title_en, "due": str(task.due_on), "when": label})
+                await self.notify(
+                    "task_reminder",
+                    "staff",
+                    recipient=task.assignee,
+                    params={"task": task.title_zh, "task_en": task.title_en, "due": str(task.due_on), "when": label},
+                )
         overdue = task.due_on + timedelta(days=1) if task.due_on else None
         if overdue is None or await self._task_settles_before(task, self.clock.until_time(overdue, OFFICE_OPENS)):
             return
@@ -302,19 +381,28 @@ class StatutoryWorkflow:
         task.escalated = True
         task.assignee = await self._assign(task, exclude=(previous,) if previous else ())
         await self._record_task(task)
-        await self.notify("task_escalated", "supervisor",
-                          params={"task": task.title_zh, "task_en": task.title_en, "due": str(task.due_on),
-                                  "previous": previous or "-", "assignee": task.assignee or "-"})
-        await self.event("task_escalated", f"任务“{task.title_zh}”逾期未办，已上报主管并改派给{task.assignee or '待分配'}",
-                         f"Task '{task.title_en}' overdue: escalated to the supervisor and reassigned to {task.assignee or 'nobody yet'}",
-                         data={"task_id": task.task_id, "previous": previous, "assignee": task.assignee})
+        await self.notify(
+            "task_escalated",
+            "supervisor",
+            params={
+                "task": task.title_zh,
+                "task_en": task.title_en,
+                "due": str(task.due_on),
+                "previous": previous or "-",
+                "assignee": task.assignee or "-",
+            },
+        )
+        await self.event(
+            "task_escalated",
+            f"任务“{task.title_zh}”逾期未办，已上报主管并改派给{task.assignee or '待分配'}",
+            f"Task '{task.title_en}' overdue: escalated to the supervisor and reassigned to {task.assignee or 'nobody yet'}",
+            data={"task_id": task.task_id, "previous": previous, "assignee": task.assignee},
+        )
 
     async def _task_settles_before(self, task: OpenTask, delay: Any) -> bool:
         if delay.total_seconds() > 0:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: not task.is_open, timeout=delay)
-            except TimeoutError:
-                pass
         return not task.is_open
 
     # ---- actions -------------------------------------------------------------------------
@@ -323,13 +411,19 @@ class StatutoryWorkflow:
         on replay a handler runs without its validator, and clock-based rules must not be re-judged."""
         task = self.kit.tasks.get(request.task_id)
         if task is None or not task.is_open:
-            raise ApplicationError(f"任务不存在或已办结 / task {request.task_id} is not open (already done or cancelled)", non_retryable=True)
+            raise ApplicationError(
+                f"任务不存在或已办结 / task {request.task_id} is not open (already done or cancelled)", non_retryable=True
+            )
         spec = self.ACTIONS.get(request.action)
         if spec is None or request.action not in task.actions:
-            raise ApplicationError(f"此任务不能执行“{request.action}” / action '{request.action}' is not available here; "
-                                   f"available: {', '.join(task.actions)}", non_retryable=True)
+            raise ApplicationError(
+                f"此任务不能执行“{request.action}” / action '{request.action}' is not available here; available: {', '.join(task.actions)}",
+                non_retryable=True,
+            )
         if request.actor.kind != "staff" or (request.actor.role not in spec.roles and request.actor.role != "admin"):
-            raise ApplicationError(f"您的角色不能执行此操作 / role '{request.actor.role}' may not do '{request.action}'", non_retryable=True)
+            raise ApplicationError(
+                f"您的角色不能执行此操作 / role '{request.actor.role}' may not do '{request.action}'", non_retryable=True
+            )
         try:
             payload = spec.payload.model_validate(request.payload)
         except ValidationError as exc:
@@ -340,9 +434,20 @@ class StatutoryWorkflow:
             raise ApplicationError(problem, non_retryable=True)
         return spec, task, payload
 
-    def guard(self, task: OpenTask, action_name: str, payload: BaseModel) -> str | None:
+    def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
         """Business checks of an action before it is accepted (subclasses refine); None means fine."""
-        for name in ("on", "held_on", "signed_on", "ended_on", "decided_on", "filed_on", "awarded_on", "paid_on", "ordered_on", "judged_on"):
+        for name in (
+            "on",
+            "held_on",
+            "signed_on",
+            "ended_on",
+            "decided_on",
+            "filed_on",
+            "awarded_on",
+            "paid_on",
+            "ordered_on",
+            "judged_on",
+        ):
             value = getattr(payload, name, None)
             if isinstance(value, date) and value > self.clock.today():
                 return f"日期不能晚于今天 / {name} {value} is in the future"
@@ -369,9 +474,21 @@ class StatutoryWorkflow:
     def view(self) -> WorkflowView:
         """Live state of this workflow: status, deadlines with explanations, open tasks."""
         return WorkflowView(
-            workflow_id=self.kit.workflow_id, workflow_type=workflow.info().workflow_type, status=self.status,
+            workflow_id=self.kit.workflow_id,
+            workflow_type=workflow.info().workflow_type,
+            status=self.status,
             deadlines=tuple(DeadlineView(key=e.key, status=e.status, deadline=e.deadline) for e in self.kit.deadlines.values()),
-            tasks=tuple(TaskView(task_id=t.task_id, kind=t.kind, title_zh=t.title_zh, title_en=t.title_en,
-                                 actions=t.actions, due_on=t.due_on, assignee=t.assignee, status=t.status)
-                        for t in self.kit.tasks.values()),
+            tasks=tuple(
+                TaskView(
+                    task_id=t.task_id,
+                    kind=t.kind,
+                    title_zh=t.title_zh,
+                    title_en=t.title_en,
+                    actions=t.actions,
+                    due_on=t.due_on,
+                    assignee=t.assignee,
+                    status=t.status,
+                )
+                for t in self.kit.tasks.values()
+            ),
         )

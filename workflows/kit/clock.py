@@ -23,8 +23,7 @@ class Clock:
     it is 0 for every real case.
     """
 
-    def __init__(self, jurisdiction: str, calendar_years: Sequence[CalendarYear] = (), shift_days: int = 0,
-                 shift_seconds: int = 0) -> None:
+    def __init__(self, jurisdiction: str, calendar_years: Sequence[CalendarYear] = (), shift_days: int = 0, shift_seconds: int = 0) -> None:
         self.jurisdiction = jurisdiction
         self.shift = timedelta(days=shift_days, seconds=shift_seconds)
         self.years: dict[int, CalendarYear] = {year.year: year for year in calendar_years}

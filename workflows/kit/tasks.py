@@ -46,11 +46,25 @@ class OpenTask:
 
     def record(self, subject: str, workflow_id: str, region: str) -> TaskRecord:
         return TaskRecord(
-            task_id=self.task_id, subject=subject, workflow_id=workflow_id, kind=self.kind, role=self.role,
-            title_zh=self.title_zh, title_en=self.title_en, team_code=self.team_code, assignee=self.assignee,
-            region=region, status=self.status, due_on=self.due_on, deadline_rule=self.deadline_rule,
-            actions=self.actions, reminders_sent=tuple(self.reminders_sent), escalated=self.escalated,
-            outcome=self.outcome, completed_by=self.completed_by, data=self.data,
+            task_id=self.task_id,
+            subject=subject,
+            workflow_id=workflow_id,
+            kind=self.kind,
+            role=self.role,
+            title_zh=self.title_zh,
+            title_en=self.title_en,
+            team_code=self.team_code,
+            assignee=self.assignee,
+            region=region,
+            status=self.status,
+            due_on=self.due_on,
+            deadline_rule=self.deadline_rule,
+            actions=self.actions,
+            reminders_sent=tuple(self.reminders_sent),
+            escalated=self.escalated,
+            outcome=self.outcome,
+            completed_by=self.completed_by,
+            data=self.data,
         )
 
 
