@@ -194,12 +194,12 @@ async def worker_for_case(request: Request, case_no: str) -> WorkerPrincipal | N
 async def staff_may_see_case(db: Database, staff: StaffPrincipal, case_no: str) -> bool:
     """Admins see all; mediators and supervisors the cases their team holds or has tasks on;
     union legal staff the cases of their union's region (supervision links them)."""
-    if staff.is_admin:
-        return True
     async with db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
-        if case is None:
+        if case is None:  # a missing case is a 404 for administrators too, not an error further on
             return False
+        if staff.is_admin:
+            return True
         if staff.team_code and case.team_code == staff.team_code:
             return True
         if staff.role is Role.union_legal:

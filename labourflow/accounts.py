@@ -45,7 +45,7 @@ async def create_user(
     async with db.session() as session:
         if (await session.exec(select(User).where(User.username == username))).first():
             raise AccountError(f"username '{username}' is taken")
-        if team_code and await session.get(Team, team_code) is None:
+        if team_code is not None and await session.get(Team, team_code) is None:  # "" too
             raise AccountError(f"unknown team '{team_code}'")
         user = User(
             username=username,

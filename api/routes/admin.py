@@ -82,8 +82,8 @@ class UserIn(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     role: Role
     password: str = Field(min_length=10, max_length=200)
-    team_code: str | None = None
-    region: str = "default"
+    team_code: str | None = Field(default=None, max_length=64)
+    region: str = Field(default="default", min_length=1, max_length=64)
 
 
 class UserChange(BaseModel):

@@ -6,7 +6,7 @@ cross-origin credentials" (the labourflow admin session cookie is then sent), or
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
@@ -17,6 +17,7 @@ from labourflow.temporal import EncryptionCodec
 
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
 AdminOnly = Depends(require_role(Role.admin))
+BAD_BODY = "请求体应为 Temporal Payloads JSON / the body must be Temporal Payloads JSON ({\"payloads\": [...]})"
 
 
 def _cors_headers(request: Request) -> dict[str, str]:
@@ -37,9 +38,20 @@ async def preflight(request: Request, operation: str) -> Response:
 
 
 async def _run(request: Request, encode: bool) -> Response:
-    payloads = json_format.Parse(await request.body(), Payloads())
+    try:
+        payloads = json_format.Parse(await request.body(), Payloads())
+    except (json_format.ParseError, UnicodeDecodeError) as exc:
+        raise HTTPException(status_code=422, detail=f"{BAD_BODY}: {str(exc)[:200]}") from None
     codec = EncryptionCodec(Keyring.from_settings(request.app.state.settings))
-    result = await (codec.encode(payloads.payloads) if encode else codec.decode(payloads.payloads))
+    try:
+        if encode:
+            result = await codec.encode(payloads.payloads)
+        else:
+            result = await codec.decode(payloads.payloads)
+    except Exception as exc:  # unknown key id, tampered or truncated ciphertext
+        what = "encoded" if encode else "decoded"
+        detail = f"无法处理这些 payload / these payloads could not be {what} ({type(exc).__name__})"
+        raise HTTPException(status_code=422, detail=detail) from None
     body = json_format.MessageToJson(Payloads(payloads=result))
     return Response(content=body, media_type="application/json", headers=_cors_headers(request))
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from api.auth import WorkerPrincipal, case_principal
 from api.casework import ActionRefused, add_evidence
 from api.intake import Guidance, GuidanceRequest, intake_guidance
-from api.schemas import china_today
+from api.schemas import JsonDate, china_today
 from api.views import case_detail, road_ahead
 from domain.actions import ActionResult
 from labourflow.calendars import current_calendar
@@ -25,11 +25,25 @@ EVIDENCE_MESSAGES = {
 }
 
 
+class GuidanceJson(GuidanceRequest):
+    """The JSON form of the guidance inputs: like the intake, `0` is not a date nor `false`, and
+    `0.0` is not a yes/no (the page's form fields are read leniently by `guidance_request`)."""
+
+    knew_on: JsonDate | None = None  # type: ignore[assignment]
+    still_employed: StrictBool | None = None
+    employment_ended_on: JsonDate | None = None  # type: ignore[assignment]
+    injured_on: JsonDate | None = None  # type: ignore[assignment]
+    worker_count: StrictInt = Field(default=1, ge=1)
+    wage_iou_only: StrictBool = False
+    wants_legal_aid: StrictBool = False
+
+
 @router.post("/intake/guidance", response_model=Guidance)
-async def guidance(request: Request, entered: GuidanceRequest) -> Guidance:
+async def guidance(request: Request, entered: GuidanceJson) -> Guidance:
     """Advice for a partly filled intake: limitation warning, the channel that fits, scope
     referral."""
-    return intake_guidance(entered, china_today(), current_calendar(request.app.state.settings))
+    inputs = GuidanceRequest.model_validate(entered.model_dump())
+    return intake_guidance(inputs, china_today(), current_calendar(request.app.state.settings))
 
 
 class EvidenceAdded(BaseModel):

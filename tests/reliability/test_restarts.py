@@ -10,6 +10,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import httpx
+import pytest
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
@@ -20,6 +21,7 @@ from labourflow.tables import Case, Task, TimelineEvent
 from tests.reliability.product import Product
 from tests.stories import wage_arrears
 
+pytestmark = pytest.mark.timeout(3600)  # 500 open cases take minutes to reach mediation on 2 cores
 BEIJING = timezone(timedelta(hours=8))
 OPEN_CASES = int(os.environ.get("LABOURFLOW_RELIABILITY_CASES", "20"))
 DUE_DURING_OUTAGE = 5
@@ -44,6 +46,7 @@ async def _mediating(product: Product, count: int) -> bool:
 async def test_server_restart_resumes_open_cases_and_fires_missed_timers(product: Product) -> None:
     product.start_worker()
     steady = await product.file(wage_arrears() for _ in range(OPEN_CASES))
+    await product.wait(lambda: _mediating(product, OPEN_CASES), "the open cases to be in mediation", timeout=2700)
     started = time.monotonic()
     expiring = await product.file(
         (wage_arrears() for _ in range(DUE_DURING_OUTAGE)), shift_seconds=shift_to_expire_in(OUTAGE_SECONDS / 2 + 20)

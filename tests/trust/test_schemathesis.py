@@ -1,0 +1,182 @@
+"""Property-based API testing over the whole OpenAPI description (schemathesis v4), in-process.
+
+Every operation gets schema-conforming (positive) and schema-violating (negative) requests, sent
+as an administrator and anonymously through the ASGI app, which has a real Temporal (time-skipping
+test server) and worker behind it. Checks: no response is a server error (5xx) and no invalid
+input is accepted (`negative_data_rejection`: a negative request must get a 4xx). Generation is
+derandomised (hypothesis' derandomize: a fixed seed; bounded examples, no shrinking) so a failure
+reproduces; a failure is a bug to fix in the API, not an operation to exclude.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import negative_data_rejection
+from temporalio.testing import WorkflowEnvironment
+
+from activities.deps import ActivityDeps
+from api.app import create_app
+from api.temporal_gateway import TemporalGateway
+from labourflow.accounts import seed_demo
+from labourflow.settings import Settings
+from labourflow.temporal import data_converter
+from labourflow.worker import build_worker
+from tests.conftest import TEST_SERVER
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+PASSWORD = "demo-password-123"
+EXAMPLES = int(os.environ.get("LABOURFLOW_SCHEMATHESIS_EXAMPLES", "10"))
+CHECKS = [not_a_server_error, negative_data_rejection]
+
+
+def _cases(operation: Any, mode: GenerationMode) -> list[Any]:
+    """`EXAMPLES` cases of one operation, the same on every run (derandomised, no shrinking)."""
+    found: list[Any] = []
+    strategy = operation.as_strategy(generation_mode=mode)
+
+    @hsettings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def collect(data: st.DataObject) -> None:
+        found.append(data.draw(strategy))
+
+    with contextlib.suppress(Unsatisfiable):  # nothing to negate (no parameters, no body)
+        collect()
+    return found
+
+
+def _raw(value: Any) -> Any:
+    return value if isinstance(value, bytes | str) else json.dumps(value, default=str).encode()
+
+
+def _as_files(files: Any) -> Any:
+    """Negative multipart cases put numbers or objects where a file goes; send them as bytes (as
+    schemathesis' own requests transport does) so that the server, not httpx, judges them."""
+    items = files.items() if isinstance(files, dict) else files
+    return [
+        (
+            name,
+            tuple(_raw(v) if i == 1 else v for i, v in enumerate(value))
+            if isinstance(value, tuple)
+            else _raw(value),
+        )
+        for name, value in items
+    ]
+
+
+@pytest.fixture
+async def app_client(
+    settings: Settings, deps: ActivityDeps
+) -> AsyncIterator[tuple[httpx.AsyncClient, Any]]:
+    await seed_demo(deps.db, PASSWORD)
+    settings = settings.model_copy(
+        update={
+            "rate_limit_intake": "100000/60",
+            "rate_limit_login": "100000/60",
+            "rate_limit_access": "100000/60",
+        }
+    )
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=data_converter(settings), test_server_existing_path=TEST_SERVER
+    )
+    app = create_app(
+        settings,
+        db=deps.db,
+        temporal=TemporalGateway(settings, env.client),
+        start_pending=False,
+        search_attributes=False,
+    )
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        build_worker(env.client, deps, task_queue=settings.task_queue),
+        httpx.AsyncClient(transport=transport, base_url="http://test", timeout=30) as http,
+    ):
+        yield http, app
+    await env.shutdown()
+
+
+async def test_whole_openapi_no_server_error_no_accepted_invalid_input(
+    app_client: tuple[httpx.AsyncClient, Any],
+) -> None:
+    http, app = app_client
+    token = (
+        await http.post("/api/v1/auth/token", data={"username": "admin", "password": PASSWORD})
+    ).json()["access_token"]
+    schema = schemathesis.openapi.from_dict(app.openapi())
+    identities = {"admin": {"Authorization": f"Bearer {token}"}, "anonymous": {}}
+    operations = [result.ok() for result in schema.get_all_operations()]
+    failures: list[str] = []
+    sent: Counter[str] = Counter()
+    started = time.monotonic()
+    generated = {
+        (op.label, mode): _cases(op, mode)
+        for op in operations
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+    }
+    generating = time.monotonic() - started
+    for operation in operations:
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for case in generated[(operation.label, mode)]:
+                for who, auth in identities.items():
+                    kwargs = case.as_transport_kwargs(base_url="http://test", headers=auth)
+                    kwargs.pop("base_url", None)
+                    if kwargs.get("files"):
+                        kwargs["files"] = _as_files(kwargs["files"])
+                    request = http.build_request(
+                        **{
+                            k: v
+                            for k, v in kwargs.items()
+                            if k
+                            in {
+                                "method",
+                                "url",
+                                "headers",
+                                "params",
+                                "cookies",
+                                "json",
+                                "content",
+                                "data",
+                                "files",
+                            }
+                        }
+                    )
+                    request.read()  # multipart bodies: the checks read the request again
+                    response = await http.send(request)
+                    sent[f"{mode.value}"] += 1
+                    try:
+                        case.validate_response(response, checks=CHECKS)
+                    except (Exception, BaseExceptionGroup) as exc:  # checks raise a FailureGroup
+                        failures.append(
+                            f"{who} {operation.label} [{mode.value}]: {str(exc)[:1500]}"
+                        )
+    examples = sum(len(cases) for cases in generated.values())
+    print(
+        f"schemathesis: {len(operations)} operations, {examples} examples, "
+        f"{sum(sent.values())} requests "
+        f"({dict(sent)}), {len(failures)} failures; generating {generating:.0f} s, "
+        f"sending {time.monotonic() - started - generating:.0f} s"
+    )
+    assert not failures, "\n\n".join(failures)
