@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import select
 
+from api.csrf import checked_form
 from api.pages.rendering import render_page
 from api.supervision_views import employer_reply
 from domain.supervision import EmployerReply
@@ -86,7 +87,7 @@ async def submit_reply(request: Request, token: str) -> HTMLResponse:
     except HTTPException:
         return _gone(request)
     app = request.app.state
-    form = await request.form()
+    form = await checked_form(request)
     uploads = [
         replies.Upload(
             filename=str(f.filename or "file"), data=await f.read(app.settings.max_upload_bytes + 1)

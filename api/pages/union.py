@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api.auth import StaffPrincipal, optional_staff
+from api.csrf import checked_form
 from api.pages.rendering import render_page
 from api.pages.union_forms import lines, payload_for
 from api.routes.supervision import (
@@ -125,7 +126,7 @@ async def open_from_suggestion(request: Request) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in (await checked_form(request)).items()}
     found = await _suggestion(request, staff, form.get("key", ""))
     if found.employer_uscc is None:
         query = urlencode({"cases": ",".join(found.case_nos), "name": found.employer_name})
@@ -155,7 +156,7 @@ async def dismiss_suggestion(request: Request) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in (await checked_form(request)).items()}
     found = await _suggestion(request, staff, form.get("key", ""))
     await suggestions.dismiss(
         request.app.state.db, found, form.get("reason") or "无需立项", staff.username
@@ -200,7 +201,7 @@ async def create_new_matter(request: Request) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in (await checked_form(request)).items()}
     try:
         matter_no = await create_matter(
             request, MatterOpening.model_validate(_opening(form)), staff
@@ -244,7 +245,7 @@ async def matter_act(request: Request, matter_no: str) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    form = {k: str(v) for k, v in (await checked_form(request)).items()}
     action = form.get("action", "")
     row = await visible_matter(request, matter_no, staff)
     try:
@@ -267,6 +268,7 @@ async def reply_link(request: Request, matter_no: str) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
+    await checked_form(request)
     try:
         link = await new_reply_link(request, matter_no, staff)
     except HTTPException as exc:
@@ -307,7 +309,7 @@ async def upload_bulk_letters(request: Request) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
-    form = await request.form()
+    form = await checked_form(request)
     upload = form.get("file")
     limit = request.app.state.settings.max_upload_bytes
     data = await upload.read(limit + 1) if hasattr(upload, "read") else b""
@@ -346,6 +348,7 @@ async def resume_batch(request: Request, batch_no: str) -> Page:
     staff = await _staff(request)
     if isinstance(staff, RedirectResponse):
         return staff
+    await checked_form(request)
     await visible_batch(request, batch_no, staff)
     app = request.app.state
     await batches.start_batch(await app.temporal.client(), app.settings, app.db, batch_no)

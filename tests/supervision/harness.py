@@ -5,6 +5,7 @@ inbox projection, act as union staff, let days pass."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from itsdangerous import Signer
 from sqlmodel import col, select
 from starlette.requests import Request
 from temporalio.client import WorkflowHandle
@@ -19,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.auth import SESSION_COOKIE, issue_staff_token
+from api.csrf import CSRF_COOKIE, CSRF_FIELD
 from api.schemas import IntakeRequest
 from domain.actions import ActionResult, Actor, TaskAction
 from domain.supervision import EmployerReply, MatterOpening, MatterView, SupervisionResult
@@ -257,11 +260,29 @@ class Console:
             user = (await session.exec(select(User).where(User.username == username))).one()
         return issue_staff_token(Request({"type": "http", "app": self.app, "headers": []}), user)
 
-    async def client(self, username: str | None = None) -> httpx.AsyncClient:
+    async def client(self, username: str | None = None, *, csrf: bool = True) -> httpx.AsyncClient:
+        """A browser-like client (signed in as `username`); its form posts carry the CSRF token a
+        page would have given it, unless `csrf` is False (to see the refusal)."""
         cookies = {SESSION_COOKIE: await self.cookie(username)} if username else {}
-        return httpx.AsyncClient(
+        value = secrets.token_urlsafe(24)
+        token = Signer(self.app.state.settings.session_secret, salt="csrf").sign(value).decode()
+        return FormClient(
+            token if csrf else None,
             transport=httpx.ASGITransport(app=self.app),
             base_url="http://testserver",
-            cookies=cookies,
+            cookies={**cookies, CSRF_COOKIE: value},
             timeout=60,
         )
+
+
+class FormClient(httpx.AsyncClient):
+    """Adds the CSRF field to every form post, as the page's hidden input would."""
+
+    def __init__(self, token: str | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.csrf_token = token
+
+    async def post(self, url: Any, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        if self.csrf_token is not None and "json" not in kwargs and "content" not in kwargs:
+            kwargs["data"] = {**(kwargs.get("data") or {}), CSRF_FIELD: self.csrf_token}
+        return await super().post(url, **kwargs)

@@ -139,3 +139,8 @@ async def test_who_may_see_the_console(console: Console) -> None:
     assert (await union.get("/union/matters/SV-2026-999999")).status_code == 404
     english = await union.get("/union/matters?lang=en")
     assert "Supervision matters" in english.text and "Overdue replies first" in english.text
+    # every console form carries a CSRF token: a post without one is refused before anything happens
+    forged = await console.client("union", csrf=False)
+    for url in ("/union/matters/new", "/union/suggestions/dismiss", "/union/matters/SV-2026-000001/act"):
+        refused = await forged.post(url, data={"action": "approve_notice", "employer_name": "x"})
+        assert refused.status_code == 403 and "表单已过期" in refused.text, url
