@@ -52,15 +52,17 @@ class Recorder:
 
 
 def _frame_name(frame: str) -> str:
-    """'func (path/to/file.py:12)' -> 'func (file path from the project or package root)'."""
+    """'func (pkg/module.py:12)' -> 'func (pkg/module.py)'; py-spy gives import-relative paths."""
     name, _, location = frame.partition(" (")
     path = location.rstrip(")").rsplit(":", 1)[0]
     if "site-packages/" in path:
-        return f"{name} (site-packages/{path.split('site-packages/', 1)[1]})"
-    for own in OWN:
-        if f"/{own}" in path:
-            return f"{name} ({own}{path.split('/' + own, 1)[1]})"
-    return f"{name} ({path.rsplit('/', 1)[-1]})"
+        path = path.split("site-packages/", 1)[1]
+    return f"{name} ({path})"
+
+
+def _own(name: str) -> bool:
+    path = name.rsplit(" (", 1)[-1]
+    return path.startswith(OWN) and not path.startswith("labourflow/bench/")
 
 
 def summarise(collapsed: Path, top: int = 15) -> dict[str, Any]:
