@@ -144,8 +144,10 @@ async def run(*, cases: int, rounds: int, repeat: int) -> dict[str, Any]:
                 tokens = {}
                 for user in ("mediator", "admin"):
                     response = await http.post(
-                        "/api/v1/token", data={"username": user, "password": DEMO_PASSWORD}
+                        "/api/v1/auth/token", data={"username": user, "password": DEMO_PASSWORD}
                     )
+                    if response.status_code != 200:
+                        raise RuntimeError(f"sign-in as {user}: {response.status_code}")
                     tokens[user] = response.json()["access_token"]
                 for _ in range(repeat):
                     for name, (path, user) in [*routes.items(), ("healthz", ("/healthz", ""))]:

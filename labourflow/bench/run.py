@@ -60,7 +60,7 @@ class Options:
                 "page_requests": 30,
                 "capacity": 100,
                 "lag_cases": 10,
-                "lag_after": 45.0,
+                "lag_after": 30.0,
                 "profile_requests": 10,
             }
         if self.capacity:
