@@ -21,8 +21,8 @@ from labourflow import audit
 from labourflow.cases import Registered, register_case, start_workflow
 from labourflow.evidence import EvidenceFile, store_evidence
 from labourflow.tables import Task
-from workflows import ALL_WORKFLOWS
 from workflows.dispute import PAYLOADS as WORKER_PAYLOADS
+from workflows.registry import ALL_WORKFLOWS
 
 UNAVAILABLE = "工作流服务暂不可用，请稍后重试 / the workflow service is unavailable; retry shortly"
 

@@ -11,14 +11,16 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import build_activities
 from activities.deps import ActivityDeps
 from labourflow.faults import fault_interceptors
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 # Passing `domain` (pure, deterministic) and its data dependency through the sandbox keeps each
 # workflow replay cheap: they are imported once per process instead of once per workflow run.
 SANDBOX_PASSTHROUGH = ("domain", "chinese_calendar", "pydantic", "pydantic_core", "annotated_types")
 
 # Sticky cache: how many workflow executions the worker keeps in memory between tasks. Each cached
-# dispute workflow costs roughly 100-200 KB; 2,000 keeps the worker under ~400 MB (see deploy/README).
+# workflow holds its own sandboxed copy of its workflow modules: `labourflow bench` measured 4.9 MB
+# per cached workflow while the package `__init__` imported every workflow module; size the cache to
+# the replica's memory (deploy/README.md, "Worker tuning"), workflows waiting on timers need no cache.
 MAX_CACHED_WORKFLOWS = 2000
 
 

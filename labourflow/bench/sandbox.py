@@ -19,7 +19,7 @@ from labourflow.bench.raw import RawChild, RawWorkflow
 from labourflow.settings import Settings
 from labourflow.temporal import data_converter
 from labourflow.worker import sandbox_runner
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 
 async def _aiter(histories: Sequence[WorkflowHistory]) -> AsyncIterator[WorkflowHistory]:

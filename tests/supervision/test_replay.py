@@ -33,7 +33,7 @@ from tests.supervision.conftest import seed_staff
 from tests.supervision.harness import SupervisionHarness
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint, opening
 from tests.supervision.test_escalation import LEAD
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 pytestmark = pytest.mark.slow
 HISTORY = Path(__file__).parent / "histories" / "supervision-matter.json"

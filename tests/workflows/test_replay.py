@@ -12,7 +12,7 @@ from temporalio.worker import Replayer
 
 from labourflow.worker import sandbox_runner
 from tests.workflows.replay import HISTORIES, load_history, replay_converter
-from workflows import ALL_WORKFLOWS
+from workflows.registry import ALL_WORKFLOWS
 
 FILES = sorted(HISTORIES.glob("*.json"))
 
