@@ -41,11 +41,11 @@ class Options:
                 "renders": 2,
                 "letters": 2,
                 "replay_rounds": 1,
-                "pages_cases": 500,
+                "pages_cases": 200,
                 "page_requests": 5,
                 "capacity": 5,
                 "lag_cases": 2,
-                "lag_after": 15.0,
+                "lag_after": 8.0,
                 "profile_requests": 4,
             }
         else:

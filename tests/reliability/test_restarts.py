@@ -1,6 +1,6 @@
 """A restarted Temporal server (SQLite persistence) resumes every open case and fires the timers that
 came due while it was down; the API accepts intake while Temporal is down and starts the workflow
-when it returns. CI runs 20 open cases; `LABOURFLOW_RELIABILITY_CASES=500` gives the README figure."""
+when it returns. CI runs 10 open cases; `LABOURFLOW_RELIABILITY_CASES=500` gives the README figure."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from tests.stories import wage_arrears
 
 pytestmark = pytest.mark.timeout(3600)  # 500 open cases take minutes to reach mediation on 2 cores
 BEIJING = timezone(timedelta(hours=8))
-OPEN_CASES = int(os.environ.get("LABOURFLOW_RELIABILITY_CASES", "20"))
+OPEN_CASES = int(os.environ.get("LABOURFLOW_RELIABILITY_CASES", "10"))
 DUE_DURING_OUTAGE = 5
 OUTAGE_SECONDS = 30
 
