@@ -16,7 +16,14 @@ import pytest
 from labourflow.bench.run import SCENARIOS
 from tests.support import processes_mentioning
 
-pytestmark = [pytest.mark.slow, pytest.mark.devserver]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.devserver,
+    pytest.mark.skipif(
+        os.environ.get("LABOURFLOW_TEST_BENCH") != "1",
+        reason="about 2.5 minutes; the suite has a 20-minute budget: LABOURFLOW_TEST_BENCH=1 runs it",
+    ),
+]
 
 BIN = Path(sys.executable).parent
 

@@ -32,7 +32,7 @@ async def _died(worker, timeout: float = 120) -> int:  # type: ignore[no-untyped
 async def test_kill_9_at_each_activity_type(product: Product) -> None:
     numbers: list[str] = []
     for activity in ACTIVITY_TYPES:
-        numbers += await product.file(wage_arrears() for _ in range(3))
+        numbers += await product.file(wage_arrears() for _ in range(2))
         worker = product.start_worker(kill_after=f"{activity}:2")
         assert await _died(worker) == -signal.SIGKILL, activity
     product.start_worker()

@@ -1,5 +1,5 @@
-"""The honest restart test: 200 bulk letters on a real `temporal server start-dev`, the worker in a
-subprocess killed with SIGKILL mid-way and started again; every letter numbered 1..200 exactly
+"""The honest restart test: bulk letters (200 for the README figure, 120 in CI) on a real `temporal server start-dev`, the worker in a
+subprocess killed with SIGKILL mid-way and started again; every letter numbered 1..N exactly
 once. Measures letters per second; the figures go to test-artifacts/bulk-letters-restart.json."""
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from tests.supervision.conftest import seed_staff
 from tests.support import free_port
 
 pytestmark = [pytest.mark.devserver, pytest.mark.slow]
-COUNT = 200
-KILL_AFTER = 60
+# CI issues 120 letters and kills the worker after 40 (the suite has a 20-minute budget);
+# LABOURFLOW_BULK_RESTART_LETTERS=200 gives the README figure (killed after 60).
+COUNT = int(os.environ.get("LABOURFLOW_BULK_RESTART_LETTERS", "120"))
+KILL_AFTER = COUNT * 3 // 10
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -137,7 +139,7 @@ async def test_two_hundred_letters_survive_a_killed_worker(
         "letters_per_second_after_resuming": round((COUNT - stalled - 1) / (finished - resumed), 2),
         "seconds_total": round(finished - started, 1),
         "seconds_restart_to_done": round(finished - restarted, 1),
-        "numbers": "1..200, no gap, no duplicate",
+        "numbers": f"1..{COUNT}, no gap, no duplicate",
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bulk-letters-restart.json").write_text(json.dumps(figures, indent=2))

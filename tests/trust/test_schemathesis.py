@@ -42,7 +42,7 @@ from tests.conftest import TEST_SERVER
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 PASSWORD = "demo-password-123"
-EXAMPLES = int(os.environ.get("LABOURFLOW_SCHEMATHESIS_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("LABOURFLOW_SCHEMATHESIS_EXAMPLES", "5"))
 CHECKS = [not_a_server_error, negative_data_rejection]
 
 
