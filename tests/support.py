@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def free_port() -> int:
@@ -44,3 +45,8 @@ def processes_mentioning(marker: str) -> list[int]:
         if marker.encode() in blob:
             found.append(int(entry.name))
     return found
+
+
+def opt_in(variable: str, why: str) -> pytest.MarkDecorator:
+    """Skip unless `variable=1`: for measurements and long smoke runs kept out of the 20-minute suite."""
+    return pytest.mark.skipif(os.environ.get(variable) != "1", reason=f"{why}: {variable}=1 runs it")

@@ -92,6 +92,16 @@ def _strip(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k != "histories"}
 
 
+
+async def _start(stack: Stack, stacks: list[Stack], what: str) -> None:
+    """Database, Temporal server and a ready worker for `stack` (stopped with the others at the end)."""
+    stacks.append(stack)
+    progress(what)
+    await prepare_database(stack.database_url)
+    await stack.start_server()
+    stack.start_worker()
+    await stack.wait_worker_ready()
+
 async def run_all(options: Options) -> dict[str, Any]:
     import temporalio
 
@@ -121,12 +131,7 @@ async def run_all(options: Options) -> dict[str, Any]:
             work / ("main" if not options.quick else "all"),
             server_kind="dev-sqlite" if options.quick else "dev-memory",
         )
-        stacks.append(main)
-        progress(f"starting Temporal ({main.server_kind}), the worker and the API")
-        await prepare_database(main.database_url)
-        await main.start_server()
-        main.start_worker()
-        await main.wait_worker_ready()
+        await _start(main, stacks, f"starting Temporal ({main.server_kind}), the worker and the API")
         await main.start_api()
         client = await connect(main.settings)
         scenarios["intake"] = await intake.run(
@@ -155,12 +160,7 @@ async def run_all(options: Options) -> dict[str, Any]:
         main.stop_all()
         if not options.quick:
             skipping = Stack(work / "time-skipping", server_kind="time-skipping")
-            stacks.append(skipping)
-            progress("starting the time-skipping test server and a worker")
-            await prepare_database(skipping.database_url)
-            await skipping.start_server()
-            skipping.start_worker()
-            await skipping.wait_worker_ready()
+            await _start(skipping, stacks, "starting the time-skipping test server and a worker")
             ts_client = await connect(skipping.settings)
             ts_cost = await casecost.run(
                 skipping,
@@ -181,12 +181,7 @@ async def run_all(options: Options) -> dict[str, Any]:
         )
         if not options.quick:
             store = Stack(work / "capacity", server_kind="dev-sqlite")
-            stacks.append(store)
-            progress("capacity: starting Temporal with SQLite persistence and a worker")
-            await prepare_database(store.database_url)
-            await store.start_server()
-            store.start_worker()
-            await store.wait_worker_ready()
+            await _start(store, stacks, "capacity: starting Temporal with SQLite persistence and a worker")
             scenarios["capacity"] = await capacity.run(
                 store,
                 cases=sizes["capacity"],

@@ -14,15 +14,12 @@ from pathlib import Path
 import pytest
 
 from labourflow.bench.run import SCENARIOS
-from tests.support import processes_mentioning
+from tests.support import opt_in, processes_mentioning
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.devserver,
-    pytest.mark.skipif(
-        os.environ.get("LABOURFLOW_TEST_BENCH") != "1",
-        reason="about 2.5 minutes; the suite has a 20-minute budget: LABOURFLOW_TEST_BENCH=1 runs it",
-    ),
+    opt_in("LABOURFLOW_TEST_BENCH", "about 2.5 minutes; the suite has a 20-minute budget"),
 ]
 
 BIN = Path(sys.executable).parent

@@ -3,21 +3,18 @@ shared CI machine are noise; every page must answer, and the figures go in the r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.browser.product import running_product
+from tests.support import opt_in
 from tests.ui.page_speed import REPORT, measure, table
 
 pytestmark = [
     pytest.mark.devserver,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        os.environ.get("LABOURFLOW_TEST_PAGE_SPEED") != "1",
-        reason="a measurement, not a check (about 50 s): LABOURFLOW_TEST_PAGE_SPEED=1 runs it",
-    ),
+    opt_in("LABOURFLOW_TEST_PAGE_SPEED", "a measurement, not a check (about 50 s)"),
 ]
 
 
