@@ -25,6 +25,8 @@ from api.auth import (
     optional_staff,
     require_role,
 )
+from api.routes.supervision import visible_batch
+from api.supervision_views import visible_matter
 from api.temporal_gateway import TemporalUnavailable
 from domain.documents import (
     CATALOGUE,
@@ -40,7 +42,6 @@ from labourflow.documents import store
 from labourflow.documents.issue import today_in_china
 from labourflow.documents.store import ContentFormat
 from labourflow.tables import Case, StoredDocument
-from labourflow.tables.supervision import SupervisionBatch, SupervisionMatter
 from labourflow.tables.users import Role
 from workflows.issue_document import IssueDocumentWorkflow
 
@@ -119,20 +120,14 @@ async def case_documents_for(request: Request, case_no: str) -> list[DocumentPub
 
 
 async def _require_matter_staff(request: Request, ident: str) -> None:
-    """Administrators, or union legal staff of the matter's (or bulk batch's) region; else 404."""
+    """Whoever may see the matter (or bulk batch) itself: its union's legal staff, or an administrator; else 404."""
     staff = await optional_staff(request)
     if staff is None or staff.role not in MATTER_ROLES:
         raise NOT_FOUND
-    if staff.is_admin:
-        return
-    async with _db(request).session() as session:
-        if ident.startswith("BL-"):
-            row = await session.get(SupervisionBatch, ident)
-            region = row.region if row else None
-        else:
-            region = (await session.exec(select(SupervisionMatter.region).where(SupervisionMatter.matter_no == ident))).first()
-    if region is None or region != staff.region:
-        raise NOT_FOUND
+    if ident.startswith("BL-"):
+        await visible_batch(request, ident, staff)
+    else:
+        await visible_matter(request, ident, staff)
 
 
 @router.get(
