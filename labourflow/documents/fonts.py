@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import structlog
+
+from labourflow.documents.font_cut import CUT_VERSION, FACES, CutFace, cut_face
+
+log = structlog.get_logger(__name__)
 
 SERIF = "Noto Serif CJK SC"  # body text (宋体 style)
 SANS = "Noto Sans CJK SC"  # headings and tables (黑体 style)
@@ -27,8 +34,8 @@ class FontMatch:
     version: int | None
 
 
-def _match(family: str) -> FontMatch | None:
-    """Ask fontconfig which font it would use for `family` in Simplified Chinese text."""
+def _match(family: str, style: str | None = None) -> FontMatch | None:
+    """Ask fontconfig which font it would use for `family` (and `style`) in Simplified Chinese."""
     with warnings.catch_warnings():
         # WeasyPrint warns "No fonts configured" on import when fonts are missing: we say it better.
         warnings.filterwarnings("ignore", message="No fonts configured", category=UserWarning)
@@ -39,6 +46,8 @@ def _match(family: str) -> FontMatch | None:
         pattern = fontconfig.FcPatternCreate()
         fontconfig.FcPatternAddString(pattern, b"family", family.encode())
         fontconfig.FcPatternAddString(pattern, b"lang", b"zh-cn")
+        if style is not None:
+            fontconfig.FcPatternAddString(pattern, b"style", style.encode())
         fontconfig.FcConfigSubstitute(config, pattern, fontconfig.FcMatchPattern)
         fontconfig.FcDefaultSubstitute(pattern)
         result = ffi.new("FcResult *")
@@ -83,11 +92,30 @@ def check_cjk_fonts() -> dict[str, FontMatch]:
     return matches
 
 
+@lru_cache(maxsize=1)
+def cut_faces() -> tuple[CutFace, ...]:
+    """The document faces cut to the characters documents use (`font_cut`), built once per
+    machine; empty when they cannot be built, and documents then use the full faces."""
+    cuts: list[CutFace] = []
+    try:
+        for face in FACES:
+            match = _match(face.family, face.style)
+            if match is None or match.family.casefold() != face.family.casefold():
+                raise LookupError(f"fontconfig has no {face.family} {face.style}")
+            cuts.append(cut_face(face, match.file))
+    except (OSError, LookupError, ImportError) as exc:
+        log.warning("document_font_cut_unavailable", error=str(exc), effect="full faces are used")
+        return ()
+    return tuple(cuts)
+
+
 def font_fingerprint() -> str:
-    """Which font files render documents (family=file:size), recorded with each document."""
-    return ", ".join(
-        f"{family}={Path(m.file).name}:{m.version}" for family, m in check_cjk_fonts().items()
-    )
+    """Which font files render documents (family=file:size, and the cut faces' keys), recorded with
+    each document."""
+    files = ", ".join(f"{family}={Path(m.file).name}:{m.version}" for family, m in check_cjk_fonts().items())
+    cuts = cut_faces()
+    cut = f"cut v{CUT_VERSION} " + " ".join(c.key for c in cuts) if cuts else "no cut"
+    return f"{files}; {cut}"
 
 
 async def fonts_ready() -> None:

@@ -17,6 +17,7 @@ from domain.documents import DocumentType, RenderDocumentInput
 from labourflow.cli.base import app
 from labourflow.crypto import Keyring
 from labourflow.db import Database, migrate
+from labourflow.documents.environment import template_info
 from labourflow.documents.samples import sample_for
 from labourflow.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -30,9 +31,7 @@ def stored(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
     async def issue() -> str:
         db = Database(settings.resolved_database_url)
         try:
-            activities = DocumentActivities(
-                ActivityDeps(settings, db, Keyring.from_settings(settings))
-            )
+            activities = DocumentActivities(ActivityDeps(settings, db, Keyring.from_settings(settings)))
             ref = await activities.render_document(
                 RenderDocumentInput(
                     doc_type=sample.doc_type,
@@ -80,28 +79,20 @@ def test_verify_says_identical(stored: str) -> None:
     assert result.output.startswith("identical")
 
 
-def test_verify_names_a_changed_template_version(
-    stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_verify_names_a_changed_template_version(stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    version = template_info(PROJECT_ROOT / "templates", "opinion_notice.html").version
     monkeypatch.setenv(
         "LABOURFLOW_TEMPLATES_DIR",
-        str(_templates_copy(tmp_path, "{# version: 1 #}", "{# version: 2 #}")),
+        str(_templates_copy(tmp_path, f"{{# version: {version} #}}", f"{{# version: {version + 1} #}}")),
     )
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["documents", "verify", stored])
     assert result.exit_code == 1
-    assert (
-        "template version: opinion_notice.html is now version 2, the document used version 1"
-        in result.output
-    )
+    assert f"template version: opinion_notice.html is now version {version + 1}, the document used version {version}" in result.output
 
 
-def test_verify_names_an_unversioned_template_edit(
-    stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(
-        "LABOURFLOW_TEMPLATES_DIR", str(_templates_copy(tmp_path, "特此函告。", "特此函告！"))
-    )
+def test_verify_names_an_unversioned_template_edit(stored: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABOURFLOW_TEMPLATES_DIR", str(_templates_copy(tmp_path, "特此函告。", "特此函告！")))
     get_settings.cache_clear()
     result = CliRunner().invoke(app, ["documents", "verify", stored])
     assert result.exit_code == 1
