@@ -12,13 +12,20 @@ from activities.deps import ActivityDeps
 
 
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
-    """Every activity of the product, bound to this process's dependencies."""
-    from activities.documents import DocumentActivities
+    """The workflow worker's activities (every one but documents), bound to this process's
+    dependencies."""
     from activities.notifications import NotificationActivities
     from activities.projections import ProjectionActivities
     from activities.supervision import SupervisionActivities
     from activities.tasks import TaskActivities
 
-    groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps), DocumentActivities(deps)]
+    groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps)]
     groups.append(SupervisionActivities(deps))
     return [fn for group in groups for fn in group.activities()]
+
+
+def build_document_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
+    """The document worker's activity (render-document), on its own task queue."""
+    from activities.documents import DocumentActivities
+
+    return DocumentActivities(deps).activities()

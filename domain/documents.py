@@ -18,6 +18,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from domain import document_facts as f
 
 RENDER_DOCUMENT_ACTIVITY = "render-document"
+# Documents render on their own task queue, `<workflow task queue>-documents`, served by the document
+# worker (labourflow/worker.py): PDF rendering is CPU-bound and must not delay workflow tasks, and it
+# scales on its own (deploy/README.md, "Worker tuning").
+DOCUMENT_QUEUE_SUFFIX = "-documents"
+
+
+def document_task_queue(workflow_task_queue: str) -> str:
+    """The task queue of the document activity for workflows running on `workflow_task_queue`."""
+    return workflow_task_queue + DOCUMENT_QUEUE_SUFFIX
+
 SUBJECT_PATTERN = r"^(case|matter):[A-Za-z0-9-]{1,30}$"
 # Document ids are derived from the idempotency key, so a retried activity finds its own row.
 _DOCUMENT_NAMESPACE = uuid.UUID("6f1c2b52-7d0e-4b8e-9a43-2f5d3c1e8a10")

@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import structlog
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
 
@@ -174,8 +174,12 @@ async def workflow_input(
     """Rebuild the workflow's start input from the committed case row."""
     pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
     async with db.session() as session:
-        teams = {channel.value: code for channel, kind in TEAM_KINDS.items() if (code := await _team(session, kind, case.region))}
-        names = dict((await session.exec(select(Team.code, Team.name_zh).where(Team.region == case.region))).all())
+        rows = (await session.exec(select(Team.code, Team.kind, Team.name_zh).where(Team.region == case.region).order_by(Team.code))).all()
+    names = {code: name for code, _, name in rows}
+    first_of_kind: dict[str, str] = {}
+    for code, kind, _ in rows:  # ordered by code: the first team of each kind, as `_team` picks
+        first_of_kind.setdefault(kind, code)
+    teams = {channel.value: first_of_kind[kind] for channel, kind in TEAM_KINDS.items() if kind in first_of_kind}
     return DisputeInput(
         facts=CaseFacts.model_validate(case.facts),
         access_code=pending["access_code"],
@@ -223,9 +227,11 @@ async def start_workflow(
         search_attributes=attributes,
     )
     async with db.session() as session:
-        row = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
-        row.workflow_started, row.pending_start_enc, row.updated_at = True, None, datetime.now(UTC)
-        session.add(row)
+        await session.execute(
+            update(Case)
+            .where(col(Case.case_no) == case_no)
+            .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
+        )
         await session.commit()
 
 

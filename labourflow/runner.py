@@ -24,6 +24,7 @@ import structlog
 
 from labourflow.settings import Settings
 from labourflow.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
+from labourflow.worker_role import WorkerRole
 
 log = structlog.get_logger("labourflow.run")
 
@@ -223,8 +224,13 @@ async def run_all(settings: Settings) -> int:
             await db.dispose()
         env_python = [sys.executable, "-m", "labourflow"]
         os.environ.update(_child_env(settings))
-        worker = await spawn("worker", [*env_python, "worker"])
+        worker = await spawn("worker", [*env_python, "worker", "--role", "workflows"])
         children.append(("worker", worker))
+        documents = await spawn(
+            "document worker",
+            [*env_python, "worker", "--role", "documents", "--nice", str(settings.document_worker_nice)],
+        )
+        children.append(("document worker", documents))
         api = await spawn("web app", [*env_python, "api"])
         children.append(("web app", api))
         await wait_http_ok(f"http://{settings.api_host}:{settings.api_port}/healthz", api)
@@ -254,28 +260,33 @@ async def _supervise(children: list[tuple[str, asyncio.subprocess.Process]], sto
     return 1
 
 
-async def serve_worker(settings: Settings) -> None:
-    """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM."""
+async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all) -> None:
+    """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM. The workflow role
+    also sends the notification outbox."""
     from activities.deps import ActivityDeps
+    from labourflow.notifier import LogSender, dispatch_forever
     from labourflow.worker import build_worker
 
     client = await connect(settings, attempts=120, delay=1.0)
-    with contextlib.suppress(Exception):
-        await ensure_search_attributes(client, settings.temporal_namespace)
+    if role is not WorkerRole.documents:
+        with contextlib.suppress(Exception):
+            await ensure_search_attributes(client, settings.temporal_namespace)
     deps = ActivityDeps.from_settings(settings)
-    worker = build_worker(client, deps, task_queue=settings.task_queue)
+    worker = build_worker(client, deps, task_queue=settings.task_queue, role=role)
     stop_event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop_event.set)
-    log.info("worker polling", task_queue=settings.task_queue, address=settings.temporal_address)
-    from labourflow.notifier import LogSender, dispatch_forever
-
-    outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
+    queues = [w.task_queue for w in worker.workers]
+    log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address)
+    outbox = None
+    if role is not WorkerRole.documents:
+        outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
     async with worker:
         await stop_event.wait()
-        log.info("worker shutting down")
-    outbox.cancel()
+        log.info("worker shutting down", role=role.value)
+    if outbox is not None:
+        outbox.cancel()
     await deps.db.dispose()
 
 

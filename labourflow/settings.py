@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     temporal_ui_origins: list[str] = Field(default_factory=list)  # extra Temporal UI origins allowed to use the codec
     temporal_start_dev_server: bool = True
     task_queue: str = "labourflow"
+    # `labourflow run` starts the document worker this much nicer than the rest (0: same priority),
+    # so that intake and workflow tasks come first during a burst and documents follow.
+    document_worker_nice: int = Field(default=10, ge=0, le=19)
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

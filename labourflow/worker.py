@@ -1,16 +1,28 @@
-"""The Temporal worker: every workflow and activity of the product on one task queue."""
+"""The Temporal workers: the workflow worker (every workflow and the quick activities: projections,
+tasks, notifications) on the product's task queue, and the document worker (PDF rendering) on
+`<task queue>-documents`.
+
+Why two: rendering a PDF takes about 0.1 s of CPU under the GIL, and in the same process it delayed
+every workflow task behind it (intake latency, timers). `labourflow run` starts them as two
+processes, the document worker at a lower CPU priority (`LABOURFLOW_DOCUMENT_WORKER_NICE`), so a
+burst of intake is absorbed first and the documents follow; in production each scales on its own
+(deploy/README.md). Tests run both in one process (`WorkerRole.all`).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from activities import build_activities
+from activities import build_activities, build_document_activities
 from activities.deps import ActivityDeps
+from domain.documents import document_task_queue
 from labourflow.faults import fault_interceptors
+from labourflow.worker_role import WorkerRole
 from workflows.registry import ALL_WORKFLOWS
 
 # Passing `domain` (pure, deterministic) and its data dependency through the sandbox keeps each
@@ -23,6 +35,11 @@ SANDBOX_PASSTHROUGH = ("domain", "chinese_calendar", "pydantic", "pydantic_core"
 # the replica's memory (deploy/README.md, "Worker tuning"), workflows waiting on timers need no cache.
 MAX_CACHED_WORKFLOWS = 2000
 
+# Documents a document worker renders at once: rendering itself is serialised per process (one
+# WeasyPrint at a time, labourflow/documents/render.py); a second slot overlaps the database reads
+# and writes around it. Scale documents with more processes, not more slots.
+DOCUMENT_SLOTS = 2
+
 
 def sandbox_runner() -> SandboxedWorkflowRunner:
     """The production sandbox, with our pure modules passed through."""
@@ -30,23 +47,57 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
+class WorkerGroup:
+    """The Temporal workers of one process, started and stopped together (`async with`)."""
+
+    def __init__(self, workers: list[Worker]) -> None:
+        self.workers = workers
+        self._stack = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> WorkerGroup:
+        for worker in self.workers:
+            await self._stack.enter_async_context(worker)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+
 def build_worker(
     client: Client,
     deps: ActivityDeps,
     *,
     task_queue: str,
+    role: WorkerRole = WorkerRole.all,
     max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
     activity_threads: int = 16,
-) -> Worker:
-    """A worker with every workflow and activity registered, using the production sandbox."""
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=ALL_WORKFLOWS,
-        activities=build_activities(deps),
-        activity_executor=ThreadPoolExecutor(max_workers=activity_threads, thread_name_prefix="activity"),
-        workflow_runner=sandbox_runner(),
-        max_cached_workflows=max_cached_workflows,
-        interceptors=fault_interceptors(),
-        max_concurrent_activities=activity_threads,
-    )
+    document_slots: int = DOCUMENT_SLOTS,
+) -> WorkerGroup:
+    """The workers for `role`: the workflow worker on `task_queue` (every workflow, the production
+    sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`."""
+    workers: list[Worker] = []
+    if role in (WorkerRole.all, WorkerRole.workflows):
+        workers.append(
+            Worker(
+                client,
+                task_queue=task_queue,
+                workflows=ALL_WORKFLOWS,
+                activities=build_activities(deps),
+                activity_executor=ThreadPoolExecutor(max_workers=activity_threads, thread_name_prefix="activity"),
+                workflow_runner=sandbox_runner(),
+                max_cached_workflows=max_cached_workflows,
+                interceptors=fault_interceptors(),
+                max_concurrent_activities=activity_threads,
+            )
+        )
+    if role in (WorkerRole.all, WorkerRole.documents):
+        workers.append(
+            Worker(
+                client,
+                task_queue=document_task_queue(task_queue),
+                activities=build_document_activities(deps),
+                interceptors=fault_interceptors(),
+                max_concurrent_activities=document_slots,
+            )
+        )
+    return WorkerGroup(workers)

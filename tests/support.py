@@ -47,6 +47,18 @@ def processes_mentioning(marker: str) -> list[int]:
     return found
 
 
+def processes_with_command(marker: str) -> list[tuple[int, str]]:
+    """(PID, command line with spaces) of the processes `processes_mentioning(marker)` finds."""
+    found = []
+    for pid in processes_mentioning(marker):
+        try:
+            command = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        found.append((pid, command.strip()))
+    return found
+
+
 def opt_in(variable: str, why: str) -> pytest.MarkDecorator:
     """Skip unless `variable=1`: for measurements and long smoke runs kept out of the 20-minute suite."""
     return pytest.mark.skipif(os.environ.get(variable) != "1", reason=f"{why}: {variable}=1 runs it")

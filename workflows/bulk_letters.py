@@ -92,7 +92,7 @@ class BulkLettersWorkflow(StatutoryWorkflow):
         )
         try:
             ref: docs.DocumentRef = await workflow.execute_activity(
-                docs.RENDER_DOCUMENT_ACTIVITY, request, result_type=docs.DocumentRef, **RENDER
+                docs.RENDER_DOCUMENT_ACTIVITY, request, result_type=docs.DocumentRef, **RENDER, **options.document_queue()
             )
             issued = bl.LetterIssued(batch_no=inp.batch_no, line=row.line, document_id=ref.document_id, document_no=ref.document_no)
             self.issued, self.last_no = self.issued + 1, ref.document_no

@@ -10,7 +10,12 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from domain.documents import RENDER_DOCUMENT_ACTIVITY, DocumentRef, RenderDocumentInput
+    from domain.documents import (
+        RENDER_DOCUMENT_ACTIVITY,
+        DocumentRef,
+        RenderDocumentInput,
+        document_task_queue,
+    )
 
 # Rendering is CPU-bound and takes about 0.3 s; bad input fails non-retryably inside the activity,
 # so retries only cover crashes and a database that is briefly away.
@@ -35,5 +40,6 @@ class IssueDocumentWorkflow:
             result_type=DocumentRef,
             start_to_close_timeout=RENDER_TIMEOUT,
             retry_policy=RENDER_RETRY,
+            task_queue=document_task_queue(workflow.info().task_queue),
         )
         return ref

@@ -244,9 +244,8 @@ async def run(
             f"capacity: restarting server and worker ({open_before[0]} cases, "
             f"{open_before[1]} raw running)"
         )
-        stack.worker.stop()  # type: ignore[union-attr]
+        stack.stop_workers()
         stack.server.stop()  # type: ignore[union-attr]
-        (stack.data / "worker.ready").unlink(missing_ok=True)
         restart = time.perf_counter()
         await stack.start_server()
         stack.start_worker()

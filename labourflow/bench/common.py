@@ -84,6 +84,7 @@ class Steps:
     children: int = 0
     updates: int = 0
     workflow_tasks: int = 0
+    documents: int = 0  # of the activities, render-document (on the document worker)
 
     def asdict(self) -> dict[str, int]:
         return asdict(self)
@@ -95,7 +96,10 @@ def count_steps(histories: Iterable[WorkflowHistory]) -> Steps:
         steps.workflows += 1
         for event in history.events:
             kind = event.event_type
-            steps.activities += kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+            if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+                steps.activities += 1
+                attributes = event.activity_task_scheduled_event_attributes
+                steps.documents += attributes.activity_type.name == "render-document"
             steps.timers += kind == EventType.EVENT_TYPE_TIMER_STARTED
             steps.children += kind == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
             steps.updates += kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED

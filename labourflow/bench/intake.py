@@ -109,7 +109,7 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int) -> dict[str
                     elapsed, latencies = await raw_starts(client, stack, steps, count, level)
                 await settle(stack)
                 after = stack.cpu()
-                used = sum(after[name] - before[name] for name in ("temporal", "worker")) + (
+                used = sum(after[n] - before[n] for n in ("temporal", "worker", "documents")) + (
                     after.get("api", 0) - before.get("api", 0) if kind == "product" else 0
                 )
                 rates[kind].append(count / elapsed)
@@ -140,7 +140,7 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int) -> dict[str
             ),
             metric(f"intake c={level} p50", "ms", p50["product"], p50["raw"]),
             metric(
-                f"intake c={level} CPU/case (server+worker+API)", "ms", cpu["product"], cpu["raw"]
+                f"intake c={level} CPU/case (server+workers+API)", "ms", cpu["product"], cpu["raw"]
             ),
         ]
     return {"steps": steps.asdict(), "requests_per_run": count, "metrics": metrics}

@@ -97,8 +97,9 @@ def _spawn(name: str, args: list[str], log: Path, env: dict[str, str] | None = N
 
 @dataclass
 class Stack:
-    """One server (dev in memory, dev with SQLite, or time-skipping), the bench worker and the API,
-    all on free ports under `data`."""
+    """One server (dev in memory, dev with SQLite, or time-skipping), the bench's workflow worker,
+    its document worker (as `labourflow run` starts them: two processes, documents at a lower CPU
+    priority) and the API, all on free ports under `data`."""
 
     data: Path
     server_kind: str = "dev-memory"  # dev-memory | dev-sqlite | time-skipping
@@ -109,7 +110,9 @@ class Stack:
     task_queue: str = "labourflow"
     server: Proc | None = None
     worker: Proc | None = None
+    documents: Proc | None = None
     api: Proc | None = None
+    document_nice: int = Settings.model_fields["document_worker_nice"].default
     max_cached_workflows: int | None = None
 
     def __post_init__(self) -> None:
@@ -205,13 +208,19 @@ class Stack:
                 await asyncio.sleep(0.3)
         raise RuntimeError("the Temporal server did not answer within 90 s")
 
-    def start_worker(self, profile: Path | None = None) -> Proc:
-        env = self.env | ({"LABOURFLOW_BENCH_PROFILE": str(profile)} if profile else {})
+    def start_worker(self) -> Proc:
+        """The workflow worker (with the raw baseline) and the document worker."""
         self.worker = _spawn(
             "worker",
-            [sys.executable, "-m", "labourflow.bench.worker"],
+            [sys.executable, "-m", "labourflow.bench.worker", "workflows"],
             self.data / "worker.log",
-            env,
+            self.env,
+        )
+        self.documents = _spawn(
+            "documents",
+            [sys.executable, "-m", "labourflow.bench.worker", "documents", str(self.document_nice)],
+            self.data / "documents.log",
+            self.env,
         )
         return self.worker
 
@@ -237,26 +246,36 @@ class Stack:
         raise RuntimeError("the API did not answer within 60 s")
 
     async def wait_worker_ready(self, within: float = 60) -> None:
-        """The worker writes `ready` in its data folder once it polls."""
-        marker = self.data / "worker.ready"
+        """Each worker writes `<name>.ready` in the data folder once it polls."""
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            assert self.worker is not None
-            if not self.worker.alive():
-                raise RuntimeError(f"the worker exited; see {self.data / 'worker.log'}")
-            if marker.exists():
-                return
-            await asyncio.sleep(0.2)
-        raise RuntimeError("the worker did not start within 60 s")
+        for proc in (self.worker, self.documents):
+            assert proc is not None
+            while not (self.data / f"{proc.name}.ready").exists():
+                if not proc.alive():
+                    raise RuntimeError(f"the {proc.name} worker exited; see {self.data / proc.name}.log")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the {proc.name} worker did not start within {within:.0f} s")
+                await asyncio.sleep(0.2)
 
-    def stop_all(self) -> None:
-        for proc in (self.api, self.worker, self.server):
+    def stop_workers(self) -> None:
+        for proc in (self.worker, self.documents):
             if proc is not None:
                 proc.stop()
-        (self.data / "worker.ready").unlink(missing_ok=True)
+                (self.data / f"{proc.name}.ready").unlink(missing_ok=True)
+
+    def stop_all(self) -> None:
+        if self.api is not None:
+            self.api.stop()
+        self.stop_workers()
+        if self.server is not None:
+            self.server.stop()
+
+    def procs(self) -> list[Proc]:
+        return [p for p in (self.server, self.worker, self.documents, self.api) if p is not None]
 
     def cpu(self) -> dict[str, float]:
-        return {p.name: p.cpu() for p in (self.server, self.worker, self.api) if p is not None}
+        """CPU seconds so far: temporal, worker (workflows), documents and api."""
+        return {p.name: p.cpu() for p in self.procs()}
 
 
 async def settle(
@@ -265,7 +284,7 @@ async def settle(
     """Wait until server and worker are idle (CPU below `quiet` cores over `window` s); seconds
     waited."""
     started = time.monotonic()
-    procs = [p for p in (stack.server, stack.worker) if p is not None]
+    procs = [p for p in (stack.server, stack.worker, stack.documents) if p is not None]
     while time.monotonic() - started < limit:
         before = sum(p.cpu() for p in procs)
         await asyncio.sleep(window)

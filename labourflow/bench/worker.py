@@ -1,6 +1,7 @@
-"""The bench's worker process: the production worker (`labourflow.worker.build_worker`) and, on the
-task queue `<queue>-raw` of the same process, the raw baseline with the same worker settings
-(production sandbox, sticky cache, activity executor, concurrency limits)."""
+"""The bench's worker processes, as `labourflow run` starts them: `workflows` is the production
+workflow worker (`labourflow.worker.build_worker`) and, on the task queue `<queue>-raw` of the same
+process, the raw baseline with the same worker settings (production sandbox, sticky cache, activity
+executor, concurrency limits); `documents NICE` is the document worker at that CPU priority."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.worker import Worker
 
 from labourflow.bench.raw import RAW_TASK_QUEUE_SUFFIX, RawChild, RawWorkflow, raw_step
 from labourflow.worker import MAX_CACHED_WORKFLOWS, build_worker, sandbox_runner
+from labourflow.worker_role import WorkerRole
 
 ACTIVITY_THREADS = 16
 
@@ -33,7 +36,7 @@ def raw_worker(client, task_queue: str, max_cached: int) -> Worker:  # type: ign
     )
 
 
-async def main() -> None:
+async def main(role: WorkerRole) -> None:
     from activities.deps import ActivityDeps
     from labourflow.logs import configure_logging
     from labourflow.notifier import LogSender, dispatch_forever
@@ -43,7 +46,7 @@ async def main() -> None:
     settings = get_settings()
     configure_logging("WARNING", "json")
     client = await connect(settings, attempts=120, delay=0.5)
-    if os.environ.get("LABOURFLOW_BENCH_SEARCH_ATTRIBUTES", "1") == "1":
+    if role is WorkerRole.workflows and os.environ.get("LABOURFLOW_BENCH_SEARCH_ATTRIBUTES", "1") == "1":
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
     max_cached = int(os.environ.get("LABOURFLOW_BENCH_MAX_CACHED", MAX_CACHED_WORKFLOWS))
@@ -52,21 +55,28 @@ async def main() -> None:
         client,
         deps,
         task_queue=settings.task_queue,
+        role=role,
         max_cached_workflows=max_cached,
         activity_threads=ACTIVITY_THREADS,
     )
-    raw = raw_worker(client, settings.task_queue, max_cached)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
-    async with product, raw:
-        (settings.data_dir / "worker.ready").write_text("ready")
+    async with contextlib.AsyncExitStack() as stack:
+        await stack.enter_async_context(product)
+        if role is WorkerRole.workflows:
+            await stack.enter_async_context(raw_worker(client, settings.task_queue, max_cached))
+            outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
+            stack.callback(outbox.cancel)
+        name = "worker" if role is WorkerRole.workflows else "documents"
+        (settings.data_dir / f"{name}.ready").write_text("ready")
         await stop.wait()
-    outbox.cancel()
     await deps.db.dispose()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    role = WorkerRole(sys.argv[1])
+    if role is WorkerRole.documents and len(sys.argv) > 2:
+        os.nice(int(sys.argv[2]))
+    asyncio.run(main(role))

@@ -8,6 +8,7 @@ import typer
 
 from labourflow.cli.base import app, fail
 from labourflow.settings import SettingsError, get_settings
+from labourflow.worker_role import WorkerRole
 
 
 def _settings():  # type: ignore[no-untyped-def]
@@ -40,15 +41,28 @@ def _require_cjk_fonts() -> None:
 
 
 @app.command()
-def worker() -> None:
-    """Run the Temporal worker (all workflows and activities) until interrupted."""
+def worker(
+    role: WorkerRole = typer.Option(
+        WorkerRole.all,
+        "--role",
+        help="workflows (every workflow and the quick activities), documents (PDF rendering, on "
+        "<task queue>-documents) or all (both in this process)",
+    ),
+    nice: int = typer.Option(0, "--nice", min=0, max=19, help="lower this process's CPU priority"),
+) -> None:
+    """Run a Temporal worker until interrupted (`labourflow run` starts one per role)."""
+    import os
+
     from labourflow.logs import configure_logging
     from labourflow.runner import serve_worker
 
-    _require_cjk_fonts()
+    if role is not WorkerRole.workflows:
+        _require_cjk_fonts()
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
-    asyncio.run(serve_worker(settings))
+    if nice:
+        os.nice(nice)
+    asyncio.run(serve_worker(settings, role))
 
 
 @app.command()

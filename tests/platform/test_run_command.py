@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import free_port, processes_mentioning, wait_for
+from labourflow.stories import wage_arrears
+from tests.support import free_port, processes_mentioning, processes_with_command, wait_for
 
 pytestmark = [pytest.mark.devserver, pytest.mark.slow]
 LABOURFLOW = [sys.executable, "-m", "labourflow"]
@@ -52,11 +53,36 @@ def _interrupt(process: subprocess.Popen[bytes], marker: str) -> None:
     assert processes_mentioning(marker) == [], "a child process survived Ctrl-C"
 
 
+def _nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _file_a_case_and_get_its_receipt(api: int) -> None:
+    """The workflow worker runs the case, the separate document worker renders its receipt."""
+    base = f"http://127.0.0.1:{api}"
+    filed = httpx.post(f"{base}/api/v1/cases", json=wage_arrears(), timeout=30)
+    assert filed.status_code == 201 and filed.json()["workflow_started"], filed.text
+    case_no, code = filed.json()["case_no"], filed.json()["access_code"]
+    deadline = time.monotonic() + 60
+    while True:
+        documents = httpx.get(f"{base}/api/v1/cases/{case_no}/documents", headers={"X-Access-Code": code}, timeout=10)
+        assert documents.status_code == 200, documents.text
+        if any(d["doc_type"] == "case_receipt" for d in documents.json()):
+            break
+        assert time.monotonic() < deadline, f"no receipt for {case_no} after 60 s: {documents.json()}"
+        time.sleep(0.5)
+
+
 def test_run_start_stop_restart(tmp_path: Path) -> None:
     api, grpc, ui = free_port(), free_port(), free_port()
     env = _env(tmp_path, api, grpc, ui)
     log = tmp_path / "run.log"
     first = _run_until_ready(env, api, ui, log)
+    workers = {pid: cmd for pid, cmd in processes_with_command(str(tmp_path)) if "labourflow worker" in cmd}
+    roles = {cmd.split("--role ", 1)[1].split()[0]: pid for pid, cmd in workers.items()}
+    assert set(roles) == {"workflows", "documents"}, workers
+    assert _nice(roles["documents"]) == 10 and _nice(roles["workflows"]) == 0
+    _file_a_case_and_get_its_receipt(api)
     _interrupt(first, str(tmp_path))
     banner = log.read_text()
     assert "Demo password" in banner and f"http://127.0.0.1:{api}/docs" in banner

@@ -150,7 +150,9 @@ class StatutoryWorkflow:
             issued_by=issued_by,
             issued_on=self.clock.today(),
         )
-        ref: DocumentRef = await workflow.execute_activity("render-document", request, result_type=DocumentRef, **options.DOCUMENT)
+        ref: DocumentRef = await workflow.execute_activity(
+            "render-document", request, result_type=DocumentRef, **options.DOCUMENT, **options.document_queue()
+        )
         return ref
 
     async def notify(

@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from temporalio import workflow
 from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.documents import document_task_queue
 
 # Projections and notifications must eventually land: retry without limit, backing off to a minute.
 _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -25,3 +29,8 @@ DOCUMENT: dict[str, Any] = {
         non_retryable_error_types=["DocumentInputError", "UndefinedError", "TemplateNotFound"],
     ),
 }
+
+
+def document_queue() -> dict[str, Any]:
+    """The document activity's task queue, next to the calling workflow's own (domain.documents)."""
+    return {"task_queue": document_task_queue(workflow.info().task_queue)}
