@@ -5,6 +5,7 @@ refusal is shown, and the documents it generated are listed at once."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,23 +19,104 @@ from api.pages.access import MediatorPage, StaffPage
 from api.pages.rendering import redirect, render_page, translator
 from api.routes.documents import case_documents_for
 from api.schemas import china_today
-from api.staff_views import inbox, task_deadline, task_row
+from api.staff_views import (
+    INBOX_MAX_PAGE,
+    INBOX_MAX_PER_PAGE,
+    INBOX_PER_PAGE,
+    Inbox,
+    inbox,
+    task_deadline,
+    task_row,
+)
 from api.views import case_detail
 from labourflow.tables import Task
 
 router = APIRouter(include_in_schema=False)
 
 
+PAGING = ("mine_page", "team_page", "per_page")
+
+
+def _number(value: str, default: int, highest: int) -> int:
+    """A page parameter as typed in the address bar: anything not a whole number is the default,
+    and it is kept within 1..highest."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        return default
+    return min(max(number, 1), highest)
+
+
+def _inbox_url(request: Request, mine_page: int, team_page: int, per_page: int, anchor: str) -> str:
+    """The inbox at these pages; every other query parameter (the language) kept."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in PAGING]
+    for name, value, default in (
+        ("mine_page", mine_page, 1),
+        ("team_page", team_page, 1),
+        ("per_page", per_page, INBOX_PER_PAGE),
+    ):
+        if value != default:
+            params.append((name, str(value)))
+    query = urlencode(params)
+    return f"/inbox?{query}#{anchor}" if query else f"/inbox#{anchor}"
+
+
+def _pagers(request: Request, tasks: Inbox) -> dict[str, dict[str, Any]]:
+    """Per list: page, pages, and the previous and next page's address (None at either end)."""
+
+    def url(mine: int, team: int, anchor: str) -> str:
+        return _inbox_url(request, mine, team, tasks.per_page, anchor)
+
+    mine, team = tasks.mine_page, tasks.team_page
+    return {
+        "mine": {
+            "page": mine,
+            "pages": tasks.mine_pages,
+            "prev": url(mine - 1, team, "mine-title") if mine > 1 else None,
+            "next": url(mine + 1, team, "mine-title") if mine < tasks.mine_pages else None,
+        },
+        "team": {
+            "page": team,
+            "pages": tasks.team_pages,
+            "prev": url(mine, team - 1, "team-title") if team > 1 else None,
+            "next": url(mine, team + 1, "team-title") if team < tasks.team_pages else None,
+        },
+    }
+
+
 @router.get("/inbox", response_class=HTMLResponse)
-async def inbox_page(request: Request, staff: MediatorPage) -> HTMLResponse:
-    """My open tasks and my team's, overdue first, then by due date."""
+async def inbox_page(
+    request: Request,
+    staff: MediatorPage,
+    mine_page: str = "1",
+    team_page: str = "1",
+    per_page: str = str(INBOX_PER_PAGE),
+) -> HTMLResponse:
+    """My open tasks and my team's, overdue first, then by due date; 50 of each list per page,
+    each list paged on its own (`mine_page`, `team_page`; `per_page` up to 200).
+
+    Like an address bar forgives, the page never refuses its paging parameters: a value that is
+    not a whole number means the first page, below 1 is page 1, and a page past the end shows the
+    last page (say after tasks were done since the link was made). Totals are in the headings;
+    previous/next links keep the other list's page and the language. The JSON API,
+    `GET /api/v1/tasks`, is strict instead (422)."""
     today = china_today()
+    tasks = await inbox(
+        request.app.state.db,
+        staff,
+        today,
+        mine_page=_number(mine_page, 1, INBOX_MAX_PAGE),
+        team_page=_number(team_page, 1, INBOX_MAX_PAGE),
+        per_page=_number(per_page, INBOX_PER_PAGE, INBOX_MAX_PER_PAGE),
+        clamp=True,
+    )
     return render_page(
         request,
         "inbox.html",
         staff=staff,
         today=today.isoformat(),
-        tasks=await inbox(request.app.state.db, staff, today),
+        tasks=tasks,
+        pagers=_pagers(request, tasks),
     )
 
 

@@ -170,7 +170,13 @@ async def test_tasks_of_another_team_are_as_missing_as_missing_ones(world: World
         assert other.status_code == missing.status_code == 404 and other.text.count(
             "未找到"
         ) == missing.text.count("未找到")
-        assert (await stranger.get("/api/v1/tasks")).json() == {"mine": [], "team": []}
+        listed = (await stranger.get("/api/v1/tasks")).json()
+        assert (listed["mine"], listed["team"], listed["mine_total"], listed["team_total"]) == (
+            [],
+            [],
+            0,
+            0,
+        )
 
 
 async def test_inbox_lists_my_tasks_then_my_teams_overdue_first(world: World) -> None:
