@@ -62,7 +62,7 @@ class NotificationActivities:
         """Queue the message once per recipient; returns how many recipients it has."""
         body_zh, body_en = self._render(request.template, request.params)
         recipients = await self._recipients(request)
-        async with self._db.session() as session:
+        async with self._db.write_session() as session:
             for channel, kind, address in recipients:
                 person = self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
                 await upsert(

@@ -28,7 +28,7 @@ class ProjectionActivities:
     @activity.defn(name="record-timeline-event")
     async def record_timeline_event(self, event: TimelineEventRecord) -> None:
         """Append a timeline event once (same subject and event key: no second row)."""
-        async with self._db.session() as session:
+        async with self._db.write_session() as session:
             await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
             await session.commit()
 
@@ -36,7 +36,7 @@ class ProjectionActivities:
     async def record_deadline(self, deadline: DeadlineRecord) -> None:
         """Insert or update a deadline (recomputation, met, missed) by its key."""
         values = deadline.model_dump(mode="python") | {"updated_at": datetime.now(UTC)}
-        async with self._db.session() as session:
+        async with self._db.write_session() as session:
             await upsert(
                 session, Deadline, values, key=("subject", "deadline_key"),
                 update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
@@ -50,14 +50,14 @@ class ProjectionActivities:
         values["actions"] = list(task.actions)
         values["reminders_sent"] = list(task.reminders_sent)
         mutable = [name for name in values if name not in ("task_id", "created_at")]
-        async with self._db.session() as session:
+        async with self._db.write_session() as session:
             await upsert(session, Task, values, key=("task_id",), update=mutable)
             await session.commit()
 
     @activity.defn(name="record-case-status")
     async def record_case_status(self, status: CaseStatusRecord) -> None:
         """Update the case row's stage, channel, next deadline and closing state."""
-        async with self._db.session() as session:
+        async with self._db.write_session() as session:
             case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
             if case is None:
                 raise LookupError(f"case {status.case_no} has no intake row")

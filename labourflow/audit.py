@@ -42,7 +42,7 @@ async def record(db: Database, *, actor: str, action: str, object_type: str, obj
     before = json.loads(json.dumps(before or {}, default=str))
     after = json.loads(json.dumps(after or {}, default=str))
     for _ in range(MAX_RACES):
-        async with db.session() as session:
+        async with db.write_session() as session:
             head = (await session.exec(select(AuditEntry.entry_hash).order_by(col(AuditEntry.id).desc()).limit(1))).first()
             prev = head or GENESIS
             now = datetime.now(UTC)

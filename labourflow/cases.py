@@ -114,7 +114,7 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
     filed_on = beijing_today()
     access_code = new_access_code()
     try:
-        async with db.session() as session:
+        async with db.write_session() as session:
             case_no = await _next_case_no(session, filed_on.year)
             facts = case_facts(case_no, request, filed_on)
             session.add(
@@ -226,7 +226,7 @@ async def start_workflow(
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         search_attributes=attributes,
     )
-    async with db.session() as session:
+    async with db.write_session() as session:
         await session.execute(
             update(Case)
             .where(col(Case.case_no) == case_no)

@@ -13,17 +13,23 @@ from __future__ import annotations
 
 import contextlib
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import structlog
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+import workflows.registry
 from activities import build_activities, build_document_activities
 from activities.deps import ActivityDeps
 from domain.documents import document_task_queue
 from labourflow.faults import fault_interceptors
 from labourflow.worker_role import WorkerRole
 from workflows.registry import ALL_WORKFLOWS
+
+log = structlog.get_logger(__name__)
+WORKFLOWS_DIR = Path(workflows.registry.__file__).parent
 
 # Passing `domain` (pure, deterministic) and its data dependency through the sandbox keeps each
 # workflow replay cheap: they are imported once per process instead of once per workflow run.
@@ -39,6 +45,20 @@ MAX_CACHED_WORKFLOWS = 2000
 # WeasyPrint at a time, labourflow/documents/render.py); a second slot overlaps the database reads
 # and writes around it. Scale documents with more processes, not more slots.
 DOCUMENT_SLOTS = 2
+
+
+def precompile_workflows() -> bool:
+    """Write the bytecode of the workflow modules if it is missing or stale.
+
+    The sandbox imports a workflow's modules afresh for every workflow run (a new run, or a replay
+    after eviction from the sticky cache). Python reads them from `__pycache__` when it can; with
+    PYTHONDONTWRITEBYTECODE set (as on the machines this was measured on) nothing is ever written and
+    every run compiled about ten modules from source: 2.9 instead of 2.1 ms of CPU per workflow task
+    replaying the committed dispute histories. `compileall` writes the files whatever that setting
+    says; a read-only installation keeps working, only slower (False is returned and logged)."""
+    import compileall
+
+    return bool(compileall.compile_dir(str(WORKFLOWS_DIR), quiet=2))
 
 
 def sandbox_runner() -> SandboxedWorkflowRunner:
@@ -77,6 +97,8 @@ def build_worker(
     sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`."""
     workers: list[Worker] = []
     if role in (WorkerRole.all, WorkerRole.workflows):
+        if not precompile_workflows():
+            log.warning("workflow_bytecode_not_written", folder=str(WORKFLOWS_DIR), effect="each workflow run compiles its modules")
         workers.append(
             Worker(
                 client,

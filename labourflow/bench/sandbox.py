@@ -18,7 +18,7 @@ from labourflow.bench.common import count_steps, metric, progress
 from labourflow.bench.raw import RawChild, RawWorkflow
 from labourflow.settings import Settings
 from labourflow.temporal import data_converter
-from labourflow.worker import sandbox_runner
+from labourflow.worker import precompile_workflows, sandbox_runner
 from workflows.registry import ALL_WORKFLOWS
 
 
@@ -48,6 +48,7 @@ async def replay_cpu(
 async def run(
     settings: Settings, histories: dict[str, list[WorkflowHistory]], *, repeat: int, rounds: int
 ) -> dict[str, Any]:
+    precompile_workflows()  # as the production worker does when it starts
     sets = {
         "product": (list(ALL_WORKFLOWS), histories["product"]),
         "raw": ([RawWorkflow, RawChild], histories["raw"]),

@@ -36,7 +36,7 @@ async def reserve_number(
     existing = await find_reservation(db, idempotency_key)
     if existing is not None:
         return existing
-    async with db.session() as session:
+    async with db.write_session() as session:
         try:
             await upsert(
                 session,

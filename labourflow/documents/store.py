@@ -105,7 +105,7 @@ async def list_documents(db: Database, subject: str) -> list[StoredDocument]:
 
 async def save(db: Database, row: StoredDocument, content: DocumentContent) -> StoredDocument:
     """Insert the document and its content in one transaction; a retry gets the row stored first."""
-    async with db.session() as session:
+    async with db.write_session() as session:
         try:
             session.add(row)
             await session.flush()  # the content row references the document row
