@@ -35,10 +35,10 @@ WORKFLOWS_DIR = Path(workflows.registry.__file__).parent
 # workflow replay cheap: they are imported once per process instead of once per workflow run.
 SANDBOX_PASSTHROUGH = ("domain", "chinese_calendar", "pydantic", "pydantic_core", "annotated_types")
 
-# Sticky cache: how many workflow executions the worker keeps in memory between tasks. Each cached
-# workflow holds its own sandboxed copy of its workflow modules: `labourflow bench` measured 4.9 MB
-# per cached workflow while the package `__init__` imported every workflow module; size the cache to
-# the replica's memory (deploy/README.md, "Worker tuning"), workflows waiting on timers need no cache.
+# Sticky cache: how many workflow executions the worker keeps in memory between tasks. `labourflow
+# bench` measures about 0.4 MB per cached workflow (4.9 MB while the package `__init__` imported every
+# workflow module into each run's sandbox), so a full cache takes about 0.8 GB; workflows waiting on
+# timers need no cache (deploy/README.md, "Worker tuning knobs").
 MAX_CACHED_WORKFLOWS = 2000
 
 # Documents a document worker renders at once: rendering itself is serialised per process (one

@@ -161,7 +161,7 @@ async def product_lag(
         )
     subjects = {f"case:{n}" for n in numbers}
     deadline = time.monotonic() + after + 180
-    while time.monotonic() < deadline:
+    while True:
         async with db.session() as session:
             rows = (
                 await session.exec(
@@ -171,13 +171,20 @@ async def product_lag(
                     )
                 )
             ).all()
+        lags = [((at if at.tzinfo else at.replace(tzinfo=UTC)) - due).total_seconds() for _, at in rows]
         if len(rows) == len(subjects):
-            return [
-                ((at if at.tzinfo else at.replace(tzinfo=UTC)) - due).total_seconds()
-                for _, at in rows
-            ]
+            return lags
+        if time.monotonic() > deadline:
+            # A saturated machine (an intake backlog ahead of the timers on the task queue): report
+            # the wait so far as a lower bound for the timers that have not fired, not a crash.
+            waited = (datetime.now(UTC) - due).total_seconds()
+            progress(
+                f"capacity: {len(subjects) - len(rows)} of {count} mediation periods had not "
+                f"expired {waited:.0f} s after they came due; their lag is counted as {waited:.0f} s "
+                "(a lower bound)"
+            )
+            return lags + [waited] * (len(subjects) - len(rows))
         await asyncio.sleep(1)
-    raise RuntimeError(f"only some of {count} mediation periods expired within {after + 180:.0f} s")
 
 
 async def running(client: Client, workflow_type: str) -> int:

@@ -51,17 +51,17 @@ class Options:
         else:
             sizes = {
                 "repeat": 3,
-                "intake_requests": 20,
+                "intake_requests": 60,  # per run: long enough to be a sustained rate, not one burst
                 "case_cost_cases": 1,
                 "renders": 10,
                 "letters": 200,
                 "replay_rounds": 2,
                 "pages_cases": 10_000,
                 "page_requests": 30,
-                "capacity": 100,
+                "capacity": 500,
                 "lag_cases": 10,
                 "lag_after": 30.0,
-                "profile_requests": 10,
+                "profile_requests": 60,
             }
         if self.capacity:
             sizes["capacity"] = self.capacity
