@@ -36,9 +36,10 @@ WORKFLOWS_DIR = Path(workflows.registry.__file__).parent
 SANDBOX_PASSTHROUGH = ("domain", "chinese_calendar", "pydantic", "pydantic_core", "annotated_types")
 
 # Sticky cache: how many workflow executions the worker keeps in memory between tasks. `labourflow
-# bench` measures about 0.4 MB per cached workflow (4.9 MB while the package `__init__` imported every
-# workflow module into each run's sandbox), so a full cache takes about 0.8 GB; workflows waiting on
-# timers need no cache (deploy/README.md, "Worker tuning knobs").
+# bench` measures about 0.4 MB per cached workflow at 500 open cases (4.9 MB while the package
+# `__init__` imported every workflow module into each run's sandbox); with the cache full at 3,000 the
+# process held 1.76 GB: give it 2 GB (deploy/README.md, "Worker tuning knobs"). Workflows waiting on
+# timers need no cache.
 MAX_CACHED_WORKFLOWS = 2000
 
 # Documents a document worker renders at once: rendering itself is serialised per process (one
@@ -75,8 +76,10 @@ class WorkerGroup:
         self._stack = contextlib.AsyncExitStack()
 
     async def __aenter__(self) -> WorkerGroup:
-        for worker in self.workers:
-            await self._stack.enter_async_context(worker)
+        async with contextlib.AsyncExitStack() as stack:  # a worker that fails to start stops the others
+            for worker in self.workers:
+                await stack.enter_async_context(worker)
+            self._stack = stack.pop_all()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
