@@ -70,3 +70,12 @@ def test_a_character_outside_the_cut_comes_from_the_full_face() -> None:
     names = [font["name"].split("+", 1)[-1] for font in pdf_fonts(rendered.pdf)]
     assert "Noto-Serif-CJK-SC-LF" in names and "Noto-Serif-CJK-SC" in names, names
     assert "申请人王喆、陈赟" in pdf_text(rendered.pdf).replace("\n", "")
+
+
+def test_the_renderer_fingerprint_fits_its_column() -> None:
+    from labourflow.documents.render import renderer_fingerprint
+    from labourflow.tables import StoredDocument
+
+    limit = StoredDocument.model_fields["renderer"].metadata[0].max_length
+    fingerprint = renderer_fingerprint()
+    assert "cut v" in fingerprint and len(fingerprint) <= limit, (len(fingerprint), fingerprint)

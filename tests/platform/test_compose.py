@@ -43,11 +43,13 @@ def test_every_labourflow_service_command_exists() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     commands = set(get_command(app).commands)  # type: ignore[attr-defined]
     ours = {name: svc for name, svc in compose["services"].items() if svc.get("image") == "labourflow:latest"}
-    assert set(ours) == {"migrate", "api", "worker"}
+    assert set(ours) == {"migrate", "api", "worker", "document-worker"}
     for name, service in ours.items():
         assert service["command"][0] == "labourflow", name
         assert service["command"][1] in commands, f"{name}: `labourflow {service['command'][1]}` does not exist"
     assert ours["api"]["deploy"]["replicas"] == 2 and ours["worker"]["deploy"]["replicas"] == 2
+    roles = {name: ours[name]["command"][ours[name]["command"].index("--role") + 1] for name in ("worker", "document-worker")}
+    assert roles == {"worker": "workflows", "document-worker": "documents"}
     for script in ("deploy/postgres-init.sh", "deploy/temporal-schema.sh", "deploy/temporal-setup.sh", "deploy/nginx.conf"):
         assert (ROOT / script).is_file(), script
     assert (ROOT / "deploy/Dockerfile").is_file()

@@ -32,8 +32,15 @@ MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 CIPHERTEXT = re.compile(r".*_enc$")  # AES-GCM columns (checked by tests/trust/test_codec.py)
 
 
+# Hex digests (SHA-256 of documents, the worker's build id in every workflow task event) are not
+# personal data, but a run of digits inside one can look like a mobile number: the build id changes
+# with the code, and one did. They are blanked before scanning; a number next to them still counts.
+HEX_DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-fA-F]{32,}(?![0-9A-Za-z])")
+
+
 def personal_numbers(text: str) -> list[str]:
     """ID numbers whose check digit is valid, and mainland mobile numbers, found in `text`."""
+    text = HEX_DIGEST.sub(" ", text)
     ids = [m for m in ID_NUMBER.findall(text) if id_number_check_char(m[:17]) == m[17].upper()]
     return ids + MOBILE.findall(text)
 
