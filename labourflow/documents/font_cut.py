@@ -177,12 +177,20 @@ def _rename(data: bytes, face: Face) -> bytes:
 
 
 def cache_dir() -> Path:
-    """Where cut faces are kept: LABOURFLOW_FONT_CACHE, else the user's cache folder."""
+    """Where cut faces are kept: LABOURFLOW_FONT_CACHE, else the user's cache folder, else (a
+    read-only home, as in some containers) a folder in the system's temporary directory."""
     configured = os.environ.get("LABOURFLOW_FONT_CACHE")
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "labourflow" / "fonts"
+    preferred = Path(base) / "labourflow" / "fonts"
+    try:
+        preferred.mkdir(parents=True, exist_ok=True)
+        if os.access(preferred, os.W_OK):
+            return preferred
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / f"labourflow-fonts-{os.getuid()}"
 
 
 @dataclass(frozen=True)
