@@ -8,6 +8,7 @@ import base64
 import os
 import secrets
 import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -23,6 +24,12 @@ from labourflow.crypto import Keyring
 from labourflow.db import Database, migrate_async
 from labourflow.settings import Environment, Settings
 from labourflow.temporal import data_converter
+
+# The tests act for people in China, where the product keeps its dates (Beijing time). Their own
+# `date.today()` must be China's too: run on a UTC machine between 16:00 and 24:00 UTC it was
+# "yesterday", and staff actions dated that day were refused as earlier than their task (409).
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
 
 BIN = Path(sys.executable).parent
 TEST_SERVER = str(BIN / "temporal-test-server")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.schemas import china_today
 from domain.calendar import Calendar
 from domain.deadlines import (
     DeadlineError,
@@ -100,7 +100,7 @@ async def get_deadline(
 async def post_whatif(request: Request, body: WhatIfRequest) -> Any:
     """The road ahead from a case's key dates: each later deadline and its last safe day."""
     facts = WhatIfInput.model_validate(
-        body.model_dump(exclude={"jurisdiction"}) | {"as_of": body.as_of or date.today()}
+        body.model_dump(exclude={"jurisdiction"}) | {"as_of": body.as_of or china_today()}
     )
     try:
         chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=_calendar(request))

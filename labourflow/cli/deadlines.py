@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.schemas import china_today
 from domain.calendar import Calendar, CalendarYear, package_year, package_years
 from domain.deadlines import (
     Deadline,
@@ -204,7 +205,7 @@ def whatif_command(
             accepted_on=_optional_date(accepted_on, "accepted_on"),
             award_received_on=_optional_date(award_received_on, "award_received_on"),
             final_award=final_award,
-            as_of=_optional_date(as_of, "as_of") or date.today(),
+            as_of=_optional_date(as_of, "as_of") or china_today(),
         )
         chain = whatif(facts, jurisdiction=jurisdiction or settings.jurisdiction, calendar=calendar)
     except DeadlineError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections import Counter
+from datetime import date
 
 from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
@@ -49,7 +50,7 @@ async def test_kill_9_at_each_activity_type(product: Product) -> None:
     product.stop_workers()
     product.start_worker(kill_after="render-document:1")
     action = TaskAction(task_id=task.task_id, action="record_failure", actor=MEDIATOR,
-                        payload={"ended_on": (await product.stages()) and task.created_at.date().isoformat(), "reason": "拒不到场"})
+                        payload={"ended_on": (await product.stages()) and date.today().isoformat(), "reason": "拒不到场"})
     pending = asyncio.ensure_future(product.client.get_workflow_handle(task.workflow_id).execute_update("act", action))
     await _died(product.workers[-1])
     product.start_worker()
