@@ -46,7 +46,7 @@ lint: install
 	@$(VENV)/bin/mypy
 
 bench: install
-	@$(VENV)/bin/labourflow bench --profile $(BENCH_ARGS)
+	@$(VENV)/bin/python -m devtools bench --profile $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BOOT) .pytest_cache .mypy_cache .ruff_cache

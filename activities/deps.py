@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.settings import Settings
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from domain.documents import (
     DocumentRef,
     RenderDocumentInput,
 )
-from labourflow.documents.context import DocumentDataError
-from labourflow.documents.environment import DocumentTemplateError
-from labourflow.documents.issue import DocumentRequestError, issue_document
-from labourflow.documents.store import DocumentConflictError
+from infrastructure.documents.context import DocumentDataError
+from infrastructure.documents.environment import DocumentTemplateError
+from infrastructure.documents.issue import DocumentRequestError, issue_document
+from infrastructure.documents.store import DocumentConflictError
 
 # Bad input does not get better with retries: these fail the activity for good, naming the field
 # or template line (never a personal value), so the workflow can raise a task for a person.

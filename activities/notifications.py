@@ -14,8 +14,8 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import NotificationRequest
-from labourflow.tables import Case, Notification, User
-from labourflow.upsert import upsert
+from infrastructure.tables import Case, Notification, User
+from infrastructure.upsert import upsert
 
 
 @lru_cache(maxsize=2)

@@ -12,8 +12,8 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import CaseStatusRecord, DeadlineRecord, TaskRecord, TimelineEventRecord
-from labourflow.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
-from labourflow.upsert import upsert
+from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
+from infrastructure.upsert import upsert
 
 
 class ProjectionActivities:

@@ -11,13 +11,13 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from temporalio import activity
 
-import labourflow.supervision.context  # noqa: F401  (registers the `matter:` document context loader)
+import infrastructure.documents.matter_parties  # noqa: F401  (registers the `matter:` document context loader)
 from activities.deps import ActivityDeps
 from domain.bulk_letters import BatchStatusRecord, BulkEmployer, LetterIssued, LoadRows
 from domain.supervision import MatterStatusRecord, RungProjection
-from labourflow.tables import SupervisionBatch, SupervisionMatter, SupervisionRung
-from labourflow.tables import SupervisionBatchLetter as Letter
-from labourflow.upsert import upsert
+from infrastructure.tables import SupervisionBatch, SupervisionMatter, SupervisionRung
+from infrastructure.tables import SupervisionBatchLetter as Letter
+from infrastructure.upsert import upsert
 
 
 class SupervisionActivities:

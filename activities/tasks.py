@@ -11,7 +11,7 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import AssignmentRequest
-from labourflow.tables import Task, User
+from infrastructure.tables import Task, User
 
 
 class TaskActivities:

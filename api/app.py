@@ -20,12 +20,12 @@ from api.ratelimit import SlidingWindow
 from api.routes import auth, cases, codec, deadlines, documents, health
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
-from api.temporal_gateway import TemporalGateway
-from labourflow import __version__
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.documents.fonts import fonts_ready
-from labourflow.settings import Settings, get_settings
+from infrastructure import __version__
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.documents.fonts import fonts_ready
+from infrastructure.settings import Settings, get_settings
+from infrastructure.temporal_gateway import TemporalGateway
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 PENDING_START_INTERVAL = 5.0
@@ -34,14 +34,14 @@ log = structlog.get_logger("api")
 
 def calendar_years(settings: Settings) -> tuple[Any, ...]:
     """Official calendar years an administrator added (handed to each new case workflow)."""
-    from labourflow.calendars import load_calendar_years
+    from services.calendars import load_calendar_years
 
     return tuple(load_calendar_years(settings.resolved_calendar_dir))
 
 
 async def start_pending_loop(app: FastAPI) -> None:
     """Start the workflows of cases accepted while Temporal was down, as soon as it is back."""
-    from labourflow.cases import pending_starts, start_workflow
+    from services.intake import pending_starts, start_workflow
 
     state = app.state
     while True:

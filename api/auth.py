@@ -18,10 +18,10 @@ from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import select
 
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.tables import Case, Task, User
-from labourflow.tables.users import Role
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.tables import Case, Task, User
+from infrastructure.tables.users import Role
 
 SESSION_COOKIE = "lf_session"
 WORKER_COOKIE_PREFIX = "lf_case_"

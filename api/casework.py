@@ -15,12 +15,12 @@ from temporalio.service import RPCError
 
 from api.auth import NOT_FOUND, StaffPrincipal
 from api.schemas import IntakeRequest
-from api.temporal_gateway import TemporalUnavailable
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
-from labourflow import audit
-from labourflow.cases import Registered, register_case, start_workflow
-from labourflow.evidence import EvidenceFile, store_evidence
-from labourflow.tables import Task
+from infrastructure import audit
+from infrastructure.tables import Task
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.evidence import EvidenceFile, store_evidence
+from services.intake import Registered, register_case, start_workflow
 from workflows.dispute import PAYLOADS as WORKER_PAYLOADS
 from workflows.registry import ALL_WORKFLOWS
 

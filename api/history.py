@@ -15,7 +15,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
-from labourflow.settings import Settings
+from infrastructure.settings import Settings
 
 MAX_WORKFLOWS = 20
 BEIJING = timezone(timedelta(hours=8))  # times shown as the offices read them

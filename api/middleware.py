@@ -15,7 +15,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-UPLOAD_FILES = 5  # files one form may carry (labourflow.evidence.MAX_FILES)
+UPLOAD_FILES = 5  # files one form may carry (services.evidence.MAX_FILES)
 
 
 class BodySizeLimit:

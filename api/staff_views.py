@@ -16,9 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.auth import StaffPrincipal
 from domain.privacy import mask_mobile
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.tables import (
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.tables import (
     Case,
     CaseStageVisit,
     Deadline,

@@ -16,12 +16,9 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from api.auth import NOT_FOUND, StaffPrincipal
-from api.temporal_gateway import TemporalUnavailable
 from domain.actions import ActionResult, Actor, TaskAction
 from domain.supervision import NOTICE_RUNGS, EmployerReply, MatterView
-from labourflow.cases import beijing_today
-from labourflow.supervision.matters import start_matter
-from labourflow.tables import (
+from infrastructure.tables import (
     Deadline,
     StoredDocument,
     SupervisionAttachment,
@@ -31,6 +28,9 @@ from labourflow.tables import (
     Task,
     TimelineEvent,
 )
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.intake import beijing_today
+from services.supervision.matters import start_matter
 
 UNAVAILABLE = HTTPException(
     status_code=503,

@@ -14,7 +14,7 @@ from domain.actions import WorkerActionKind
 from domain.calendar import Calendar
 from domain.privacy import mask_id_number, mask_mobile
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
-from labourflow.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
+from infrastructure.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
 from workflows.dispute_steps import WITHDRAWABLE
 
 

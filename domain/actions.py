@@ -6,7 +6,6 @@ workflow accepts it, so a malformed or repeated action is refused and leaves no 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
@@ -14,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from domain.case import ClaimKind
+from domain.fact_dates import OptionalPastDate, PastDate, PlannedDate
 
 
 class Frozen(BaseModel):
@@ -78,12 +78,12 @@ class ActionResult(Frozen):
 class Note(Frozen):
     """An action that needs only a date and optional remarks."""
 
-    on: date
+    on: PastDate
     remarks: str = Field(default="", max_length=1000)
 
 
 class SessionRecord(Frozen):
-    held_on: date
+    held_on: PastDate
     attendees: str = Field(min_length=1, max_length=500)
     summary: str = Field(min_length=1, max_length=4000)
 
@@ -94,14 +94,14 @@ class AgreementItem(Frozen):
 
 
 class Instalment(Frozen):
-    due_on: date
+    due_on: PlannedDate
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
 
 
 class AgreementTerms(Frozen):
     """A signed 调解协议书 (LDMAL Art. 14): what the employer pays, when."""
 
-    signed_on: date
+    signed_on: PastDate
     terms: str = Field(min_length=1, max_length=4000)
     items: tuple[AgreementItem, ...] = Field(min_length=1)
     instalments: tuple[Instalment, ...] = ()
@@ -121,14 +121,14 @@ class AgreementTerms(Frozen):
 
 
 class MediationFailure(Frozen):
-    ended_on: date
+    ended_on: PastDate
     reason: str = Field(min_length=1, max_length=1000)
 
 
 class PeriodExtension(Frozen):
     """Both parties agree to extend mediation (Zhejiang regulation Art. 10; court mediation)."""
 
-    agreed_on: date
+    agreed_on: PastDate
     days: int = Field(ge=1, le=30)
     reason: str = Field(default="", max_length=500)
 
@@ -140,27 +140,27 @@ class ConfirmationRoute(StrEnum):
 
 class ConfirmationFiling(Frozen):
     route: ConfirmationRoute
-    filed_on: date
+    filed_on: PastDate
     body: str = Field(min_length=1, max_length=200, description="court or arbitration commission")
 
 
 class Ruling(Frozen):
     """A yes/no decision of an agency (confirmation, acceptance, revocation, legal aid...)."""
 
-    decided_on: date
+    decided_on: PastDate
     granted: bool
     reason: str = Field(default="", max_length=1000)
-    received_on: date | None = None
+    received_on: OptionalPastDate = None
 
 
 class PaymentRecord(Frozen):
-    paid_on: date
+    paid_on: PastDate
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
 
 
 class HearingSchedule(Frozen):
-    hearing_on: date
-    notice_served_on: date
+    hearing_on: PlannedDate
+    notice_served_on: PastDate
 
 
 class AwardStatement(StrEnum):
@@ -178,8 +178,8 @@ class AwardItem(Frozen):
 class AwardRecord(Frozen):
     """The tribunal's award (LDMAL Art. 46): items granted, dates, and what the award says of itself."""
 
-    awarded_on: date
-    received_on: date
+    awarded_on: PastDate
+    received_on: PastDate
     items: tuple[AwardItem, ...] = Field(min_length=1)
     statement: AwardStatement = AwardStatement.unstated
 
@@ -191,26 +191,26 @@ class AwardRecord(Frozen):
 
 
 class Suspension(Frozen):
-    start_on: date
+    start_on: PastDate
     reason: str = Field(min_length=1, max_length=500)
 
 
 class SuitFiled(Frozen):
-    filed_on: date
+    filed_on: PastDate
     by: Literal["worker", "employer"] = "worker"
     court: str = Field(default="", max_length=200)
 
 
 class Judgment(Frozen):
-    judged_on: date
-    served_on: date
+    judged_on: PastDate
+    served_on: PastDate
     for_worker: bool
     amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     remarks: str = Field(default="", max_length=1000)
 
 
 class LawyerAssignment(Frozen):
-    assigned_on: date
+    assigned_on: PastDate
     lawyer: str = Field(min_length=1, max_length=100)
     firm: str = Field(default="", max_length=200)
 
@@ -218,8 +218,8 @@ class LawyerAssignment(Frozen):
 class OrderToPay(Frozen):
     """责令支付: labour inspection orders the employer to pay by a date (Regulation Art. 26)."""
 
-    ordered_on: date
-    pay_by: date
+    ordered_on: PastDate
+    pay_by: PlannedDate
     amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
     worker_count: int = Field(default=1, ge=1)
     months_unpaid: int = Field(default=1, ge=0)
@@ -240,4 +240,4 @@ class Withdrawal(Frozen):
 
 
 class ArbitrationChoice(Frozen):
-    filed_on: date | None = None
+    filed_on: OptionalPastDate = None

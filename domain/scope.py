@@ -30,6 +30,15 @@ class ScopeDecision(BaseModel):
     guidance_en: str = ""
     basis: str = "《劳动争议调解仲裁法》第二条 / LDMAL Art. 2"
 
+    @property
+    def advice_zh(self) -> str:
+        """Where to go instead, in one sentence (intake guidance, the timeline, the closing note)."""
+        return f"请向{self.agency_zh}申请。{self.guidance_zh}"
+
+    @property
+    def advice_en(self) -> str:
+        return f"Apply to {self.agency_en}. {self.guidance_en}"
+
 
 _EXCLUSIONS: dict[ScopeIssue, tuple[str, str, str, str]] = {
     ScopeIssue.household_domestic_helper: (

@@ -28,6 +28,7 @@ from pydantic import (
 from domain.calendar import CalendarYear
 from domain.case import VulnerableGroup
 from domain.documents import DocumentType
+from domain.fact_dates import PastDate, PlannedDate
 from domain.identifiers import normalise_uscc
 from domain.statutes import UnknownArticle, article_key, article_text, get_law
 
@@ -263,7 +264,7 @@ class ViolatedArticle(Frozen):
 class InvestigationRecord(Frozen):
     """调查: two or more supervisors showing their cards (Zhejiang P18 Art. 20) and findings."""
 
-    completed_on: date
+    completed_on: PastDate
     supervisors: tuple[Short, ...] = Field(min_length=2, max_length=10)
     findings: tuple[Line, ...] = Field(min_length=1, max_length=20)
     violations: tuple[ViolatedArticle, ...] = Field(default=(), max_length=20)
@@ -290,8 +291,8 @@ class LeadTransferDetails(Frozen):
     arrears_total: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
     arrears_period_zh: Short
     order_issued_by: Short
-    order_issued_on: date
-    order_due_on: date
+    order_issued_on: PastDate
+    order_due_on: PlannedDate
     order_document_no: str = Field(default="", max_length=60)
     groups: tuple[VulnerableGroup, ...] = ()
     arrears: tuple[ArrearsKind, ...] = ()
@@ -334,7 +335,7 @@ class DraftWithdrawal(Frozen):
 class ServiceRecord(Frozen):
     """送达: the date and method; it starts the reply clock."""
 
-    served_on: date
+    served_on: PastDate
     method: ServiceMethod = ServiceMethod.direct
     remarks: str = Field(default="", max_length=1000)
 
@@ -342,7 +343,7 @@ class ServiceRecord(Frozen):
 class ReplyRecord(Frozen):
     """The employer's reply as staff record it (or as submitted through the reply link)."""
 
-    received_on: date
+    received_on: PastDate
     kind: ReplyKind
     text: str = Field(min_length=1, max_length=4000)
     attachment_ids: tuple[str, ...] = Field(default=(), max_length=10)
@@ -360,7 +361,7 @@ class EmployerReply(Frozen):
 class ReplyDecision(Frozen):
     """Staff decide a disputed (or employer-submitted) reply: accept it, or find it not valid."""
 
-    decided_on: date
+    decided_on: PastDate
     accept: bool
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -368,7 +369,7 @@ class ReplyDecision(Frozen):
 class GovernmentEscalation(Frozen):
     """提请当地人民政府依法作出处理 (TUL Art. 23) when the employer refuses to correct."""
 
-    on: date
+    on: PastDate
     grounds: str = Field(min_length=1, max_length=2000)
     reason: str = Field(default="", max_length=1000)  # why, when entered directly
 
@@ -376,14 +377,14 @@ class GovernmentEscalation(Frozen):
 class AgencyResponse(Frozen):
     """What the government (or procuratorate) did, as recorded by staff."""
 
-    decided_on: date
+    decided_on: PastDate
     rectified: bool = False
     accepted: bool = True
     remarks: str = Field(default="", max_length=1000)
 
 
 class CloseMatter(Frozen):
-    on: date
+    on: PastDate
     outcome: MatterOutcome
     reason: str = Field(min_length=1, max_length=1000)
 
@@ -398,8 +399,8 @@ class ReferralOutcome(StrEnum):
 
 
 class OrderToPay(Frozen):
-    issued_on: date
-    due_on: date
+    issued_on: PastDate
+    due_on: PlannedDate
     document_no: str = Field(default="", max_length=60)
     amount: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
 
@@ -407,7 +408,7 @@ class OrderToPay(Frozen):
 class InspectionFinding(Frozen):
     """The department's result: corrected, or an order (责令改正/支付) that was ignored."""
 
-    decided_on: date
+    decided_on: PastDate
     rectified: bool
     order: OrderToPay | None = None
     remarks: str = Field(default="", max_length=1000)

@@ -1,3 +1,3 @@
-"""labourflow application shell: settings, logging, database, Temporal plumbing, CLI and runner."""
-
-__version__ = "0.1.0"
+"""Entry points: the `labourflow` command (`labourflow/cli/`), the process runner behind
+`labourflow run`, and the Temporal worker start-up. The package is named after the command it
+provides (`labourflow ...`, `python -m labourflow ...`)."""

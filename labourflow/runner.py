@@ -18,13 +18,17 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import structlog
 
-from labourflow.settings import Settings
-from labourflow.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
+from infrastructure.settings import Settings
+from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
 from labourflow.worker_role import WorkerRole
+
+if TYPE_CHECKING:
+    from temporalio.worker import Interceptor
 
 log = structlog.get_logger("labourflow.run")
 
@@ -174,7 +178,7 @@ def _child_env(settings: Settings) -> dict[str, str]:
 
 def _check_fonts() -> None:
     """Documents need the CJK fonts: say so before starting anything (the worker would refuse)."""
-    from labourflow.documents.fonts import FontMissingError, check_cjk_fonts
+    from infrastructure.documents.fonts import FontMissingError, check_cjk_fonts
 
     try:
         check_cjk_fonts()
@@ -184,8 +188,8 @@ def _check_fonts() -> None:
 
 async def run_all(settings: Settings) -> int:
     """`labourflow run`: the whole product in the foreground. Returns the exit code."""
-    from labourflow.accounts import seed_demo
-    from labourflow.db import Database, migrate_async
+    from infrastructure.db import Database, migrate_async
+    from services.accounts import seed_demo
 
     children: list[tuple[str, asyncio.subprocess.Process]] = []
     stop_event = asyncio.Event()
@@ -260,11 +264,11 @@ async def _supervise(children: list[tuple[str, asyncio.subprocess.Process]], sto
     return 1
 
 
-async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all) -> None:
+async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, interceptors: Sequence[Interceptor] = ()) -> None:
     """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM. The workflow role
     also sends the notification outbox."""
     from activities.deps import ActivityDeps
-    from labourflow.notifier import LogSender, dispatch_forever
+    from infrastructure.notifier import LogSender, dispatch_forever
     from labourflow.worker import build_worker
 
     client = await connect(settings, attempts=120, delay=1.0)
@@ -272,7 +276,7 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all) ->
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
     deps = ActivityDeps.from_settings(settings)
-    worker = build_worker(client, deps, task_queue=settings.task_queue, role=role)
+    worker = build_worker(client, deps, task_queue=settings.task_queue, role=role, interceptors=interceptors)
     stop_event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

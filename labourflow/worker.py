@@ -12,19 +12,19 @@ burst of intake is absorbed first and the documents follow; in production each s
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows.registry
 from activities import build_activities, build_document_activities
 from activities.deps import ActivityDeps
 from domain.documents import document_task_queue
-from labourflow.faults import fault_interceptors
 from labourflow.worker_role import WorkerRole
 from workflows.registry import ALL_WORKFLOWS
 
@@ -43,7 +43,7 @@ SANDBOX_PASSTHROUGH = ("domain", "chinese_calendar", "pydantic", "pydantic_core"
 MAX_CACHED_WORKFLOWS = 2000
 
 # Documents a document worker renders at once: rendering itself is serialised per process (one
-# WeasyPrint at a time, labourflow/documents/render.py); a second slot overlaps the database reads
+# WeasyPrint at a time, infrastructure/documents/render.py); a second slot overlaps the database reads
 # and writes around it. Scale documents with more processes, not more slots.
 DOCUMENT_SLOTS = 2
 
@@ -95,9 +95,11 @@ def build_worker(
     max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
     activity_threads: int = 16,
     document_slots: int = DOCUMENT_SLOTS,
+    interceptors: Sequence[Interceptor] = (),
 ) -> WorkerGroup:
     """The workers for `role`: the workflow worker on `task_queue` (every workflow, the production
-    sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`."""
+    sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`.
+    `interceptors` are for developer tools (fault injection: `python -m devtools faulty-worker`)."""
     workers: list[Worker] = []
     if role in (WorkerRole.all, WorkerRole.workflows):
         if not precompile_workflows():
@@ -111,7 +113,7 @@ def build_worker(
                 activity_executor=ThreadPoolExecutor(max_workers=activity_threads, thread_name_prefix="activity"),
                 workflow_runner=sandbox_runner(),
                 max_cached_workflows=max_cached_workflows,
-                interceptors=fault_interceptors(),
+                interceptors=list(interceptors),
                 max_concurrent_activities=activity_threads,
             )
         )
@@ -121,7 +123,7 @@ def build_worker(
                 client,
                 task_queue=document_task_queue(task_queue),
                 activities=build_document_activities(deps),
-                interceptors=fault_interceptors(),
+                interceptors=list(interceptors),
                 max_concurrent_activities=document_slots,
             )
         )

@@ -20,10 +20,10 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Environment, Settings
-from labourflow.temporal import data_converter
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Environment, Settings
+from infrastructure.temporal import data_converter
 
 # The tests act for people in China, where the product keeps its dates (Beijing time). Their own
 # `date.today()` must be China's too: run on a UTC machine between 16:00 and 24:00 UTC it was
@@ -42,7 +42,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "env": Environment.test,
         "data_dir": data_dir,
-        "database_url": f"sqlite:///{data_dir / 'labourflow.db'}",
+        "database_url": f"sqlite:///{data_dir / 'infrastructure.db'}",
         "session_secret": secrets.token_urlsafe(32),
         "encryption_keys": {"t1": base64.b64encode(secrets.token_bytes(32)).decode()},
         "encryption_key_id": "t1",

@@ -1,6 +1,6 @@
-"""Test access to the product's story intakes (labourflow/stories.py)."""
+"""Test access to the product's story intakes (devtools/stories.py)."""
 
-from labourflow.stories import (  # noqa: F401
+from devtools.stories import (  # noqa: F401
     HANGZHOU_TRADING_USCC,
     LI_JIANGUO_ID,
     SUBCONTRACTOR_USCC,

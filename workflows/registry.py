@@ -3,7 +3,7 @@
 Kept out of the package's `__init__` on purpose: the sandbox imports a workflow's module afresh for
 each run, and importing `workflows.x` runs `workflows/__init__.py` first; a registry there made every
 run re-import every workflow module (about a fifth of the worker's CPU, and most of its memory per
-cached workflow, measured by `labourflow bench`).
+cached workflow, measured by `python -m devtools bench`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 
 from api.auth import StaffPrincipal, optional_staff
-from labourflow.tables.users import Role
+from infrastructure.tables.users import Role
 
 
 class LoginRequired(Exception):

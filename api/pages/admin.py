@@ -15,19 +15,19 @@ from api.pages.rendering import both, redirect, render_page
 from api.routes.documents import case_documents_for
 from api.schemas import china_today
 from api.staff_views import CaseFilters, dashboard, list_users, outbox, search_cases
-from api.temporal_gateway import TemporalUnavailable
 from api.views import case_detail
 from domain.case import Channel, Stage
 from domain.regions import regions
-from labourflow.accounts import (
+from infrastructure.tables import Case, Team
+from infrastructure.tables.users import Role
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.accounts import (
     AccountError,
     create_user,
     set_user_active,
     set_user_password,
     unlock_user,
 )
-from labourflow.tables import Case, Team
-from labourflow.tables.users import Role
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 

@@ -27,9 +27,9 @@ from api.pages.rendering import redirect, render_page, translator
 from api.routes.documents import case_documents_for
 from api.schemas import IntakeRequest, china_today
 from api.views import case_detail
-from labourflow.calendars import current_calendar
-from labourflow.cases import IdempotencyConflict
-from labourflow.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_evidence
+from services.calendars import current_calendar
+from services.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_evidence
+from services.intake import IdempotencyConflict
 
 router = APIRouter(include_in_schema=False)
 RECEIPT_COOKIE = "lf_receipt"

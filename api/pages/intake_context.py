@@ -11,7 +11,7 @@ from api.schemas import INTAKE_CHANNELS, china_today
 from domain.case import Category, ClaimKind, VulnerableGroup
 from domain.regions import regions
 from domain.scope import ScopeIssue
-from labourflow.evidence import MAX_FILES
+from services.evidence import MAX_FILES
 
 
 def intake_context(

@@ -13,7 +13,7 @@ from api.auth import StaffPrincipal
 from api.csrf import FLASH_COOKIE, csrf_token, set_csrf_cookie, take_flash
 from api.forms import message_in
 from api.i18n import Translator, catalogue, request_language
-from labourflow.tables.users import Role
+from infrastructure.tables.users import Role
 
 ALL_STAFF = frozenset(Role)
 # The staff navigation: (path, message key, roles that see it). Admins see everything.

@@ -13,11 +13,11 @@ from api.csrf import checked_form
 from api.pages.rendering import render_page
 from api.supervision_views import employer_reply
 from domain.supervision import EmployerReply
-from labourflow.cases import beijing_today
-from labourflow.documents import store
-from labourflow.documents.store import ContentFormat
-from labourflow.supervision import replies
-from labourflow.tables import StoredDocument, SupervisionMatter, SupervisionReplyLink
+from infrastructure.documents import store
+from infrastructure.documents.store import ContentFormat
+from infrastructure.tables import StoredDocument, SupervisionMatter, SupervisionReplyLink
+from services.intake import beijing_today
+from services.supervision import replies
 
 router = APIRouter(include_in_schema=False)
 GONE = "此链接无效、已使用或已过答复期限 / this link is invalid, used, or past the reply deadline"

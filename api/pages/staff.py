@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from api.auth import SESSION_COOKIE, TOKEN_MAX_AGE, issue_staff_token, optional_staff
 from api.csrf import checked_form, secure_cookies
 from api.pages.rendering import HOME_BY_ROLE, redirect, render_page, safe_next, translator
-from labourflow.accounts import authenticate
-from labourflow.tables.users import Role
+from infrastructure.tables.users import Role
+from services.accounts import authenticate
 
 router = APIRouter(include_in_schema=False)
 

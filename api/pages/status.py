@@ -29,8 +29,8 @@ from api.schemas import china_today
 from api.views import case_detail, next_deadline, road_ahead, worker_actions
 from domain.actions import WorkerAction, WorkerActionKind
 from domain.ids import is_case_no
-from labourflow.calendars import current_calendar
-from labourflow.evidence import EvidenceRejected, check_evidence
+from services.calendars import current_calendar
+from services.evidence import EvidenceRejected, check_evidence
 
 router = APIRouter(include_in_schema=False)
 

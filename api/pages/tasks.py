@@ -29,7 +29,7 @@ from api.staff_views import (
     task_row,
 )
 from api.views import case_detail
-from labourflow.tables import Task
+from infrastructure.tables import Task
 
 router = APIRouter(include_in_schema=False)
 

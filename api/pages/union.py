@@ -34,11 +34,11 @@ from api.supervision_views import (
 from domain.bulk_letters import holiday_wages_content
 from domain.supervision import MatterOpening
 from domain.supervision_rules import Suggestion
-from labourflow.cases import beijing_today
-from labourflow.supervision import batches, suggestions
-from labourflow.supervision.statistics import statistics
-from labourflow.tables import SupervisionBatch
-from labourflow.tables.users import Role
+from infrastructure.tables import SupervisionBatch
+from infrastructure.tables.users import Role
+from services.intake import beijing_today
+from services.supervision import batches, suggestions
+from services.supervision.statistics import statistics
 
 router = APIRouter(prefix="/union", include_in_schema=False)
 Page = Response  # HTMLResponse or RedirectResponse

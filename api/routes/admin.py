@@ -14,16 +14,16 @@ from api.auth import NOT_FOUND, StaffPrincipal, require_role
 from api.history import case_history
 from api.schemas import china_today
 from api.staff_views import CaseFilters, Dashboard, dashboard, list_users, outbox, search_cases
-from api.temporal_gateway import TemporalUnavailable
-from labourflow.accounts import (
+from infrastructure.tables import Case
+from infrastructure.tables.users import Role
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.accounts import (
     AccountError,
     create_user,
     set_user_active,
     set_user_password,
     unlock_user,
 )
-from labourflow.tables import Case
-from labourflow.tables.users import Role
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 Admin = Annotated[StaffPrincipal, Depends(require_role())]

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api.auth import CurrentStaff, issue_staff_token
 from api.ratelimit import rate_limit
-from labourflow.accounts import authenticate
+from services.accounts import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 

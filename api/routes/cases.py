@@ -20,8 +20,8 @@ from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted, IntakeRequest
 from api.views import case_detail
 from domain.actions import ActionResult, WorkerAction
-from labourflow import audit
-from labourflow.cases import IdempotencyConflict
+from infrastructure import audit
+from services.intake import IdempotencyConflict
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 

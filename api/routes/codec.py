@@ -11,9 +11,9 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api.auth import StaffPrincipal, require_role
-from labourflow.crypto import Keyring
-from labourflow.tables.users import Role
-from labourflow.temporal import EncryptionCodec
+from infrastructure.crypto import Keyring
+from infrastructure.tables.users import Role
+from infrastructure.temporal import EncryptionCodec
 
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
 AdminOnly = Depends(require_role(Role.admin))

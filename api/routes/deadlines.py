@@ -20,7 +20,7 @@ from domain.deadlines import (
     rule_table,
 )
 from domain.whatif import WhatIfInput, whatif
-from labourflow.calendars import CalendarFileError, current_calendar
+from services.calendars import CalendarFileError, current_calendar
 
 router = APIRouter(prefix="/api/v1", tags=["deadlines"])
 

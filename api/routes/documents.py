@@ -27,7 +27,6 @@ from api.auth import (
 )
 from api.routes.supervision import visible_batch
 from api.supervision_views import visible_matter
-from api.temporal_gateway import TemporalUnavailable
 from domain.documents import (
     CATALOGUE,
     DocumentRef,
@@ -37,12 +36,13 @@ from domain.documents import (
     split_subject,
 )
 from domain.ids import document_workflow_id
-from labourflow.db import Database
-from labourflow.documents import store
-from labourflow.documents.issue import today_in_china
-from labourflow.documents.store import ContentFormat
-from labourflow.tables import Case, StoredDocument
-from labourflow.tables.users import Role
+from infrastructure.db import Database
+from infrastructure.documents import store
+from infrastructure.documents.issue import today_in_china
+from infrastructure.documents.store import ContentFormat
+from infrastructure.tables import Case, StoredDocument
+from infrastructure.tables.users import Role
+from infrastructure.temporal_gateway import TemporalUnavailable
 from workflows.issue_document import IssueDocumentWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])

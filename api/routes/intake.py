@@ -14,8 +14,8 @@ from api.intake import Guidance, GuidanceRequest, intake_guidance
 from api.schemas import JsonDate, china_today
 from api.views import case_detail, road_ahead
 from domain.actions import ActionResult
-from labourflow.calendars import current_calendar
-from labourflow.evidence import EvidenceRejected, check_evidence
+from services.calendars import current_calendar
+from services.evidence import EvidenceRejected, check_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
 EVIDENCE_MESSAGES = {

@@ -32,7 +32,6 @@ from api.supervision_views import (
     settle,
     visible_matter,
 )
-from api.temporal_gateway import TemporalUnavailable
 from domain.actions import ActionResult
 from domain.bulk_letters import (
     LetterContent,
@@ -42,11 +41,12 @@ from domain.bulk_letters import (
 )
 from domain.supervision import MatterOpening, MatterView
 from domain.supervision_rules import Suggestion
-from labourflow.cases import beijing_today
-from labourflow.supervision import batches, replies, suggestions
-from labourflow.supervision.matters import MatterRefused, Opener, open_matter
-from labourflow.supervision.statistics import statistics
-from labourflow.tables.users import Role
+from infrastructure.tables.users import Role
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.intake import beijing_today
+from services.supervision import batches, replies, suggestions
+from services.supervision.matters import MatterRefused, Opener, open_matter
+from services.supervision.statistics import statistics
 
 router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"])
 UnionStaff = Annotated[StaffPrincipal, Depends(require_role(Role.union_legal))]

@@ -6,8 +6,8 @@ import asyncio
 
 import typer
 
+from infrastructure.settings import get_settings
 from labourflow.cli.base import app
-from labourflow.settings import get_settings
 
 audit_app = typer.Typer(help="The append-only, hash-chained audit trail of staff actions.")
 app.add_typer(audit_app, name="audit")
@@ -16,8 +16,8 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify() -> None:
     """Recompute the chain; exit 0 when intact, 1 naming the first entry that was tampered with."""
-    from labourflow.audit import verify as check
-    from labourflow.db import Database
+    from infrastructure.audit import verify as check
+    from infrastructure.db import Database
 
     async def run() -> object:
         db = Database(get_settings().resolved_database_url)

@@ -22,7 +22,9 @@ from domain.deadlines import (
     rule_table,
 )
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
-from labourflow.calendars import (
+from infrastructure.settings import Settings
+from labourflow.cli.base import app, fail
+from services.calendars import (
     CalendarFileError,
     current_calendar,
     install_calendar_year,
@@ -30,8 +32,6 @@ from labourflow.calendars import (
     notify_running_workflows,
     read_calendar_file,
 )
-from labourflow.cli.base import app, fail
-from labourflow.settings import Settings
 
 calendar_app = typer.Typer(
     help="Official holiday calendars (国务院节假日安排): add a year, list, notify workflows."

@@ -6,8 +6,8 @@ import asyncio
 
 import typer
 
+from infrastructure.settings import SettingsError, get_settings
 from labourflow.cli.base import app, fail
-from labourflow.settings import SettingsError, get_settings
 from labourflow.worker_role import WorkerRole
 
 
@@ -22,7 +22,7 @@ def _settings():  # type: ignore[no-untyped-def]
 def run() -> None:
     """Start everything in the foreground: Temporal dev server (unless one answers), migrations,
     worker and web app; Ctrl-C stops them all."""
-    from labourflow.logs import configure_logging
+    from infrastructure.logs import configure_logging
     from labourflow.runner import run_all
 
     settings = _settings()
@@ -32,7 +32,7 @@ def run() -> None:
 
 def _require_cjk_fonts() -> None:
     """Refuse to start without the fonts documents are set in (one line naming the fix)."""
-    from labourflow.documents.fonts import FontMissingError, check_cjk_fonts
+    from infrastructure.documents.fonts import FontMissingError, check_cjk_fonts
 
     try:
         check_cjk_fonts()
@@ -53,7 +53,7 @@ def worker(
     """Run a Temporal worker until interrupted (`labourflow run` starts one per role)."""
     import os
 
-    from labourflow.logs import configure_logging
+    from infrastructure.logs import configure_logging
     from labourflow.runner import serve_worker
 
     if role is not WorkerRole.workflows:
@@ -71,7 +71,7 @@ def api(
     port: int = typer.Option(None, help="port (default LABOURFLOW_API_PORT)"),
 ) -> None:
     """Run the FastAPI web app (JSON API and pages)."""
-    from labourflow.logs import configure_logging
+    from infrastructure.logs import configure_logging
     from labourflow.runner import serve_api
 
     settings = _settings()
@@ -82,8 +82,8 @@ def api(
 @app.command()
 def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to")) -> None:
     """Apply the database migrations (SQLite or PostgreSQL per LABOURFLOW_DATABASE_URL)."""
-    from labourflow.db import migrate as apply
-    from labourflow.logs import configure_logging
+    from infrastructure.db import migrate as apply
+    from infrastructure.logs import configure_logging
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)

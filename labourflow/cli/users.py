@@ -7,9 +7,9 @@ import getpass
 
 import typer
 
+from infrastructure.settings import get_settings
+from infrastructure.tables.users import Role
 from labourflow.cli.base import app, fail
-from labourflow.settings import get_settings
-from labourflow.tables.users import Role
 
 users_app = typer.Typer(help="Manage staff accounts (mediators, union legal staff, administrators).")
 app.add_typer(users_app, name="users")
@@ -25,8 +25,8 @@ def create(
     password: str = typer.Option(None, "--password", help="prompted for when omitted"),
 ) -> None:
     """Create a staff account with a hashed password."""
-    from labourflow.accounts import AccountError, create_user
-    from labourflow.db import Database
+    from infrastructure.db import Database
+    from services.accounts import AccountError, create_user
 
     secret = password or getpass.getpass("password: ")
     settings = get_settings()
@@ -49,8 +49,8 @@ def create(
 @users_app.command("set-password")
 def set_password(username: str, password: str = typer.Option(None, "--password")) -> None:
     """Set a new password for a staff account and clear its lockout."""
-    from labourflow.accounts import AccountError, set_user_password
-    from labourflow.db import Database
+    from infrastructure.db import Database
+    from services.accounts import AccountError, set_user_password
 
     secret = password or getpass.getpass("new password: ")
     settings = get_settings()

@@ -15,12 +15,12 @@ from activities.projections import ProjectionActivities
 from activities.tasks import TaskActivities
 from api.schemas import IntakeRequest
 from domain.records import AssignmentRequest, DeadlineRecord, DeadlineStatus, NotificationRequest, TaskRecord, TimelineEventRecord
-from labourflow.accounts import seed_demo
-from labourflow.cases import register_case
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.settings import Settings
-from labourflow.tables import Deadline, Notification, Task, TimelineEvent
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.tables import Deadline, Notification, Task, TimelineEvent
+from services.accounts import seed_demo
+from services.intake import register_case
 from tests.stories import wage_arrears
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.notifier import MAX_ATTEMPTS, dispatch_once
-from labourflow.settings import Settings
-from labourflow.tables import Notification
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.notifier import MAX_ATTEMPTS, dispatch_once
+from infrastructure.settings import Settings
+from infrastructure.tables import Notification
 
 
 class Recorder:

@@ -11,11 +11,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
-from labourflow.accounts import seed_demo
-from labourflow.settings import Settings
-from labourflow.temporal import data_converter
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
+from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
+from services.accounts import seed_demo
 from tests.conftest import TEST_SERVER
 
 DEMO_PASSWORD = "demo-password-123"

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from labourflow.tables import Case
+from infrastructure.tables import Case
 from tests.api.conftest import Api
 from tests.stories import wage_arrears
 

@@ -1,4 +1,4 @@
-"""`labourflow bench --quick` runs to the end and writes every scenario with numeric figures and a
+"""`python -m devtools bench --quick` runs to the end and writes every scenario with numeric figures and a
 raw-Temporal baseline; it leaves no process behind."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from labourflow.bench.run import SCENARIOS
+from devtools.bench.run import SCENARIOS
 from tests.support import opt_in, processes_mentioning
 
 pytestmark = [
@@ -37,7 +37,7 @@ def test_quick_bench_reports_every_scenario_against_a_baseline(tmp_path: Path) -
     out = tmp_path / "bench.json"
     mark = f"bench-smoke-{uuid.uuid4().hex}"  # in the environment of every process the bench starts
     done = subprocess.run(
-        [str(BIN / "labourflow"), "bench", "--quick", "--out", str(out)],
+        [str(BIN / "python"), "-m", "devtools", "bench", "--quick", "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=600,

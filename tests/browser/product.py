@@ -22,13 +22,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
-from labourflow.accounts import seed_demo
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Settings
-from labourflow.temporal import data_converter
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
+from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
+from services.accounts import seed_demo
 from tests.conftest import make_settings
 from tests.support import free_port
 from workflows.kit.search import SEARCH_ATTRIBUTES

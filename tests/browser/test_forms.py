@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlmodel import func, select
 
-from labourflow.tables import Case
+from infrastructure.tables import Case
 from tests.browser.product import Product
 from tests.browser.support import DESKTOP, PHONE, Findings, accessible, fill_li_jianguo, shoot
 

@@ -15,10 +15,10 @@ from playwright.async_api import Browser, Page, expect
 from sqlmodel import func, select
 
 from api.schemas import IntakeRequest
-from labourflow.cases import register_case
-from labourflow.crypto import Keyring
-from labourflow.stories import LI_JIANGUO_ID, wage_arrears
-from labourflow.tables import Case, Evidence
+from devtools.stories import LI_JIANGUO_ID, wage_arrears
+from infrastructure.crypto import Keyring
+from infrastructure.tables import Case, Evidence
+from services.intake import register_case
 from tests.browser.product import Product
 from tests.browser.support import (
     DESKTOP,

@@ -10,9 +10,9 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from domain.calendar import CalendarYear
-from labourflow.calendars import notify_workflows, provisional_workflow_ids
-from labourflow.db import Database
-from labourflow.tables.projections import Deadline as DeadlineRow
+from infrastructure.db import Database
+from infrastructure.tables.projections import Deadline as DeadlineRow
+from services.calendars import notify_workflows, provisional_workflow_ids
 from tests.clock.calendar_listener import CalendarListener
 
 YEAR = CalendarYear(

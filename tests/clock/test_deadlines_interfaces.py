@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.app import create_app
+from infrastructure.db import migrate
+from infrastructure.settings import Settings
 from labourflow.cli.base import app as cli
-from labourflow.db import migrate
-from labourflow.settings import Settings
 from tests.conftest import make_settings
 
 RULE_IDS = [f"D{n:02d}" for n in range(1, 73)]
@@ -178,7 +178,7 @@ YEAR_2027 = {
 def test_calendar_add_validates_copies_and_changes_answers(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    migrate(f"sqlite:///{tmp_path / 'labourflow.db'}")
+    migrate(f"sqlite:///{tmp_path / 'infrastructure.db'}")
     before = json.loads(
         runner.invoke(cli, ["deadline", "D01", "--from", "2026-12-20", "--json"]).stdout
     )
@@ -234,9 +234,9 @@ def test_calendar_add_when_temporal_is_down_says_so_and_notify_fails(
 ) -> None:
     import sqlite3
 
-    url = f"sqlite:///{tmp_path / 'labourflow.db'}"
+    url = f"sqlite:///{tmp_path / 'infrastructure.db'}"
     migrate(url)
-    with sqlite3.connect(tmp_path / "labourflow.db") as conn:
+    with sqlite3.connect(tmp_path / "infrastructure.db") as conn:
         conn.execute(
             "INSERT INTO deadline (subject, deadline_key, workflow_id, rule_id, start_on, due_on,"
             " status, provisional, explanation, updated_at) VALUES ('case:1', 'limitation',"

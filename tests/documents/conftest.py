@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from devtools.document_samples import all_samples, validated_facts
 from domain.documents import CATALOGUE, DocumentType
-from labourflow.documents.issue import Rendered, render_from_parts
-from labourflow.documents.samples import all_samples, validated_facts
-from labourflow.settings import PROJECT_ROOT
+from infrastructure.documents.issue import Rendered, render_from_parts
+from infrastructure.settings import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "templates"
 

@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from api.auth import hash_access_code
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.documents.samples import li_parties
-from labourflow.tables import Case, CaseClaim
+from devtools.document_samples import li_parties
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.tables import Case, CaseClaim
 
 LI_CASE_NO = "LD-2026-000123"
 LI_ACCESS_CODE = "K7QM-4XTP-9HRW"

@@ -15,16 +15,16 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.deps import ActivityDeps
 from activities.documents import DocumentActivities
+from devtools.document_samples import LI_ID, sample_for
 from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.documents import store
-from labourflow.documents.issue import verify_document
-from labourflow.documents.numbering import reserve_number
-from labourflow.documents.samples import LI_ID, sample_for
-from labourflow.settings import Settings
-from labourflow.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
-from labourflow.tables.documents import ImmutableDocumentError
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.documents import store
+from infrastructure.documents.issue import verify_document
+from infrastructure.documents.numbering import reserve_number
+from infrastructure.settings import Settings
+from infrastructure.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
+from infrastructure.tables.documents import ImmutableDocumentError
 from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
 
 MATTER = "matter:SV-2026-000007"

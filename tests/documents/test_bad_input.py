@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
+from devtools.document_samples import li_parties, sample_for, validated_facts
 from domain.documents import CATALOGUE, DocumentFactsError, DocumentType, validate_facts
-from labourflow.documents.context import DocumentDataError, Parties, build_context
-from labourflow.documents.environment import FILL_LINE, DocumentTemplateError, render_html
-from labourflow.documents.samples import li_parties, sample_for, validated_facts
+from infrastructure.documents.context import DocumentDataError, Parties, build_context
+from infrastructure.documents.environment import FILL_LINE, DocumentTemplateError, render_html
 from tests.documents.conftest import TEMPLATES
 
 
@@ -113,8 +113,8 @@ def test_a_case_letter_takes_the_employer_from_the_case() -> None:
 
 
 def test_sample_people_and_companies_carry_valid_check_characters() -> None:
+    from devtools import document_samples as samples
     from domain.identifiers import normalise_id_number, normalise_uscc
-    from labourflow.documents import samples
 
     assert normalise_id_number(samples.LI_ID) == samples.LI_ID
     assert normalise_id_number(samples.WANG_ID) == samples.WANG_ID

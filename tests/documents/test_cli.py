@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 
 from activities.deps import ActivityDeps
 from activities.documents import DocumentActivities
+from devtools.document_samples import sample_for
 from domain.documents import DocumentType, RenderDocumentInput
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate
+from infrastructure.documents.environment import template_info
+from infrastructure.settings import PROJECT_ROOT, Settings, get_settings
 from labourflow.cli.base import app
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate
-from labourflow.documents.environment import template_info
-from labourflow.documents.samples import sample_for
-from labourflow.settings import PROJECT_ROOT, Settings, get_settings
 
 
 @pytest.fixture

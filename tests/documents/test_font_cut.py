@@ -1,4 +1,4 @@
-"""The cut document faces (labourflow/documents/font_cut.py): small, renamed, used by every
+"""The cut document faces (infrastructure/documents/font_cut.py): small, renamed, used by every
 document, and never the reason a character prints as a box."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from labourflow.documents import font_cut
-from labourflow.documents.font_cut import FACES, charset
-from labourflow.documents.fonts import _match, cut_faces
-from labourflow.documents.render import html_to_pdf
+from infrastructure.documents import font_cut
+from infrastructure.documents.font_cut import FACES, charset
+from infrastructure.documents.fonts import _match, cut_faces
+from infrastructure.documents.render import html_to_pdf
 from tests.documents.support import pdf_fonts, pdf_text
 
 
@@ -73,8 +73,8 @@ def test_a_character_outside_the_cut_comes_from_the_full_face() -> None:
 
 
 def test_the_renderer_fingerprint_fits_its_column() -> None:
-    from labourflow.documents.render import renderer_fingerprint
-    from labourflow.tables import StoredDocument
+    from infrastructure.documents.render import renderer_fingerprint
+    from infrastructure.tables import StoredDocument
 
     limit = StoredDocument.model_fields["renderer"].metadata[0].max_length
     fingerprint = renderer_fingerprint()

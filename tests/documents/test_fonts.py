@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from labourflow.db import Database
-from labourflow.documents.fonts import REQUIRED_FAMILIES, FontMissingError, check_cjk_fonts
-from labourflow.settings import Settings
+from infrastructure.db import Database
+from infrastructure.documents.fonts import REQUIRED_FAMILIES, FontMissingError, check_cjk_fonts
+from infrastructure.settings import Settings
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from temporalio.client import Client
 
 from activities.deps import ActivityDeps
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
-from labourflow.accounts import create_user
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.tables.users import Role
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.tables.users import Role
+from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
+from services.accounts import create_user
 from tests.conftest import make_settings
 from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
 

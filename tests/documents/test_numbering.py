@@ -7,9 +7,9 @@ import asyncio
 from sqlmodel import select
 
 from domain.documents import format_document_no
-from labourflow.db import Database
-from labourflow.documents.numbering import reserve_number
-from labourflow.tables import DocumentCounter
+from infrastructure.db import Database
+from infrastructure.documents.numbering import reserve_number
+from infrastructure.tables import DocumentCounter
 
 
 def _opinion_no(serial: int) -> str:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.document_samples import LI_ID
 from domain.documents import CATALOGUE, DocumentType
-from labourflow.documents.environment import template_info
-from labourflow.documents.samples import LI_ID
+from infrastructure.documents.environment import template_info
 from tests.documents.conftest import TEMPLATES, RenderedSample, render_sample
 from tests.documents.support import pdf_fonts, pdf_info, pdf_text
 
@@ -248,7 +248,7 @@ def test_another_process_renders_the_same_bytes(
         [
             sys.executable,
             "-m",
-            "labourflow",
+            "devtools",
             "documents",
             "sample",
             "opinion_notice",

@@ -3,10 +3,10 @@
 import httpx
 
 from api.app import create_app
-from labourflow.accounts import create_user, set_user_password
-from labourflow.db import Database
-from labourflow.settings import Settings
-from labourflow.tables.users import Role
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.tables.users import Role
+from services.accounts import create_user, set_user_password
 
 
 async def test_token_flow(settings: Settings, sqlite_db: Database) -> None:

@@ -5,10 +5,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-import labourflow.tables  # noqa: F401
-from labourflow.accounts import AccountError, authenticate, create_user
-from labourflow.db import Database
-from labourflow.tables.users import Role
+import infrastructure.tables  # noqa: F401
+from infrastructure.db import Database
+from infrastructure.tables.users import Role
+from services.accounts import AccountError, authenticate, create_user
 
 
 async def test_models_and_migrations_agree(db: Database) -> None:

@@ -6,9 +6,9 @@ import httpx
 from temporalio.client import Client
 
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
-from labourflow.db import Database
-from labourflow.settings import Settings
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.temporal_gateway import TemporalGateway
 from tests.conftest import make_settings
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from labourflow.stories import wage_arrears
+from devtools.stories import wage_arrears
 from tests.support import free_port, processes_mentioning, processes_with_command, wait_for
 
 pytestmark = [pytest.mark.devserver, pytest.mark.slow]
@@ -86,7 +86,7 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
     _interrupt(first, str(tmp_path))
     banner = log.read_text()
     assert "Demo password" in banner and f"http://127.0.0.1:{api}/docs" in banner
-    assert (tmp_path / "temporal.db").exists() and (tmp_path / "labourflow.db").exists()
+    assert (tmp_path / "temporal.db").exists() and (tmp_path / "infrastructure.db").exists()
 
     second = _run_until_ready(env, api, ui, log)
     _interrupt(second, str(tmp_path))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from labourflow.settings import Environment, Settings, SettingsError, finalise
+from infrastructure.settings import Environment, Settings, SettingsError, finalise
 
 
 def test_development_generates_secrets_once(tmp_path: Path) -> None:
@@ -12,7 +12,7 @@ def test_development_generates_secrets_once(tmp_path: Path) -> None:
     second = finalise(Settings(data_dir=tmp_path))
     assert first.session_secret and first.session_secret == second.session_secret
     assert first.encryption_keys == second.encryption_keys
-    assert first.resolved_database_url == f"sqlite:///{tmp_path / 'labourflow.db'}"
+    assert first.resolved_database_url == f"sqlite:///{tmp_path / 'infrastructure.db'}"
 
 
 def test_production_names_every_missing_secret(tmp_path: Path) -> None:

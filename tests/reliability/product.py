@@ -19,13 +19,13 @@ from sqlmodel import select
 from temporalio.client import Client
 
 from api.schemas import IntakeRequest
-from labourflow.accounts import seed_demo
-from labourflow.cases import register_case, start_workflow
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Environment, Settings
-from labourflow.tables import Case
-from labourflow.temporal import connect, dev_server_search_attribute_args
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Environment, Settings
+from infrastructure.tables import Case
+from infrastructure.temporal import connect, dev_server_search_attribute_args
+from services.accounts import seed_demo
+from services.intake import register_case, start_workflow
 from tests.support import free_port
 
 BIN = Path(sys.executable).parent
@@ -44,7 +44,7 @@ class Product:
     def env(self) -> dict[str, str]:
         return os.environ | {
             "LABOURFLOW_ENV": "test", "LABOURFLOW_DATA_DIR": str(self.data),
-            "LABOURFLOW_DATABASE_URL": f"sqlite:///{self.data / 'labourflow.db'}",
+            "LABOURFLOW_DATABASE_URL": f"sqlite:///{self.data / 'infrastructure.db'}",
             "LABOURFLOW_TEMPORAL_ADDRESS": f"127.0.0.1:{self.grpc}", "LABOURFLOW_ENCRYPTION_KEYS": f"k1:{self.key}",
             "LABOURFLOW_ENCRYPTION_KEY_ID": "k1", "LABOURFLOW_LOOKUP_HASH_KEY": self.lookup,
             "LABOURFLOW_SESSION_SECRET": "reliability", "LABOURFLOW_LOG_FORMAT": "json",
@@ -52,7 +52,7 @@ class Product:
 
     @property
     def settings(self) -> Settings:
-        return Settings(env=Environment.test, data_dir=self.data, database_url=f"sqlite:///{self.data / 'labourflow.db'}",
+        return Settings(env=Environment.test, data_dir=self.data, database_url=f"sqlite:///{self.data / 'infrastructure.db'}",
                         temporal_address=f"127.0.0.1:{self.grpc}", encryption_keys={"k1": self.key}, encryption_key_id="k1",
                         lookup_hash_key=self.lookup, session_secret="reliability")
 
@@ -77,7 +77,7 @@ class Product:
     def start_worker(self, kill_after: str = "") -> subprocess.Popen[bytes]:
         env = self.env | ({"LABOURFLOW_FAULT_KILL_AFTER": kill_after} if kill_after else {})
         log = (self.data / f"worker-{len(self.workers)}.log").open("ab")
-        worker = subprocess.Popen([sys.executable, "-m", "labourflow", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen([sys.executable, "-m", "devtools", "faulty-worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(worker)
         return worker
 
@@ -104,7 +104,7 @@ class Product:
             registered = await register_case(self.db, self.keyring, IntakeRequest.model_validate(body), None)
             numbers.append(registered.case_no)
         if shift_seconds:
-            from labourflow import cases as case_module
+            from services import intake as case_module
 
             original = case_module.workflow_input
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.actions import Actor, TaskAction
-from labourflow.tables import Notification, Task, TimelineEvent
-from labourflow.tables.documents import StoredDocument
+from infrastructure.tables import Notification, Task, TimelineEvent
+from infrastructure.tables.documents import StoredDocument
 from tests.reliability.product import Product
 from tests.stories import wage_arrears
 

@@ -19,9 +19,9 @@ from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, select
 
-import labourflow.tables  # noqa: F401 (registers every table)
+import infrastructure.tables  # noqa: F401 (registers every table)
 from domain.identifiers import id_number_check_char
-from labourflow.tables import StoredDocument
+from infrastructure.tables import StoredDocument
 from tests.reliability.product import BIN, Product
 from tests.stories import dismissal, limitation_trap, platform_rider, wage_arrears
 from tests.support import free_port, wait_for

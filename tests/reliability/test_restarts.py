@@ -15,9 +15,9 @@ from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
 from domain.deadlines import compute_deadline
-from labourflow.tables import Case, Task, TimelineEvent
+from infrastructure.tables import Case, Task, TimelineEvent
+from infrastructure.temporal_gateway import TemporalGateway
 from tests.reliability.product import Product
 from tests.stories import wage_arrears
 

@@ -9,15 +9,15 @@ from sqlmodel import col, func, select
 
 from domain.bulk_letters import holiday_wages_content, parse_employers_csv
 from domain.documents import format_document_no
-from labourflow.db import Database
-from labourflow.supervision.batches import create_batch
-from labourflow.supervision.matters import Opener
-from labourflow.tables import (
+from infrastructure.db import Database
+from infrastructure.tables import (
     DocumentCounter,
     DocumentNumber,
     StoredDocument,
     SupervisionBatchLetter,
 )
+from services.supervision.batches import create_batch
+from services.supervision.matters import Opener
 from tests.stories import uscc
 
 OPENER = Opener(username="union", team_code="union-fed-1", region="shanghai-pudong")

@@ -9,13 +9,13 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.app import create_app
-from api.temporal_gateway import TemporalGateway
-from labourflow.accounts import DEMO_TEAMS, DEMO_USERS, PASSWORDS
-from labourflow.db import Database
-from labourflow.settings import Settings
-from labourflow.tables import Team, User
-from labourflow.temporal import data_converter
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.tables import Team, User
+from infrastructure.temporal import data_converter
+from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
+from services.accounts import DEMO_TEAMS, DEMO_USERS, PASSWORDS
 from tests.conftest import TEST_SERVER
 from tests.supervision.harness import Console, SupervisionHarness
 

@@ -25,10 +25,8 @@ from api.csrf import CSRF_COOKIE, CSRF_FIELD
 from api.schemas import IntakeRequest
 from domain.actions import ActionResult, Actor, TaskAction
 from domain.supervision import EmployerReply, MatterOpening, MatterView, SupervisionResult
-from labourflow.cases import register_case
-from labourflow.settings import Settings
-from labourflow.supervision.matters import Opener, open_matter, start_matter
-from labourflow.tables import (
+from infrastructure.settings import Settings
+from infrastructure.tables import (
     Case,
     Deadline,
     StoredDocument,
@@ -38,6 +36,8 @@ from labourflow.tables import (
     TimelineEvent,
     User,
 )
+from services.intake import register_case
+from services.supervision.matters import Opener, open_matter, start_matter
 
 BEIJING = timezone(timedelta(hours=8))
 UNION = {

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import col, func, select
 
-from labourflow.tables import StoredDocument, SupervisionRung, TimelineEvent
+from infrastructure.tables import StoredDocument, SupervisionRung, TimelineEvent
 from tests.stories import uscc
 from tests.supervision.bulk_support import employers_csv
 from tests.supervision.harness import Console

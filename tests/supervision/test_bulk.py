@@ -11,7 +11,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from domain.bulk_letters import BulkProgress, BulkResult
-from labourflow.supervision.batches import batch_row, start_batch
+from services.supervision.batches import batch_row, start_batch
 from tests.supervision.bulk_support import assert_gap_free, issued_numbers, new_batch
 from tests.supervision.harness import SupervisionHarness
 

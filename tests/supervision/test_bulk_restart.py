@@ -19,10 +19,10 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from domain.bulk_letters import BulkResult
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Settings
-from labourflow.supervision.batches import start_batch
-from labourflow.temporal import data_converter
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
+from services.supervision.batches import start_batch
 from tests.conftest import DEV_SERVER, make_settings
 from tests.supervision.bulk_support import assert_gap_free, issued_numbers, new_batch
 from tests.supervision.conftest import seed_staff

@@ -14,13 +14,13 @@ from activities.supervision import SupervisionActivities
 from api.schemas import IntakeRequest
 from domain.bulk_letters import LetterIssued, LoadRows
 from domain.supervision import MatterOpening, RungProjection, RungRecord
-from labourflow.cases import register_case
-from labourflow.crypto import Keyring
-from labourflow.db import Database
-from labourflow.settings import Settings
-from labourflow.supervision.matters import MatterRefused, open_matter
-from labourflow.supervision.suggestions import complaints_in
-from labourflow.tables import Case, SupervisionBatch, SupervisionRung
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.tables import Case, SupervisionBatch, SupervisionRung
+from services.intake import register_case
+from services.supervision.matters import MatterRefused, open_matter
+from services.supervision.suggestions import complaints_in
 from tests.stories import uscc
 from tests.supervision.bulk_support import OPENER, new_batch
 from tests.supervision.stories import complaint

@@ -13,8 +13,8 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.documents import DocumentType
 from domain.supervision import MatterOutcome
-from labourflow.documents import store
-from labourflow.documents.store import ContentFormat
+from infrastructure.documents import store
+from infrastructure.documents.store import ContentFormat
 from tests.documents.support import pdf_text
 from tests.stories import wage_arrears
 from tests.supervision.harness import MatterRun, SupervisionHarness

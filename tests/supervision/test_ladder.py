@@ -10,8 +10,8 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.supervision import MatterOutcome
-from labourflow.documents import store
-from labourflow.documents.store import ContentFormat
+from infrastructure.documents import store
+from infrastructure.documents.store import ContentFormat
 from tests.documents.support import pdf_text
 from tests.supervision.harness import MatterRun, SupervisionHarness
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint, opening

@@ -21,12 +21,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from activities.deps import ActivityDeps
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Settings
-from labourflow.supervision.batches import start_batch
-from labourflow.temporal import data_converter
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
 from labourflow.worker import build_worker, sandbox_runner
+from services.supervision.batches import start_batch
 from tests.conftest import TEST_SERVER, make_settings
 from tests.supervision.bulk_support import new_batch
 from tests.supervision.conftest import seed_staff

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from labourflow import audit
-from labourflow.db import Database
+from infrastructure import audit
+from infrastructure.db import Database
 
 
 async def _fill(db: Database, n: int = 5) -> None:
@@ -55,7 +55,7 @@ def test_cli_reports_intact_and_broken(tmp_path) -> None:  # type: ignore[no-unt
     env = {"LABOURFLOW_DATABASE_URL": url, "LABOURFLOW_DATA_DIR": str(tmp_path)}
 
     async def prepare() -> None:
-        from labourflow.db import migrate_async
+        from infrastructure.db import migrate_async
 
         await migrate_async(url)
         db = Database(url)

@@ -12,9 +12,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from api.app import create_app
-from labourflow.accounts import seed_demo
-from labourflow.db import Database, migrate_async
-from labourflow.tables import Case
+from infrastructure.db import Database, migrate_async
+from infrastructure.tables import Case
+from services.accounts import seed_demo
 from tests.conftest import make_settings
 from tests.support import free_port
 from tests.ui.conftest import csrf

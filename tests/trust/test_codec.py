@@ -10,10 +10,10 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
 from api.app import create_app
-from labourflow.accounts import seed_demo
-from labourflow.db import Database
-from labourflow.settings import Settings
-from labourflow.temporal import data_converter
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
+from services.accounts import seed_demo
 
 
 async def test_admins_decode_others_cannot(settings: Settings, sqlite_db: Database) -> None:

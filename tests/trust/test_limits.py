@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from api.app import create_app
-from labourflow.db import Database
-from labourflow.settings import Settings
+from infrastructure.db import Database
+from infrastructure.settings import Settings
 from tests.stories import wage_arrears
 
 

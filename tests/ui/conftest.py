@@ -17,12 +17,12 @@ from sqlmodel import select
 
 from api.app import create_app
 from api.schemas import IntakeRequest
-from labourflow.accounts import seed_demo
-from labourflow.cases import register_case
-from labourflow.crypto import Keyring
-from labourflow.db import Database, migrate_async
-from labourflow.settings import Settings
-from labourflow.tables import Case, Deadline, Task, TimelineEvent
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database, migrate_async
+from infrastructure.settings import Settings
+from infrastructure.tables import Case, Deadline, Task, TimelineEvent
+from services.accounts import seed_demo
+from services.intake import register_case
 from tests.conftest import make_settings
 from tests.stories import wage_arrears
 from tests.support import free_port

@@ -12,14 +12,14 @@ from sqlmodel import select
 from activities.deps import ActivityDeps
 from activities.projections import ProjectionActivities
 from domain.records import CaseStatusRecord
-from labourflow.evidence import (
+from infrastructure.tables import CaseStageVisit, Evidence
+from services.evidence import (
     EvidenceRejected,
     check_evidence,
     evidence_path,
     read_evidence,
     store_evidence,
 )
-from labourflow.tables import CaseStageVisit, Evidence
 from tests.ui.conftest import World, file_case
 
 PDF = "%PDF-1.7\n李建国 工资条 2026\n%%EOF".encode()

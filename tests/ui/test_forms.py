@@ -20,7 +20,7 @@ from api.forms import (
 )
 from api.i18n import Translator, catalogue
 from domain.actions import AgreementTerms, Ruling, SessionRecord
-from labourflow.settings import PROJECT_ROOT
+from infrastructure.settings import PROJECT_ROOT
 from workflows.registry import ALL_WORKFLOWS
 
 ZH = Translator(catalogue(PROJECT_ROOT / "templates"), "zh")

@@ -18,7 +18,7 @@ from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.records import DeadlineStatus, TaskStatus
 from domain.scope import ScopeIssue
-from labourflow.tables.users import Role
+from infrastructure.tables.users import Role
 from workflows.dispute import PAYLOADS as WORKER_PAYLOADS
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"

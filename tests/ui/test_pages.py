@@ -11,7 +11,7 @@ import httpx
 from sqlmodel import select
 
 from api.auth import SESSION_COOKIE
-from labourflow.tables import Case, CaseStageVisit, Notification, User
+from infrastructure.tables import Case, CaseStageVisit, Notification, User
 from tests.stories import LI_JIANGUO_ID, SUBCONTRACTOR_USCC
 from tests.ui.conftest import PASSWORD, World, client_for, csrf, file_case, sign_in
 
@@ -183,7 +183,7 @@ async def test_inbox_lists_my_tasks_then_my_teams_overdue_first(world: World) ->
     first, _ = await file_case(world)
     second, _ = await file_case(world)
     async with world.db.session() as session:
-        from labourflow.tables import Task
+        from infrastructure.tables import Task
 
         task = (await session.exec(select(Task).where(Task.subject == f"case:{second}"))).one()
         task.due_on, task.assignee = date.today() - timedelta(days=2), "mediator2"

@@ -6,7 +6,7 @@ import logging
 import structlog
 
 from domain.privacy import mask_id_number, mask_mobile, redact_text
-from labourflow.logs import configure_logging
+from infrastructure.logs import configure_logging
 
 
 def test_masks() -> None:

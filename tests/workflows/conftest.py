@@ -8,10 +8,10 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
-from labourflow.accounts import seed_demo
-from labourflow.settings import Settings
-from labourflow.temporal import data_converter
+from infrastructure.settings import Settings
+from infrastructure.temporal import data_converter
 from labourflow.worker import build_worker
+from services.accounts import seed_demo
 from tests.conftest import TEST_SERVER
 from tests.workflows.harness import Harness
 

@@ -1,13 +1,13 @@
-"""Driving real case workflows in tests: the product's own simulator (`labourflow.simulate`) plus a
+"""Driving real case workflows in tests: the product's own simulator (`devtools.simulate`) plus a
 few test-only probes (notifications, the latest task of a kind)."""
 
 from __future__ import annotations
 
 from sqlmodel import col, select
 
-from labourflow.simulate import CaseRun as SimCaseRun
-from labourflow.simulate import Simulation
-from labourflow.tables import Notification, Task
+from devtools.simulate import CaseRun as SimCaseRun
+from devtools.simulate import Simulation
+from infrastructure.tables import Notification, Task
 
 
 class CaseRun(SimCaseRun):

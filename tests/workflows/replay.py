@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from labourflow.settings import Environment, Settings
-from labourflow.temporal import data_converter
+from infrastructure.settings import Environment, Settings
+from infrastructure.temporal import data_converter
 
 HISTORIES = Path(__file__).resolve().parent / "histories"
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -42,7 +42,7 @@ def load_history(path: Path) -> Any:
 
 
 async def record() -> None:
-    from labourflow.simulate import Scenario, run_scenario
+    from devtools.simulate import Scenario, run_scenario
 
     HISTORIES.mkdir(exist_ok=True)
     seen: set[str] = set()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.calendar import CalendarYear
-from labourflow.calendars import notify_workflows, provisional_workflow_ids
+from services.calendars import notify_workflows, provisional_workflow_ids
 from tests.stories import wage_arrears
 from tests.workflows.harness import Harness
 

@@ -1,4 +1,4 @@
-"""`labourflow simulate` reproduces each main path: every shipped scenario meets its expectations
+"""`python -m devtools simulate` reproduces each main path: every shipped scenario meets its expectations
 (stage, events, due dates) when played through the real workflows."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from labourflow.simulate import Scenario, ScenarioError, run_scenario
+from devtools.simulate import Scenario, ScenarioError, run_scenario
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.toml"))
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ async def test_scenario_meets_its_expectations(path: Path) -> None:
 
 
 def test_cli_json_and_bad_scenario(tmp_path: Path) -> None:
-    ok = subprocess.run([sys.executable, "-m", "labourflow", "simulate", str(SCENARIOS[0]), "--json"],
+    ok = subprocess.run([sys.executable, "-m", "devtools", "simulate", str(SCENARIOS[0]), "--json"],
                         capture_output=True, text=True, timeout=300)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["expectations"] == []
@@ -33,5 +33,5 @@ def test_cli_json_and_bad_scenario(tmp_path: Path) -> None:
     bad.write_text(story1.read_text().replace("on = 2026-03-23", "on = 2026-03-01", 1))
     with pytest.raises(ScenarioError, match="before the previous step"):
         Scenario.load(bad)
-    failed = subprocess.run([sys.executable, "-m", "labourflow", "simulate", str(bad)], capture_output=True, text=True, timeout=60)
+    failed = subprocess.run([sys.executable, "-m", "devtools", "simulate", str(bad)], capture_output=True, text=True, timeout=60)
     assert failed.returncode == 2 and failed.stderr.startswith("error:") and "before the previous step" in failed.stderr

@@ -1,0 +1,199 @@
+"""`python -m devtools`: the developer commands (benchmark, scenario simulator, document samples).
+
+They run from a checkout only: the installed package has no `devtools`, and the product's
+`labourflow` command never imports it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+
+from domain.documents import CATALOGUE, DocumentType
+
+app = typer.Typer(
+    name="devtools",
+    help="labourflow developer tools: benchmark, scenario simulator, document samples (run from a checkout).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+documents_app = typer.Typer(help="Document samples from the stories: render one, or time them all.")
+app.add_typer(documents_app, name="documents")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line saying what is wrong, then exit (2 = bad input)."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def bench(
+    quick: bool = typer.Option(
+        False, "--quick", help="tiny sizes, one server: a smoke test of the benchmark itself"
+    ),
+    out: Path = typer.Option(
+        Path("data/bench/bench.json"), "--out", help="the JSON results (profiles go next to it)"
+    ),
+    capacity: int = typer.Option(
+        0,
+        "--capacity",
+        min=0,
+        help="open cases for the capacity scenario (default 500; 5 with --quick)",
+    ),
+    repeat: int = typer.Option(
+        0, "--repeat", min=0, help="runs of each measurement (default 3; 1 with --quick)"
+    ),
+    profile: bool = typer.Option(
+        False, "--profile", help="py-spy profile of worker and API during intake, next to --out"
+    ),
+) -> None:
+    """`python -m devtools bench` (`make bench`): start a Temporal dev server (in memory, and with SQLite), the time-skipping server, a
+    worker and
+    the API on free ports; run every scenario next to a raw-Temporal baseline; print the table and
+    write the JSON file. Everything started is stopped at the end, Ctrl-C included."""
+    from devtools.bench.run import Options, run_all, table
+    from infrastructure.logs import configure_logging
+
+    configure_logging("WARNING", "console")
+    options = Options(quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile)
+    try:
+        results = asyncio.run(run_all(options))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: every process the benchmark started has been stopped", err=True)
+        raise typer.Exit(130) from None
+    meta = results["meta"]
+    typer.echo(
+        f"\nlabourflow bench, {meta['date']}, {meta['machine']['cores']} cores "
+        f"({meta['machine']['cpu']}), "
+        f"{meta['mode']} run in {meta['wall_seconds'] / 60:.1f} min; load average "
+        f"{meta['machine']['load_average_at_start']}"
+    )
+    typer.echo(table(results))
+    capacity_result = results["scenarios"].get("capacity", {})
+    if capacity_result.get("extrapolated"):
+        typer.echo(
+            f"\ncapacity was measured at {capacity_result['cases']} open cases; per-10,000 "
+            "figures are scaled "
+            "linearly from that, not measured at 100,000."
+        )
+    for name, summary in results.get("profile", {}).items():
+        hot = ", ".join(
+            f"{row['function']} {row['share']:.0%}" for row in summary["inclusive_product_code"][:5]
+        )
+        typer.echo(f"profile {name}: {summary['file']}; hot: {hot}")
+    typer.echo(f"\nresults: {out}")
+
+
+@app.command()
+def simulate(
+    scenario_file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="a TOML scenario (see scenarios/)"),
+    as_json: bool = typer.Option(False, "--json", help="print the result as one JSON object"),
+    lang: str = typer.Option("zh", "--lang", help="zh or en for the text report"),
+) -> None:
+    """Run a scenario on Temporal's time-skipping test server with the real workflow code and print the
+    resulting timeline, deadlines (with why each date), tasks and documents."""
+    from devtools.simulate import Scenario, ScenarioError, format_report, run_scenario
+    from infrastructure.logs import configure_logging
+
+    configure_logging("WARNING", "console")
+    try:
+        scenario = Scenario.load(scenario_file)
+        typer.echo(f"simulating: {scenario.title} …", err=True)
+        result = asyncio.run(run_scenario(scenario))
+    except ScenarioError as exc:
+        fail(str(exc))
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_report(result, lang))
+    if result["expectations"]:
+        raise typer.Exit(1)
+
+
+@documents_app.command("sample")
+def documents_sample(
+    doc_type: DocumentType = typer.Argument(
+        ..., metavar="TYPE", help="a catalogue entry (see `documents types`)"
+    ),
+    out: Path = typer.Option(..., "--out", help="where to write the PDF"),
+    html: Path | None = typer.Option(None, "--html", help="also write the HTML preview here"),
+) -> None:
+    """Render a catalogue entry from the built-in sample data (the stories), without a database."""
+    from devtools.document_samples import sample_for, validated_facts
+    from infrastructure.documents.fonts import FontMissingError
+    from infrastructure.documents.issue import render_from_parts
+    from infrastructure.settings import PROJECT_ROOT
+
+    item = sample_for(doc_type)
+    try:
+        _, rendered = render_from_parts(
+            PROJECT_ROOT / "templates",
+            CATALOGUE[doc_type],
+            validated_facts(item),
+            item.parties,
+            item.meta(),
+        )
+    except FontMissingError as exc:
+        fail(str(exc), code=1)
+    out.write_bytes(rendered.pdf.pdf)
+    if html is not None:
+        html.write_text(rendered.html, encoding="utf-8")
+    typer.echo(
+        f"wrote {out} ({rendered.pdf.page_count} pages, sha256 {rendered.pdf.sha256[:16]}...)"
+    )
+
+
+
+
+@documents_app.command("bench")
+def documents_bench(
+    rounds: int = typer.Option(5, "--rounds", min=1, help="renders of each catalogue sample"),
+) -> None:
+    """Time HTML + PDF rendering of each catalogue sample (after a warm-up round): medians."""
+    import statistics
+    import time
+
+    from devtools.document_samples import all_samples, validated_facts
+    from infrastructure.documents.issue import render_from_parts
+    from infrastructure.settings import PROJECT_ROOT
+
+    templates = PROJECT_ROOT / "templates"
+    samples = all_samples()
+    timings: dict[DocumentType, list[float]] = {doc_type: [] for doc_type in samples}
+    for round_no in range(rounds + 1):
+        for doc_type, item in samples.items():
+            started = time.perf_counter()
+            render_from_parts(
+                templates, CATALOGUE[doc_type], validated_facts(item), item.parties, item.meta()
+            )
+            if round_no:  # round 0 warms up fonts and caches, as a running worker already has
+                timings[doc_type].append(time.perf_counter() - started)
+    every = [t for values in timings.values() for t in values]
+    for doc_type, values in timings.items():
+        typer.echo(f"{doc_type.value:36} median {statistics.median(values) * 1000:6.0f} ms")
+    p90 = statistics.quantiles(every, n=10)[-1] if len(every) > 1 else every[0]
+    typer.echo(
+        f"all {len(every)} renders: median {statistics.median(every) * 1000:.0f} ms,"
+        f" p90 {p90 * 1000:.0f} ms, first render in a fresh process is slower (font loading)"
+    )
+
+
+@app.command("faulty-worker")
+def faulty_worker() -> None:
+    """`labourflow worker` (both roles) with fault injection: `LABOURFLOW_FAULT_KILL_AFTER=render-document:2`
+    makes it SIGKILL itself after the 2nd render-document activity did its work (reliability tests)."""
+    from devtools.faults import fault_interceptors
+    from infrastructure.logs import configure_logging
+    from infrastructure.settings import get_settings
+    from labourflow.runner import serve_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    asyncio.run(serve_worker(settings, interceptors=fault_interceptors()))
+
+
+def main() -> None:
+    """Entry point of `python -m devtools`."""
+    app()

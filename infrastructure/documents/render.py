@@ -1,0 +1,95 @@
+"""HTML to PDF with WeasyPrint, byte for byte reproducible.
+
+Same HTML in, same PDF out: WeasyPrint 70 takes the PDF dates only from the HTML's `dcterms.created`
+/ `dcterms.modified` meta (we set both to the issue date; it ignores SOURCE_DATE_EPOCH and never
+uses the clock for them), the producer is a constant, the file identifier is derived from the
+document id instead of being random, font subset tags are hashes of the glyphs used, and no
+resource is fetched (only `data:` URLs are allowed, so nothing outside the HTML can change the
+output). Rendering is serialised by a lock: WeasyPrint is pure Python under the GIL (threads would
+not render faster) and Pango/fontconfig have a history of thread-safety crashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
+
+from infrastructure.documents.fonts import FIX, cut_faces, font_fingerprint
+
+_LOCK = threading.Lock()
+_FONT_CONFIG: Any = None
+
+
+class FontFallbackError(RuntimeError):
+    """The PDF came out without an embedded CJK font: Chinese text would print as boxes."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+    fonts: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """What turns HTML into PDF here: WeasyPrint, pydyf and the CJK font files."""
+    return f"weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; {font_fingerprint()}"
+
+
+def _fetch_nothing() -> object:
+    from weasyprint import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+
+
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process (call under `_LOCK`): the system fonts plus
+    the cut document faces (`font_cut`). Building it per document re-read the font files each
+    time; the same configuration gives the same bytes for the same HTML (tests/documents)."""
+    global _FONT_CONFIG
+    if _FONT_CONFIG is None:
+        from weasyprint.text.ffi import ffi, fontconfig, pangoft2
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = FontConfiguration()
+        cuts = cut_faces()
+        for cut in cuts:
+            # `_config` is the FcConfig WeasyPrint hands to Pango (Pango keeps it alive); this is
+            # what WeasyPrint itself does for an @font-face file.
+            if not fontconfig.FcConfigAppFontAddFile(config._config, str(cut.file).encode()):
+                raise FontFallbackError(f"fontconfig refused the cut face {cut.file}")
+        if cuts:
+            pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
+        _FONT_CONFIG = config
+    return _FONT_CONFIG
+
+
+def html_to_pdf(html: str, *, identifier: str) -> RenderedPdf:
+    """Render `html` to PDF; `identifier` (the document id) becomes the PDF file identifier."""
+    from weasyprint import HTML
+
+    with _LOCK:
+        document = HTML(string=html, url_fetcher=_fetch_nothing()).render(font_config=_font_config())
+        pdf = document.write_pdf(
+            pdf_identifier=identifier.encode(),
+            pdf_version="1.7",
+            uncompressed_pdf=False,
+            full_fonts=False,
+        )
+        fonts = tuple(sorted({font.name.decode().split("+", 1)[-1] for font in document.fonts.values()}))
+    if not any("CJK" in name for name in fonts):
+        raise FontFallbackError(f"no CJK font was embedded (fonts: {', '.join(fonts) or 'none'}); {FIX}")
+    return RenderedPdf(pdf=pdf, page_count=len(document.pages), fonts=fonts)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,60 @@
+"""SQLModel tables of the application database. Import this package to register every table."""
+
+from infrastructure.tables.audit import AuditEntry
+from infrastructure.tables.cases import (
+    Case,
+    CaseClaim,
+    CaseCounter,
+    CaseStageVisit,
+    Evidence,
+    IdempotencyKey,
+)
+from infrastructure.tables.documents import (
+    DocumentContent,
+    DocumentCounter,
+    DocumentNumber,
+    StoredDocument,
+)
+from infrastructure.tables.projections import Deadline, TimelineEvent
+from infrastructure.tables.supervision import (
+    SupervisionAttachment,
+    SupervisionBatch,
+    SupervisionBatchLetter,
+    SupervisionCaseLink,
+    SupervisionCounter,
+    SupervisionDismissal,
+    SupervisionMatter,
+    SupervisionReplyLink,
+    SupervisionRung,
+)
+from infrastructure.tables.tasks import Notification, Task
+from infrastructure.tables.users import Team, User
+
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "CaseClaim",
+    "CaseCounter",
+    "CaseStageVisit",
+    "Deadline",
+    "DocumentContent",
+    "DocumentCounter",
+    "DocumentNumber",
+    "Evidence",
+    "IdempotencyKey",
+    "Notification",
+    "StoredDocument",
+    "SupervisionAttachment",
+    "SupervisionBatch",
+    "SupervisionBatchLetter",
+    "SupervisionCaseLink",
+    "SupervisionCounter",
+    "SupervisionDismissal",
+    "SupervisionMatter",
+    "SupervisionReplyLink",
+    "SupervisionRung",
+    "Task",
+    "Team",
+    "TimelineEvent",
+    "User",
+]

@@ -1,0 +1,105 @@
+"""Temporal plumbing shared by API, worker, CLI and tests: the data converter (pydantic + AES-GCM
+payload codec), search attributes, and connecting a client."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+import temporalio.converter
+from temporalio.api.common.v1 import Payload
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import PayloadCodec
+
+from infrastructure.crypto import DecryptionError, Keyring
+from infrastructure.settings import Settings
+from workflows.kit.search import SEARCH_ATTRIBUTES
+
+ENCODING = b"binary/encrypted"
+
+
+class EncryptionCodec(PayloadCodec):
+    """Encrypts every payload with AES-256-GCM; the key id travels in the metadata for rotation."""
+
+    def __init__(self, keyring: Keyring) -> None:
+        self._keyring = keyring
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        encoded = []
+        for payload in payloads:
+            kid, blob = self._keyring.encrypt(payload.SerializeToString())
+            encoded.append(
+                Payload(metadata={"encoding": ENCODING, "encryption-key-id": kid.encode()}, data=blob)
+            )
+        return encoded
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        decoded = []
+        for payload in payloads:
+            if payload.metadata.get("encoding") != ENCODING:
+                decoded.append(payload)
+                continue
+            kid = payload.metadata["encryption-key-id"].decode()
+            try:
+                plain = self._keyring.decrypt(kid, payload.data)
+            except DecryptionError:
+                raise
+            decoded.append(Payload.FromString(plain))
+        return decoded
+
+
+def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
+    """The one data converter (pydantic v2 + encryption codec) for API, worker and tests."""
+    return dataclasses.replace(
+        pydantic_data_converter, payload_codec=EncryptionCodec(Keyring.from_settings(settings))
+    )
+
+
+
+
+def dev_server_search_attribute_args(keys: Iterable[SearchAttributeKey[str]] = SEARCH_ATTRIBUTES) -> list[str]:
+    """`--search-attribute Name=Keyword` arguments for `temporal server start-dev`."""
+    args: list[str] = []
+    for key in keys:
+        args += ["--search-attribute", f"{key.name}=Keyword"]
+    return args
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> None:
+    """Register our search attributes on a server we did not start (idempotent)."""
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in existing.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+
+
+async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
+    """Connect a client with the production converter, retrying `attempts` times."""
+    last: Exception | None = None
+    for attempt in range(attempts):
+        try:
+            return await Client.connect(
+                settings.temporal_address,
+                namespace=settings.temporal_namespace,
+                data_converter=data_converter(settings),
+            )
+        except Exception as exc:
+            last = exc
+            if attempt + 1 < attempts:
+                await asyncio.sleep(delay)
+    raise ConnectionError(
+        f"Temporal is not reachable at {settings.temporal_address} (LABOURFLOW_TEMPORAL_ADDRESS): {last}"
+    )

@@ -1,0 +1,248 @@
+"""Registering a case and starting its workflow.
+
+The API commits the case row first (gap-free number, idempotency key, personal data encrypted),
+then starts the workflow with a conflict policy that reuses a running one. If Temporal is down the
+case is still accepted: `start_pending` starts it when Temporal is back. Nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+import structlog
+from sqlalchemy import text, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from temporalio.client import Client
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+
+from api.auth import hash_access_code, new_access_code
+from api.schemas import IntakeRequest
+from domain.case import CaseFacts, Channel
+from domain.ids import case_workflow_id, format_case_no
+from domain.regions import region
+from domain.workflow_models import DisputeInput
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.settings import Settings
+from infrastructure.tables import Case, CaseClaim, IdempotencyKey, Team
+from workflows.kit.search import SA_CASE_NO, SA_CATEGORY, SA_CHANNEL, SA_REGION, SA_STAGE
+
+log = structlog.get_logger("services.intake")
+BEIJING = timezone(timedelta(hours=8))
+TEAM_KINDS = {Channel.union_mediation: "union_mediation", Channel.peoples_mediation: "peoples_mediation"}
+
+
+class IdempotencyConflict(ValueError):
+    """The Idempotency-Key was used before with a different request."""
+
+
+@dataclass(frozen=True)
+class Registered:
+    case_no: str
+    access_code: str
+    created: bool  # False when an Idempotency-Key replay returned the earlier case
+
+
+def beijing_today() -> date:
+    return datetime.now(BEIJING).date()
+
+
+def request_hash(request: IntakeRequest) -> str:
+    return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
+
+
+async def _next_case_no(session: Any, year: int) -> str:
+    """Allocate the next serial of the year inside the caller's transaction (rolls back with it)."""
+    result = await session.exec(
+        text(
+            "INSERT INTO case_counter (year, last_serial) VALUES (:year, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last_serial = case_counter.last_serial + 1 RETURNING last_serial"
+        ).bindparams(year=year)
+    )
+    return format_case_no(year, int(result.scalar_one()))
+
+
+async def _replay(db: Database, keyring: Keyring, key: str, digest: str) -> Registered | None:
+    async with db.session() as session:
+        row = await session.get(IdempotencyKey, key)
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise IdempotencyConflict("Idempotency-Key 已用于另一份不同的申请 / this Idempotency-Key was used for a different request")
+    return Registered(row.case_no, keyring.decrypt_text(row.access_code_enc), created=False)
+
+
+async def _team(session: Any, kind: str, region_code: str) -> str | None:
+    query = select(Team.code).where(Team.kind == kind, Team.region == region_code).order_by(Team.code)
+    return (await session.exec(query)).first()
+
+
+def case_facts(case_no: str, request: IntakeRequest, filed_on: date) -> CaseFacts:
+    """The workflow's view of the intake: no names, ID numbers or phone numbers."""
+    return CaseFacts(
+        case_no=case_no,
+        category=request.category,
+        claims=tuple(claim.model_dump() for claim in request.claims),  # type: ignore[misc]
+        knew_on=request.knew_on,
+        employment_ended_on=request.employment_ended_on,
+        still_employed=request.still_employed,
+        filed_on=filed_on,
+        region=request.region,
+        jurisdiction=region(request.region).jurisdiction,
+        worker_count=request.worker_count,
+        vulnerable_groups=request.worker.groups,
+        employer_name=request.employer.name,
+        employer_uscc=request.employer.uscc,
+        preferred_channel=request.preferred_channel,
+        wants_legal_aid=request.wants_legal_aid,
+        wage_iou_only=request.wage_iou_only,
+        scope_issue=request.scope_issue,
+        injured_on=request.injured_on,
+    )
+
+
+async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None) -> Registered:
+    """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction."""
+    digest = request_hash(request)
+    if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
+        return earlier
+    filed_on = beijing_today()
+    access_code = new_access_code()
+    try:
+        async with db.write_session() as session:
+            case_no = await _next_case_no(session, filed_on.year)
+            facts = case_facts(case_no, request, filed_on)
+            session.add(
+                Case(
+                    case_no=case_no,
+                    workflow_id=case_workflow_id(case_no),
+                    access_code_hash=hash_access_code(keyring, case_no, access_code),
+                    category=request.category.value,
+                    region=request.region,
+                    jurisdiction=facts.jurisdiction,
+                    team_code=await _team(session, "union_mediation", request.region),
+                    worker_count=request.worker_count,
+                    collective=facts.collective,
+                    employer_name=request.employer.name,
+                    employer_uscc=request.employer.uscc,
+                    knew_on=request.knew_on,
+                    filed_on=filed_on,
+                    total_claimed=facts.total_claimed,
+                    worker_name_enc=keyring.encrypt_text(request.worker.name),
+                    worker_id_enc=keyring.encrypt_text(request.worker.id_number),
+                    worker_id_hash=keyring.lookup_hash(request.worker.id_number),
+                    worker_phone_enc=keyring.encrypt_text(request.worker.mobile),
+                    intake_enc=keyring.encrypt_text(request.model_dump_json()),
+                    facts=facts.model_dump(mode="json"),
+                    pending_start_enc=keyring.encrypt_text(json.dumps({"access_code": access_code})),
+                )
+            )
+            for seq, claim in enumerate(request.claims, start=1):
+                session.add(
+                    CaseClaim(
+                        case_no=case_no,
+                        seq=seq,
+                        kind=claim.kind.value,
+                        amount=claim.amount,
+                        months=claim.months,
+                        description=claim.description,
+                    )
+                )
+            if idempotency_key:
+                session.add(
+                    IdempotencyKey(
+                        key=idempotency_key, request_hash=digest, case_no=case_no, access_code_enc=keyring.encrypt_text(access_code)
+                    )
+                )
+            await session.commit()
+    except IntegrityError:
+        if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
+            return earlier  # a concurrent request with the same key won the race
+        raise
+    log.info("case registered", case_no=case_no, category=request.category.value, region=request.region)
+    return Registered(case_no, access_code, created=True)
+
+
+async def workflow_input(
+    db: Database, keyring: Keyring, settings: Settings, case: Case, calendar_years: tuple[Any, ...] = ()
+) -> DisputeInput:
+    """Rebuild the workflow's start input from the committed case row."""
+    pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
+    async with db.session() as session:
+        rows = (await session.exec(select(Team.code, Team.kind, Team.name_zh).where(Team.region == case.region).order_by(Team.code))).all()
+    names = {code: name for code, _, name in rows}
+    first_of_kind: dict[str, str] = {}
+    for code, kind, _ in rows:  # ordered by code: the first team of each kind, as `_team` picks
+        first_of_kind.setdefault(kind, code)
+    teams = {channel.value: first_of_kind[kind] for channel, kind in TEAM_KINDS.items() if kind in first_of_kind}
+    return DisputeInput(
+        facts=CaseFacts.model_validate(case.facts),
+        access_code=pending["access_code"],
+        team_code=case.team_code,
+        teams=teams,
+        team_names=names,
+        calendar_years=calendar_years,
+        status_url=f"{settings.base_url}/status/{case.case_no}",
+    )
+
+
+async def start_workflow(
+    client: Client,
+    settings: Settings,
+    db: Database,
+    keyring: Keyring,
+    case_no: str,
+    calendar_years: tuple[Any, ...] = (),
+    search_attributes: bool = True,
+) -> None:
+    """Start (or find running) the case's workflow, then mark the row started and forget the code."""
+    async with db.session() as session:
+        case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
+    inp = await workflow_input(db, keyring, settings, case, calendar_years)
+    inp = inp.model_copy(update={"search_attributes": search_attributes})
+    attributes = (
+        TypedSearchAttributes(
+            [
+                SearchAttributePair(SA_CASE_NO, case_no),
+                SearchAttributePair(SA_STAGE, "intake"),
+                SearchAttributePair(SA_CHANNEL, ""),
+                SearchAttributePair(SA_CATEGORY, case.category),
+                SearchAttributePair(SA_REGION, case.region),
+            ]
+        )
+        if search_attributes
+        else None
+    )
+    await client.start_workflow(
+        "dispute",
+        inp,
+        id=case.workflow_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        search_attributes=attributes,
+    )
+    async with db.write_session() as session:
+        await session.execute(
+            update(Case)
+            .where(col(Case.case_no) == case_no)
+            .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
+        )
+        await session.commit()
+
+
+async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds=5)) -> list[str]:
+    """Cases committed but whose workflow has not started (Temporal was down)."""
+    cutoff = datetime.now(UTC) - older_than
+    async with db.session() as session:
+        rows = await session.exec(
+            select(Case.case_no)
+            .where(Case.workflow_started == False, Case.created_at < cutoff)  # noqa: E712
+            .order_by(Case.id)
+            .limit(100)
+        )
+        return list(rows.all())
