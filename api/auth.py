@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -18,10 +17,10 @@ from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import select
 
+from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import Case, Task, User
-from infrastructure.tables.users import Role
 
 SESSION_COOKIE = "lf_session"
 WORKER_COOKIE_PREFIX = "lf_case_"
@@ -32,28 +31,6 @@ MAX_ACCESS_FAILURES = 5
 ACCESS_LOCKOUT = timedelta(minutes=15)
 
 NOT_FOUND = HTTPException(status_code=404, detail="未找到 / not found")
-
-
-@dataclass(frozen=True)
-class StaffPrincipal:
-    user_id: int
-    username: str
-    role: Role
-    team_code: str | None
-    region: str
-    display_name: str = ""
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is Role.admin
-
-
-@dataclass(frozen=True)
-class WorkerPrincipal:
-    case_no: str
-
-
-Principal = StaffPrincipal | WorkerPrincipal
 
 
 def new_access_code() -> str:

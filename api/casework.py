@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from api.auth import NOT_FOUND, StaffPrincipal
-from api.schemas import IntakeRequest
+from api.auth import NOT_FOUND
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
+from domain.intake import IntakeRequest
+from domain.roles import StaffPrincipal
 from infrastructure import audit
 from infrastructure.tables import Task
 from infrastructure.temporal_gateway import TemporalUnavailable

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -15,10 +15,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
+from domain.china_time import CHINA_TZ
 from infrastructure.settings import Settings
 
 MAX_WORKFLOWS = 20
-BEIJING = timezone(timedelta(hours=8))  # times shown as the offices read them
 E = EventType
 
 
@@ -162,7 +162,7 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
     for event in events:
         described = await _describe(client, event, result)
         if described is not None:
-            when = event.event_time.ToDatetime().replace(tzinfo=UTC).astimezone(BEIJING)
+            when = event.event_time.ToDatetime().replace(tzinfo=UTC).astimezone(CHINA_TZ)
             at = when.strftime("%Y-%m-%d %H:%M:%S")
             name = E.Name(event.event_type).removeprefix("EVENT_TYPE_").lower()
             result.lines.append(HistoryLine(at, name, described[0], described[1]))

@@ -14,8 +14,8 @@ from sqlalchemy import func, literal, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.auth import StaffPrincipal
 from domain.privacy import mask_mobile
+from domain.roles import StaffPrincipal
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import (

@@ -15,8 +15,10 @@ from sqlmodel import col, select
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from api.auth import NOT_FOUND, StaffPrincipal
+from api.auth import NOT_FOUND
 from domain.actions import ActionResult, Actor, TaskAction
+from domain.china_time import china_today
+from domain.roles import StaffPrincipal
 from domain.supervision import NOTICE_RUNGS, EmployerReply, MatterView
 from infrastructure.tables import (
     Deadline,
@@ -29,7 +31,6 @@ from infrastructure.tables import (
     TimelineEvent,
 )
 from infrastructure.temporal_gateway import TemporalUnavailable
-from services.intake import beijing_today
 from services.supervision.matters import start_matter
 
 UNAVAILABLE = HTTPException(
@@ -92,7 +93,7 @@ async def matter_summaries(
     request: Request, staff: StaffPrincipal, status: str = "open"
 ) -> list[dict[str, Any]]:
     """The union's matters: overdue replies first, then by the next deadline."""
-    today = beijing_today()
+    today = china_today()
     async with request.app.state.db.session() as session:
         query = select(SupervisionMatter).where(SupervisionMatter.status == status)
         if not staff.is_admin:
@@ -303,5 +304,5 @@ async def employer_reply(
 
 def period(start: date | None, end: date | None) -> tuple[date, date]:
     """Default period: the last 12 months up to today."""
-    end = end or beijing_today()
+    end = end or china_today()
     return start or end - timedelta(days=365), end

@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import Request
 from sqlmodel import col, select
 
-from api.auth import Principal, StaffPrincipal
 from domain.actions import WorkerActionKind
 from domain.calendar import Calendar
 from domain.privacy import mask_id_number, mask_mobile
+from domain.roles import Principal, StaffPrincipal
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from infrastructure.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
 from workflows.dispute_steps import WITHDRAWABLE

@@ -16,7 +16,7 @@ import time
 import tomllib
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,9 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
-from api.schemas import IntakeRequest
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction
+from domain.china_time import CHINA_TZ
+from domain.intake import IntakeRequest
 from domain.workflow_models import DisputeResult
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
@@ -39,7 +40,6 @@ from labourflow.worker import build_worker
 from services.accounts import seed_demo
 from services.intake import register_case, workflow_input
 
-BEIJING = timezone(timedelta(hours=8))
 POLL = 0.05
 
 
@@ -224,7 +224,7 @@ class Simulation:
 
     async def env_today(self) -> date:
         now: datetime = await self.env.get_current_time()
-        return now.astimezone(BEIJING).date()
+        return now.astimezone(CHINA_TZ).date()
 
     async def actor(self, username: str) -> Actor:
         if username not in self._actors:

@@ -3,7 +3,7 @@
 Years 2004-2026 come from the `chinesecalendar` package (the State Council's annual notices);
 later years are `CalendarYear`s an administrator adds. A year with no official data falls back to
 weekends only, and `is_official` says so, so a computation can be marked provisional. Pure: the
-files an administrator adds are read by `labourflow.calendars`, never here.
+files an administrator adds are read by `services.calendars`, never here.
 """
 
 from __future__ import annotations

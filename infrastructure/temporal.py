@@ -12,13 +12,13 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
 
+from domain import search_attributes as search_attribute_names
 from infrastructure.crypto import DecryptionError, Keyring
 from infrastructure.settings import Settings
-from workflows.kit.search import SEARCH_ATTRIBUTES
 
 ENCODING = b"binary/encrypted"
 
@@ -60,6 +60,23 @@ def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     )
 
 
+
+
+SEARCH_ATTRIBUTES: tuple[SearchAttributeKey[str], ...] = tuple(
+    SearchAttributeKey.for_keyword(name) for name in search_attribute_names.KEYWORDS
+)
+
+
+def case_search_attributes(case_no: str, category: str, region: str) -> TypedSearchAttributes:
+    """The search attributes a case workflow starts with: business ids and routing facts only."""
+    values = {
+        search_attribute_names.CASE_NO: case_no,
+        search_attribute_names.STAGE: "intake",
+        search_attribute_names.CHANNEL: "",
+        search_attribute_names.CATEGORY: category,
+        search_attribute_names.REGION: region,
+    }
+    return TypedSearchAttributes([SearchAttributePair(key, values[key.name]) for key in SEARCH_ATTRIBUTES])
 
 
 def dev_server_search_attribute_args(keys: Iterable[SearchAttributeKey[str]] = SEARCH_ATTRIBUTES) -> list[str]:

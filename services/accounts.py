@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pwdlib import PasswordHash
 from sqlmodel import select
 
+from domain.roles import Role
 from infrastructure.db import Database
-from infrastructure.tables.users import Role, Team, TeamKind, User
+from infrastructure.tables.users import Team, TeamKind, User
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5

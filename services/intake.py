@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -18,22 +18,21 @@ from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from temporalio.client import Client
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDConflictPolicy
+from temporalio.common import WorkflowIDConflictPolicy
 
 from api.auth import hash_access_code, new_access_code
-from api.schemas import IntakeRequest
 from domain.case import CaseFacts, Channel
+from domain.china_time import china_today
 from domain.ids import case_workflow_id, format_case_no
-from domain.regions import region
+from domain.intake import IntakeRequest, registered_facts
 from domain.workflow_models import DisputeInput
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import Case, CaseClaim, IdempotencyKey, Team
-from workflows.kit.search import SA_CASE_NO, SA_CATEGORY, SA_CHANNEL, SA_REGION, SA_STAGE
+from infrastructure.temporal import case_search_attributes
 
 log = structlog.get_logger("services.intake")
-BEIJING = timezone(timedelta(hours=8))
 TEAM_KINDS = {Channel.union_mediation: "union_mediation", Channel.peoples_mediation: "peoples_mediation"}
 
 
@@ -47,9 +46,6 @@ class Registered:
     access_code: str
     created: bool  # False when an Idempotency-Key replay returned the earlier case
 
-
-def beijing_today() -> date:
-    return datetime.now(BEIJING).date()
 
 
 def request_hash(request: IntakeRequest) -> str:
@@ -82,41 +78,17 @@ async def _team(session: Any, kind: str, region_code: str) -> str | None:
     return (await session.exec(query)).first()
 
 
-def case_facts(case_no: str, request: IntakeRequest, filed_on: date) -> CaseFacts:
-    """The workflow's view of the intake: no names, ID numbers or phone numbers."""
-    return CaseFacts(
-        case_no=case_no,
-        category=request.category,
-        claims=tuple(claim.model_dump() for claim in request.claims),  # type: ignore[misc]
-        knew_on=request.knew_on,
-        employment_ended_on=request.employment_ended_on,
-        still_employed=request.still_employed,
-        filed_on=filed_on,
-        region=request.region,
-        jurisdiction=region(request.region).jurisdiction,
-        worker_count=request.worker_count,
-        vulnerable_groups=request.worker.groups,
-        employer_name=request.employer.name,
-        employer_uscc=request.employer.uscc,
-        preferred_channel=request.preferred_channel,
-        wants_legal_aid=request.wants_legal_aid,
-        wage_iou_only=request.wage_iou_only,
-        scope_issue=request.scope_issue,
-        injured_on=request.injured_on,
-    )
-
-
 async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None) -> Registered:
     """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction."""
     digest = request_hash(request)
     if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
         return earlier
-    filed_on = beijing_today()
+    filed_on = china_today()
     access_code = new_access_code()
     try:
         async with db.write_session() as session:
             case_no = await _next_case_no(session, filed_on.year)
-            facts = case_facts(case_no, request, filed_on)
+            facts = registered_facts(case_no, request, filed_on)
             session.add(
                 Case(
                     case_no=case_no,
@@ -205,19 +177,7 @@ async def start_workflow(
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
     inp = await workflow_input(db, keyring, settings, case, calendar_years)
     inp = inp.model_copy(update={"search_attributes": search_attributes})
-    attributes = (
-        TypedSearchAttributes(
-            [
-                SearchAttributePair(SA_CASE_NO, case_no),
-                SearchAttributePair(SA_STAGE, "intake"),
-                SearchAttributePair(SA_CHANNEL, ""),
-                SearchAttributePair(SA_CATEGORY, case.category),
-                SearchAttributePair(SA_REGION, case.region),
-            ]
-        )
-        if search_attributes
-        else None
-    )
+    attributes = case_search_attributes(case_no, case.category, case.region) if search_attributes else None
     await client.start_workflow(
         "dispute",
         inp,

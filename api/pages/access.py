@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
 
-from api.auth import StaffPrincipal, optional_staff
-from infrastructure.tables.users import Role
+from api.auth import optional_staff
+from domain.roles import Role, StaffPrincipal
 
 
 class LoginRequired(Exception):

@@ -13,13 +13,13 @@ from api.history import case_history, temporal_ui_url
 from api.pages.access import AdminPage
 from api.pages.rendering import both, redirect, render_page
 from api.routes.documents import case_documents_for
-from api.schemas import china_today
 from api.staff_views import CaseFilters, dashboard, list_users, outbox, search_cases
 from api.views import case_detail
 from domain.case import Channel, Stage
+from domain.china_time import china_today
 from domain.regions import regions
+from domain.roles import Role
 from infrastructure.tables import Case, Team
-from infrastructure.tables.users import Role
 from infrastructure.temporal_gateway import TemporalUnavailable
 from services.accounts import (
     AccountError,

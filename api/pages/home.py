@@ -21,12 +21,13 @@ from api.auth import (
 from api.casework import file_intake
 from api.csrf import checked_form, secure_cookies
 from api.forms import errors_by_field, flat_values
-from api.intake import guidance_request, intake_guidance, intake_payload
+from api.intake import guidance_request, intake_payload
 from api.pages.intake_context import intake_context
 from api.pages.rendering import redirect, render_page, translator
 from api.routes.documents import case_documents_for
-from api.schemas import IntakeRequest, china_today
 from api.views import case_detail
+from domain.china_time import china_today
+from domain.intake import IntakeRequest, intake_guidance
 from services.calendars import current_calendar
 from services.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_evidence
 from services.intake import IdempotencyConflict

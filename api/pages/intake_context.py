@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import Request
 
 from api.intake import CLAIM_ROWS, REPRESENTATIVE_ROWS
-from api.schemas import INTAKE_CHANNELS, china_today
 from domain.case import Category, ClaimKind, VulnerableGroup
+from domain.china_time import china_today
+from domain.intake import INTAKE_CHANNELS
 from domain.regions import regions
 from domain.scope import ScopeIssue
 from services.evidence import MAX_FILES

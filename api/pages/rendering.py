@@ -9,11 +9,10 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from api.auth import StaffPrincipal
 from api.csrf import FLASH_COOKIE, csrf_token, set_csrf_cookie, take_flash
 from api.forms import message_in
 from api.i18n import Translator, catalogue, request_language
-from infrastructure.tables.users import Role
+from domain.roles import Role, StaffPrincipal
 
 ALL_STAFF = frozenset(Role)
 # The staff navigation: (path, message key, roles that see it). Admins see everything.

@@ -12,11 +12,11 @@ from sqlmodel import select
 from api.csrf import checked_form
 from api.pages.rendering import render_page
 from api.supervision_views import employer_reply
+from domain.china_time import china_today
 from domain.supervision import EmployerReply
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import StoredDocument, SupervisionMatter, SupervisionReplyLink
-from services.intake import beijing_today
 from services.supervision import replies
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +27,7 @@ async def _link(
     request: Request, token: str
 ) -> tuple[SupervisionReplyLink, SupervisionMatter, StoredDocument]:
     app = request.app.state
-    link = await replies.find_link(app.db, app.keyring, token, beijing_today())
+    link = await replies.find_link(app.db, app.keyring, token, china_today())
     if link is None:
         raise HTTPException(status_code=404, detail=GONE)
     async with app.db.session() as session:

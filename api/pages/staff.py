@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.auth import SESSION_COOKIE, TOKEN_MAX_AGE, issue_staff_token, optional_staff
 from api.csrf import checked_form, secure_cookies
 from api.pages.rendering import HOME_BY_ROLE, redirect, render_page, safe_next, translator
-from infrastructure.tables.users import Role
+from domain.roles import Role
 from services.accounts import authenticate
 
 router = APIRouter(include_in_schema=False)

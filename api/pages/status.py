@@ -25,9 +25,9 @@ from api.forms import drop_blanks, errors_by_field, form_fields, nest, split_bil
 from api.i18n import Translator, catalogue
 from api.pages.rendering import both, redirect, render_page, translator
 from api.routes.documents import case_documents_for
-from api.schemas import china_today
 from api.views import case_detail, next_deadline, road_ahead, worker_actions
 from domain.actions import WorkerAction, WorkerActionKind
+from domain.china_time import china_today
 from domain.ids import is_case_no
 from services.calendars import current_calendar
 from services.evidence import EvidenceRejected, check_evidence

@@ -11,14 +11,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.auth import StaffPrincipal
 from api.casework import TASK_PAYLOADS, ActionRefused, run_task_action, visible_task
 from api.csrf import checked_form, set_flash
 from api.forms import drop_blanks, errors_by_field, flat_values, form_fields, message_in, nest
 from api.pages.access import MediatorPage, StaffPage
 from api.pages.rendering import redirect, render_page, translator
 from api.routes.documents import case_documents_for
-from api.schemas import china_today
 from api.staff_views import (
     INBOX_MAX_PAGE,
     INBOX_MAX_PER_PAGE,
@@ -29,6 +27,8 @@ from api.staff_views import (
     task_row,
 )
 from api.views import case_detail
+from domain.china_time import china_today
+from domain.roles import StaffPrincipal
 from infrastructure.tables import Task
 
 router = APIRouter(include_in_schema=False)

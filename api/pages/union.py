@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from api.auth import StaffPrincipal, optional_staff
+from api.auth import optional_staff
 from api.csrf import checked_form
 from api.pages.rendering import render_page
 from api.pages.union_forms import lines, payload_for
@@ -32,11 +32,11 @@ from api.supervision_views import (
     visible_matter,
 )
 from domain.bulk_letters import holiday_wages_content
+from domain.china_time import china_today
+from domain.roles import Role, StaffPrincipal
 from domain.supervision import MatterOpening
 from domain.supervision_rules import Suggestion
 from infrastructure.tables import SupervisionBatch
-from infrastructure.tables.users import Role
-from services.intake import beijing_today
 from services.supervision import batches, suggestions
 from services.supervision.statistics import statistics
 
@@ -57,7 +57,7 @@ def _page(
     request: Request, template: str, staff: StaffPrincipal, status_code: int = 200, **context: Any
 ) -> Page:
     return render_page(
-        request, f"union/{template}", status_code, staff=staff, today=beijing_today(), **context
+        request, f"union/{template}", status_code, staff=staff, today=china_today(), **context
     )
 
 
@@ -317,7 +317,7 @@ async def upload_bulk_letters(request: Request) -> Page:
     topic = str(form.get("topic") or "").strip()[:100]
     if topic:
         content = content.model_copy(update={"topic": topic})
-    created = await create_batch_from_csv(request, staff, data, content, beijing_today())
+    created = await create_batch_from_csv(request, staff, data, content, china_today())
     if isinstance(created, list):
         return _page(
             request,

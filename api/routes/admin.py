@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from api.auth import NOT_FOUND, StaffPrincipal, require_role
+from api.auth import NOT_FOUND, require_role
 from api.history import case_history
-from api.schemas import china_today
 from api.staff_views import CaseFilters, Dashboard, dashboard, list_users, outbox, search_cases
+from domain.china_time import china_today
+from domain.roles import Role, StaffPrincipal
 from infrastructure.tables import Case
-from infrastructure.tables.users import Role
 from infrastructure.temporal_gateway import TemporalUnavailable
 from services.accounts import (
     AccountError,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.auth import CurrentStaff, StaffPrincipal, WorkerPrincipal, case_principal
+from api.auth import CurrentStaff, case_principal
 from api.casework import (
     ActionRefused,
     file_intake,
@@ -17,9 +17,11 @@ from api.casework import (
     visible_task,
 )
 from api.ratelimit import rate_limit
-from api.schemas import IntakeAccepted, IntakeRequest
+from api.schemas import IntakeAccepted
 from api.views import case_detail
 from domain.actions import ActionResult, WorkerAction
+from domain.intake import IntakeRequest
+from domain.roles import StaffPrincipal, WorkerPrincipal
 from infrastructure import audit
 from services.intake import IdempotencyConflict
 

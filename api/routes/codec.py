@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from api.auth import StaffPrincipal, require_role
+from api.auth import require_role
+from domain.roles import Role, StaffPrincipal
 from infrastructure.crypto import Keyring
-from infrastructure.tables.users import Role
 from infrastructure.temporal import EncryptionCodec
 
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.schemas import china_today
 from domain.calendar import Calendar
+from domain.china_time import china_today
 from domain.deadlines import (
     DeadlineError,
     InvalidStart,

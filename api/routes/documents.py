@@ -16,17 +16,10 @@ from pydantic import BaseModel
 from sqlmodel import select
 from temporalio.common import WorkflowIDConflictPolicy
 
-from api.auth import (
-    NOT_FOUND,
-    Principal,
-    StaffPrincipal,
-    WorkerPrincipal,
-    case_principal,
-    optional_staff,
-    require_role,
-)
+from api.auth import NOT_FOUND, case_principal, optional_staff, require_role
 from api.routes.supervision import visible_batch
 from api.supervision_views import visible_matter
+from domain.china_time import china_today
 from domain.documents import (
     CATALOGUE,
     DocumentRef,
@@ -36,12 +29,11 @@ from domain.documents import (
     split_subject,
 )
 from domain.ids import document_workflow_id
+from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
 from infrastructure.db import Database
 from infrastructure.documents import store
-from infrastructure.documents.issue import today_in_china
 from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import Case, StoredDocument
-from infrastructure.tables.users import Role
 from infrastructure.temporal_gateway import TemporalUnavailable
 from workflows.issue_document import IssueDocumentWorkflow
 
@@ -216,7 +208,7 @@ async def issue_case_summary_report(
     async with _db(request).session() as session:
         if (await session.exec(select(Case.id).where(Case.case_no == case_no))).first() is None:
             raise NOT_FOUND
-    today = today_in_china()
+    today = china_today()
     key = document_idempotency_key(
         f"admin/{case_no}/{today.isoformat()}", DocumentType.case_summary_report
     )

@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.auth import WorkerPrincipal, case_principal
+from api.auth import case_principal
 from api.casework import ActionRefused, add_evidence
-from api.intake import Guidance, GuidanceRequest, intake_guidance
-from api.schemas import JsonDate, china_today
 from api.views import case_detail, road_ahead
 from domain.actions import ActionResult
+from domain.china_time import china_today
+from domain.intake import Guidance, GuidanceRequest, JsonDate, intake_guidance
+from domain.roles import WorkerPrincipal
 from services.calendars import current_calendar
 from services.evidence import EvidenceRejected, check_evidence
 

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request
 
 from api.auth import CurrentStaff
 from api.casework import TASK_PAYLOADS, visible_task
-from api.schemas import china_today
 from api.staff_views import (
     INBOX_MAX_PAGE,
     INBOX_MAX_PER_PAGE,
@@ -20,6 +19,7 @@ from api.staff_views import (
     task_deadline,
     task_row,
 )
+from domain.china_time import china_today
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 

@@ -21,7 +21,7 @@ from fastapi import (
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from api.auth import NOT_FOUND, StaffPrincipal, require_role
+from api.auth import NOT_FOUND, require_role
 from api.supervision_views import (
     act_on_matter,
     ensure_started,
@@ -39,11 +39,11 @@ from domain.bulk_letters import (
     holiday_wages_content,
     parse_employers_csv,
 )
+from domain.china_time import china_today
+from domain.roles import Role, StaffPrincipal
 from domain.supervision import MatterOpening, MatterView
 from domain.supervision_rules import Suggestion
-from infrastructure.tables.users import Role
 from infrastructure.temporal_gateway import TemporalUnavailable
-from services.intake import beijing_today
 from services.supervision import batches, replies, suggestions
 from services.supervision.matters import MatterRefused, Opener, open_matter
 from services.supervision.statistics import statistics
@@ -127,7 +127,7 @@ async def create_matter(request: Request, opening: MatterOpening, staff: StaffPr
     app = request.app.state
     try:
         matter_no = await open_matter(
-            app.db, opening, opener(staff), beijing_today(), app.calendar_years()
+            app.db, opening, opener(staff), china_today(), app.calendar_years()
         )
     except MatterRefused as exc:
         raise HTTPException(status_code=409, detail=str(exc)) from None
@@ -290,7 +290,7 @@ async def post_bulk_letters(
     content = holiday_wages_content()
     if topic:
         content = content.model_copy(update={"topic": topic})
-    created = await create_batch_from_csv(request, staff, data, content, beijing_today())
+    created = await create_batch_from_csv(request, staff, data, content, china_today())
     if isinstance(created, list):
         return JSONResponse(
             status_code=422,

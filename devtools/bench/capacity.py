@@ -13,7 +13,7 @@ import contextlib
 import sqlite3
 import time
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,13 @@ from sqlmodel import col, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from api.schemas import IntakeRequest
 from devtools.bench.common import Steps, bounded, metric, percentile, progress
 from devtools.bench.procs import Stack, settle
 from devtools.bench.raw import RAW_TASK_QUEUE_SUFFIX, RawInput
 from devtools.stories import wage_arrears
+from domain.china_time import CHINA_TZ, china_now
 from domain.deadlines import compute_deadline
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import TimelineEvent
@@ -34,7 +35,6 @@ from infrastructure.temporal import connect
 from labourflow.worker import MAX_CACHED_WORKFLOWS
 from services.intake import register_case, start_workflow
 
-BEIJING = timezone(timedelta(hours=8))
 MB = 1024 * 1024
 
 
@@ -65,10 +65,10 @@ def sizes(stack: Stack) -> dict[str, float]:
 def shift_to_expire_in(seconds: float) -> tuple[int, datetime]:
     """A clock shift that ends a case's mediation period (D03) `seconds` from now; and that
     moment."""
-    now = datetime.now(BEIJING)
+    now = china_now()
     due = compute_deadline("D03", now.date()).due
     assert due is not None
-    end = datetime.combine(due + timedelta(days=1), datetime.min.time(), BEIJING)
+    end = datetime.combine(due + timedelta(days=1), datetime.min.time(), CHINA_TZ)
     shift = int((end - timedelta(seconds=seconds) - now).total_seconds())
     return shift, end - timedelta(seconds=shift)
 

@@ -7,31 +7,30 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
 from temporalio.client import Client
 
 from activities.deps import ActivityDeps
-from api.schemas import IntakeRequest
 from devtools.bench.common import Steps, bounded, count_steps, family_histories, metric, progress
 from devtools.bench.procs import Stack, settle
 from devtools.bench.raw import RAW_TASK_QUEUE_SUFFIX, RawInput
 from devtools.simulate import CaseRun, Simulation
 from devtools.stories import wage_arrears
+from domain.china_time import china_today
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from services.intake import register_case, start_workflow
 
-BEIJING = timezone(timedelta(hours=8))
 AWARD = {
     "items": [{"kind": "wages", "claimed": "12000.00", "granted": "12000.00"} for _ in range(3)]
 }
 
 
 def today() -> str:
-    return datetime.now(BEIJING).date().isoformat()
+    return china_today().isoformat()
 
 
 async def dispute_path(

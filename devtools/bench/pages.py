@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 from sqlalchemy import insert, select
 
-from api.schemas import IntakeRequest
 from devtools.bench.common import DEMO_PASSWORD, metric, percentile, prepare_database, progress
 from devtools.bench.procs import Stack
 from devtools.stories import wage_arrears
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import Case, Task

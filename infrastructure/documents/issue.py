@@ -12,12 +12,13 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
+from domain.china_time import china_today
 from domain.documents import (
     CATALOGUE,
     DocumentRef,
@@ -38,16 +39,12 @@ from infrastructure.documents.parties import load_parties
 from infrastructure.documents.render import RenderedPdf, html_to_pdf, renderer_fingerprint, sha256_text
 from infrastructure.tables import DocumentContent, StoredDocument
 
-CHINA = timezone(timedelta(hours=8))  # no daylight saving in China since 1991
 PLACEHOLDER_NO = "〔0000〕字第0号"
 
 
 class DocumentRequestError(ValueError):
     """The request cannot be honoured (wrong series, bad correction); retrying will not help."""
 
-
-def today_in_china() -> date:
-    return datetime.now(CHINA).date()
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ async def issue_document(
     facts = validate_facts(request.doc_type, request.facts)
     parties = await load_parties(db, keyring, request.subject, request.doc_type)
     previous = await _predecessor(db, request)
-    issued_on = request.issued_on or today_in_china()
+    issued_on = request.issued_on or china_today()
 
     def context_for(number: str | None) -> dict[str, Any]:
         return build_context(spec, facts, parties, _meta(request, previous, issued_on, number))

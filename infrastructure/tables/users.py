@@ -7,16 +7,8 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from domain.roles import Role as Role  # the column holds a Role value
 from infrastructure.tables._common import timestamp
-
-
-class Role(StrEnum):
-    """Staff roles; workers have no account (they use case number + access code)."""
-
-    admin = "admin"
-    mediator = "mediator"
-    supervisor = "supervisor"  # team lead: receives escalations of overdue tasks
-    union_legal = "union_legal"  # union legal staff: supervision notices
 
 
 class TeamKind(StrEnum):

@@ -11,8 +11,8 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from api.schemas import china_today
 from domain.calendar import Calendar, CalendarYear, package_year, package_years
+from domain.china_time import china_today
 from domain.deadlines import (
     Deadline,
     DeadlineError,

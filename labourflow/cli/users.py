@@ -7,8 +7,8 @@ import getpass
 
 import typer
 
+from domain.roles import Role
 from infrastructure.settings import get_settings
-from infrastructure.tables.users import Role
 from labourflow.cli.base import app, fail
 
 users_app = typer.Typer(help="Manage staff accounts (mediators, union legal staff, administrators).")

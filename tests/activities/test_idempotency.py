@@ -13,7 +13,7 @@ from activities.deps import ActivityDeps
 from activities.notifications import NotificationActivities
 from activities.projections import ProjectionActivities
 from activities.tasks import TaskActivities
-from api.schemas import IntakeRequest
+from domain.intake import IntakeRequest
 from domain.records import AssignmentRequest, DeadlineRecord, DeadlineStatus, NotificationRequest, TaskRecord, TimelineEventRecord
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database

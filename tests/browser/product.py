@@ -25,13 +25,12 @@ from api.app import create_app
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Settings
-from infrastructure.temporal import data_converter
+from infrastructure.temporal import SEARCH_ATTRIBUTES, data_converter
 from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
 from services.accounts import seed_demo
 from tests.conftest import make_settings
 from tests.support import free_port
-from workflows.kit.search import SEARCH_ATTRIBUTES
 
 DEMO_PASSWORD = "demo-password-2026"
 CHROMIUM = "/usr/bin/chromium"

@@ -14,8 +14,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from sqlmodel import func, select
 
-from api.schemas import IntakeRequest
 from devtools.stories import LI_JIANGUO_ID, wage_arrears
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.tables import Case, Evidence
 from services.intake import register_case

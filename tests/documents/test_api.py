@@ -16,12 +16,12 @@ from api.routes.documents import DocumentPublic
 from api.templating import page_environment
 from devtools.document_samples import sample_for
 from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
+from domain.roles import Role
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import Team
 from infrastructure.tables.supervision import SupervisionMatter
-from infrastructure.tables.users import Role
 from services.accounts import DEMO_TEAMS, create_user
 from tests.documents.support import LI_ACCESS_CODE, LI_CASE_NO, insert_li_case, pdf_text
 

@@ -11,9 +11,9 @@ from temporalio.client import Client
 
 from activities.deps import ActivityDeps
 from api.app import create_app
+from domain.roles import Role
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
-from infrastructure.tables.users import Role
 from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
 from services.accounts import create_user

@@ -3,9 +3,9 @@
 import httpx
 
 from api.app import create_app
+from domain.roles import Role
 from infrastructure.db import Database
 from infrastructure.settings import Settings
-from infrastructure.tables.users import Role
 from services.accounts import create_user, set_user_password
 
 

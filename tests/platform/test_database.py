@@ -6,8 +6,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import infrastructure.tables  # noqa: F401
+from domain.roles import Role
 from infrastructure.db import Database
-from infrastructure.tables.users import Role
 from services.accounts import AccountError, authenticate, create_user
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlmodel import select
 from temporalio.client import Client
 
-from api.schemas import IntakeRequest
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Environment, Settings

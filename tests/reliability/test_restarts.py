@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -15,6 +15,7 @@ from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
 from api.app import create_app
+from domain.china_time import CHINA_TZ, china_now
 from domain.deadlines import compute_deadline
 from infrastructure.tables import Case, Task, TimelineEvent
 from infrastructure.temporal_gateway import TemporalGateway
@@ -22,7 +23,6 @@ from tests.reliability.product import Product
 from tests.stories import wage_arrears
 
 pytestmark = pytest.mark.timeout(3600)  # 500 open cases take minutes to reach mediation on 2 cores
-BEIJING = timezone(timedelta(hours=8))
 OPEN_CASES = int(os.environ.get("LABOURFLOW_RELIABILITY_CASES", "10"))
 DUE_DURING_OUTAGE = 5
 OUTAGE_SECONDS = 30
@@ -30,10 +30,10 @@ OUTAGE_SECONDS = 30
 
 def shift_to_expire_in(seconds: float) -> int:
     """A clock shift that makes a case filed today reach the end of its mediation period (D03) soon."""
-    now = datetime.now(BEIJING)
+    now = china_now()
     due = compute_deadline("D03", now.date()).due
     assert due is not None
-    end = datetime.combine(due + timedelta(days=1), datetime.min.time(), BEIJING)
+    end = datetime.combine(due + timedelta(days=1), datetime.min.time(), CHINA_TZ)
     return int((end - timedelta(seconds=seconds) - now).total_seconds())
 
 

@@ -8,7 +8,7 @@ import asyncio
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -22,8 +22,9 @@ from temporalio.testing import WorkflowEnvironment
 from activities.deps import ActivityDeps
 from api.auth import SESSION_COOKIE, issue_staff_token
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
-from api.schemas import IntakeRequest
 from domain.actions import ActionResult, Actor, TaskAction
+from domain.china_time import CHINA_TZ
+from domain.intake import IntakeRequest
 from domain.supervision import EmployerReply, MatterOpening, MatterView, SupervisionResult
 from infrastructure.settings import Settings
 from infrastructure.tables import (
@@ -39,7 +40,6 @@ from infrastructure.tables import (
 from services.intake import register_case
 from services.supervision.matters import Opener, open_matter, start_matter
 
-BEIJING = timezone(timedelta(hours=8))
 UNION = {
     "union": Actor(
         kind="staff",
@@ -203,7 +203,7 @@ class SupervisionHarness:
 
     async def env_today(self) -> date:
         now: datetime = await self.env.get_current_time()
-        return now.astimezone(BEIJING).date()
+        return now.astimezone(CHINA_TZ).date()
 
     async def file_case(self, body: dict[str, Any], filed_on: date) -> str:
         """A complaint through the real intake code, dated `filed_on` (no case workflow)."""

@@ -11,8 +11,8 @@ from sqlmodel import func, select
 
 from activities.deps import ActivityDeps
 from activities.supervision import SupervisionActivities
-from api.schemas import IntakeRequest
 from domain.bulk_letters import LetterIssued, LoadRows
+from domain.intake import IntakeRequest
 from domain.supervision import MatterOpening, RungProjection, RungRecord
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database

@@ -34,8 +34,8 @@ from starlette.requests import Request
 
 from api.auth import SESSION_COOKIE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
+from domain.roles import Role
 from infrastructure.tables import StoredDocument, Task
-from infrastructure.tables.users import Role
 from services.accounts import create_user
 from tests.stories import dismissal, wage_arrears
 from tests.supervision.bulk_support import employers_csv

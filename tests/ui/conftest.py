@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import select
 
 from api.app import create_app
-from api.schemas import IntakeRequest
+from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Settings

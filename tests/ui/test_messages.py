@@ -17,8 +17,8 @@ from api.staff_views import SUPERVISION_DOCUMENTS
 from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.records import DeadlineStatus, TaskStatus
+from domain.roles import Role
 from domain.scope import ScopeIssue
-from infrastructure.tables.users import Role
 from workflows.dispute import PAYLOADS as WORKER_PAYLOADS
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"

@@ -4,16 +4,16 @@ the pure rules in `domain`, and timer lengths that end when a due date has fully
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import Calendar, CalendarYear
+    from domain.china_time import CHINA_TZ
     from domain.deadlines import Deadline, compute_deadline
 
-BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 class Clock:
@@ -30,14 +30,14 @@ class Clock:
         self.calendar = Calendar(tuple(self.years.values()))
 
     def today(self) -> date:
-        return (workflow.now() + self.shift).astimezone(BEIJING).date()
+        return (workflow.now() + self.shift).astimezone(CHINA_TZ).date()
 
     def compute(self, rule: str, start: date, **options: Any) -> Deadline:
         return compute_deadline(rule, start, jurisdiction=self.jurisdiction, calendar=self.calendar, **options)
 
     def until_end_of(self, day: date) -> timedelta:
         """Time left until `day` has fully passed (a period expires at 24:00 of its last day)."""
-        end = datetime.combine(day + timedelta(days=1), time(0), BEIJING) - self.shift
+        end = datetime.combine(day + timedelta(days=1), time(0), CHINA_TZ) - self.shift
         return max(end - workflow.now(), timedelta(0))
 
     def until_start_of(self, day: date) -> timedelta:
@@ -45,7 +45,7 @@ class Clock:
 
     def until_time(self, day: date, at: time) -> timedelta:
         """Time left until `at` o'clock (Beijing) on `day`."""
-        moment = datetime.combine(day, at, BEIJING) - self.shift
+        moment = datetime.combine(day, at, CHINA_TZ) - self.shift
         return max(moment - workflow.now(), timedelta(0))
 
     def add_year(self, year: CalendarYear) -> bool:

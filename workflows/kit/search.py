@@ -1,15 +1,15 @@
-"""Search attributes of case workflows: business ids and routing facts only, never personal data."""
+"""Search attribute updates of case workflows (the names are the domain's one list)."""
 
 from __future__ import annotations
 
+from temporalio import workflow
 from temporalio.common import SearchAttributeKey, SearchAttributeUpdate
 
-SA_CASE_NO = SearchAttributeKey.for_keyword("CaseNo")
-SA_STAGE = SearchAttributeKey.for_keyword("Stage")
-SA_CHANNEL = SearchAttributeKey.for_keyword("Channel")
-SA_CATEGORY = SearchAttributeKey.for_keyword("Category")
-SA_REGION = SearchAttributeKey.for_keyword("Region")
-SEARCH_ATTRIBUTES = (SA_CASE_NO, SA_STAGE, SA_CHANNEL, SA_CATEGORY, SA_REGION)
+with workflow.unsafe.imports_passed_through():
+    from domain import search_attributes as names
+
+SA_STAGE = SearchAttributeKey.for_keyword(names.STAGE)
+SA_CHANNEL = SearchAttributeKey.for_keyword(names.CHANNEL)
 
 
 def stage_search_attributes(stage: str, channel: str) -> list[SearchAttributeUpdate[str]]:
