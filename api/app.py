@@ -8,7 +8,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request, Response
@@ -21,44 +20,24 @@ from api.routes import auth, cases, codec, deadlines, documents, health
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from infrastructure import __version__
-from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents.fonts import fonts_ready
 from infrastructure.settings import Settings, get_settings
 from infrastructure.temporal_gateway import TemporalGateway
+from services.context import ServiceContext
+from services.intake import start_pending
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 PENDING_START_INTERVAL = 5.0
 log = structlog.get_logger("api")
 
 
-def calendar_years(settings: Settings) -> tuple[Any, ...]:
-    """Official calendar years an administrator added (handed to each new case workflow)."""
-    from services.calendars import load_calendar_years
-
-    return tuple(load_calendar_years(settings.resolved_calendar_dir))
-
-
-async def start_pending_loop(app: FastAPI) -> None:
+async def start_pending_loop(ctx: ServiceContext) -> None:
     """Start the workflows of cases accepted while Temporal was down, as soon as it is back."""
-    from services.intake import pending_starts, start_workflow
-
-    state = app.state
     while True:
         await asyncio.sleep(PENDING_START_INTERVAL)
         with contextlib.suppress(Exception):
-            waiting = await pending_starts(state.db)
-            if not waiting:
-                continue
-            client = await state.temporal.client()
-            for case_no in waiting:
-                try:
-                    await start_workflow(client, state.settings, state.db, state.keyring, case_no, state.calendar_years(),
-                                         search_attributes=state.search_attributes)
-                    log.info("started a workflow that waited for Temporal", case_no=case_no)
-                except Exception as exc:
-                    log.warning("workflow start still failing", case_no=case_no, error=str(exc))
-                    break
+            await start_pending(ctx)
 
 
 def create_app(
@@ -71,17 +50,16 @@ def create_app(
 ) -> FastAPI:
     """Build the app; tests pass their own settings, database and Temporal gateway."""
     settings = settings or get_settings()
-    database = db or Database(settings.resolved_database_url)
-    gateway = temporal or TemporalGateway(settings)
+    ctx = ServiceContext.from_settings(settings, db=db, temporal=temporal, search_attributes=search_attributes)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        starter = asyncio.create_task(start_pending_loop(app)) if start_pending else None
+        starter = asyncio.create_task(start_pending_loop(ctx)) if start_pending else None
         yield
         if starter is not None:
             starter.cancel()
         if db is None:
-            await database.dispose()
+            await ctx.db.dispose()
 
     app = FastAPI(
         title="labourflow",
@@ -89,14 +67,10 @@ def create_app(
         summary="劳动争议多元化解工作流 / labour dispute resolution workflows",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.db = database
-    app.state.temporal = gateway
-    app.state.keyring = Keyring.from_settings(settings)
+    app.state.services = ctx
+    app.state.settings = settings  # transport settings (CSRF, cookies, limits) read it directly
     app.state.pages = page_environment(settings.templates_dir)
-    app.state.readiness_checks = {"database": database.ping, "temporal": gateway.check}
-    app.state.search_attributes = search_attributes
-    app.state.calendar_years = lambda: calendar_years(settings)
+    app.state.readiness_checks = {"database": ctx.db.ping, "temporal": ctx.temporal.check}
     app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts
 
     app.state.rate_limits = SlidingWindow()

@@ -10,8 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.pages.access import LoginRequired, login_url
+from api.deps import LoginRequired, login_url
 from domain.privacy import redact_text
+from services.errors import ServiceError
 
 log = structlog.get_logger("api.errors")
 
@@ -63,6 +64,13 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"detail": exc.detail},
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(ServiceError)
+    async def _service(request: Request, exc: ServiceError) -> Response:
+        """A service's refusal, answered like an HTTP error of its status (404, 409, 503...)."""
+        if is_page(request):
+            return _error_page(request, exc.status, exc.message)
+        return JSONResponse(status_code=exc.status, content={"detail": exc.message})
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:

@@ -8,15 +8,21 @@ from pathlib import Path
 
 from fastapi import Request
 
+from domain.labels import ui_messages
+
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
 
 @lru_cache(maxsize=4)
 def catalogue(templates_dir: Path) -> dict[str, dict[str, str]]:
-    """`templates/pages/messages.json`: {key: {"zh": ..., "en": ...}}; both languages complete."""
+    """`templates/pages/messages.json` plus the names of stages, channels, categories, claims and
+    deadline statuses from their one home (`domain.labels`): {key: {"zh": ..., "en": ...}}."""
     data: dict[str, dict[str, str]] = json.loads((templates_dir / "pages" / "messages.json").read_text("utf-8"))
-    return data
+    clashes = data.keys() & ui_messages().keys()
+    if clashes:  # one home each: a label in both places would let them drift apart again
+        raise ValueError(f"messages.json repeats labels kept in domain/data/labels.json: {sorted(clashes)[:5]}")
+    return data | ui_messages()
 
 
 def request_language(request: Request) -> str:

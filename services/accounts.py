@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from pwdlib import PasswordHash
 from sqlmodel import select
@@ -12,6 +13,7 @@ from sqlmodel import select
 from domain.roles import Role
 from infrastructure.db import Database
 from infrastructure.tables.users import Team, TeamKind, User
+from services.errors import NotFound, Refused
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5
@@ -21,7 +23,7 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = PASSWORDS.hash("dummy-password-for-timing")
 
 
-class AccountError(ValueError):
+class AccountError(Refused):
     """An account operation was refused; the message says why."""
 
 
@@ -178,3 +180,50 @@ async def set_user_active(db: Database, username: str, active: bool) -> None:
 async def unlock_user(db: Database, username: str) -> None:
     """Lift a lockout after repeated wrong passwords."""
     await _change_user(db, username, failed_logins=0, locked_until=None)
+
+
+async def list_users(db: Database) -> list[dict[str, Any]]:
+    """Every staff account with its role, team, state and lockout."""
+    now = datetime.now(UTC)
+    async with db.session() as session:
+        users = (await session.exec(select(User).order_by(User.username))).all()
+    return [
+        {
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role,
+            "team_code": u.team_code,
+            "region": u.region,
+            "is_active": u.is_active,
+            "failed_logins": u.failed_logins,
+            "locked": bool(
+                u.locked_until and u.locked_until.replace(tzinfo=u.locked_until.tzinfo or UTC) > now
+            ),
+        }
+        for u in users
+    ]
+
+
+
+async def update_user(
+    db: Database, username: str, *, by: str, is_active: bool | None = None, unlock: bool = False, password: str | None = None
+) -> None:
+    """Deactivate or reactivate, unlock, or set a new password; `NotFound` for a missing account
+    (also when nothing is asked), `Refused` for deactivating oneself."""
+    async with db.session() as session:
+        if (await session.exec(select(User.id).where(User.username == username))).first() is None:
+            raise NotFound(f"没有此账户 / no account '{username}'")
+    if is_active is not None:
+        if username == by and not is_active:
+            raise Refused("不能停用自己的账户 / you cannot deactivate your own account")
+        await set_user_active(db, username, is_active)
+    if unlock:
+        await unlock_user(db, username)
+    if password is not None:
+        await set_user_password(db, username, password, changed_by=by)
+
+
+async def list_teams(db: Database) -> list[Team]:
+    """Every team, by code (for the account form)."""
+    async with db.session() as session:
+        return list((await session.exec(select(Team).order_by(Team.code))).all())

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
 
-from api.auth import hash_access_code, new_access_code
 from domain.case import CaseFacts, Channel
 from domain.china_time import china_today
 from domain.ids import case_workflow_id, format_case_no
@@ -31,12 +31,17 @@ from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import Case, CaseClaim, IdempotencyKey, Team
 from infrastructure.temporal import case_search_attributes
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.access import hash_access_code, new_access_code
+from services.context import ServiceContext
+from services.errors import Refused, Unavailable
+from services.evidence import EvidenceFile, store_evidence
 
 log = structlog.get_logger("services.intake")
 TEAM_KINDS = {Channel.union_mediation: "union_mediation", Channel.peoples_mediation: "peoples_mediation"}
 
 
-class IdempotencyConflict(ValueError):
+class IdempotencyConflict(Refused):
     """The Idempotency-Key was used before with a different request."""
 
 
@@ -206,3 +211,57 @@ async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds
             .limit(100)
         )
         return list(rows.all())
+
+
+@dataclass(frozen=True)
+class Filed:
+    """What filing an intake did: the case, its access code (shown once), whether it is new and started."""
+
+    case_no: str
+    access_code: str
+    created: bool
+    started: bool
+
+
+async def try_start(ctx: ServiceContext, case_no: str) -> bool:
+    """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost)."""
+    try:
+        client = await ctx.client()
+        await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, ctx.calendar_years(),
+                             search_attributes=ctx.search_attributes)
+        return True
+    except (Unavailable, TemporalUnavailable, RPCError, ConnectionError):
+        return False
+
+
+async def file_intake(
+    ctx: ServiceContext, intake: IntakeRequest, idempotency_key: str | None, uploads: tuple[EvidenceFile, ...] = ()
+) -> Filed:
+    """Register the case (idempotent by key), store its evidence files, then start its workflow.
+
+    Evidence is stored before the start, so the first documents already list it."""
+    registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key)
+    if not registered.created:
+        async with ctx.db.session() as session:
+            started = (await session.exec(select(Case.workflow_started).where(Case.case_no == registered.case_no))).one()
+        return Filed(registered.case_no, registered.access_code, False, bool(started))
+    for upload in uploads:
+        await store_evidence(ctx.settings, ctx.db, ctx.keyring, registered.case_no, upload)
+    started = await try_start(ctx, registered.case_no)
+    return Filed(registered.case_no, registered.access_code, True, started)
+
+
+async def start_pending(ctx: ServiceContext) -> None:
+    """Start the workflows of cases accepted while Temporal was down (stops at the first failure)."""
+    waiting = await pending_starts(ctx.db)
+    if not waiting:
+        return
+    client = await ctx.client()
+    for case_no in waiting:
+        try:
+            await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, ctx.calendar_years(),
+                                 search_attributes=ctx.search_attributes)
+            log.info("started a workflow that waited for Temporal", case_no=case_no)
+        except Exception as exc:
+            log.warning("workflow start still failing", case_no=case_no, error=str(exc))
+            break

@@ -16,6 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor, ConfirmationFiling, ConfirmationRoute, Note, PaymentRecord, Ruling
     from domain.case import ClaimKind
+    from domain.catalogue import Agreement
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import AgreementInput, AgreementOutcome, AgreementResult
@@ -62,7 +63,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             "confirm_agreement",
             "协助双方申请司法确认或仲裁审查",
             "Help the parties apply for judicial confirmation or arbitration review",
-            ("file_confirmation", "skip_confirmation"),
+            (Agreement.file_confirmation, Agreement.skip_confirmation),
             deadline_key="judicial_confirmation",
         )
         perform_by = max((i.due_on for i in terms.instalments), default=terms.signed_on)
@@ -73,7 +74,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             "track_performance",
             "跟踪调解协议履行",
             "Track performance of the agreement",
-            ("record_payment", "record_default"),
+            (Agreement.record_payment, Agreement.record_default),
             deadline_key="performance",
         )
         await workflow.wait_condition(lambda: self.paid >= terms.total or self.default_noted is not None)
@@ -96,7 +97,7 @@ class AgreementWorkflow(StatutoryWorkflow):
         self.status = outcome.value
         return AgreementResult(outcome=outcome, noted_on=today, unpaid=unpaid, confirmed=self.confirmed)
 
-    @action("file_confirmation", ConfirmationFiling)
+    @action(Agreement.file_confirmation)
     async def file_confirmation(self, task: OpenTask, filing: ConfirmationFiling, actor: Actor) -> ActionResult:
         key = filing.route.value
         due = self.due(key)
@@ -135,18 +136,22 @@ class AgreementWorkflow(StatutoryWorkflow):
             citation=basis,
         )
         await self.open_task(
-            "record_confirmation_ruling", "记录确认结果", "Record the confirmation ruling", ("record_ruling",), deadline_key=deadline_key
+            "record_confirmation_ruling",
+            "记录确认结果",
+            "Record the confirmation ruling",
+            (Agreement.record_ruling,),
+            deadline_key=deadline_key,
         )
         return ActionResult(message_zh="已登记确认申请", message_en="Confirmation application recorded", document_ids=docs)
 
-    @action("skip_confirmation", Note)
+    @action(Agreement.skip_confirmation)
     async def skip_confirmation(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         for key in ("judicial_confirmation", "arbitration_review"):
             await self.close_deadline(key, DeadlineStatus.cancelled)
         await self.event("confirmation_skipped", "当事人不申请确认", "The parties do not seek confirmation", actor=actor, on=note.on)
         return ActionResult(message_zh="已记录", message_en="Recorded")
 
-    @action("record_ruling", Ruling)
+    @action(Agreement.record_ruling)
     async def record_ruling(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         for key in ("court_acceptance", "court_decision", "review_decision"):
             await self.close_deadline(key, DeadlineStatus.met)
@@ -161,7 +166,7 @@ class AgreementWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=zh, message_en=en)
 
-    @action("record_payment", PaymentRecord, closes=False)
+    @action(Agreement.record_payment)
     async def record_payment(self, task: OpenTask, payment: PaymentRecord, actor: Actor) -> ActionResult:
         self.paid += payment.amount
         left = max(self.terms.total - self.paid, Decimal(0))
@@ -177,7 +182,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             await self.close_task(task, "performed", actor)
         return ActionResult(message_zh=f"已记录付款，尚欠{left}元", message_en=f"Payment recorded; {left} outstanding")
 
-    @action("record_default", Note)
+    @action(Agreement.record_default)
     async def record_default(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.default_noted = note
         await self.close_deadline("performance", DeadlineStatus.missed)

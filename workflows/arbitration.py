@@ -17,21 +17,22 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
+    from domain.catalogue import Arbitration
     from domain.documents import DocumentType
     from domain.final_award import classify_award
     from domain.records import DeadlineStatus
     from domain.workflow_models import ArbitrationInput, ArbitrationOutcome, ArbitrationResult, Milestone, WorkerOption
 
 AWARD_ACTIONS = (
-    "record_application_service",
-    "schedule_hearing",
-    "suspend",
-    "resume",
-    "change_claims",
-    "extend_award_period",
-    "record_advance_execution",
-    "record_award",
-    "record_settlement",
+    Arbitration.record_application_service,
+    Arbitration.schedule_hearing,
+    Arbitration.suspend,
+    Arbitration.resume,
+    Arbitration.change_claims,
+    Arbitration.extend_award_period,
+    Arbitration.record_advance_execution,
+    Arbitration.record_award,
+    Arbitration.record_settlement,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -73,7 +74,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
             "record_arbitration_acceptance",
             "记录仲裁委受理或不予受理",
             "Record the commission's acceptance decision",
-            ("record_acceptance",),
+            (Arbitration.record_acceptance,),
             deadline_key="acceptance",
         )
         if not await self.until("acceptance", lambda: self.acceptance is not None or self.result is not None):
@@ -149,7 +150,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
                 await self._record_task(task)
         self.kit.epoch += 1
 
-    @action("record_acceptance", Ruling)
+    @action(Arbitration.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("acceptance", DeadlineStatus.met)
         if not ruling.granted:
@@ -162,7 +163,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         self.acceptance = ruling
         return ActionResult(message_zh="已记录受理决定", message_en="Acceptance decision recorded")
 
-    @action("record_application_service", Note, closes=False)
+    @action(Arbitration.record_application_service)
     async def record_application_service(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("service", DeadlineStatus.met)
         defence = await self.set_deadline("defence", "D16", note.on)
@@ -176,7 +177,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"答辩期至{defence.due}", message_en=f"Defence due by {defence.due}")
 
-    @action("schedule_hearing", HearingSchedule, closes=False)
+    @action(Arbitration.schedule_hearing)
     async def schedule_hearing(self, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
         await self.close_deadline("tribunal_notice", DeadlineStatus.met)
         notice_days = (hearing.hearing_on - hearing.notice_served_on).days
@@ -192,7 +193,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=zh, message_en="Hearing recorded")
 
-    @action("suspend", Suspension, closes=False)
+    @action(Arbitration.suspend)
     async def suspend(self, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
         self.suspended_since = suspension
         self.status = "suspended"
@@ -206,7 +207,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh="已中止，期限暂停计算", message_en="Suspended; the award period is paused")
 
-    @action("resume", Note, closes=False)
+    @action(Arbitration.resume)
     async def resume(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         assert self.suspended_since is not None
         self.suspensions.append((self.suspended_since.start_on, note.on))
@@ -221,7 +222,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
-    @action("change_claims", Note, closes=False)
+    @action(Arbitration.change_claims)
     async def change_claims(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.restarts.append(note.on)
         await self._award_deadline()
@@ -235,7 +236,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
-    @action("extend_award_period", Note, closes=False)
+    @action(Arbitration.extend_award_period)
     async def extend_award_period(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.extended = True
         await self._award_deadline()
@@ -249,7 +250,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
-    @action("record_advance_execution", Ruling, closes=False)
+    @action(Arbitration.record_advance_execution)
     async def record_advance_execution(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "裁决先予执行，移送人民法院执行" if ruling.granted else f"先予执行申请未准许：{ruling.reason}"
         await self.event(
@@ -262,7 +263,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("record_award", AwardRecord)
+    @action(Arbitration.record_award)
     async def record_award(self, task: OpenTask, award: AwardRecord, actor: Actor) -> ActionResult:
         classification = classify_award(award.items, award.statement, self.kit.region, award.awarded_on)
         await self.close_deadline("award", DeadlineStatus.met)
@@ -280,7 +281,7 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"已记录裁决（{label}）", message_en=f"Award recorded ({classification.award_class.value})")
 
-    @action("record_settlement", Note)
+    @action(Arbitration.record_settlement)
     async def record_settlement(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("award", DeadlineStatus.met)
         await self.event(

@@ -10,26 +10,18 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.dispute_steps import ALWAYS_OPEN, WITHDRAWABLE, DisputeSteps
+from workflows.dispute_steps import DisputeSteps
 from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.clock import Clock
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel, ValidationError
+    from pydantic import ValidationError
 
-    from domain.actions import ActionResult, ArbitrationChoice, EvidenceRef, Note, SuitFiled, Withdrawal, WorkerAction, WorkerActionKind
-    from domain.case import Stage
+    from domain.actions import ActionResult, WorkerAction
+    from domain.catalogue import WORKER_PAYLOADS
+    from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
     from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, Milestone
-
-PAYLOADS: dict[WorkerActionKind, type[BaseModel]] = {
-    WorkerActionKind.choose_arbitration: ArbitrationChoice,
-    WorkerActionKind.sue: SuitFiled,
-    WorkerActionKind.add_evidence: EvidenceRef,
-    WorkerActionKind.withdraw: Withdrawal,
-    WorkerActionKind.apply_enforcement: Note,
-}
-
 
 @workflow.defn(name="dispute")
 class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
@@ -69,29 +61,22 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     def _check_worker(self, request: WorkerAction, *, business_rules: bool = True) -> object:
         if self.stage.is_closed:
             raise ApplicationError("案件已结案 / the case is closed", non_retryable=True)
-        allowed = {option.action for option in self.options} | ALWAYS_OPEN
-        if self.stage is Stage.mediation:
-            allowed.add(WorkerActionKind.refuse_mediation.value)
-        if self.stage in WITHDRAWABLE:
-            allowed.add(WorkerActionKind.withdraw.value)
-        if self.legal_aid_id is not None:
-            allowed.discard(WorkerActionKind.apply_legal_aid.value)
+        allowed = sorted(option.action for option in self.open_actions())
         if request.action.value not in allowed:
             raise ApplicationError(
-                f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(sorted(allowed))}",
+                f"现在不能“{request.action.value}” / '{request.action.value}' is not open now; open: {', '.join(allowed)}",
                 non_retryable=True,
             )
-        model = PAYLOADS.get(request.action)
+        model = WORKER_PAYLOADS.get(request.action)
         if model is None:
             return None
         try:
             payload = model.model_validate(request.payload)
         except ValidationError as exc:
             raise ApplicationError(f"填写有误 / invalid input: {exc.errors()[0]['msg']}", non_retryable=True) from None
-        for name in ("filed_on", "on") if business_rules else ():
-            day = getattr(payload, name, None)
-            if day is not None and day > self.clock.today():
-                raise ApplicationError(f"日期不能晚于今天 / {name} {day} is in the future", non_retryable=True)
+        problem = future_fact_problem(payload, self.clock.today()) if business_rules else None
+        if problem:
+            raise ApplicationError(problem, non_retryable=True)
         return payload
 
     @workflow.update(name="worker-act")
@@ -123,7 +108,7 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
             case_no=self.facts.case_no,
             stage=self.stage,
             channel=self.channel,
-            worker_options=tuple(self.options),
+            worker_options=self.open_actions(),
             guidance_zh=self.guidance[0],
             guidance_en=self.guidance[1],
             workflow=self.view(),

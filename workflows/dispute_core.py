@@ -17,6 +17,7 @@ from workflows.kit.search import stage_search_attributes
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.case import CaseFacts, Channel, Stage
+    from domain.catalogue import open_worker_actions
     from domain.documents import DocumentType
     from domain.ids import channel_workflow_id
     from domain.limitation import assess_limitation
@@ -210,9 +211,13 @@ class DisputeCore(StatutoryWorkflow):
             closing_state=self.stage.value if self.stage.is_closed else None,
             guidance_zh=self.guidance[0],
             guidance_en=self.guidance[1],
-            worker_options=tuple(o.model_dump(mode="json") for o in self.options),
+            worker_options=tuple(o.model_dump(mode="json") for o in self.open_actions()),
         )
         await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
+
+    def open_actions(self) -> tuple[WorkerOption, ...]:
+        """What the worker may do now, decided by the one rule the pages read back (domain.catalogue)."""
+        return open_worker_actions(self.stage, self.options, legal_aid_applied=self.legal_aid_id is not None)
 
     async def tell_legal_aid(self) -> None:
         """Keep a running legal-aid application informed of the worker's nearest deadline (D58)."""

@@ -51,9 +51,6 @@ with workflow.unsafe.imports_passed_through():
         WorkInjuryResult,
     )
 
-ALWAYS_OPEN = frozenset({WorkerActionKind.add_evidence.value, WorkerActionKind.apply_legal_aid.value})
-# Stages where the worker may withdraw in labourflow; later, withdrawal is a court act recorded by staff.
-WITHDRAWABLE = frozenset({Stage.intake, Stage.mediation, Stage.arbitration_eligible, Stage.suit_eligible, Stage.arbitration})
 Step = Callable[[Any], Awaitable[str | None]]
 SUPPORT_GROUPS = frozenset(
     {
@@ -365,6 +362,8 @@ class DisputeSteps(DisputeCore):
 
     async def on_apply_legal_aid(self, _: Any) -> ActionResult:
         await self.start_legal_aid()
+        if workflow.patched("worker-options-after-legal-aid"):
+            await self.record_status()  # the projection drops "apply for legal aid" at once
         return ActionResult(message_zh="已提交法律援助申请", message_en="Legal aid applied for")
 
     async def on_add_evidence(self, payload: Any) -> ActionResult:

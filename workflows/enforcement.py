@@ -14,6 +14,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain.catalogue import Enforcement
     from domain.records import DeadlineStatus
     from domain.workflow_models import EnforcementInput, EnforcementOutcome, EnforcementResult
 
@@ -43,7 +44,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
             "record_performance",
             "记录履行或强制执行情况",
             "Record performance or enforcement",
-            ("record_performed", "record_enforcement_application", "record_enforcement_result"),
+            (Enforcement.record_performed, Enforcement.record_enforcement_application, Enforcement.record_enforcement_result),
             deadline_key="enforcement",
         )
         if not await self.until("enforcement", lambda: self.outcome is not None or self.applied_on is not None):
@@ -67,14 +68,14 @@ class EnforcementWorkflow(StatutoryWorkflow):
             await self.close_deadline("enforcement", DeadlineStatus.met)
             await self.event("enforcement_applied", "劳动者申请强制执行", "The worker applied for enforcement")
 
-    @action("record_performed", Note)
+    @action(Enforcement.record_performed)
     async def record_performed(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("enforcement", DeadlineStatus.met)
         await self.event("performed", "用人单位已履行", "The employer performed", actor=actor, on=note.on)
         self.outcome = EnforcementOutcome.performed
         return ActionResult(message_zh="已记录履行", message_en="Performance recorded")
 
-    @action("record_enforcement_application", Note, closes=False)
+    @action(Enforcement.record_enforcement_application)
     async def record_enforcement_application(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.applied_on = note.on
         await self.close_deadline("enforcement", DeadlineStatus.met)
@@ -88,7 +89,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh="已记录执行申请", message_en="Enforcement application recorded")
 
-    @action("record_enforcement_result", Ruling)
+    @action(Enforcement.record_enforcement_result)
     async def record_enforcement_result(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         if ruling.granted:
             self.outcome = EnforcementOutcome.satisfied

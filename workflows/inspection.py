@@ -13,6 +13,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, OrderToPay, Ruling
+    from domain.catalogue import Inspection
     from domain.criminal import ThresholdResult, assess_criminal_threshold
     from domain.records import DeadlineStatus
     from domain.workflow_models import InspectionInput, InspectionOutcome, InspectionResult
@@ -49,7 +50,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_inspection_acceptance",
             "记录监察机构是否受理",
             "Record whether inspection accepted the complaint",
-            ("record_acceptance",),
+            (Inspection.record_acceptance,),
             deadline_key="acceptance",
         )
         await workflow.wait_condition(lambda: self.accepted is not None)
@@ -61,7 +62,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_inspection_result",
             "记录调查处理结果",
             "Record the investigation's result",
-            ("order_to_pay", "extend_investigation", "close_redirected"),
+            (Inspection.order_to_pay, Inspection.extend_investigation, Inspection.close_redirected),
             deadline_key="investigation",
         )
         await workflow.wait_condition(lambda: self.order is not None or self.outcome is not None)
@@ -73,7 +74,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_order_outcome",
             "记录是否按期支付",
             "Record whether the employer paid as ordered",
-            ("record_paid", "record_unpaid"),
+            (Inspection.record_paid, Inspection.record_unpaid),
             deadline_key="order",
         )
         await workflow.wait_condition(lambda: self.order_paid is not None)
@@ -105,7 +106,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_police_decision",
             "记录公安机关是否立案",
             "Record the police's filing decision",
-            ("record_police_decision",),
+            (Inspection.record_police_decision,),
             deadline_key="police",
         )
         await workflow.wait_condition(lambda: self.outcome is not None)
@@ -119,7 +120,7 @@ class InspectionWorkflow(StatutoryWorkflow):
         self.status = outcome.value
         return InspectionResult(outcome=outcome, noted_on=self.clock.today())
 
-    @action("record_acceptance", Ruling)
+    @action(Inspection.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "监察机构受理投诉并立案" if ruling.granted else f"不予受理：{ruling.reason}"
         await self.event(
@@ -132,7 +133,7 @@ class InspectionWorkflow(StatutoryWorkflow):
         self.accepted = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("extend_investigation", Note, closes=False)
+    @action(Inspection.extend_investigation)
     async def extend_investigation(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         assert self.accepted is not None
         entry = self.kit.deadlines["investigation"]
@@ -153,7 +154,7 @@ class InspectionWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"调查期限至{entry.deadline.due}", message_en=f"Investigation due by {entry.deadline.due}")
 
-    @action("order_to_pay", OrderToPay)
+    @action(Inspection.order_to_pay)
     async def order_to_pay(self, task: OpenTask, order: OrderToPay, actor: Actor) -> ActionResult:
         await self.close_deadline("investigation", DeadlineStatus.met)
         await self.event(
@@ -167,7 +168,7 @@ class InspectionWorkflow(StatutoryWorkflow):
         self.order = order
         return ActionResult(message_zh="已记录责令支付", message_en="Order to pay recorded")
 
-    @action("close_redirected", Note)
+    @action(Inspection.close_redirected)
     async def close_redirected(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.event(
             "inspection_redirected",
@@ -180,19 +181,19 @@ class InspectionWorkflow(StatutoryWorkflow):
         self.outcome = InspectionOutcome.redirected
         return ActionResult(message_zh="已告知劳动争议途径", message_en="Redirected to the dispute procedure")
 
-    @action("record_paid", Note)
+    @action(Inspection.record_paid)
     async def record_paid(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.event("order_paid", "用人单位已按责令支付", "The employer paid as ordered", actor=actor, on=note.on)
         self.order_paid = True
         return ActionResult(message_zh="已记录支付", message_en="Payment recorded")
 
-    @action("record_unpaid", Note)
+    @action(Inspection.record_unpaid)
     async def record_unpaid(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.close_deadline("order", DeadlineStatus.missed)
         self.order_paid = False
         return ActionResult(message_zh="已记录逾期未付", message_en="Non-payment recorded")
 
-    @action("record_police_decision", Ruling)
+    @action(Inspection.record_police_decision)
     async def record_police_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "公安机关立案侦查" if ruling.granted else f"公安机关不予立案：{ruling.reason}；可在5日内提请复议"
         await self.event(

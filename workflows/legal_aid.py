@@ -17,6 +17,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor, LawyerAssignment, Ruling
+    from domain.catalogue import LegalAid
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus
     from domain.workflow_models import LegalAidInput, LegalAidResult
@@ -55,7 +56,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
             "decide_legal_aid",
             "记录法律援助机构的决定",
             "Record the legal-aid body's decision",
-            ("record_decision",),
+            (LegalAid.record_decision,),
             deadline_key="decision",
         )
         advance_watch = asyncio.ensure_future(self._advance_aid_watch())
@@ -65,7 +66,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
         if self.decision.granted:
             await self.set_deadline("assignment", "D57", self.decision.decided_on)
             await self.open_task(
-                "assign_lawyer", "记录指派的律师", "Record the assigned lawyer", ("record_lawyer",), deadline_key="assignment"
+                "assign_lawyer", "记录指派的律师", "Record the assigned lawyer", (LegalAid.record_lawyer,), deadline_key="assignment"
             )
             await workflow.wait_condition(lambda: self.lawyer is not None)
         await self.settle()
@@ -107,7 +108,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
         """The case workflow reports the worker's nearest deadline (to sue, to arbitrate...)."""
         self.worker_deadline = due
 
-    @action("record_decision", Ruling)
+    @action(LegalAid.record_decision)
     async def record_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("decision", DeadlineStatus.met)
         zh = "决定给予法律援助" if ruling.granted else f"决定不予法律援助：{ruling.reason}；可向司法行政部门提出异议"
@@ -122,7 +123,7 @@ class LegalAidWorkflow(StatutoryWorkflow):
         self.decision = ruling
         return ActionResult(message_zh=zh, message_en="Decision recorded")
 
-    @action("record_lawyer", LawyerAssignment)
+    @action(LegalAid.record_lawyer)
     async def record_lawyer(self, task: OpenTask, assignment: LawyerAssignment, actor: Actor) -> ActionResult:
         await self.close_deadline("assignment", DeadlineStatus.met)
         await self.event(

@@ -12,6 +12,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Judgment, Ruling, SuitFiled
+    from domain.catalogue import Litigation
     from domain.records import DeadlineStatus
     from domain.workflow_models import LitigationInput, LitigationOutcome, LitigationResult
 
@@ -41,7 +42,11 @@ class LitigationWorkflow(StatutoryWorkflow):
             citation=filing.basis,
         )
         await self.open_task(
-            "record_filing", "记录法院立案或不予受理", "Record the court's filing decision", ("record_filing",), deadline_key="filing"
+            "record_filing",
+            "记录法院立案或不予受理",
+            "Record the court's filing decision",
+            (Litigation.record_filing,),
+            deadline_key="filing",
         )
         await workflow.wait_condition(lambda: self.filing is not None)
         assert self.filing is not None
@@ -49,12 +54,18 @@ class LitigationWorkflow(StatutoryWorkflow):
             return await self._finish(LitigationOutcome.for_employer, self.filing.decided_on)
         await self.set_deadline("first_instance", "D36", self.filing.decided_on, variant="ordinary")
         await self.open_task(
-            "record_judgment", "记录一审判决", "Record the first-instance judgment", ("record_judgment",), deadline_key="first_instance"
+            "record_judgment",
+            "记录一审判决",
+            "Record the first-instance judgment",
+            (Litigation.record_judgment,),
+            deadline_key="first_instance",
         )
         await workflow.wait_condition(lambda: self.judgment is not None)
         assert self.judgment is not None
         appeal = await self.set_deadline("appeal", "D37", self.judgment.served_on, variant="judgment")
-        await self.open_task("record_appeal", "记录是否上诉", "Record an appeal, if any", ("record_appeal",), deadline_key="appeal")
+        await self.open_task(
+            "record_appeal", "记录是否上诉", "Record an appeal, if any", (Litigation.record_appeal,), deadline_key="appeal"
+        )
         if not await self.until("appeal", lambda: self.appeal is not None):
             await self.event(
                 "judgment_effective", "上诉期届满无人上诉，一审判决生效", "No appeal in time: the judgment is final", citation=appeal.basis
@@ -66,7 +77,7 @@ class LitigationWorkflow(StatutoryWorkflow):
             "record_second_judgment",
             "记录二审判决",
             "Record the appeal judgment",
-            ("record_second_judgment",),
+            (Litigation.record_second_judgment,),
             deadline_key="second_instance",
         )
         await workflow.wait_condition(lambda: self.final_judgment is not None)
@@ -85,7 +96,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.status = outcome.value
         return LitigationResult(outcome=outcome, effective_on=effective_on, judgment=self.final_judgment or self.judgment)
 
-    @action("record_filing", Ruling)
+    @action(Litigation.record_filing)
     async def record_filing(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "法院立案受理" if ruling.granted else f"法院裁定不予受理：{ruling.reason}"
         await self.event(
@@ -99,7 +110,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.filing = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("record_judgment", Judgment)
+    @action(Litigation.record_judgment)
     async def record_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:
         side = "支持劳动者" if judgment.for_worker else "驳回劳动者请求"
         await self.event(
@@ -113,7 +124,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.judgment = judgment
         return ActionResult(message_zh=f"已记录一审判决（{side}）", message_en="Judgment recorded")
 
-    @action("record_appeal", SuitFiled)
+    @action(Litigation.record_appeal)
     async def record_appeal(self, task: OpenTask, appeal: SuitFiled, actor: Actor) -> ActionResult:
         await self.event(
             "appeal",
@@ -126,7 +137,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.appeal = appeal
         return ActionResult(message_zh="已记录上诉", message_en="Appeal recorded")
 
-    @action("record_second_judgment", Judgment)
+    @action(Litigation.record_second_judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:
         await self.event(
             "final_judgment",

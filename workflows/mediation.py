@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor, AgreementTerms, MediationFailure, PeriodExtension, SessionRecord
     from domain.case import Channel
+    from domain.catalogue import Mediation
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
@@ -29,7 +30,7 @@ ORGANISATION = {
     Channel.peoples_mediation: ("人民调解委员会", "the people's mediation committee"),
     Channel.court_mediation: ("法院特邀调解组织", "the court-invited mediation organisation"),
 }
-ACTIONS = ("record_session", "record_agreement", "record_failure", "extend_period")
+ACTIONS = (Mediation.record_session, Mediation.record_agreement, Mediation.record_failure, Mediation.extend_period)
 
 
 def period_rule(inp: MediationInput) -> tuple[str, str | None]:
@@ -105,7 +106,7 @@ class MediationWorkflow(StatutoryWorkflow):
                 return f"日期不能早于收到申请之日 / {name} {day} is before the application was received ({self.received_on})"
         return super().guard(task, action_name, payload)
 
-    @action("record_session", SessionRecord, closes=False)
+    @action(Mediation.record_session)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:
         self.sessions += 1
         doc = await self.document(
@@ -122,7 +123,7 @@ class MediationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh="调解笔录已生成", message_en="Session record generated", document_ids=(doc.document_id,))
 
-    @action("record_agreement", AgreementTerms)
+    @action(Mediation.record_agreement)
     async def record_agreement(self, task: OpenTask, terms: AgreementTerms, actor: Actor) -> ActionResult:
         doc = await self.document(
             DocumentType.mediation_agreement,
@@ -140,7 +141,7 @@ class MediationWorkflow(StatutoryWorkflow):
         self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
         return ActionResult(message_zh="调解协议书已生成", message_en="Mediation agreement generated", document_ids=(doc.document_id,))
 
-    @action("record_failure", MediationFailure)
+    @action(Mediation.record_failure)
     async def record_failure(self, task: OpenTask, failure: MediationFailure, actor: Actor) -> ActionResult:
         doc = await self.document(
             DocumentType.mediation_termination_notice,
@@ -160,7 +161,7 @@ class MediationWorkflow(StatutoryWorkflow):
         self.result = MediationResult(outcome=MediationOutcome.failed, ended_on=failure.ended_on)
         return ActionResult(message_zh="调解终止通知书已生成", message_en="Termination notice generated", document_ids=(doc.document_id,))
 
-    @action("extend_period", PeriodExtension, closes=False)
+    @action(Mediation.extend_period)
     async def extend_period(self, task: OpenTask, extension: PeriodExtension, actor: Actor) -> ActionResult:
         old = self.due("period")
         assert old is not None

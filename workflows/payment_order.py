@@ -14,6 +14,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain.catalogue import PaymentOrder
     from domain.documents import DocumentType
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import PaymentOrderInput, PaymentOrderOutcome, PaymentOrderResult
@@ -52,7 +53,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
             "payment_order_acceptance",
             "记录法院是否受理支付令申请",
             "Record whether the court accepted the application",
-            ("record_acceptance",),
+            (PaymentOrder.record_acceptance,),
             deadline_key="acceptance",
         )
         await workflow.wait_condition(lambda: self.accepted is not None)
@@ -64,7 +65,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
             "payment_order_issue",
             "记录支付令发出及送达",
             "Record the order's issue and service on the employer",
-            ("record_issue",),
+            (PaymentOrder.record_issue,),
             deadline_key="issue",
         )
         await workflow.wait_condition(lambda: self.issued is not None)
@@ -76,7 +77,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
             "payment_order_response",
             "记录用人单位付款或异议",
             "Record the employer's payment or objection",
-            ("record_paid", "record_objection"),
+            (PaymentOrder.record_paid, PaymentOrder.record_objection),
             deadline_key="pay_or_object",
         )
         if not await self.until("pay_or_object", lambda: self.response is not None):
@@ -98,7 +99,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
         self.status = outcome.value
         return PaymentOrderResult(outcome=outcome, noted_on=self.clock.today())
 
-    @action("record_acceptance", Ruling)
+    @action(PaymentOrder.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("acceptance", DeadlineStatus.met)
         zh = "法院受理支付令申请" if ruling.granted else f"法院不予受理：{ruling.reason}"
@@ -112,7 +113,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
         self.accepted = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("record_issue", Ruling)
+    @action(PaymentOrder.record_issue)
     async def record_issue(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         if ruling.granted and ruling.received_on is None:
             ruling = ruling.model_copy(update={"received_on": ruling.decided_on})
@@ -129,13 +130,13 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
         self.issued = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("record_paid", Note)
+    @action(PaymentOrder.record_paid)
     async def record_paid(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.event("payment_order_paid", "用人单位已按支付令清偿", "The employer paid under the order", actor=actor, on=note.on)
         self.response = PaymentOrderOutcome.paid
         return ActionResult(message_zh="已记录清偿", message_en="Payment recorded")
 
-    @action("record_objection", Note)
+    @action(PaymentOrder.record_objection)
     async def record_objection(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         await self.event(
             "payment_order_objection",

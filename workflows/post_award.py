@@ -15,6 +15,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, Ruling, SuitFiled
+    from domain.catalogue import PostAward
     from domain.final_award import AwardClass
     from domain.records import DeadlineStatus
     from domain.workflow_models import Milestone, PostAwardInput, PostAwardOutcome, PostAwardResult, WorkerOption
@@ -70,7 +71,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
             "record_award_challenge",
             "记录起诉或撤销申请",
             "Record a suit or a revocation application",
-            ("record_suit", "record_revocation_application"),
+            (PostAward.record_suit, PostAward.record_revocation_application),
             deadline_key=window,
         )
         await self.until(window, lambda: self.suit is not None or self.revocation_filed is not None)
@@ -113,7 +114,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
             self.suit = suit
             await self.event("suit_filed", "劳动者向人民法院起诉", "The worker sued in the people's court", on=suit.filed_on)
 
-    @action("record_suit", SuitFiled)
+    @action(PostAward.record_suit)
     async def record_suit(self, task: OpenTask, suit: SuitFiled, actor: Actor) -> ActionResult:
         key = "worker_sue" if suit.by == "worker" else ("employer_revoke" if self.final else "worker_sue")
         due = self.due(key)
@@ -128,7 +129,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
         self.suit = suit
         return ActionResult(message_zh="已记录起诉", message_en="Suit recorded")
 
-    @action("record_revocation_application", Note, closes=False)
+    @action(PostAward.record_revocation_application)
     async def record_revocation_application(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         self.revocation_filed = note.on
         await self.event(
@@ -140,11 +141,14 @@ class PostAwardWorkflow(StatutoryWorkflow):
             citation="《劳动争议调解仲裁法》第四十九条 / LDMAL Art. 49",
         )
         await self.open_task(
-            "record_revocation_ruling", "记录中级法院撤销裁定", "Record the intermediate court's ruling", ("record_revocation_ruling",)
+            "record_revocation_ruling",
+            "记录中级法院撤销裁定",
+            "Record the intermediate court's ruling",
+            (PostAward.record_revocation_ruling,),
         )
         return ActionResult(message_zh="已记录撤销申请", message_en="Revocation application recorded")
 
-    @action("record_revocation_ruling", Ruling)
+    @action(PostAward.record_revocation_ruling)
     async def record_revocation_ruling(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         if ruling.granted:
             sue = await self.set_deadline("sue_after_revocation", "D27", ruling.received_on or ruling.decided_on)

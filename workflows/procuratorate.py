@@ -12,6 +12,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Ruling
+    from domain.catalogue import Procuratorate
     from domain.records import DeadlineStatus
     from domain.workflow_models import ProcuratorateInput, ProcuratorateResult
 
@@ -45,7 +46,7 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
             "record_procuratorate_decision",
             "记录检察机关是否支持起诉",
             "Record the procuratorate's decision",
-            ("record_decision",),
+            (Procuratorate.record_decision,),
             deadline_key="decision",
         )
         await workflow.wait_condition(lambda: self.decision is not None)
@@ -54,7 +55,7 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
         self.status = "supported" if self.decision.granted else "declined"
         return ProcuratorateResult(supported=self.decision.granted, noted_on=self.decision.decided_on)
 
-    @action("record_decision", Ruling)
+    @action(Procuratorate.record_decision)
     async def record_decision(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("decision", DeadlineStatus.met)
         zh = "检察机关决定支持起诉，出具支持起诉意见书" if ruling.granted else f"检察机关不支持起诉：{ruling.reason}"

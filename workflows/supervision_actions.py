@@ -10,12 +10,12 @@ from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.kit.base import ActionSpec, action
 from workflows.kit.tasks import OpenTask
-from workflows.supervision_core import UNION_ROLES
 from workflows.supervision_notices import SupervisionNotices
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
     from domain.actions import ActionResult, Actor, TaskAction
+    from domain.catalogue import Supervision
     from domain.records import TaskStatus
     from domain.supervision_paper import RUNG_CITATION, draft_problem
     from domain.supervision_rules import check_entry, transfer_conditions
@@ -39,10 +39,6 @@ class SupervisionActions(SupervisionNotices):
 
     def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
         problem = super().guard(task, action_name, payload)
-        for name in ("completed_on", "served_on", "received_on"):
-            value = getattr(payload, name, None)
-            if problem is None and value is not None and value > self.clock.today():
-                problem = f"日期不能晚于今天 / {name} {value} is in the future"
         if problem is None and isinstance(payload, sv.NoticeDraft):
             problem = self._draft_problem(payload, action_name)
         if problem is None and action_name == "approve_notice":
@@ -76,7 +72,7 @@ class SupervisionActions(SupervisionNotices):
             return f"答复日期不能早于送达日期{served} / a reply cannot precede service on {served}"
         return None
 
-    @action("record_investigation", sv.InvestigationRecord, roles=UNION_ROLES, closes=False)
+    @action(Supervision.record_investigation)
     async def record_investigation(self, task: OpenTask, record: sv.InvestigationRecord, actor: Actor) -> ActionResult:
         self.investigation = record
         await self.event(
@@ -98,7 +94,7 @@ class SupervisionActions(SupervisionNotices):
             )
         return ActionResult(message_zh="已记录调查", message_en="Investigation recorded")
 
-    @action("draft_notice", sv.NoticeDraft, roles=UNION_ROLES)
+    @action(Supervision.draft_notice)
     async def draft_notice(self, task: OpenTask, notice: sv.NoticeDraft, actor: Actor) -> ActionResult:
         direct = check_entry(notice.rung, self.ladder(), notice.reason).direct
         await self.event(
@@ -117,7 +113,7 @@ class SupervisionActions(SupervisionNotices):
         self.draft = sv.Draft(notice=notice, drafted_by=actor.username or "", direct=direct)
         return ActionResult(message_zh=f"{notice.rung.zh}草稿已提交审批", message_en="Draft sent for approval")
 
-    @action("revise_draft", sv.NoticeDraft, roles=UNION_ROLES, closes=False)
+    @action(Supervision.revise_draft)
     async def revise_draft(self, task: OpenTask, notice: sv.NoticeDraft, actor: Actor) -> ActionResult:
         assert self.draft is not None
         self.draft = self.draft.model_copy(update={"notice": notice, "drafted_by": actor.username or ""})
@@ -126,13 +122,13 @@ class SupervisionActions(SupervisionNotices):
         await self.event("draft_revised", f"{actor.label}修改了{notice.rung.zh}草稿", "Draft revised", actor=actor)
         return ActionResult(message_zh="草稿已修改，须由另一名工作人员审批", message_en="Draft revised")
 
-    @action("withdraw_draft", sv.DraftWithdrawal, roles=UNION_ROLES)
+    @action(Supervision.withdraw_draft)
     async def withdraw_draft(self, task: OpenTask, payload: sv.DraftWithdrawal, actor: Actor) -> ActionResult:
         await self.event("draft_withdrawn", f"草稿撤回：{payload.reason}", f"Draft withdrawn: {payload.reason}", actor=actor)
         self.draft, self.withdrawn = None, True
         return ActionResult(message_zh="草稿已撤回", message_en="Draft withdrawn")
 
-    @action("approve_notice", sv.Approval, roles=UNION_ROLES)
+    @action(Supervision.approve_notice)
     async def approve_notice(self, task: OpenTask, approval: sv.Approval, actor: Actor) -> ActionResult:
         assert self.draft is not None
         try:
@@ -148,7 +144,7 @@ class SupervisionActions(SupervisionNotices):
             document_ids=(record.document_id,) if record.document_id else (),
         )
 
-    @action("record_service", sv.ServiceRecord, roles=UNION_ROLES)
+    @action(Supervision.record_service)
     async def record_service(self, task: OpenTask, service: sv.ServiceRecord, actor: Actor) -> ActionResult:
         record = await self.update_current(served_on=service.served_on, service_method=service.method)
         refused = service.method is sv.ServiceMethod.refused

@@ -18,13 +18,13 @@ from workflows.kit.clock import Clock
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
     from domain.calendar import CalendarYear
+    from domain.catalogue import StaffAction
     from domain.deadlines import Deadline
     from domain.ids import case_workflow_id
     from domain.records import DeadlineStatus, TaskStatus, matter_subject
     from domain.supervision_rules import LEVEL, LadderState, supervision_deadline
     from domain.workflow_models import Milestone
 
-UNION_ROLES = ("union_legal",)
 
 
 class SupervisionClock(Clock):
@@ -154,7 +154,7 @@ class SupervisionCore(StatutoryWorkflow):
         kind: str,
         zh: str,
         en: str,
-        actions: tuple[str, ...],
+        actions: tuple[StaffAction, ...],
         done: Callable[[], bool],
         deadline_key: str | None = None,
         data: dict[str, Any] | None = None,

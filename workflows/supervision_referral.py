@@ -9,11 +9,12 @@ from temporalio import workflow
 
 from workflows.kit.base import StatutoryWorkflow, action
 from workflows.kit.tasks import OpenTask
-from workflows.supervision_core import UNION_ROLES, SupervisionClock
+from workflows.supervision_core import SupervisionClock
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
     from domain.actions import ActionResult, Actor, Ruling
+    from domain.catalogue import SupervisionReferral
     from domain.records import DeadlineStatus, matter_subject
 
 
@@ -46,7 +47,7 @@ class SupervisionReferralWorkflow(StatutoryWorkflow):
             "record_department_filing",
             "记录有关部门是否立案",
             "Record the filing decision",
-            ("record_filing",),
+            (SupervisionReferral.record_filing,),
             deadline_key="filing",
             role="union_legal",
         )
@@ -67,7 +68,7 @@ class SupervisionReferralWorkflow(StatutoryWorkflow):
             "record_inspection_result",
             "记录劳动保障监察的调查处理结果",
             "Record the inspection's result",
-            ("record_result",),
+            (SupervisionReferral.record_result,),
             deadline_key="investigation",
             role="union_legal",
         )
@@ -85,7 +86,7 @@ class SupervisionReferralWorkflow(StatutoryWorkflow):
         self.status = outcome.value
         return sv.ReferralResult(outcome=outcome, noted_on=self.clock.today(), order=order, remarks=remarks)
 
-    @action("record_filing", Ruling, roles=UNION_ROLES)
+    @action(SupervisionReferral.record_filing)
     async def record_filing(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         zh = "有关部门决定立案调查" if ruling.granted else f"有关部门决定不予立案：{ruling.reason}"
         await self.event(
@@ -98,7 +99,7 @@ class SupervisionReferralWorkflow(StatutoryWorkflow):
         self.filing = ruling
         return ActionResult(message_zh=zh, message_en="Recorded")
 
-    @action("record_result", sv.InspectionFinding, roles=UNION_ROLES)
+    @action(SupervisionReferral.record_result)
     async def record_result(self, task: OpenTask, finding: sv.InspectionFinding, actor: Actor) -> ActionResult:
         order = finding.order
         ordered = f"，责令于{order.due_on}前改正（{order.document_no}）" if order else ""

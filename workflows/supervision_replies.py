@@ -9,11 +9,11 @@ from temporalio import workflow
 from workflows.kit.base import action
 from workflows.kit.tasks import OpenTask
 from workflows.supervision_actions import SupervisionActions
-from workflows.supervision_core import UNION_ROLES
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
     from domain.actions import ActionResult, Actor
+    from domain.catalogue import Supervision
     from domain.regions import region
     from domain.supervision_paper import RUNG_CITATION
     from domain.supervision_rules import check_entry
@@ -37,11 +37,11 @@ class SupervisionReplies(SupervisionActions):
         self.reply = (reply, source)
         return ActionResult(message_zh="已记录答复", message_en="Reply recorded")
 
-    @action("record_reply", sv.ReplyRecord, roles=UNION_ROLES)
+    @action(Supervision.record_reply)
     async def record_reply(self, task: OpenTask, reply: sv.ReplyRecord, actor: Actor) -> ActionResult:
         return await self.take_reply(reply, "staff", actor)
 
-    @action("decide_reply", sv.ReplyDecision, roles=UNION_ROLES)
+    @action(Supervision.decide_reply)
     async def decide_reply(self, task: OpenTask, decision: sv.ReplyDecision, actor: Actor) -> ActionResult:
         await self.update_current(reply_accepted=decision.accept)
         zh = "工会采纳用人单位的答复" if decision.accept else "工会认为用人单位答复理由不成立"
@@ -55,7 +55,7 @@ class SupervisionReplies(SupervisionActions):
         self.decision = decision
         return ActionResult(message_zh=zh, message_en="Decision recorded")
 
-    @action("escalate_government", sv.GovernmentEscalation, roles=UNION_ROLES)
+    @action(Supervision.escalate_government)
     async def escalate_government(self, task: OpenTask, payload: sv.GovernmentEscalation, actor: Actor) -> ActionResult:
         state = self.ladder()
         government = region(self.inp.region).agency("people_government").name
@@ -84,7 +84,7 @@ class SupervisionReplies(SupervisionActions):
         self.escalation = payload
         return ActionResult(message_zh=f"已提请{government}处理", message_en="Escalated to the government")
 
-    @action("record_response", sv.AgencyResponse, roles=UNION_ROLES)
+    @action(Supervision.record_response)
     async def record_response(self, task: OpenTask, response: sv.AgencyResponse, actor: Actor) -> ActionResult:
         said = response.remarks or ("已整改" if response.rectified else "未整改")
         await self.event(
@@ -97,7 +97,7 @@ class SupervisionReplies(SupervisionActions):
         self.response = response
         return ActionResult(message_zh="已记录", message_en="Recorded")
 
-    @action("close_matter", sv.CloseMatter, roles=UNION_ROLES)
+    @action(Supervision.close_matter)
     async def close_matter(self, task: OpenTask, payload: sv.CloseMatter, actor: Actor) -> ActionResult:
         self.closing = (payload.outcome, payload.reason, payload.reason)
         return ActionResult(message_zh="事项已办结", message_en="Matter closed")

@@ -10,12 +10,13 @@ from workflows.supervision_replies import SupervisionReplies
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
+    from domain.catalogue import Supervision
     from domain.ids import supervision_workflow_id
     from domain.records import DeadlineStatus
 
 GOVERNMENT_DAYS = 30  # service level: the law sets the government no period (TUL Art. 23)
 PROCURATORATE_DAYS = 10  # service level for the procuratorate's answer (rules 10.1, [L])
-DECIDE = ("record_investigation", "draft_notice", "escalate_government", "close_matter")
+DECIDE = (Supervision.record_investigation, Supervision.draft_notice, Supervision.escalate_government, Supervision.close_matter)
 OUTCOME_RECTIFIED = (sv.MatterOutcome.rectified, "用人单位已整改并提供证明", "Rectified, with proof")
 
 
@@ -37,7 +38,7 @@ class SupervisionSteps(SupervisionReplies):
             "approve_notice",
             f"审批{rung.zh}（须由起草人以外的工作人员审批）",
             f"Approve the {rung.value} (not by its drafter)",
-            ("approve_notice", "revise_draft", "withdraw_draft"),
+            (Supervision.approve_notice, Supervision.revise_draft, Supervision.withdraw_draft),
             lambda: self.issued_seq > before or self.withdrawn,
             data={"draft": self.draft.model_dump(mode="json")},
         )
@@ -49,7 +50,7 @@ class SupervisionSteps(SupervisionReplies):
             "record_service",
             f"记录{record.rung.zh}（{record.document_no}）的送达",
             f"Record service of {record.document_no}",
-            ("record_service",),
+            (Supervision.record_service,),
             lambda: self.served,
         )
         record = self.current
@@ -69,7 +70,7 @@ class SupervisionSteps(SupervisionReplies):
         key = await self.start_reply_clock()
         record = self.current
         due = f"（{record.reply_due_on}前）" if key else "（无答复期限）"
-        actions = ("record_reply", "close_matter") + (() if key else ("draft_notice",))
+        actions = (Supervision.record_reply, Supervision.close_matter) + (() if key else (Supervision.draft_notice,))
         await self.wait_task(
             "await_reply",
             f"等待用人单位答复{record.rung.zh}{due}",
@@ -108,7 +109,7 @@ class SupervisionSteps(SupervisionReplies):
             "decide_reply",
             "审查用人单位的答复并作出决定",
             "Decide on the reply",
-            ("decide_reply", "close_matter"),
+            (Supervision.decide_reply, Supervision.close_matter),
             lambda: self.decision is not None,
             data={"reply": reply.model_dump(mode="json"), "source": source},
         )
@@ -178,7 +179,7 @@ class SupervisionSteps(SupervisionReplies):
             "record_government_response",
             "记录人民政府的处理情况",
             "Record what the government did",
-            ("record_response", "close_matter"),
+            (Supervision.record_response, Supervision.close_matter),
             lambda: self.response is not None,
             deadline_key=key,
         )
@@ -200,7 +201,7 @@ class SupervisionSteps(SupervisionReplies):
             "record_procuratorate_decision",
             "记录检察机关对移送线索的处理",
             "Record the procuratorate's decision",
-            ("record_response",),
+            (Supervision.record_response,),
             lambda: self.response is not None,
             deadline_key=key,
         )

@@ -12,6 +12,7 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain.catalogue import WorkInjury
     from domain.records import DeadlineStatus
     from domain.workflow_models import WorkInjuryInput, WorkInjuryResult
 
@@ -42,14 +43,18 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
             "record_determination_application",
             "协助申请工伤认定并记录申请日",
             "Help apply for determination; record the date",
-            ("record_application",),
+            (WorkInjury.record_application,),
             deadline_key="worker_application",
         )
         await workflow.wait_condition(lambda: self.applied is not None)
         assert self.applied is not None
         await self.set_deadline("decision", "D63", self.applied.on)
         await self.open_task(
-            "record_determination", "记录工伤认定结论", "Record the determination", ("record_determination",), deadline_key="decision"
+            "record_determination",
+            "记录工伤认定结论",
+            "Record the determination",
+            (WorkInjury.record_determination,),
+            deadline_key="decision",
         )
         await workflow.wait_condition(lambda: self.decision is not None)
         assert self.decision is not None
@@ -57,7 +62,7 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
         self.status = "recognised" if self.decision.granted else "not_recognised"
         return WorkInjuryResult(recognised=self.decision.granted, noted_on=self.decision.decided_on)
 
-    @action("record_application", Note)
+    @action(WorkInjury.record_application)
     async def record_application(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
         for key in ("employer_application", "worker_application"):
             await self.close_deadline(key, DeadlineStatus.met)
@@ -67,7 +72,7 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
         self.applied = note
         return ActionResult(message_zh="已记录申请", message_en="Application recorded")
 
-    @action("record_determination", Ruling)
+    @action(WorkInjury.record_determination)
     async def record_determination(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("decision", DeadlineStatus.met)
         zh = "认定为工伤，可主张工伤保险待遇" if ruling.granted else f"不予认定工伤：{ruling.reason}；可申请行政复议或提起行政诉讼"

@@ -5,29 +5,23 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
 
-from api.auth import NOT_FOUND
 from api.csrf import checked_form, set_flash
-from api.history import case_history, temporal_ui_url
-from api.pages.access import AdminPage
+from api.deps import AdminPage, Services
 from api.pages.rendering import both, redirect, render_page
-from api.routes.documents import case_documents_for
-from api.staff_views import CaseFilters, dashboard, list_users, outbox, search_cases
-from api.views import case_detail
 from domain.case import Channel, Stage
 from domain.china_time import china_today
+from domain.ids import case_workflow_id
 from domain.regions import regions
 from domain.roles import Role
-from infrastructure.tables import Case, Team
-from infrastructure.temporal_gateway import TemporalUnavailable
-from services.accounts import (
-    AccountError,
-    create_user,
-    set_user_active,
-    set_user_password,
-    unlock_user,
-)
+from services.accounts import create_user, list_teams, list_users, update_user
+from services.case_search import CaseFilters, search_cases
+from services.case_view import case_detail
+from services.dashboard import dashboard
+from services.documents import case_documents
+from services.errors import ServiceError
+from services.history import history_of_case, temporal_ui_url
+from services.outbox import outbox
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -35,6 +29,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 @router.get("/cases", response_class=HTMLResponse)
 async def cases_page(
     request: Request,
+    ctx: Services,
     staff: AdminPage,
     case_no: str = "",
     stage: str = "",
@@ -52,7 +47,7 @@ async def cases_page(
         staff=staff,
         filters=filters,
         searched=searched,
-        results=await search_cases(request.app.state.db, filters, china_today()),
+        results=await search_cases(ctx.db, filters, china_today()),
         stages=[s.value for s in Stage],
         channels=[c.value for c in Channel],
         regions=list(regions().values()),
@@ -60,105 +55,91 @@ async def cases_page(
 
 
 @router.get("/cases/{case_no}", response_class=HTMLResponse)
-async def case_page(request: Request, case_no: str, staff: AdminPage) -> HTMLResponse:
-    """One case: summary, deadlines, tasks, documents, timeline; the Temporal history loads
-    after."""
-    async with request.app.state.db.session() as session:
-        case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
-    if case is None:
-        raise NOT_FOUND
-    settings = request.app.state.settings
+async def case_page(request: Request, ctx: Services, case_no: str, staff: AdminPage) -> HTMLResponse:
+    """One case: summary, deadlines, tasks, documents, timeline; the Temporal history loads after."""
+    detail = await case_detail(ctx.db, ctx.keyring, case_no, staff)
     return render_page(
         request,
         "admin_case.html",
         staff=staff,
-        case=await case_detail(request, case_no, staff),
-        documents=await case_documents_for(request, case_no),
-        temporal_url=temporal_ui_url(settings, case.workflow_id),
+        case=detail,
+        documents=await case_documents(ctx.db, staff, case_no),
+        temporal_url=temporal_ui_url(ctx.settings, case_workflow_id(case_no)),
     )
 
 
 @router.get("/cases/{case_no}/history", response_class=HTMLResponse)
-async def case_history_fragment(request: Request, case_no: str, staff: AdminPage) -> HTMLResponse:
-    """The readable Temporal event history of the case and its children (loaded by the case
-    page)."""
-    async with request.app.state.db.session() as session:
-        case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
-    if case is None:
-        raise NOT_FOUND
+async def case_history_fragment(request: Request, ctx: Services, case_no: str, staff: AdminPage) -> HTMLResponse:
+    """The readable Temporal event history of the case and its children (loaded by the case page)."""
     try:
-        client = await request.app.state.temporal.client()
-        histories = await case_history(client, request.app.state.settings, case.workflow_id)
-        error = None
-    except (TemporalUnavailable, ConnectionError, RuntimeError) as exc:
-        histories, error = [], str(exc)
+        histories, error = await history_of_case(ctx, case_no), None
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        histories, error = [], exc.message
     return render_page(request, "_history.html", staff=staff, histories=histories, error=error)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-async def dashboard_page(request: Request, staff: AdminPage) -> HTMLResponse:
+async def dashboard_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLResponse:
     """Open cases by stage and channel, overdue tasks by team, median days per stage, mediation
     success, supervision statistics."""
     return render_page(
         request,
         "admin_dashboard.html",
         staff=staff,
-        board=await dashboard(request.app.state.db, china_today()),
+        board=await dashboard(ctx.db, china_today()),
     )
 
 
 @router.get("/outbox", response_class=HTMLResponse)
-async def outbox_page(request: Request, staff: AdminPage, status: str = "") -> HTMLResponse:
+async def outbox_page(request: Request, ctx: Services, staff: AdminPage, status: str = "") -> HTMLResponse:
     """The notification outbox: newest first, bodies shown, recipients masked."""
-    rows = await outbox(request.app.state.db, request.app.state.keyring, status)
+    rows = await outbox(ctx.db, ctx.keyring, status)
     return render_page(request, "admin_outbox.html", staff=staff, rows=rows, status=status)
 
 
 @router.get("/users", response_class=HTMLResponse)
-async def users_page(request: Request, staff: AdminPage) -> HTMLResponse:
+async def users_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLResponse:
     """Staff accounts: create, deactivate or reactivate, reset a password, unlock."""
-    async with request.app.state.db.session() as session:
-        teams = (await session.exec(select(Team).order_by(Team.code))).all()
     return render_page(
         request,
         "admin_users.html",
         staff=staff,
-        users=await list_users(request.app.state.db),
-        teams=teams,
+        users=await list_users(ctx.db),
+        teams=await list_teams(ctx.db),
         roles=[r.value for r in Role],
         regions=list(regions().values()),
     )
 
 
 @router.post("/users")
-async def users_action(request: Request, staff: AdminPage) -> Response:
+async def users_action(request: Request, ctx: Services, staff: AdminPage) -> Response:
     """One change to one account; the outcome is shown on the users page."""
     form = await checked_form(request)
     op, username = str(form.get("op", "")), str(form.get("username", "")).strip()
-    db = request.app.state.db
     response = redirect("/admin/users")
     try:
         if op == "create":
             await create_user(
-                db,
+                ctx.db,
                 username=username,
                 role=Role(str(form.get("role"))),
                 password=str(form.get("password", "")),
                 display_name=str(form.get("display_name", "")),
                 team_code=str(form.get("team_code") or "") or None,
                 region=str(form.get("region") or "default"),
+                created_by=staff.username,
             )
         elif op == "password":
-            await set_user_password(db, username, str(form.get("password", "")))
+            await update_user(ctx.db, username, by=staff.username, password=str(form.get("password", "")))
         elif op in ("deactivate", "activate"):
-            if username == staff.username:
-                raise AccountError("you cannot deactivate your own account")
-            await set_user_active(db, username, op == "activate")
+            await update_user(ctx.db, username, by=staff.username, is_active=op == "activate")
         elif op == "unlock":
-            await unlock_user(db, username)
+            await update_user(ctx.db, username, by=staff.username, unlock=True)
         else:
-            raise AccountError(f"unknown operation '{op}'")
-    except (AccountError, ValueError) as exc:
+            raise ValueError(f"unknown operation '{op}'")
+    except (ServiceError, ValueError) as exc:
         set_flash(request, response, "error", *both(request, "users.failed", reason=str(exc)))
         return response
     set_flash(request, response, "ok", *both(request, f"users.done.{op}", username=username))

@@ -12,25 +12,20 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from api.auth import (
-    WORKER_COOKIE_MAX_AGE,
-    WORKER_COOKIE_PREFIX,
-    issue_worker_cookie,
-    worker_for_case,
-)
-from api.casework import file_intake
+from api.auth import WORKER_COOKIE_MAX_AGE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import checked_form, secure_cookies
+from api.deps import Services, get_services, worker_for_case
 from api.forms import errors_by_field, flat_values
 from api.intake import guidance_request, intake_payload
 from api.pages.intake_context import intake_context
 from api.pages.rendering import redirect, render_page, translator
-from api.routes.documents import case_documents_for
-from api.views import case_detail
 from domain.china_time import china_today
 from domain.intake import IntakeRequest, intake_guidance
-from services.calendars import current_calendar
+from domain.roles import WorkerPrincipal
+from services.case_view import case_detail
+from services.documents import DocumentPublic, case_documents
 from services.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_evidence
-from services.intake import IdempotencyConflict
+from services.intake import IdempotencyConflict, file_intake
 
 router = APIRouter(include_in_schema=False)
 RECEIPT_COOKIE = "lf_receipt"
@@ -99,7 +94,7 @@ async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile
 
 
 @router.post("/", response_class=HTMLResponse)
-async def submit_intake(request: Request) -> Response:
+async def submit_intake(request: Request, ctx: Services) -> Response:
     """File the complaint: validate, store evidence, register (once per form token), start."""
     limit = request.app.state.settings.max_upload_bytes
     if int(request.headers.get("content-length") or 0) > limit * MAX_FILES + 1_048_576:
@@ -135,7 +130,7 @@ async def submit_intake(request: Request) -> Response:
             form=form,
         )
     try:
-        filed = await file_intake(request, intake, f"form:{token}", uploads)
+        filed = await file_intake(ctx, intake, f"form:{token}", uploads)
     except IdempotencyConflict:
         return _form_page(
             request,
@@ -159,7 +154,7 @@ def _receipt_redirect(request: Request, case_no: str, access_code: str) -> Respo
         samesite="lax",
         secure=secure,
     )
-    sealed = request.app.state.keyring.encrypt_text(access_code)
+    sealed = get_services(request).keyring.encrypt_text(access_code)
     response.set_cookie(
         RECEIPT_COOKIE,
         _receipts(request).dumps({"case": case_no, "code": sealed}),
@@ -173,11 +168,11 @@ def _receipt_redirect(request: Request, case_no: str, access_code: str) -> Respo
 
 
 @router.post("/intake/guidance", response_class=HTMLResponse)
-async def guidance_fragment(request: Request) -> HTMLResponse:
+async def guidance_fragment(request: Request, ctx: Services) -> HTMLResponse:
     """Advice for what has been entered so far (called by the form as the worker types)."""
     form = await request.form()
     entered = guidance_request(form.multi_items())
-    advice = intake_guidance(entered, china_today(), current_calendar(request.app.state.settings))
+    advice = intake_guidance(entered, china_today(), ctx.calendar())
     return render_page(request, "_guidance.html", guidance=advice)
 
 
@@ -191,44 +186,32 @@ def _access_code(request: Request, case_no: str) -> str | None:
         return None
     if data.get("case") != case_no:
         return None
-    code: str = request.app.state.keyring.decrypt_text(data["code"])
+    code: str = get_services(request).keyring.decrypt_text(data["code"])
     return code
 
 
-async def _receipt_documents(request: Request, case_no: str) -> list[object]:
-    return [
-        d for d in await case_documents_for(request, case_no) if d.doc_type.value == "case_receipt"
-    ]
+async def _receipt_documents(ctx: Services, worker: WorkerPrincipal) -> list[DocumentPublic]:
+    return [d for d in await case_documents(ctx.db, worker, worker.case_no) if d.doc_type.value == "case_receipt"]
 
 
 @router.get("/receipt/{case_no}", response_class=HTMLResponse)
-async def receipt(request: Request, case_no: str) -> Response:
+async def receipt(request: Request, ctx: Services, case_no: str) -> Response:
     """The receipt: case number and access code (shown this once), and the PDF receipt."""
     worker = await worker_for_case(request, case_no)
     if worker is None:
         return redirect(f"/status?case_no={case_no}")
     code = _access_code(request, case_no)
-    detail = await case_detail(request, case_no, worker)
-    response = render_page(
-        request,
-        "receipt.html",
-        case=detail,
-        access_code=code,
-        receipts=await _receipt_documents(request, case_no),
-    )
+    detail = await case_detail(ctx.db, ctx.keyring, case_no, worker)
+    response = render_page(request, "receipt.html", case=detail, access_code=code, receipts=await _receipt_documents(ctx, worker))
     if code:
         response.delete_cookie(RECEIPT_COOKIE, path="/receipt")
     return response
 
 
 @router.get("/receipt/{case_no}/document", response_class=HTMLResponse)
-async def receipt_document(request: Request, case_no: str) -> Response:
+async def receipt_document(request: Request, ctx: Services, case_no: str) -> Response:
     """The PDF receipt's links once it exists, else 'being prepared' (polled by the page)."""
-    if await worker_for_case(request, case_no) is None:
+    worker = await worker_for_case(request, case_no)
+    if worker is None:
         return HTMLResponse(status_code=404)
-    return render_page(
-        request,
-        "_receipt_document.html",
-        case_no=case_no,
-        receipts=await _receipt_documents(request, case_no),
-    )
+    return render_page(request, "_receipt_document.html", case_no=case_no, receipts=await _receipt_documents(ctx, worker))

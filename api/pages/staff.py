@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.auth import SESSION_COOKIE, TOKEN_MAX_AGE, issue_staff_token, optional_staff
+from api.auth import SESSION_COOKIE, TOKEN_MAX_AGE, issue_staff_token
 from api.csrf import checked_form, secure_cookies
+from api.deps import Services, optional_staff
 from api.pages.rendering import HOME_BY_ROLE, redirect, render_page, safe_next, translator
 from domain.roles import Role
 from services.accounts import authenticate
@@ -25,13 +26,13 @@ async def login_form(request: Request, next: str = "") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login(request: Request) -> Response:
+async def login(request: Request, ctx: Services) -> Response:
     """Check the password (5 failures lock the account for 15 minutes) and set the session
     cookie."""
     form = await checked_form(request)
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     next_path = safe_next(str(form.get("next", "")), "")
-    result = await authenticate(request.app.state.db, username, password)
+    result = await authenticate(ctx.db, username, password)
     if result.user is None:
         t = translator(request)
         return render_page(

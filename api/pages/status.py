@@ -11,25 +11,21 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
 
-from api.auth import (
-    WORKER_COOKIE_MAX_AGE,
-    WORKER_COOKIE_PREFIX,
-    AccessLocked,
-    issue_worker_cookie,
-    verify_access_code,
-    worker_for_case,
-)
-from api.casework import ActionRefused, add_evidence, run_worker_action, worker_payload
+from api.auth import WORKER_COOKIE_MAX_AGE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import checked_form, secure_cookies, set_flash
+from api.deps import Services, worker_for_case
 from api.forms import drop_blanks, errors_by_field, form_fields, nest, split_bilingual
 from api.i18n import Translator, catalogue
 from api.pages.rendering import both, redirect, render_page, translator
-from api.routes.documents import case_documents_for
-from api.views import case_detail, next_deadline, road_ahead, worker_actions
 from domain.actions import WorkerAction, WorkerActionKind
 from domain.china_time import china_today
 from domain.ids import is_case_no
-from services.calendars import current_calendar
+from services.access import AccessLocked, verify_access_code
+from services.case_view import case_detail, next_deadline, road_ahead, worker_actions
+from services.casework import ActionRefused, add_evidence, run_worker_action, worker_payload
+from services.context import ServiceContext
+from services.documents import case_documents
+from services.errors import ServiceError
 from services.evidence import EvidenceRejected, check_evidence
 
 router = APIRouter(include_in_schema=False)
@@ -42,14 +38,14 @@ async def status_login(request: Request, case_no: str = "") -> HTMLResponse:
 
 
 @router.post("/status", response_class=HTMLResponse)
-async def status_enter(request: Request) -> Response:
+async def status_enter(request: Request, ctx: Services) -> Response:
     """Check the access code (same answer for an unknown case), then open the case's page."""
     form = await checked_form(request)
     case_no = str(form.get("case_no", "")).strip().upper()[:20]
     code = str(form.get("access_code", ""))
     t = translator(request)
     try:
-        ok = is_case_no(case_no) and await verify_access_code(request, case_no, code)
+        ok = is_case_no(case_no) and await verify_access_code(ctx.db, ctx.keyring, case_no, code)
     except AccessLocked:
         return render_page(
             request, "status_login.html", status_code=429, case_no=case_no, error=t("status.locked")
@@ -80,30 +76,30 @@ def _action_forms(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get("/status/{case_no}", response_class=HTMLResponse)
-async def status_page(request: Request, case_no: str) -> Response:
+async def status_page(request: Request, ctx: Services, case_no: str) -> Response:
     """Everything the worker needs about their case, and what they may do now."""
     worker = await worker_for_case(request, case_no)
     if worker is None:
         return redirect(f"/status?case_no={case_no}")
-    detail = await case_detail(request, case_no, worker)
-    settings = request.app.state.settings
-    road = road_ahead(detail, china_today(), current_calendar(settings))
+    detail = await case_detail(ctx.db, ctx.keyring, case_no, worker)
+    settings = ctx.settings
+    road = road_ahead(detail, china_today(), ctx.calendar())
     return render_page(
         request,
         "status.html",
         case=detail,
         next=next_deadline(detail),
         road=road,
-        documents=await case_documents_for(request, case_no),
+        documents=await case_documents(ctx.db, worker, case_no),
         actions=_action_forms(worker_actions(detail)),
         max_upload_mb=settings.max_upload_bytes // 1_048_576,
         max_upload_bytes=settings.max_upload_bytes,
     )
 
 
-async def _evidence_action(request: Request, case_no: str, form: FormData) -> tuple[str, str]:
+async def _evidence_action(request: Request, ctx: ServiceContext, case_no: str, form: FormData) -> tuple[str, str]:
     upload = form.get("evidence")
-    limit = request.app.state.settings.max_upload_bytes
+    limit = ctx.settings.max_upload_bytes
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise ActionRefused(" / ".join(both(request, "evidence.missing")), 422)
     try:
@@ -111,12 +107,12 @@ async def _evidence_action(request: Request, case_no: str, form: FormData) -> tu
     except EvidenceRejected as exc:
         text = both(request, exc.code, name=upload.filename, mb=limit // 1_048_576)
         raise ActionRefused(" / ".join(text), 422) from None
-    _, result = await add_evidence(request, case_no, checked, str(form.get("description", "")))
+    _, result = await add_evidence(ctx, case_no, checked, str(form.get("description", "")))
     return result.message_zh, result.message_en
 
 
 async def _payload_action(
-    request: Request, case_no: str, kind: WorkerActionKind, form: FormData
+    request: Request, ctx: ServiceContext, case_no: str, kind: WorkerActionKind, form: FormData
 ) -> tuple[str, str]:
     model = worker_payload(kind)
     payload = drop_blanks(nest(form.multi_items(), prefix="payload."))
@@ -127,7 +123,7 @@ async def _payload_action(
             zh = "；".join(errors_by_field(Translator(_messages(request), "zh"), exc).values())
             en = "; ".join(errors_by_field(Translator(_messages(request), "en"), exc).values())
             raise ActionRefused(f"{zh} / {en}", 422) from None
-    result = await run_worker_action(request, case_no, WorkerAction(action=kind, payload=payload))
+    result = await run_worker_action(ctx, case_no, WorkerAction(action=kind, payload=payload))
     return result.message_zh, result.message_en
 
 
@@ -136,7 +132,7 @@ def _messages(request: Request) -> dict[str, dict[str, str]]:
 
 
 @router.post("/status/{case_no}", response_class=HTMLResponse)
-async def status_action(request: Request, case_no: str) -> Response:
+async def status_action(request: Request, ctx: Services, case_no: str) -> Response:
     """Run one of the worker's actions; the outcome (or the reason it was refused) is shown."""
     form = await checked_form(request)
     if await worker_for_case(request, case_no) is None:
@@ -145,15 +141,11 @@ async def status_action(request: Request, case_no: str) -> Response:
     try:
         kind = WorkerActionKind(str(form.get("action", "")))
         handler = _evidence_action if kind is WorkerActionKind.add_evidence else None
-        zh, en = await (
-            handler(request, case_no, form)
-            if handler
-            else _payload_action(request, case_no, kind, form)
-        )
+        zh, en = await (handler(request, ctx, case_no, form) if handler else _payload_action(request, ctx, case_no, kind, form))
         set_flash(request, response, "ok", zh, en)
     except ValueError:
         set_flash(request, response, "error", *both(request, "status.bad_action"))
-    except ActionRefused as exc:
+    except ServiceError as exc:
         zh, en = split_bilingual(exc.message)
         set_flash(
             request,

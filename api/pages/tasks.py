@@ -11,25 +11,20 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from api.casework import TASK_PAYLOADS, ActionRefused, run_task_action, visible_task
 from api.csrf import checked_form, set_flash
+from api.deps import MediatorPage, Services, StaffPage
 from api.forms import drop_blanks, errors_by_field, flat_values, form_fields, message_in, nest
-from api.pages.access import MediatorPage, StaffPage
 from api.pages.rendering import redirect, render_page, translator
-from api.routes.documents import case_documents_for
-from api.staff_views import (
-    INBOX_MAX_PAGE,
-    INBOX_MAX_PER_PAGE,
-    INBOX_PER_PAGE,
-    Inbox,
-    inbox,
-    task_deadline,
-    task_row,
-)
-from api.views import case_detail
+from domain.catalogue import STAFF_PAYLOADS
 from domain.china_time import china_today
 from domain.roles import StaffPrincipal
 from infrastructure.tables import Task
+from services.case_view import case_detail
+from services.casework import run_task_action, visible_task
+from services.context import ServiceContext
+from services.documents import case_documents
+from services.errors import ServiceError
+from services.inbox import INBOX_MAX_PAGE, INBOX_MAX_PER_PAGE, INBOX_PER_PAGE, Inbox, inbox, task_deadline, task_row
 
 router = APIRouter(include_in_schema=False)
 
@@ -87,6 +82,7 @@ def _pagers(request: Request, tasks: Inbox) -> dict[str, dict[str, Any]]:
 @router.get("/inbox", response_class=HTMLResponse)
 async def inbox_page(
     request: Request,
+    ctx: Services,
     staff: MediatorPage,
     mine_page: str = "1",
     team_page: str = "1",
@@ -102,7 +98,7 @@ async def inbox_page(
     `GET /api/v1/tasks`, is strict instead (422)."""
     today = china_today()
     tasks = await inbox(
-        request.app.state.db,
+        ctx.db,
         staff,
         today,
         mine_page=_number(mine_page, 1, INBOX_MAX_PAGE),
@@ -128,6 +124,7 @@ def task_url(task_id: str) -> str:
 
 async def _task_page(
     request: Request,
+    ctx: ServiceContext,
     staff: StaffPrincipal,
     task: Task,
     status: int = 200,
@@ -137,12 +134,12 @@ async def _task_page(
     refusal: str | None = None,
 ) -> HTMLResponse:
     case_no = task.subject.removeprefix("case:") if task.subject.startswith("case:") else None
-    detail = await case_detail(request, case_no, staff) if case_no else None
+    detail = await case_detail(ctx.db, ctx.keyring, case_no, staff) if case_no else None
     forms = [
         {
             "action": name,
             "fields": form_fields(
-                TASK_PAYLOADS[name],
+                STAFF_PAYLOADS[name],
                 values if name == posted else None,
                 errors if name == posted else None,
                 prefix="payload.",
@@ -151,7 +148,7 @@ async def _task_page(
             "error": (errors or {}).get("_form") if name == posted else None,
         }
         for name in task.actions
-        if name in TASK_PAYLOADS
+        if name in STAFF_PAYLOADS
     ]
     return render_page(
         request,
@@ -161,16 +158,16 @@ async def _task_page(
         task=task_row(task, None, china_today()),
         case=detail,
         forms=forms,
-        deadline=await task_deadline(request.app.state.db, task),
-        documents=await case_documents_for(request, case_no) if case_no else [],
+        deadline=await task_deadline(ctx.db, task),
+        documents=await case_documents(ctx.db, staff, case_no) if case_no else [],
         task_url=task_url(task.task_id),
     )
 
 
 @router.get("/tasks/{task_id:path}", response_class=HTMLResponse)
-async def task_page(request: Request, task_id: str, staff: StaffPage) -> HTMLResponse:
+async def task_page(request: Request, ctx: Services, task_id: str, staff: StaffPage) -> HTMLResponse:
     """One task with its case, deadline and action forms (same 404 for missing and not yours)."""
-    return await _task_page(request, staff, await visible_task(request, task_id, staff))
+    return await _task_page(request, ctx, staff, await visible_task(ctx, task_id, staff))
 
 
 def _validated(model: Any, payload: dict[str, Any]) -> dict[str, Any]:
@@ -178,30 +175,31 @@ def _validated(model: Any, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/tasks/{task_id:path}", response_class=HTMLResponse)
-async def task_act(request: Request, task_id: str, staff: StaffPage) -> Response:
+async def task_act(request: Request, ctx: Services, task_id: str, staff: StaffPage) -> Response:
     """Run one action of the task as a Workflow Update; show field errors or the refusal."""
     form = await checked_form(request)
-    task = await visible_task(request, task_id, staff)
+    task = await visible_task(ctx, task_id, staff)
     action = str(form.get("action", ""))
-    model = TASK_PAYLOADS.get(action)
+    model = STAFF_PAYLOADS.get(action)
     values = flat_values(form.multi_items())
     if model is None or action not in task.actions:
         return await _task_page(
-            request, staff, task, 422, refusal=translator(request)("task.unknown_action")
+            request, ctx, staff, task, 422, refusal=translator(request)("task.unknown_action")
         )
     try:
         payload = _validated(model, drop_blanks(nest(form.multi_items(), prefix="payload.")))
     except ValidationError as exc:
         errors = errors_by_field(translator(request), exc, prefix="payload.")
-        return await _task_page(request, staff, task, 422, action, values, errors)
+        return await _task_page(request, ctx, staff, task, 422, action, values, errors)
     try:
-        result = await run_task_action(request, task, staff, action, payload)
-    except ActionRefused as exc:
+        result = await run_task_action(ctx, task, staff, action, payload)
+    except ServiceError as exc:
         return await _task_page(
             request,
+            ctx,
             staff,
             task,
-            exc.status_code,
+            exc.status,
             action,
             values,
             refusal=message_in(translator(request), exc.message),

@@ -6,33 +6,25 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
-from api.auth import NOT_FOUND, require_role
-from api.history import case_history
-from api.staff_views import CaseFilters, Dashboard, dashboard, list_users, outbox, search_cases
+from api.deps import AdminStaff, Services
 from domain.china_time import china_today
-from domain.roles import Role, StaffPrincipal
-from infrastructure.tables import Case
-from infrastructure.temporal_gateway import TemporalUnavailable
-from services.accounts import (
-    AccountError,
-    create_user,
-    set_user_active,
-    set_user_password,
-    unlock_user,
-)
+from domain.roles import Role
+from services.accounts import create_user, list_users, update_user
+from services.case_search import CaseFilters, search_cases
+from services.dashboard import Dashboard, dashboard
+from services.history import history_of_case
+from services.outbox import outbox
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
-Admin = Annotated[StaffPrincipal, Depends(require_role())]
 
 
 @router.get("/cases")
 async def find_cases(
-    request: Request,
-    _: Admin,
+    ctx: Services,
+    _: AdminStaff,
     case_no: str = "",
     stage: str = "",
     channel: str = "",
@@ -42,39 +34,26 @@ async def find_cases(
 ) -> list[dict[str, Any]]:
     """Search cases by number (part of it), stage, channel, region, employer, overdue tasks."""
     filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
-    return await search_cases(request.app.state.db, filters, china_today())
+    return await search_cases(ctx.db, filters, china_today())
 
 
 @router.get("/dashboard", response_model=Dashboard)
-async def get_dashboard(request: Request, _: Admin) -> Dashboard:
+async def get_dashboard(ctx: Services, _: AdminStaff) -> Dashboard:
     """Open cases by stage and channel, overdue tasks by team, median days per stage, mediation
     success rate, supervision statistics."""
-    return await dashboard(request.app.state.db, china_today())
+    return await dashboard(ctx.db, china_today())
 
 
-@router.get("/cases/{case_no}/history", responses={503: {"description": "Temporal is unavailable"}})
-async def get_history(request: Request, case_no: str, _: Admin) -> list[dict[str, Any]]:
+@router.get("/cases/{case_no}/history", responses={404: {"description": "no such case"}, 503: {"description": "Temporal is unavailable"}})
+async def get_history(ctx: Services, case_no: str, _: AdminStaff) -> list[dict[str, Any]]:
     """The case's Temporal event history (case workflow and children) in words, with UI links."""
-    async with request.app.state.db.session() as session:
-        case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
-    if case is None:
-        raise NOT_FOUND
-    try:
-        client = await request.app.state.temporal.client()
-        return [
-            asdict(h)
-            for h in await case_history(client, request.app.state.settings, case.workflow_id)
-        ]
-    except TemporalUnavailable:
-        raise HTTPException(
-            status_code=503, detail="工作流服务暂不可用 / Temporal is unavailable"
-        ) from None
+    return [asdict(h) for h in await history_of_case(ctx, case_no)]
 
 
 @router.get("/users")
-async def get_users(request: Request, _: Admin) -> list[dict[str, Any]]:
+async def get_users(ctx: Services, _: AdminStaff) -> list[dict[str, Any]]:
     """Every staff account (no password hashes)."""
-    return await list_users(request.app.state.db)
+    return await list_users(ctx.db)
 
 
 class UserIn(BaseModel):
@@ -95,40 +74,22 @@ class UserChange(BaseModel):
 @router.post(
     "/users", status_code=201, responses={409: {"description": "username taken or unknown team"}}
 )
-async def post_user(request: Request, body: UserIn, _: Admin) -> dict[str, Any]:
+async def post_user(ctx: Services, body: UserIn, staff: AdminStaff) -> dict[str, Any]:
     """Create a staff account."""
-    try:
-        user = await create_user(request.app.state.db, **body.model_dump())
-    except AccountError as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
+    user = await create_user(ctx.db, **body.model_dump(), created_by=staff.username)
     return {"username": user.username, "role": user.role, "team_code": user.team_code}
 
 
-@router.patch("/users/{username}", responses={404: {"description": "no such account"}})
-async def patch_user(
-    request: Request, username: str, body: UserChange, staff: Admin
-) -> dict[str, str]:
+@router.patch("/users/{username}", responses={404: {"description": "no such account"}, 409: {"description": "deactivating yourself"}})
+async def patch_user(ctx: Services, username: str, body: UserChange, staff: AdminStaff) -> dict[str, str]:
     """Deactivate or reactivate, unlock, or set a new password."""
-    db = request.app.state.db
-    try:
-        if body.is_active is not None:
-            if username == staff.username and not body.is_active:
-                raise HTTPException(
-                    status_code=409, detail="you cannot deactivate your own account"
-                )
-            await set_user_active(db, username, body.is_active)
-        if body.unlock:
-            await unlock_user(db, username)
-        if body.password:
-            await set_user_password(db, username, body.password)
-    except AccountError as exc:
-        raise HTTPException(status_code=404, detail=str(exc)) from None
+    await update_user(ctx.db, username, by=staff.username, is_active=body.is_active, unlock=body.unlock, password=body.password)
     return {"username": username, "status": "updated"}
 
 
 @router.get("/outbox")
 async def get_outbox(
-    request: Request, _: Admin, status: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ctx: Services, _: AdminStaff, status: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[dict[str, Any]]:
     """The notification outbox, newest first; recipients masked."""
-    return await outbox(request.app.state.db, request.app.state.keyring, status, limit)
+    return await outbox(ctx.db, ctx.keyring, status, limit)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
-from api.auth import CurrentStaff, issue_staff_token
+from api.auth import issue_staff_token
+from api.deps import CurrentStaff, Services
 from api.ratelimit import rate_limit
 from services.accounts import authenticate
 
@@ -32,9 +33,9 @@ class Me(BaseModel):
 @router.post("/token", response_model=Token, dependencies=[Depends(rate_limit("login"))],
              responses={401: {"description": "wrong username or password"}, 423: {"description": "account locked"},
                         429: {"description": "too many attempts from this address"}})
-async def token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+async def token(request: Request, ctx: Services, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a staff username and password for a bearer token (valid 8 hours)."""
-    result = await authenticate(request.app.state.db, form.username, form.password)
+    result = await authenticate(ctx.db, form.username, form.password)
     if result.locked:
         raise HTTPException(
             status_code=423, detail="账户已锁定15分钟（多次密码错误） / account locked for 15 minutes after repeated failures"

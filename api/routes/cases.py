@@ -4,39 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.auth import CurrentStaff, case_principal
-from api.casework import (
-    ActionRefused,
-    file_intake,
-    run_task_action,
-    run_worker_action,
-    visible_task,
-)
+from api.deps import CaseReader, CaseWorker, CurrentStaff, Services
 from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted
-from api.views import case_detail
 from domain.actions import ActionResult, WorkerAction
 from domain.intake import IntakeRequest
-from domain.roles import StaffPrincipal, WorkerPrincipal
+from domain.roles import StaffPrincipal
 from infrastructure import audit
-from services.intake import IdempotencyConflict
+from services import casework
+from services.case_view import case_detail
+from services.intake import file_intake
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 
 @router.post("/cases", status_code=201, response_model=IntakeAccepted, dependencies=[Depends(rate_limit("intake"))],
              responses={409: {"description": "Idempotency-Key reused for a different request"}, 429: {"description": "too many requests"}})
-async def file_case(request: Request, intake: IntakeRequest,
+async def file_case(ctx: Services, intake: IntakeRequest,
                     idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> JSONResponse:
     """File a complaint. The same Idempotency-Key always yields the same case (201 then 200)."""
-    try:
-        filed = await file_intake(request, intake, idempotency_key)
-    except IdempotencyConflict as exc:
-        raise HTTPException(status_code=409, detail=str(exc)) from None
+    filed = await file_intake(ctx, intake, idempotency_key)
     body = IntakeAccepted(
         case_no=filed.case_no, access_code=filed.access_code, status_url=f"/status/{filed.case_no}",
         receipt_url=f"/api/v1/cases/{filed.case_no}/documents", workflow_started=filed.started)
@@ -45,15 +36,14 @@ async def file_case(request: Request, intake: IntakeRequest,
 
 
 @router.get("/cases/{case_no}", dependencies=[Depends(rate_limit("access"))])
-async def get_case(request: Request, case_no: str) -> dict[str, Any]:
+async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> dict[str, Any]:
     """The case: stage, timeline, deadlines with explanations, documents, the worker's options.
 
     The worker sends the access code in `X-Access-Code`; staff a bearer token. An unknown case
     number and a wrong access code give the same 404."""
-    principal = await case_principal(request, case_no)
     if isinstance(principal, StaffPrincipal):  # staff reading personal data is itself recorded
-        await audit.record(request.app.state.db, actor=principal.username, action="case.view", object_type="case", object_id=case_no)
-    return await case_detail(request, case_no, principal)
+        await audit.record(ctx.db, actor=principal.username, action="case.view", object_type="case", object_id=case_no)
+    return await case_detail(ctx.db, ctx.keyring, case_no, principal)
 
 
 class ActionRejected(BaseModel):
@@ -61,15 +51,9 @@ class ActionRejected(BaseModel):
 
 
 @router.post("/cases/{case_no}/actions", response_model=ActionResult, responses={409: {"model": ActionRejected}})
-async def worker_action(request: Request, case_no: str, action: WorkerAction) -> ActionResult:
+async def worker_action(ctx: Services, case_no: str, action: WorkerAction, worker: CaseWorker) -> ActionResult:
     """The worker acts on their case (choose arbitration, sue, apply for legal aid, withdraw...)."""
-    principal = await case_principal(request, case_no)
-    if not isinstance(principal, WorkerPrincipal):
-        raise HTTPException(status_code=403, detail="只有劳动者本人可以办理 / only the worker may do this")
-    try:
-        return await run_worker_action(request, case_no, action)
-    except ActionRefused as exc:
-        raise exc.http() from None
+    return await casework.run_worker_action(ctx, case_no, action)
 
 
 class TaskActionIn(BaseModel):
@@ -78,10 +62,7 @@ class TaskActionIn(BaseModel):
 
 
 @router.post("/tasks/{task_id:path}/actions", response_model=ActionResult, responses={409: {"model": ActionRejected}})
-async def task_action(request: Request, task_id: str, body: TaskActionIn, staff: CurrentStaff) -> ActionResult:
+async def task_action(ctx: Services, task_id: str, body: TaskActionIn, staff: CurrentStaff) -> ActionResult:
     """A staff member acts on a task; a rejected action says why and changes nothing."""
-    task = await visible_task(request, task_id, staff)
-    try:
-        return await run_task_action(request, task, staff, body.action, body.payload)
-    except ActionRefused as exc:
-        raise exc.http() from None
+    task = await casework.visible_task(ctx, task_id, staff)
+    return await casework.run_task_action(ctx, task, staff, body.action, body.payload)

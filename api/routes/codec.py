@@ -10,9 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 
-from api.auth import require_role
+from api.deps import get_services, require_role
 from domain.roles import Role, StaffPrincipal
-from infrastructure.crypto import Keyring
 from infrastructure.temporal import EncryptionCodec
 
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
@@ -42,7 +41,7 @@ async def _run(request: Request, encode: bool) -> Response:
         payloads = json_format.Parse(await request.body(), Payloads())
     except (json_format.ParseError, UnicodeDecodeError) as exc:
         raise HTTPException(status_code=422, detail=f"{BAD_BODY}: {str(exc)[:200]}") from None
-    codec = EncryptionCodec(Keyring.from_settings(request.app.state.settings))
+    codec = EncryptionCodec(get_services(request).keyring)
     try:
         if encode:
             result = await codec.encode(payloads.payloads)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from api.deps import Services
 from domain.calendar import Calendar
 from domain.china_time import china_today
 from domain.deadlines import (
@@ -20,7 +21,8 @@ from domain.deadlines import (
     rule_table,
 )
 from domain.whatif import WhatIfInput, whatif
-from services.calendars import CalendarFileError, current_calendar
+from services.calendars import CalendarFileError
+from services.context import ServiceContext
 
 router = APIRouter(prefix="/api/v1", tags=["deadlines"])
 
@@ -49,9 +51,9 @@ def unprocessable(exc: DeadlineError) -> JSONResponse:
     )
 
 
-def _calendar(request: Request) -> Calendar:
+def _calendar(ctx: ServiceContext) -> Calendar:
     try:
-        return current_calendar(request.app.state.settings)
+        return ctx.calendar()
     except CalendarFileError as exc:
         raise RuntimeError(f"calendar folder is invalid: {exc}") from exc
 
@@ -70,7 +72,7 @@ async def list_deadlines(jurisdiction: str = "national") -> Any:
     responses={422: {"description": "unknown rule, bad date or jurisdiction"}},
 )
 async def get_deadline(
-    request: Request,
+    ctx: Services,
     rule_id: str,
     start: Annotated[str, Query(alias="from", description="start date YYYY-MM-DD (not counted)")],
     jurisdiction: str = "national",
@@ -85,7 +87,7 @@ async def get_deadline(
             rule_id,
             parse_date(start),
             jurisdiction=jurisdiction,
-            calendar=_calendar(request),
+            calendar=_calendar(ctx),
             variant=variant,
             extended=extended,
             suspensions=[parse_interval(item) for item in suspend],
@@ -97,13 +99,13 @@ async def get_deadline(
 
 
 @router.post("/whatif", responses={422: {"description": "bad dates or jurisdiction"}})
-async def post_whatif(request: Request, body: WhatIfRequest) -> Any:
+async def post_whatif(ctx: Services, body: WhatIfRequest) -> Any:
     """The road ahead from a case's key dates: each later deadline and its last safe day."""
     facts = WhatIfInput.model_validate(
         body.model_dump(exclude={"jurisdiction"}) | {"as_of": body.as_of or china_today()}
     )
     try:
-        chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=_calendar(request))
+        chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=_calendar(ctx))
     except DeadlineError as exc:
         return unprocessable(exc)
     return chain.model_dump(mode="json", by_alias=True)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from api.auth import case_principal
-from api.casework import ActionRefused, add_evidence
-from api.views import case_detail, road_ahead
+from api.deps import CaseReader, CaseWorker, Services
 from domain.actions import ActionResult
 from domain.china_time import china_today
 from domain.intake import Guidance, GuidanceRequest, JsonDate, intake_guidance
-from domain.roles import WorkerPrincipal
-from services.calendars import current_calendar
+from services.case_view import case_detail, road_ahead
+from services.casework import add_evidence
 from services.evidence import EvidenceRejected, check_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -40,11 +38,11 @@ class GuidanceJson(GuidanceRequest):
 
 
 @router.post("/intake/guidance", response_model=Guidance)
-async def guidance(request: Request, entered: GuidanceJson) -> Guidance:
+async def guidance(ctx: Services, entered: GuidanceJson) -> Guidance:
     """Advice for a partly filled intake: limitation warning, the channel that fits, scope
     referral."""
     inputs = GuidanceRequest.model_validate(entered.model_dump())
-    return intake_guidance(inputs, china_today(), current_calendar(request.app.state.settings))
+    return intake_guidance(inputs, china_today(), ctx.calendar())
 
 
 class EvidenceAdded(BaseModel):
@@ -63,20 +61,15 @@ class EvidenceAdded(BaseModel):
     },
 )
 async def upload_evidence(
-    request: Request,
+    ctx: Services,
     case_no: str,
+    worker: CaseWorker,
     file: Annotated[UploadFile, File()],
     description: Annotated[str, Form(max_length=300)] = "",
 ) -> EvidenceAdded:
     """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
     Temporal, then its id is given to the case workflow (`add_evidence`)."""
-    principal = await case_principal(request, case_no)
-    if not isinstance(principal, WorkerPrincipal):
-        raise HTTPException(
-            status_code=403,
-            detail="只有劳动者本人可以补充证据 / only the worker may add evidence here",
-        )
-    limit = request.app.state.settings.max_upload_bytes
+    limit = ctx.settings.max_upload_bytes
     try:
         checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
     except EvidenceRejected as exc:
@@ -88,17 +81,13 @@ async def upload_evidence(
             else 422
         )
         raise HTTPException(status_code=status, detail=EVIDENCE_MESSAGES[exc.code]) from None
-    try:
-        evidence_id, result = await add_evidence(request, case_no, checked, description)
-    except ActionRefused as exc:
-        raise exc.http() from None
+    evidence_id, result = await add_evidence(ctx, case_no, checked, description)
     return EvidenceAdded(evidence_id=evidence_id, result=result)
 
 
 @router.get("/cases/{case_no}/road")
-async def case_road(request: Request, case_no: str) -> dict[str, Any]:
+async def case_road(ctx: Services, case_no: str, principal: CaseReader) -> dict[str, Any]:
     """The case's road ahead: each later deadline and its last safe day, from the recorded dates."""
-    principal = await case_principal(request, case_no)
-    detail = await case_detail(request, case_no, principal)
-    chain = road_ahead(detail, china_today(), current_calendar(request.app.state.settings))
+    detail = await case_detail(ctx.db, ctx.keyring, case_no, principal)
+    chain = road_ahead(detail, china_today(), ctx.calendar())
     return chain.model_dump(mode="json", by_alias=True)

@@ -6,27 +6,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
-from api.auth import CurrentStaff
-from api.casework import TASK_PAYLOADS, visible_task
-from api.staff_views import (
-    INBOX_MAX_PAGE,
-    INBOX_MAX_PER_PAGE,
-    INBOX_PER_PAGE,
-    Inbox,
-    inbox,
-    task_deadline,
-    task_row,
-)
+from api.deps import CurrentStaff, Services
+from domain.catalogue import STAFF_PAYLOADS
 from domain.china_time import china_today
+from services.casework import visible_task
+from services.inbox import INBOX_MAX_PAGE, INBOX_MAX_PER_PAGE, INBOX_PER_PAGE, Inbox, inbox, task_deadline, task_row
 
 router = APIRouter(prefix="/api/v1", tags=["staff"])
 
 
 @router.get("/tasks")
 async def list_tasks(
-    request: Request,
+    ctx: Services,
     staff: CurrentStaff,
     mine_page: Annotated[
         int, Query(ge=1, le=INBOX_MAX_PAGE, description="page of `mine`, 1-based")
@@ -48,7 +41,7 @@ async def list_tasks(
     end is an empty list with the same totals; fetch pages until `*_page` equals `*_pages`. A
     page number below 1, above 100000 or not a number is refused with 422 naming the parameter."""
     return await inbox(
-        request.app.state.db,
+        ctx.db,
         staff,
         china_today(),
         mine_page=mine_page,
@@ -58,14 +51,10 @@ async def list_tasks(
 
 
 @router.get("/tasks/{task_id:path}", responses={404: {"description": "no such task, or not yours"}})
-async def get_task(request: Request, task_id: str, staff: CurrentStaff) -> dict[str, Any]:
+async def get_task(ctx: Services, task_id: str, staff: CurrentStaff) -> dict[str, Any]:
     """One task: its case, deadline with explanation, and each action's payload schema."""
-    task = await visible_task(request, task_id, staff)
+    task = await visible_task(ctx, task_id, staff)
     row = task_row(task, None, china_today())
-    row["deadline"] = await task_deadline(request.app.state.db, task)
-    row["action_schemas"] = {
-        name: TASK_PAYLOADS[name].model_json_schema()
-        for name in task.actions
-        if name in TASK_PAYLOADS
-    }
+    row["deadline"] = await task_deadline(ctx.db, task)
+    row["action_schemas"] = {name: STAFF_PAYLOADS[name].model_json_schema() for name in task.actions if name in STAFF_PAYLOADS}
     return row

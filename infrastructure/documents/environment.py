@@ -29,6 +29,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from domain.chinese_format import chinese_date, chinese_small_number, rmb_capital, to_amount, yuan
+from domain.labels import Kind, formal_zh
 from domain.privacy import mask_id_number, mask_mobile
 
 _VERSION = re.compile(r"\A\{#\s*version:\s*(\d+)\s*#\}")
@@ -105,6 +106,18 @@ def money_sum(values: list[Any]) -> Decimal:
     return sum((Decimal(str(v)) for v in values if v is not None), Decimal(0))
 
 
+def _formal(kind: Kind) -> Any:
+    """A filter printing the formal Chinese name of a stage, channel, category... (domain.labels)."""
+
+    def translate(key: str) -> str:
+        try:
+            return formal_zh(kind, str(key))
+        except KeyError:
+            raise DocumentTemplateError(f"no Chinese label for {key!r}") from None
+
+    return translate
+
+
 def _lookup(table: dict[str, str]) -> Any:
     def translate(key: str) -> str:
         if key not in table:
@@ -114,73 +127,7 @@ def _lookup(table: dict[str, str]) -> Any:
     return translate
 
 
-CATEGORY_ZH = {
-    "wage_arrears": "追索劳动报酬",
-    "unlawful_dismissal": "违法解除劳动合同",
-    "social_insurance": "社会保险",
-    "work_injury": "工伤待遇",
-    "overtime": "加班费",
-    "no_written_contract": "未订立书面劳动合同",
-    "labour_relationship": "确认劳动关系",
-    "other": "其他劳动争议",
-}
-CLAIM_KIND_ZH = {
-    "wages": "拖欠工资",
-    "overtime_pay": "加班费",
-    "economic_compensation": "经济补偿",
-    "damages": "赔偿金",
-    "double_wage": "未订立书面劳动合同二倍工资差额",
-    "medical_costs": "工伤医疗费",
-    "injury_benefits": "工伤保险待遇",
-    "social_insurance": "社会保险",
-    "reinstatement": "恢复劳动关系",
-    "relationship_confirmation": "确认劳动关系",
-    "other": "其他请求",
-}
 GENDER_ZH = {"male": "男", "female": "女"}
-STAGE_ZH = {
-    "intake": "收案登记",
-    "negotiation": "协商",
-    "mediation": "调解",
-    "agreement": "调解协议履行",
-    "payment_order": "支付令",
-    "arbitration_eligible": "可申请仲裁",
-    "arbitration": "仲裁",
-    "post_award": "裁决后",
-    "litigation": "诉讼",
-    "enforcement": "强制执行",
-    "inspection": "劳动保障监察",
-    "closed_resolved": "已结案（已解决）",
-    "closed_withdrawn": "已结案（撤回）",
-    "closed_time_barred": "已结案（超过时效）",
-    "closed_out_of_scope": "已结案（不属受理范围）",
-    "closed_other_route": "已结案（转其他途径）",
-}
-CHANNEL_ZH = {
-    "negotiation": "协商",
-    "union_mediation": "工会调解",
-    "enterprise_committee": "企业劳动争议调解委员会",
-    "peoples_mediation": "人民调解",
-    "court_mediation": "法院特邀调解",
-    "arbitration": "劳动人事争议仲裁",
-    "litigation": "诉讼",
-    "enforcement": "强制执行",
-    "payment_order": "支付令",
-    "judicial_confirmation": "司法确认",
-    "arbitration_review": "仲裁审查",
-    "inspection": "劳动保障监察",
-    "legal_aid": "法律援助",
-    "procuratorate_support": "检察院支持起诉",
-    "criminal_referral": "刑事移送",
-    "supervision": "工会劳动法律监督",
-    "work_injury_determination": "工伤认定",
-}
-DEADLINE_STATUS_ZH = {
-    "pending": "进行中",
-    "met": "已完成",
-    "missed": "已逾期",
-    "cancelled": "已取消",
-}
 
 
 class _DocumentEnvironment(Environment):
@@ -220,12 +167,12 @@ def document_environment(templates_dir: Path) -> Environment:
         money_sum=money_sum,
         mask_id=mask_id_number,
         mask_phone=mask_mobile,
-        category_zh=_lookup(CATEGORY_ZH),
-        claim_kind_zh=_lookup(CLAIM_KIND_ZH),
+        category_zh=_formal("category"),
+        claim_kind_zh=_formal("claim"),
         gender_zh=_lookup(GENDER_ZH),
-        deadline_status_zh=_lookup(DEADLINE_STATUS_ZH),
-        stage_zh=_lookup(STAGE_ZH),
-        channel_zh=_lookup(CHANNEL_ZH),
+        deadline_status_zh=_formal("deadline.status"),
+        stage_zh=_formal("stage"),
+        channel_zh=_formal("channel"),
         amount=to_amount,
         cn_num=chinese_small_number,
     )

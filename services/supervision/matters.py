@@ -24,11 +24,12 @@ from domain.supervision import Issuer, MatterOpening, SupervisionInput
 from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import Case, SupervisionCaseLink, SupervisionMatter, Team
+from services.errors import Refused
 
 log = structlog.get_logger("labourflow.supervision")
 
 
-class MatterRefused(ValueError):
+class MatterRefused(Refused):
     """The matter cannot be opened as asked; the message says why (Chinese / English)."""
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -144,3 +145,19 @@ async def statistics(
         result.rows.append(counts)
         result.total.add(counts)
     return result
+
+
+async def statistics_rows(
+    db: Database, start: date, end: date, *, team_code: str | None = None, region: str | None = None
+) -> list[dict[str, Any]]:
+    """The figures per region, then the total, each with its letters and rates (the JSON form)."""
+    stats = await statistics(db, start, end, team_code=team_code, region=region)
+    return [
+        {
+            **{k: getattr(c, k) for k in c.__dataclass_fields__},
+            "letters": c.letters,
+            "reply_rate": c.reply_rate,
+            "rectification_rate": c.rectification_rate,
+        }
+        for c in [*stats.rows, stats.total]
+    ]

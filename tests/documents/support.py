@@ -9,11 +9,11 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 
-from api.auth import hash_access_code
 from devtools.document_samples import li_parties
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import Case, CaseClaim
+from services.access import hash_access_code
 
 LI_CASE_NO = "LD-2026-000123"
 LI_ACCESS_CODE = "K7QM-4XTP-9HRW"

@@ -16,6 +16,9 @@ import pytest
 from sqlmodel import select
 
 from api.app import create_app
+from domain.actions import WorkerActionKind
+from domain.case import Stage
+from domain.catalogue import open_worker_actions, worker_option
 from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
@@ -109,14 +112,10 @@ async def file_case(world: World, **overrides: Any) -> tuple[str, str]:
             "D03",
         )
         case.guidance_zh, case.guidance_en = "调解进行中", "Mediation under way"
+        offered = [worker_option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation")]
+        # what the case workflow records: the open actions, decided by the catalogue's one rule
         case.worker_options = [
-            {
-                "action": "refuse_mediation",
-                "label_zh": "不愿调解，改为申请仲裁",
-                "label_en": "Decline mediation",
-                "last_day": None,
-                "rule": None,
-            }
+            o.model_dump(mode="json") for o in open_worker_actions(Stage.mediation, offered, legal_aid_applied=False)
         ]
         session.add(case)
         explanation = {

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from api.casework import TASK_PAYLOADS
 from api.forms import (
     FormField,
     FormGroup,
@@ -16,10 +15,10 @@ from api.forms import (
     errors_by_field,
     form_fields,
     nest,
-    split_bilingual,
 )
 from api.i18n import Translator, catalogue
 from domain.actions import AgreementTerms, Ruling, SessionRecord
+from domain.catalogue import GROUPS, STAFF_PAYLOADS, actions_of
 from infrastructure.settings import PROJECT_ROOT
 from workflows.registry import ALL_WORKFLOWS
 
@@ -87,20 +86,18 @@ def test_errors_are_keyed_by_posted_name_in_the_visitors_language() -> None:
     assert zh["payload.terms"] == "此项必填。"
 
 
-def test_same_named_actions_share_one_payload_model() -> None:
-    """Forms are looked up by action name alone, so no two workflows may disagree about one."""
-    seen: dict[str, type] = {}
-    for definition in ALL_WORKFLOWS:
-        for name, spec in getattr(definition, "ACTIONS", {}).items():
-            assert seen.setdefault(name, spec.payload) is spec.payload, (
-                f"action '{name}' has two payload models"
-            )
-    assert seen.keys() == TASK_PAYLOADS.keys()
-
-
-def test_bilingual_domain_messages_split() -> None:
-    assert split_bilingual("日期不能晚于今天 / the date is in the future") == (
-        "日期不能晚于今天",
-        "the date is in the future",
-    )
-    assert split_bilingual("plain") == ("plain", "plain")
+def test_every_workflow_handles_exactly_its_catalogue_actions() -> None:
+    """Forms are built from the catalogue by action name; the workflow that offers a group's tasks
+    has a handler for every action of the group and no other (same payload model, same roles)."""
+    by_type = {definition.__temporal_workflow_definition.name: definition for definition in ALL_WORKFLOWS}  # type: ignore[attr-defined]
+    handled: set[str] = set()
+    for workflow_type, group in GROUPS.items():
+        declared = {entry.name: entry for entry in actions_of(group)}
+        specs = by_type[workflow_type].ACTIONS  # type: ignore[attr-defined]
+        assert specs.keys() == declared.keys(), workflow_type
+        for name, spec in specs.items():
+            assert (spec.payload, spec.roles, spec.closes) == (declared[name].payload, declared[name].roles, declared[name].closes)
+        handled |= specs.keys()
+    assert handled == STAFF_PAYLOADS.keys()
+    undeclared = [d for d in ALL_WORKFLOWS if getattr(d, "ACTIONS", {}) and d.__temporal_workflow_definition.name not in GROUPS]  # type: ignore[attr-defined]
+    assert undeclared == []

@@ -20,10 +20,10 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from api.staff_views import INBOX_PER_PAGE, inbox
 from domain.china_time import china_today
 from domain.roles import Role, StaffPrincipal
 from infrastructure.tables import Task
+from services.inbox import INBOX_PER_PAGE, inbox
 from tests.ui.conftest import World, client_for, file_case, sign_in
 
 MINE_SEEDED = 120  # plus the filed case's own mediation task: 121 = 50 + 50 + 21

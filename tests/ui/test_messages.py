@@ -4,25 +4,25 @@ placeholders."""
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from pathlib import Path
 
 import pytest
 
-from api.casework import TASK_PAYLOADS
 from api.forms import choice_values, field_keys
-from api.staff_views import SUPERVISION_DOCUMENTS
+from api.i18n import catalogue
 from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
+from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
+from domain.catalogue import WORKER_PAYLOADS
 from domain.records import DeadlineStatus, TaskStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
-from workflows.dispute import PAYLOADS as WORKER_PAYLOADS
+from services.dashboard import SUPERVISION_DOCUMENTS
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
-MESSAGES: dict[str, dict[str, str]] = json.loads((PAGES / "messages.json").read_text("utf-8"))
+MESSAGES: dict[str, dict[str, str]] = catalogue(PAGES.parent)  # messages.json plus domain/data/labels.json
 LITERAL_KEY = re.compile(r"""\bt\(\s*['"]([a-z_][\w.]*)['"]""")
 PY_KEYS = re.compile(r"""(?:both\(request,\s*|translator\(request\)\()\s*['"]([a-z_][\w.]*)['"]""")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -26,8 +26,10 @@ with workflow.unsafe.imports_passed_through():
 
     from domain.actions import ActionResult, Actor, TaskAction
     from domain.calendar import CalendarYear
+    from domain.catalogue import StaffAction
     from domain.deadlines import Deadline
     from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
+    from domain.fact_dates import future_fact_problem
     from domain.records import (
         AssignmentRequest,
         DeadlineRecord,
@@ -38,7 +40,6 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.workflow_models import DeadlineView, TaskView, WorkflowView
 
-STAFF_ROLES = ("mediator", "supervisor", "admin")
 Handler = Callable[[Any, OpenTask, Any, Actor], Awaitable[ActionResult]]
 
 
@@ -51,13 +52,11 @@ class ActionSpec:
     handler: Handler
 
 
-def action(
-    name: str, payload: type[BaseModel], *, roles: tuple[str, ...] = STAFF_ROLES, closes: bool = True
-) -> Callable[[Handler], Handler]:
-    """Declare a workflow method as the handler of a task action with its payload model."""
+def action(entry: StaffAction) -> Callable[[Handler], Handler]:
+    """Declare a workflow method as the handler of a catalogue action (`@action(Mediation.record_session)`)."""
 
     def mark(fn: Handler) -> Handler:
-        fn.__action__ = (name, payload, roles, closes)  # type: ignore[attr-defined]
+        fn.__action__ = entry  # type: ignore[attr-defined]
         return fn
 
     return mark
@@ -97,9 +96,9 @@ class StatutoryWorkflow:
         super().__init_subclass__(**kwargs)
         found = dict(getattr(cls, "ACTIONS", {}))
         for attr in vars(cls).values():
-            meta = getattr(attr, "__action__", None)
-            if meta:
-                found[meta[0]] = ActionSpec(meta[0], meta[1], meta[2], meta[3], attr)
+            entry = getattr(attr, "__action__", None)
+            if isinstance(entry, StaffAction):
+                found[entry.name] = ActionSpec(entry.name, entry.payload, tuple(entry.roles), entry.closes, attr)
         cls.ACTIONS = found
 
     def setup(self, subject: str, clock: Clock, region: str, team_code: str | None) -> None:
@@ -300,7 +299,7 @@ class StatutoryWorkflow:
         kind: str,
         zh: str,
         en: str,
-        actions: tuple[str, ...],
+        actions: Sequence[StaffAction],
         *,
         deadline_key: str | None = None,
         role: str = "mediator",
@@ -315,7 +314,7 @@ class StatutoryWorkflow:
             title_zh=zh,
             title_en=en,
             role=role,
-            actions=actions,
+            actions=tuple(entry.name for entry in actions),
             team_code=team_code or self.kit.team_code,
             due_on=entry.deadline.due if entry else None,
             deadline_key=deadline_key,
@@ -437,23 +436,9 @@ class StatutoryWorkflow:
         return spec, task, payload
 
     def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
-        """Business checks of an action before it is accepted (subclasses refine); None means fine."""
-        for name in (
-            "on",
-            "held_on",
-            "signed_on",
-            "ended_on",
-            "decided_on",
-            "filed_on",
-            "awarded_on",
-            "paid_on",
-            "ordered_on",
-            "judged_on",
-        ):
-            value = getattr(payload, name, None)
-            if isinstance(value, date) and value > self.clock.today():
-                return f"日期不能晚于今天 / {name} {value} is in the future"
-        return None
+        """Business checks of an action before it is accepted (subclasses refine); None means fine.
+        Here: no fact may be dated after today (the payload models mark which dates are facts)."""
+        return future_fact_problem(payload, self.clock.today())
 
     @workflow.update(name="act")
     async def act(self, request: TaskAction) -> ActionResult:

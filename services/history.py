@@ -11,12 +11,17 @@ from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from domain.china_time import CHINA_TZ
 from infrastructure.settings import Settings
+from infrastructure.tables import Case
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.context import ServiceContext
+from services.errors import NotFound, Unavailable
 
 MAX_WORKFLOWS = 20
 E = EventType
@@ -184,3 +189,15 @@ async def case_history(
             found.append(history)
             queue.extend(history.children)
     return found
+
+
+async def history_of_case(ctx: ServiceContext, case_no: str) -> list[WorkflowHistory]:
+    """The Temporal history of a case (`NotFound` for an unknown case, `Unavailable` while Temporal is away)."""
+    async with ctx.db.session() as session:
+        workflow_id = (await session.exec(select(Case.workflow_id).where(Case.case_no == case_no))).first()
+    if workflow_id is None:
+        raise NotFound()
+    try:
+        return await case_history(await ctx.client(), ctx.settings, workflow_id)
+    except TemporalUnavailable:
+        raise Unavailable() from None

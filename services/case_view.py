@@ -1,29 +1,30 @@
-"""Read models for the API and pages, built from the database projections (not from Temporal, so
-they answer while Temporal is down)."""
+"""Reading a case: what its page and its JSON show, built from the database projections (not from
+Temporal, so it answers while Temporal is down), and the road ahead from the dates it reached."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from fastapi import Request
 from sqlmodel import col, select
 
-from domain.actions import WorkerActionKind
 from domain.calendar import Calendar
 from domain.privacy import mask_id_number, mask_mobile
 from domain.roles import Principal, StaffPrincipal
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
 from infrastructure.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
-from workflows.dispute_steps import WITHDRAWABLE
+from services.errors import NotFound
 
 
-async def case_detail(request: Request, case_no: str, principal: Principal) -> dict[str, Any]:
+async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: Principal) -> dict[str, Any]:
     """Everything one case page shows; tasks only for staff, identifiers always masked."""
-    db, keyring = request.app.state.db, request.app.state.keyring
     subject = f"case:{case_no}"
     async with db.session() as session:
-        case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
+        case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
+        if case is None:
+            raise NotFound()
         claims = (await session.exec(select(CaseClaim).where(CaseClaim.case_no == case_no).order_by(col(CaseClaim.seq)))).all()
         events = (await session.exec(select(TimelineEvent).where(TimelineEvent.subject == subject)
                                      .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id)))).all()
@@ -103,21 +104,6 @@ def next_deadline(detail: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def worker_actions(detail: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the worker may do now: the workflow's offers, plus evidence, legal aid (once) and
-    withdrawal."""
-    if detail["stage"].startswith("closed_"):
-        return []
-    offered = list(detail["worker_options"])
-    names = {o["action"] for o in offered}
-    applied_aid = any(e["kind"] == "legal_aid_applied" for e in detail["timeline"])
-    extra = [WorkerActionKind.add_evidence]
-    if not applied_aid:
-        extra.append(WorkerActionKind.apply_legal_aid)
-    if detail["stage"] in WITHDRAWABLE:
-        extra.append(WorkerActionKind.withdraw)
-    for kind in extra:
-        if kind.value not in names:
-            offered.append({"action": kind.value, "label_zh": None, "label_en": None,
-                            "last_day": None, "rule": None})
-    aid = WorkerActionKind.apply_legal_aid.value
-    return [o for o in offered if not (applied_aid and o["action"] == aid)]
+    """What the worker may do now: the case workflow records it with each status change, decided by
+    `domain.catalogue.open_worker_actions`, the same rule its validator applies."""
+    return list(detail["worker_options"])

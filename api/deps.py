@@ -1,0 +1,144 @@
+"""The dependencies every route and page uses, in one place: the services' context, who is asking,
+and whether they may (by role, or per object). Another's object and a missing one give the same
+404; a missing sign-in gives 401, a role that may not act 403.
+
+    async def get_case(case_no: str, ctx: Services, principal: CaseReader) -> CaseDetail: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, HTTPException, Request
+
+from api.auth import presented_staff_token, read_staff_token, worker_cookie_case
+from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
+from services import access
+from services.context import ServiceContext
+
+NOT_FOUND = HTTPException(status_code=404, detail="未找到 / not found")
+
+
+def get_services(request: Request) -> ServiceContext:
+    """The context the app was built with (database, keys, Temporal, settings)."""
+    ctx: ServiceContext = request.app.state.services
+    return ctx
+
+
+Services = Annotated[ServiceContext, Depends(get_services)]
+
+
+async def optional_staff(request: Request) -> StaffPrincipal | None:
+    """The signed-in staff member (bearer token or session cookie), or None."""
+    token = presented_staff_token(request)
+    data = read_staff_token(request, token) if token else None
+    if data is None:
+        return None
+    return await access.staff_for_token(get_services(request).db, data.get("uid"), data.get("pw"))
+
+
+async def require_staff(staff: Annotated[StaffPrincipal | None, Depends(optional_staff)]) -> StaffPrincipal:
+    """The signed-in staff member; 401 otherwise."""
+    if staff is None:
+        raise HTTPException(
+            status_code=401, detail="请先登录 / sign in first (POST /api/v1/auth/token)", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return staff
+
+
+CurrentStaff = Annotated[StaffPrincipal, Depends(require_staff)]
+OptionalStaff = Annotated[StaffPrincipal | None, Depends(optional_staff)]
+
+
+def require_role(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:
+    """Dependency factory: the staff member must hold one of `roles` (admins always pass); 403 otherwise."""
+
+    async def check(staff: CurrentStaff) -> StaffPrincipal:
+        if staff.role is not Role.admin and staff.role not in roles:
+            raise HTTPException(status_code=403, detail="无此权限 / your role may not do this")
+        return staff
+
+    return check
+
+
+AdminStaff = Annotated[StaffPrincipal, Depends(require_role(Role.admin))]
+UnionStaff = Annotated[StaffPrincipal, Depends(require_role(Role.union_legal))]
+
+
+async def worker_for_case(request: Request, case_no: str) -> WorkerPrincipal | None:
+    """The worker of `case_no`, proven by `X-Access-Code` or the status page's signed cookie."""
+    code = request.headers.get("x-access-code")
+    if code:
+        ctx = get_services(request)
+        return WorkerPrincipal(case_no) if await access.verify_access_code(ctx.db, ctx.keyring, case_no, code) else None
+    return WorkerPrincipal(case_no) if worker_cookie_case(request, case_no) else None
+
+
+async def case_principal(request: Request, case_no: str) -> Principal:
+    """Whoever may see `case_no` (its worker or authorised staff); 404 for everyone else."""
+    staff = await optional_staff(request)
+    if staff is not None:
+        if await access.staff_may_see_case(get_services(request).db, staff, case_no):
+            return staff
+        raise NOT_FOUND
+    worker = await worker_for_case(request, case_no)
+    if worker is None:
+        raise NOT_FOUND
+    return worker
+
+
+CaseReader = Annotated[Principal, Depends(case_principal)]
+
+
+async def case_worker(principal: CaseReader) -> WorkerPrincipal:
+    """Only the worker of the case may do this (403 for staff who may see it)."""
+    if not isinstance(principal, WorkerPrincipal):
+        raise HTTPException(status_code=403, detail="只有劳动者本人可以办理 / only the worker may do this")
+    return principal
+
+
+CaseWorker = Annotated[WorkerPrincipal, Depends(case_worker)]
+
+
+# ---- pages: a missing sign-in redirects to the sign-in page instead of answering 401 -----------
+
+
+class LoginRequired(Exception):
+    """The page needs a signed-in staff member; the handler redirects to /login?next=..."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def login_url(next_path: str) -> str:
+    """The sign-in page, coming back to `next_path` afterwards."""
+    return f"/login?next={quote(next_path, safe='/')}"
+
+
+async def staff_page(request: Request, staff: OptionalStaff) -> StaffPrincipal:
+    """A signed-in staff member, or a redirect to the sign-in page."""
+    if staff is None:
+        raise LoginRequired(request.url.path)
+    return staff
+
+
+StaffPage = Annotated[StaffPrincipal, Depends(staff_page)]
+
+
+def page_roles(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:
+    """A signed-in staff member holding one of `roles` (admins always pass), else 403."""
+
+    async def check(staff: StaffPage) -> StaffPrincipal:
+        if staff.role is not Role.admin and staff.role not in roles:
+            raise HTTPException(status_code=403, detail="无此权限 / your role may not open this page")
+        return staff
+
+    return check
+
+
+MediatorPage = Annotated[StaffPrincipal, Depends(page_roles(Role.mediator, Role.supervisor))]
+AdminPage = Annotated[StaffPrincipal, Depends(page_roles())]
+UnionPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal))]

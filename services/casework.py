@@ -1,0 +1,98 @@
+"""Acting on a case: a worker's own action and a staff member's action on a task, each a Workflow
+Update checked by the workflow's validator first (a refused action leaves no trace), and adding
+evidence (the file stays outside Temporal; the workflow hears of its id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
+from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS
+from domain.ids import case_workflow_id
+from domain.roles import StaffPrincipal
+from infrastructure import audit
+from infrastructure.tables import Task
+from infrastructure.temporal_gateway import TemporalUnavailable
+from services.context import ServiceContext
+from services.errors import NotFound, Refused, Unavailable
+from services.evidence import EvidenceFile, store_evidence
+
+
+class ActionRefused(Refused):
+    """The workflow refused the action (its validator said why), or the input could not be read."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def worker_payload(action: WorkerActionKind) -> type[Any] | None:
+    """The payload model of a worker action (None: the action takes no input)."""
+    return WORKER_PAYLOADS.get(action)
+
+
+def staff_payload(action: str) -> type[Any] | None:
+    """The payload model of a staff action by its name (None: no such action)."""
+    return STAFF_PAYLOADS.get(action)
+
+
+def actor_of(staff: StaffPrincipal) -> Actor:
+    """The workflow's record of who acts."""
+    return Actor(kind="staff", username=staff.username, role=staff.role.value, team_code=staff.team_code, display_name=staff.display_name)
+
+
+async def run_update(ctx: ServiceContext, workflow_id: str, update: str, arg: Any) -> ActionResult:
+    """Run a Workflow Update; a validator's refusal becomes `ActionRefused` with its reason."""
+    try:
+        client = await ctx.client()
+        handle = client.get_workflow_handle(workflow_id)
+        return await handle.execute_update(update, arg, result_type=ActionResult)
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        raise ActionRefused(getattr(cause, "message", None) or str(cause)) from None
+    except (TemporalUnavailable, ConnectionError):
+        raise Unavailable() from None
+    except RPCError as exc:
+        raise ActionRefused(f"工作流未运行 / the workflow is not running: {exc.message}") from None
+
+
+async def run_worker_action(ctx: ServiceContext, case_no: str, action: WorkerAction) -> ActionResult:
+    """The worker's action on their case, as the `worker-act` update."""
+    return await run_update(ctx, case_workflow_id(case_no), "worker-act", action)
+
+
+async def run_task_action(ctx: ServiceContext, task: Task, staff: StaffPrincipal, action: str, payload: dict[str, Any]) -> ActionResult:
+    """A staff member's action on a task, as the `act` update of the task's workflow, then audited."""
+    actor = actor_of(staff)
+    request = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
+    before = {"status": task.status, "assignee": task.assignee, "due_on": task.due_on}
+    result = await run_update(ctx, task.workflow_id, "act", request)
+    await audit.record(ctx.db, actor=staff.username, action=f"task.{action}", object_type="task", object_id=task.task_id,
+                       before=before, after={"payload": payload, "documents": list(result.document_ids)})
+    return result
+
+
+async def add_evidence(
+    ctx: ServiceContext, case_no: str, upload: EvidenceFile, description: str, uploaded_by: str = "worker"
+) -> tuple[str, ActionResult]:
+    """Store the file outside Temporal, then tell the case workflow its id (never the bytes)."""
+    row = await store_evidence(ctx.settings, ctx.db, ctx.keyring, case_no, upload, description=description, uploaded_by=uploaded_by)
+    action = WorkerAction(action=WorkerActionKind.add_evidence, payload={"evidence_id": row.id})
+    return row.id, await run_worker_action(ctx, case_no, action)
+
+
+def may_see_task(staff: StaffPrincipal, task: Task) -> bool:
+    """Administrators see every task; others their team's and their own."""
+    return staff.is_admin or (staff.team_code is not None and task.team_code == staff.team_code) or task.assignee == staff.username
+
+
+async def visible_task(ctx: ServiceContext, task_id: str, staff: StaffPrincipal) -> Task:
+    """The task, if this staff member may see it; the same `NotFound` for missing and not theirs."""
+    async with ctx.db.session() as session:
+        task = await session.get(Task, task_id)
+    if task is None or not may_see_task(staff, task):
+        raise NotFound()
+    return task

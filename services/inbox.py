@@ -1,0 +1,190 @@
+"""The inbox: my open tasks and my team's, dated first (overdue first), each list paged in the database;
+and the deadline a task runs against, with its explanation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.roles import StaffPrincipal
+from infrastructure.db import Database
+from infrastructure.tables import Case, Deadline, Task
+
+
+def _case_no(subject: str) -> str | None:
+    return subject.removeprefix("case:") if subject.startswith("case:") else None
+
+
+def task_row(task: Task, case: Case | None, today: date) -> dict[str, Any]:
+    """One inbox line: the task, its due date and whether it is overdue, and its case in brief."""
+    return {
+        "task_id": task.task_id,
+        "kind": task.kind,
+        "title_zh": task.title_zh,
+        "title_en": task.title_en,
+        "status": task.status,
+        "due_on": task.due_on.isoformat() if task.due_on else None,
+        "overdue": bool(task.due_on and task.due_on < today and task.status == "open"),
+        "deadline_rule": task.deadline_rule,
+        "assignee": task.assignee,
+        "team_code": task.team_code,
+        "escalated": task.escalated,
+        "actions": list(task.actions),
+        "subject": task.subject,
+        "case_no": _case_no(task.subject),
+        "employer": case.employer_name if case else None,
+        "category": case.category if case else None,
+        "stage": case.stage if case else None,
+    }
+
+
+INBOX_PER_PAGE = 50  # tasks per page of each inbox list
+
+
+INBOX_MAX_PER_PAGE = 200
+
+
+INBOX_MAX_PAGE = 100_000  # a bound for the API's validation, far beyond any real inbox
+
+
+INBOX_ORDER = (
+    sql_case((col(Task.due_on).is_(None), 1), else_=0),
+    col(Task.due_on).asc(),
+    col(Task.task_id).asc(),
+)
+
+
+class Inbox(BaseModel):
+    """My open tasks and my team's other open tasks (administrators: everyone else's), one page of
+    each. `mine` and `team` hold the same row dicts as before paging; `*_total` counts the whole
+    list, `*_page` is the page shown (1-based), `*_pages` how many pages there are (at least 1)."""
+
+    mine: list[dict[str, Any]]
+    team: list[dict[str, Any]]
+    mine_total: int
+    team_total: int
+    mine_page: int
+    team_page: int
+    mine_pages: int
+    team_pages: int
+    per_page: int
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+async def _inbox_list(
+    session: AsyncSession, where: list[Any] | None, page: int, per_page: int, clamp: bool
+) -> tuple[list[Task], int, int, int]:
+    """One COUNT and one page of tasks in inbox order; `where` None means the list is empty
+    by definition (a mediator without a team has no team list). Returns (tasks, total, page,
+    pages); with `clamp` a page past the end is the last page."""
+    if where is None:
+        return [], 0, 1 if clamp else page, 1
+    total = (await session.exec(select(func.count()).select_from(Task).where(*where))).one()
+    pages = _page_count(total, per_page)
+    if clamp:
+        page = min(max(page, 1), pages)
+    query = (
+        select(Task)
+        .where(*where)
+        .order_by(*INBOX_ORDER)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list((await session.exec(query)).all()), total, page, pages
+
+
+async def inbox(
+    db: Database,
+    staff: StaffPrincipal,
+    today: date,
+    *,
+    mine_page: int = 1,
+    team_page: int = 1,
+    per_page: int = INBOX_PER_PAGE,
+    clamp: bool = False,
+) -> Inbox:
+    """Open tasks: mine, then the rest of my team's (administrators: every other open task), each
+    list paged on its own in the database (dated first by due date, so overdue first; undated last;
+    then by task id). Five queries whatever the size: a COUNT and a page per list, then their cases.
+
+    A page past the end is empty (its totals still say how many there are) unless `clamp`, which
+    shows the last page instead (the HTML page clamps; the JSON API answers what was asked)."""
+    per_page = min(max(per_page, 1), INBOX_MAX_PER_PAGE)
+    mine_where: list[Any] = [Task.status == "open", Task.assignee == staff.username]
+    not_mine = or_(col(Task.assignee).is_(None), col(Task.assignee) != staff.username)
+    team_where: list[Any] | None
+    if staff.is_admin:
+        team_where = [Task.status == "open", not_mine]
+    elif staff.team_code:
+        team_where = [Task.status == "open", Task.team_code == staff.team_code, not_mine]
+    else:
+        team_where = None
+    async with db.session() as session:
+        mine, mine_total, mine_page, mine_pages = await _inbox_list(
+            session, mine_where, mine_page, per_page, clamp
+        )
+        team, team_total, team_page, team_pages = await _inbox_list(
+            session, team_where, team_page, per_page, clamp
+        )
+        case_nos = {n for t in mine + team if (n := _case_no(t.subject))}
+        cases = (
+            {
+                c.case_no: c
+                for c in (
+                    await session.exec(select(Case).where(col(Case.case_no).in_(case_nos)))
+                ).all()
+            }
+            if case_nos
+            else {}
+        )
+
+    def rows(tasks: list[Task]) -> list[dict[str, Any]]:
+        return [task_row(t, cases.get(_case_no(t.subject) or ""), today) for t in tasks]
+
+    return Inbox(
+        mine=rows(mine),
+        team=rows(team),
+        mine_total=mine_total,
+        team_total=team_total,
+        mine_page=mine_page,
+        team_page=team_page,
+        mine_pages=mine_pages,
+        team_pages=team_pages,
+        per_page=per_page,
+    )
+
+
+async def task_deadline(db: Database, task: Task) -> dict[str, Any] | None:
+    """The deadline a task runs against, with its explanation ('why this date')."""
+    if not task.deadline_rule:
+        return None
+    async with db.session() as session:
+        rows = (
+            await session.exec(
+                select(Deadline)
+                .where(
+                    Deadline.workflow_id == task.workflow_id, Deadline.rule_id == task.deadline_rule
+                )
+                .order_by(col(Deadline.id).desc())
+            )
+        ).all()
+    row = next((r for r in rows if r.status == "pending"), rows[0] if rows else None)
+    if row is None:
+        return None
+    return {
+        "rule": row.rule_id,
+        "due": row.due_on.isoformat(),
+        "status": row.status,
+        "provisional": row.provisional,
+        "explanation": row.explanation,
+    }
+
