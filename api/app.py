@@ -68,7 +68,6 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = ctx
-    app.state.settings = settings  # transport settings (CSRF, cookies, limits) read it directly
     app.state.pages = page_environment(settings.templates_dir)
     app.state.readiness_checks = {"database": ctx.db.ping, "temporal": ctx.temporal.check}
     app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts

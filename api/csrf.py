@@ -30,11 +30,11 @@ class CsrfFailed(HTTPException):
 
 def secure_cookies(request: Request) -> bool:
     """Cookies are Secure when the public address is https."""
-    return str(request.app.state.settings.public_url).startswith("https://")
+    return str(request.app.state.services.settings.public_url).startswith("https://")
 
 
 def _signer(request: Request) -> Signer:
-    return Signer(request.app.state.settings.session_secret, salt="csrf")
+    return Signer(request.app.state.services.settings.session_secret, salt="csrf")
 
 
 def csrf_value(request: Request) -> str:
@@ -82,7 +82,7 @@ async def checked_form(request: Request) -> FormData:
 
 
 def _flash_serializer(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="flash")
+    return URLSafeTimedSerializer(request.app.state.services.settings.session_secret, salt="flash")
 
 
 def set_flash(

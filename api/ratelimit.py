@@ -40,7 +40,7 @@ def rate_limit(door: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """Dependency: refuse with 429 and Retry-After when this client knocks too often at `door`."""
 
     async def check(request: Request) -> None:
-        settings = request.app.state.settings
+        settings = request.app.state.services.settings
         limit, window = parse_limit(getattr(settings, f"rate_limit_{door}"))
         client = request.client.host if request.client else "unknown"
         wait = request.app.state.rate_limits.allow(door, client, limit, window)

@@ -6,6 +6,7 @@ import os
 import socket
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -62,3 +63,10 @@ def processes_with_command(marker: str) -> list[tuple[int, str]]:
 def opt_in(variable: str, why: str) -> pytest.MarkDecorator:
     """Skip unless `variable=1`: for measurements and long smoke runs kept out of the 20-minute suite."""
     return pytest.mark.skipif(os.environ.get(variable) != "1", reason=f"{why}: {variable}=1 runs it")
+
+
+def swap_settings(app: Any, settings: Any) -> None:
+    """Run the app with other settings from now on (the one ServiceContext every part reads)."""
+    import dataclasses
+
+    app.state.services = dataclasses.replace(app.state.services, settings=settings)

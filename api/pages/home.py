@@ -33,7 +33,7 @@ RECEIPT_MAX_AGE = 600
 
 
 def _receipts(request: Request) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="receipt")
+    return URLSafeTimedSerializer(request.app.state.services.settings.session_secret, salt="receipt")
 
 
 def _form_page(
@@ -54,7 +54,7 @@ def _form_page(
 
 
 def _started_stamp(request: Request) -> str:
-    return URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="form-started").dumps(time.time())
+    return URLSafeTimedSerializer(request.app.state.services.settings.session_secret, salt="form-started").dumps(time.time())
 
 
 def _looks_automated(request: Request, values: dict[str, str]) -> bool:
@@ -62,24 +62,24 @@ def _looks_automated(request: Request, values: dict[str, str]) -> bool:
     if values.get("website"):
         return True
     try:
-        started = URLSafeTimedSerializer(request.app.state.settings.session_secret, salt="form-started").loads(
+        started = URLSafeTimedSerializer(request.app.state.services.settings.session_secret, salt="form-started").loads(
             values.get("form_started", ""), max_age=86400)
     except BadSignature:
         return True
     # Nobody fills in a complaint in a few seconds: a quicker post is a robot.
-    return time.time() - float(started) < request.app.state.settings.intake_min_fill_seconds
+    return time.time() - float(started) < request.app.state.services.settings.intake_min_fill_seconds
 
 
 @router.get("/", response_class=HTMLResponse)
 async def intake_form(request: Request) -> HTMLResponse:
     """The intake form (one worker or a group), with a fresh one-time form token."""
     return _form_page(request, {"form_token": uuid.uuid4().hex, "form_started": _started_stamp(request),
-                                "worker_count": "1", "region": request.app.state.settings.region}, {})
+                                "worker_count": "1", "region": request.app.state.services.settings.region}, {})
 
 
 async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile, ...], str | None]:
     files = [f for f in form.getlist("evidence") if isinstance(f, UploadFile) and f.filename]
-    t, limit = translator(request), request.app.state.settings.max_upload_bytes
+    t, limit = translator(request), request.app.state.services.settings.max_upload_bytes
     if len(files) > MAX_FILES:
         return (), t("evidence.too_many", n=MAX_FILES)
     checked = []
@@ -96,7 +96,7 @@ async def _uploads(request: Request, form: FormData) -> tuple[tuple[EvidenceFile
 @router.post("/", response_class=HTMLResponse)
 async def submit_intake(request: Request, ctx: Services) -> Response:
     """File the complaint: validate, store evidence, register (once per form token), start."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = request.app.state.services.settings.max_upload_bytes
     if int(request.headers.get("content-length") or 0) > limit * MAX_FILES + 1_048_576:
         t = translator(request)
         return render_page(

@@ -23,7 +23,7 @@ def intake_context(
     checked_groups: list[str] | None = None,
 ) -> dict[str, Any]:
     """Choices, limits and today's date for the form, with the posted values and errors."""
-    settings = request.app.state.settings
+    settings = request.app.state.services.settings
     return {
         "values": values,
         "errors": errors,

@@ -49,13 +49,13 @@ def staff_nav(staff: StaffPrincipal | None) -> list[tuple[str, str]]:
 
 def translator(request: Request) -> Translator:
     return Translator(
-        catalogue(request.app.state.settings.templates_dir), request_language(request)
+        catalogue(request.app.state.services.settings.templates_dir), request_language(request)
     )
 
 
 def both(request: Request, key: str, **values: Any) -> tuple[str, str]:
     """A UI message in Chinese and in English (for flash messages, shown after a redirect)."""
-    messages = catalogue(request.app.state.settings.templates_dir)
+    messages = catalogue(request.app.state.services.settings.templates_dir)
     return Translator(messages, "zh")(key, **values), Translator(messages, "en")(key, **values)
 
 

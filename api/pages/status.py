@@ -128,7 +128,7 @@ async def _payload_action(
 
 
 def _messages(request: Request) -> dict[str, dict[str, str]]:
-    return catalogue(request.app.state.settings.templates_dir)
+    return catalogue(request.app.state.services.settings.templates_dir)
 
 
 @router.post("/status/{case_no}", response_class=HTMLResponse)

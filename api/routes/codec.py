@@ -20,7 +20,7 @@ BAD_BODY = "请求体应为 Temporal Payloads JSON / the body must be Temporal P
 
 
 def _cors_headers(request: Request) -> dict[str, str]:
-    settings = request.app.state.settings
+    settings = request.app.state.services.settings
     allowed = {f"http://127.0.0.1:{settings.temporal_ui_port}", f"http://localhost:{settings.temporal_ui_port}",
                *settings.temporal_ui_origins}
     origin = request.headers.get("origin", "")

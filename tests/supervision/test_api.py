@@ -15,6 +15,7 @@ from tests.stories import uscc
 from tests.supervision.bulk_support import employers_csv
 from tests.supervision.harness import Console
 from tests.supervision.stories import INVESTIGATION, OPINION, REMINDER, complaint
+from tests.support import swap_settings
 
 pytestmark = pytest.mark.slow
 WITHIN_90 = uscc("91310115MA1Q00901")
@@ -45,11 +46,9 @@ async def test_suggestions_after_three_complaints_in_90_days_not_in_120(console:
     ]
 
     strict = console.harness.settings.model_copy(update={"supervision_suggest_window_days": 60})
-    console.app.state.settings = strict
+    swap_settings(console.app, strict)
     assert (await union.get("/api/v1/supervision/suggestions")).json() == []
-    console.app.state.settings = console.harness.settings.model_copy(
-        update={"task_queue": harness.task_queue}
-    )
+    swap_settings(console.app, console.harness.settings.model_copy(update={"task_queue": harness.task_queue}))
 
     dismissed = await union.post(
         "/api/v1/supervision/suggestions/dismiss", json={"key": WITHIN_90, "reason": "已调解结案"}
@@ -123,12 +122,12 @@ async def test_bulk_letters_from_csv(console: Console) -> None:
     )
     assert rejected.status_code == 422
     assert [(p["line"], p["column"]) for p in rejected.json()["problems"]] == [(3, "uscc")]
-    settings = console.app.state.settings
-    console.app.state.settings = settings.model_copy(update={"max_upload_bytes": 100})
+    settings = console.app.state.services.settings
+    swap_settings(console.app, settings.model_copy(update={"max_upload_bytes": 100}))
     too_big = await union.post(
         "/api/v1/supervision/bulk-letters", files={"file": ("e.csv", employers_csv(3), "text/csv")}
     )
-    console.app.state.settings = settings
+    swap_settings(console.app, settings)
     assert too_big.status_code == 422 and "larger than" in too_big.json()["problems"][0]["en"]
     created = await union.post(
         "/api/v1/supervision/bulk-letters",

@@ -41,6 +41,7 @@ from tests.stories import dismissal, wage_arrears
 from tests.supervision.bulk_support import employers_csv
 from tests.supervision.harness import Console
 from tests.supervision.stories import complaint
+from tests.support import swap_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -232,13 +233,13 @@ async def _staff(
 
 async def build_world(console: Console) -> World:
     app, db = console.app, console.harness.deps.db
-    app.state.settings = app.state.settings.model_copy(
+    swap_settings(app, app.state.services.settings.model_copy(
         update={
             "rate_limit_intake": "10000/60",
             "rate_limit_login": "10000/60",
             "rate_limit_access": "10000/60",
         }
-    )
+    ))
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://testserver", timeout=60
     )

@@ -13,6 +13,7 @@ from sqlmodel import select
 from api.auth import SESSION_COOKIE
 from infrastructure.tables import Case, CaseStageVisit, Notification, User
 from tests.stories import LI_JIANGUO_ID, SUBCONTRACTOR_USCC
+from tests.support import swap_settings
 from tests.ui.conftest import PASSWORD, World, client_for, csrf, file_case, sign_in
 
 
@@ -88,9 +89,7 @@ async def test_sign_in_sets_a_safe_cookie_and_goes_to_the_role_start_page(
 
 
 async def test_secure_cookie_behind_https(world: World) -> None:
-    world.app.state.settings = world.settings.model_copy(
-        update={"public_url": "https://ld.example.cn"}
-    )
+    swap_settings(world.app, world.settings.model_copy(update={"public_url": "https://ld.example.cn"}))
     async with client_for(world, "https://testserver") as client:
         answer = await sign_in(client, "admin")
     assert "Secure" in next(
