@@ -52,12 +52,29 @@ class Carry(Frozen):
     effective_on: date | None = None
 
 
+class DisputeStep(StrEnum):
+    """The steps of a case: each runs one channel or waits for the worker's choice, then names the next."""
+
+    mediation = "mediation"
+    agreement = "agreement"
+    payment_order = "payment_order"
+    choose_arbitration = "choose_arbitration"
+    arbitration = "arbitration"
+    post_award = "post_award"
+    choose_suit = "choose_suit"
+    litigation = "litigation"
+    enforcement = "enforcement"
+    inspection = "inspection"
+    work_injury = "work_injury"
+    withdrawn = "withdrawn"
+
+
 class DisputeProgress(Frozen):
     """State carried across continue-as-new."""
 
     stage: Stage
     channel: Channel | None
-    step: str
+    step: DisputeStep
     seq: int
     carry: Carry
     children: dict[str, int] = Field(default_factory=dict)

@@ -7,24 +7,60 @@ alongside. The worker acts through the `worker-act` Update; children report mile
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.dispute_steps import DisputeSteps
-from workflows.kit.base import StatutoryWorkflow
+from workflows import dispute_court, dispute_lower, dispute_worker
+from workflows.dispute_case import DisputeCase
+from workflows.dispute_opening import open_case
 from workflows.kit.clock import Clock
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from domain.actions import ActionResult, WorkerAction
+    from domain.actions import ActionResult, WorkerAction, WorkerActionKind
     from domain.catalogue import WORKER_PAYLOADS
     from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
-    from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, Milestone
+    from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, DisputeStep, Milestone
+
+Step = Callable[[DisputeCase], Awaitable[DisputeStep | None]]
+WorkerHandler = Callable[[DisputeCase, Any], Awaitable[ActionResult]]
+
+# What follows what: every step by its name. A step without a function fails here, at import (and in
+# the unit tests), never in the middle of a case.
+STEPS: dict[DisputeStep, Step] = {
+    DisputeStep.mediation: dispute_lower.mediation,
+    DisputeStep.agreement: dispute_lower.agreement,
+    DisputeStep.payment_order: dispute_lower.payment_order,
+    DisputeStep.choose_arbitration: dispute_lower.choose_arbitration,
+    DisputeStep.inspection: dispute_lower.inspection,
+    DisputeStep.work_injury: dispute_lower.work_injury,
+    DisputeStep.withdrawn: dispute_lower.withdrawn,
+    DisputeStep.arbitration: dispute_court.arbitration,
+    DisputeStep.post_award: dispute_court.post_award,
+    DisputeStep.choose_suit: dispute_court.choose_suit,
+    DisputeStep.litigation: dispute_court.litigation,
+    DisputeStep.enforcement: dispute_court.enforcement,
+}
+WORKER_HANDLERS: dict[WorkerActionKind, WorkerHandler] = {
+    WorkerActionKind.refuse_mediation: dispute_worker.refuse_mediation,
+    WorkerActionKind.choose_arbitration: dispute_worker.choose_arbitration,
+    WorkerActionKind.sue: dispute_worker.sue,
+    WorkerActionKind.apply_legal_aid: dispute_worker.apply_legal_aid,
+    WorkerActionKind.add_evidence: dispute_worker.add_evidence,
+    WorkerActionKind.withdraw: dispute_worker.withdraw,
+    WorkerActionKind.apply_enforcement: dispute_worker.apply_enforcement,
+}
+if missing := set(DisputeStep) - STEPS.keys():
+    raise TypeError(f"dispute steps without a function: {sorted(missing)}")
+
 
 @workflow.defn(name="dispute")
-class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
+class DisputeWorkflow(DisputeCase):
     """A labour dispute case from intake to its closing state."""
 
     @workflow.run
@@ -47,9 +83,9 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
             shift_seconds=inp.shift_seconds,
             team_names=inp.team_names,
         )
-        step: str | None = self.resume(inp.progress) if inp.progress else await self.open_case()
+        step: DisputeStep | None = self.resume(inp.progress) if inp.progress else await open_case(self)
         while step is not None:
-            step = await self.STEPS[step](self)
+            step = await STEPS[step](self)
             if step is not None and workflow.info().is_continue_as_new_suggested():
                 await self.settle()
                 workflow.continue_as_new(inp.model_copy(update={"progress": self.progress(step)}))
@@ -83,7 +119,7 @@ class DisputeWorkflow(DisputeSteps, StatutoryWorkflow):
     async def worker_act(self, request: WorkerAction) -> ActionResult:
         """The worker acts on their case: choose arbitration, sue, apply for legal aid, add evidence, withdraw."""
         payload = self._check_worker(request, business_rules=False)
-        return await self.WORKER_HANDLERS[request.action](self, payload)
+        return await WORKER_HANDLERS[request.action](self, payload)
 
     @worker_act.validator
     def _validate_worker_act(self, request: WorkerAction) -> None:

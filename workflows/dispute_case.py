@@ -1,5 +1,7 @@
-"""The case workflow's own state and side effects: opening the case, stage changes with guidance for
-the worker, starting children, closing. The steps (what follows what) are in `dispute_steps`."""
+"""The case workflow's own state and side effects: stage changes with guidance for the worker,
+the limitation restarting, children, legal aid alongside, closing. What follows what is in the
+step modules (`dispute_opening`, `dispute_lower`, `dispute_court`), the worker's own actions in
+`dispute_worker`; `dispute` ties them together."""
 
 from __future__ import annotations
 
@@ -16,39 +18,27 @@ from workflows.kit.search import stage_search_attributes
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
+    from domain.actions import WorkerActionKind
     from domain.case import CaseFacts, Channel, Stage
     from domain.catalogue import open_worker_actions
-    from domain.documents import DocumentType
     from domain.ids import channel_workflow_id
-    from domain.limitation import assess_limitation
     from domain.records import CaseStatusRecord, DeadlineStatus
-    from domain.routing import Plan, triage
-    from domain.scope import check_scope
+    from domain.routing import Plan
     from domain.workflow_models import (
         Carry,
         CaseContext,
         DisputeInput,
         DisputeProgress,
         DisputeResult,
+        DisputeStep,
         LegalAidInput,
         LegalAidResult,
         MediationHistory,
         WorkerOption,
     )
 
-FIRST_STEP = {
-    Channel.union_mediation: "mediation",
-    Channel.enterprise_committee: "mediation",
-    Channel.peoples_mediation: "mediation",
-    Channel.court_mediation: "mediation",
-    Channel.arbitration: "arbitration",
-    Channel.inspection: "inspection",
-    Channel.litigation: "litigation",
-    Channel.work_injury_determination: "work_injury",
-}
 
-
-class DisputeCore(StatutoryWorkflow):
+class DisputeCase(StatutoryWorkflow):
     """State and plumbing of the case workflow."""
 
     inp: DisputeInput
@@ -72,65 +62,9 @@ class DisputeCore(StatutoryWorkflow):
         self.legal_aid_running = False
         self.plan: Plan | None = None
         self.mediation: MediationHistory | None = None
+        self.limitation_warning = False
 
-    # ---- opening ---------------------------------------------------------------------------
-    async def open_case(self) -> str | None:
-        facts = self.facts
-        receiving = self.inp.team_names.get(self.inp.team_code or "", "劳动争议调解中心")
-        receipt = await self.document(
-            DocumentType.case_receipt, paperwork.receipt(self.inp.access_code, receiving, facts.filed_on, self.inp.status_url, None)
-        )
-        await self.event(
-            "case_opened",
-            f"案件{facts.case_no}已受理登记",
-            f"Case {facts.case_no} registered",
-            on=facts.filed_on,
-            data={"receipt_document_id": receipt.document_id},
-        )
-        scope = check_scope(facts.scope_issue)
-        if not scope.in_scope:
-            await self.event(
-                "out_of_scope",
-                f"不属于劳动争议，请向{scope.agency_zh}申请。{scope.guidance_zh}",
-                f"Not a labour dispute: apply to {scope.agency_en}. {scope.guidance_en}",
-                citation=scope.basis,
-            )
-            await self.close(
-                Stage.closed_out_of_scope,
-                f"请向{scope.agency_zh}申请。{scope.guidance_zh}",
-                f"Apply to {scope.agency_en}. {scope.guidance_en}",
-            )
-            return None
-        await self.check_limitation()
-        self.plan = plan = triage(facts)
-        for reason in plan.reasons:
-            await self.event("triage", reason.zh, reason.en, citation=reason.citation)
-        if facts.wants_legal_aid or plan.first is Channel.work_injury_determination:
-            await self.start_legal_aid()
-        return FIRST_STEP[plan.first]
 
-    async def check_limitation(self) -> None:
-        facts = self.facts
-        assessment = assess_limitation(
-            facts.category.value,
-            facts.knew_on,
-            still_employed=facts.still_employed,
-            employment_ended_on=facts.employment_ended_on,
-            today=facts.filed_on,
-            jurisdiction=facts.jurisdiction,
-            calendar=self.clock.calendar,
-        )
-        self.limitation_warning = assessment.time_barred
-        if assessment.deadline is not None:
-            rule = assessment.deadline.rule
-            start = assessment.deadline.from_
-            await self.set_deadline("limitation", rule, start)
-        await self.event(
-            "limitation_warning" if assessment.time_barred else "limitation",
-            assessment.message_zh,
-            assessment.message_en,
-            citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27",
-        )
 
     async def restart_limitation(self, on: date, zh: str, en: str) -> None:
         """A request for relief (mediation, a complaint to an authority) restarts the limitation year
@@ -150,14 +84,14 @@ class DisputeCore(StatutoryWorkflow):
             on=on,
         )
 
-    def resume(self, progress: DisputeProgress) -> str:
+    def resume(self, progress: DisputeProgress) -> DisputeStep:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
         self.kit.seq, self.child_seq, self.legal_aid_id = progress.seq, dict(progress.children), progress.legal_aid_id
         self.mediation = progress.mediation
         self.legal_aid_running = progress.legal_aid_id is not None  # a finished one is noticed on first signal
         return progress.step
 
-    def progress(self, step: str) -> DisputeProgress:
+    def progress(self, step: DisputeStep) -> DisputeProgress:
         return DisputeProgress(
             stage=self.stage,
             channel=self.channel,
@@ -204,7 +138,7 @@ class DisputeCore(StatutoryWorkflow):
             stage=self.stage.value,
             channel=self.channel.value if self.channel else None,
             team_code=self.kit.team_code,
-            limitation_warning=getattr(self, "limitation_warning", False),
+            limitation_warning=self.limitation_warning,
             next_deadline_on=next_due[0],
             next_deadline_rule=next_due[1],
             closed_on=closed_on,
@@ -306,3 +240,15 @@ class DisputeCore(StatutoryWorkflow):
         await self.cancel_open_tasks(stage.value)
         await self.event("case_closed", f"结案：{zh}", f"Case closed: {en}")
         await self.enter(stage, self.channel, zh, en, ())
+
+    # ---- helpers of the steps ----------------------------------------------------------------
+    def withdrawn_or(self, step: DisputeStep | None) -> DisputeStep | None:
+        """The next step, unless the worker withdrew meanwhile."""
+        return DisputeStep.withdrawn if self.withdrawn else step
+
+    async def finish(self, stage: Stage, zh: str, en: str) -> None:
+        await self.close(stage, zh, en)
+
+    def take_option(self, action: WorkerActionKind) -> None:
+        """An option once taken is gone at once (before any await): a double click cannot count twice."""
+        self.options = [o for o in self.options if o.action != action.value]
