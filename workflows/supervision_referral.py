@@ -9,7 +9,7 @@ from temporalio import workflow
 
 from workflows.kit.base import StatutoryWorkflow, action
 from workflows.kit.tasks import OpenTask
-from workflows.supervision_core import SupervisionClock
+from workflows.supervision_case import SupervisionClock
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv

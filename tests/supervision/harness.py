@@ -265,7 +265,7 @@ class Console:
         page would have given it, unless `csrf` is False (to see the refusal)."""
         cookies = {SESSION_COOKIE: await self.cookie(username)} if username else {}
         value = secrets.token_urlsafe(24)
-        token = Signer(self.app.state.settings.session_secret, salt="csrf").sign(value).decode()
+        token = Signer(self.app.state.services.settings.session_secret, salt="csrf").sign(value).decode()
         return FormClient(
             token if csrf else None,
             transport=httpx.ASGITransport(app=self.app),

@@ -338,7 +338,7 @@ async def build_world(console: Console) -> World:
         ObjectRef("operation", "decode", "nothing", set(), "codec operation"),
         ObjectRef("token", token, secrets.token_urlsafe(24), set(), "reply token"),
     ]
-    signer = Signer(app.state.settings.session_secret, salt="csrf")
+    signer = Signer(app.state.services.settings.session_secret, salt="csrf")
     csrf_value = secrets.token_urlsafe(24)
     shown = [
         (case_a, CASE_OUTSIDERS),
