@@ -17,7 +17,7 @@ from temporalio.exceptions import ApplicationError
 from workflows import supervision_actions as actions
 from workflows import supervision_ladder as ladder
 from workflows import supervision_replies as replies
-from workflows.kit.base import ActionSpec
+from workflows.kit.actions import ActionSpec
 from workflows.kit.tasks import OpenTask
 from workflows.supervision_case import SupervisionCase
 

@@ -8,7 +8,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows import supervision_notices as notices
-from workflows.kit.base import action
+from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 from workflows.supervision_case import SupervisionCase
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows.kit.base import action
+from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 from workflows.supervision_case import SupervisionCase
 
