@@ -470,10 +470,24 @@ class Draft(Frozen):
     direct: bool = False
 
 
+class MatterPhase(StrEnum):
+    """Where a matter stands on the ladder: each phase opens one union task and names the next."""
+
+    decide = "decide"
+    approve = "approve"
+    serve = "serve"
+    await_reply = "await_reply"
+    review_reply = "review_reply"
+    referral = "referral"
+    government = "government"
+    procuratorate = "procuratorate"
+    closed = "closed"
+
+
 class MatterProgress(Frozen):
     """State carried across continue-as-new (at a phase boundary, with no task open)."""
 
-    phase: str
+    phase: MatterPhase
     seq: int
     rungs: tuple[RungRecord, ...] = ()
     investigation: InvestigationRecord | None = None

@@ -10,13 +10,15 @@ from datetime import date
 
 from temporalio import workflow
 
-from workflows.kit.base import StatutoryWorkflow, action
+from workflows import arbitration_course as course
+from workflows.kit.actions import action
+from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, AwardRecord, HearingSchedule, Note, Ruling, Suspension
+    from domain.actions import ActionResult, Actor, AwardRecord, Note, Ruling, Suspension
     from domain.catalogue import Arbitration
     from domain.documents import DocumentType
     from domain.final_award import classify_award
@@ -40,6 +42,13 @@ MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en=
 @workflow.defn(name="arbitration")
 class ArbitrationWorkflow(StatutoryWorkflow):
     """One arbitration case from application to award (or settlement)."""
+
+    # Handlers of the course between acceptance and award (`arbitration_course`).
+    schedule_hearing = course.schedule_hearing
+    suspend = course.suspend
+    resume = course.resume
+    change_claims = course.change_claims
+    extend_award_period = course.extend_award_period
 
     def __init__(self) -> None:
         self.acceptance: Ruling | None = None
@@ -136,19 +145,6 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         if self.result is None:
             self.result = ArbitrationResult(outcome=outcome, noted_on=self.clock.today())
 
-    async def _award_deadline(self) -> None:
-        """Recompute the award period: suspensions excluded, restart on changed claims, extension."""
-        entry = self.kit.deadlines["award"]
-        start = max([self.accepted_on, *self.restarts])
-        entry.start = start
-        entry.options = {"suspensions": tuple(self.suspensions), "extended": self.extended}
-        entry.deadline = self.clock.compute("D22", start, **entry.options)
-        await self._record_deadline(entry)
-        for task in self.kit.tasks.values():
-            if task.deadline_key == "award" and task.is_open:
-                task.due_on = entry.deadline.due
-                await self._record_task(task)
-        self.kit.epoch += 1
 
     @action(Arbitration.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
@@ -177,78 +173,10 @@ class ArbitrationWorkflow(StatutoryWorkflow):
         )
         return ActionResult(message_zh=f"答辩期至{defence.due}", message_en=f"Defence due by {defence.due}")
 
-    @action(Arbitration.schedule_hearing)
-    async def schedule_hearing(self, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
-        await self.close_deadline("tribunal_notice", DeadlineStatus.met)
-        notice_days = (hearing.hearing_on - hearing.notice_served_on).days
-        ok = notice_days >= 5
-        zh = f"开庭日期{hearing.hearing_on}" + ("" if ok else f"；开庭通知仅提前{notice_days}日，少于法定5日")
-        await self.event(
-            "hearing_scheduled",
-            zh,
-            f"Hearing on {hearing.hearing_on}" + ("" if ok else f"; notice only {notice_days} days ahead (law: 5)"),
-            actor=actor,
-            on=hearing.notice_served_on,
-            citation="《劳动争议调解仲裁法》第三十五条 / LDMAL Art. 35",
-        )
-        return ActionResult(message_zh=zh, message_en="Hearing recorded")
 
-    @action(Arbitration.suspend)
-    async def suspend(self, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
-        self.suspended_since = suspension
-        self.status = "suspended"
-        await self.event(
-            "arbitration_suspended",
-            f"仲裁中止：{suspension.reason}（中止期间不计入审理期限）",
-            f"Arbitration suspended: {suspension.reason}",
-            actor=actor,
-            on=suspension.start_on,
-            citation="办案规则第四十七条 / Arbitration Rules Art. 47",
-        )
-        return ActionResult(message_zh="已中止，期限暂停计算", message_en="Suspended; the award period is paused")
 
-    @action(Arbitration.resume)
-    async def resume(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
-        assert self.suspended_since is not None
-        self.suspensions.append((self.suspended_since.start_on, note.on))
-        self.suspended_since, self.status = None, "accepted"
-        await self._award_deadline()
-        await self.event(
-            "arbitration_resumed",
-            f"恢复审理，裁决期限顺延至{self.due('award')}",
-            f"Resumed; award now due by {self.due('award')}",
-            actor=actor,
-            on=note.on,
-        )
-        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
-    @action(Arbitration.change_claims)
-    async def change_claims(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
-        self.restarts.append(note.on)
-        await self._award_deadline()
-        await self.event(
-            "claims_changed",
-            f"仲裁请求变更，审理期限重新计算至{self.due('award')}",
-            f"Claims changed: the period restarts, award due by {self.due('award')}",
-            actor=actor,
-            on=note.on,
-            citation="办案规则第四十六条 / Arbitration Rules Art. 46",
-        )
-        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
-    @action(Arbitration.extend_award_period)
-    async def extend_award_period(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
-        self.extended = True
-        await self._award_deadline()
-        await self.event(
-            "award_extended",
-            f"经仲裁委员会主任批准延长，裁决期限至{self.due('award')}",
-            f"Extension approved: award due by {self.due('award')}",
-            actor=actor,
-            on=note.on,
-            citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43",
-        )
-        return ActionResult(message_zh=f"裁决期限至{self.due('award')}", message_en=f"Award due by {self.due('award')}")
 
     @action(Arbitration.record_advance_execution)
     async def record_advance_execution(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:

@@ -1,12 +1,11 @@
 """The case workflow's own state and side effects: stage changes with guidance for the worker,
-the limitation restarting, children, legal aid alongside, closing. What follows what is in the
+children, legal aid alongside, closing. What follows what is in the
 step modules (`dispute_opening`, `dispute_lower`, `dispute_court`), the worker's own actions in
 `dispute_worker`; `dispute` ties them together."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from typing import Any
 
 from temporalio import workflow
@@ -22,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import CaseFacts, Channel, Stage
     from domain.catalogue import open_worker_actions
     from domain.ids import channel_workflow_id
-    from domain.records import CaseStatusRecord, DeadlineStatus
+    from domain.records import CaseStatusRecord
     from domain.routing import Plan
     from domain.workflow_models import (
         Carry,
@@ -36,6 +35,13 @@ with workflow.unsafe.imports_passed_through():
         MediationHistory,
         WorkerOption,
     )
+
+PROCEEDING_ZH = {
+    Stage.mediation: "劳动争议调解",
+    Stage.arbitration: "劳动争议仲裁",
+    Stage.litigation: "劳动争议诉讼",
+    Stage.enforcement: "强制执行",
+}
 
 
 class DisputeCase(StatutoryWorkflow):
@@ -63,26 +69,6 @@ class DisputeCase(StatutoryWorkflow):
         self.plan: Plan | None = None
         self.mediation: MediationHistory | None = None
         self.limitation_warning = False
-
-
-
-    async def restart_limitation(self, on: date, zh: str, en: str) -> None:
-        """A request for relief (mediation, a complaint to an authority) restarts the limitation year
-        from that day, if it came in time (LDMAL Art. 27 ¶2, 中断)."""
-        entry = self.kit.deadlines.get("limitation")
-        if entry is None or entry.status is not DeadlineStatus.pending or entry.deadline.due is None or on > entry.deadline.due:
-            return
-        restarts = (*entry.options.get("restarts", ()), on)
-        entry.options = {**entry.options, "restarts": restarts}
-        entry.deadline = self.clock.compute(entry.rule, entry.start, restarts=restarts)
-        await self._record_deadline(entry)
-        await self.event(
-            "limitation_restarted",
-            f"{zh}，仲裁时效中断，自{on}起重新计算至{entry.deadline.due}",
-            f"{en}: the limitation restarts from {on}, now ending on {entry.deadline.due}",
-            citation="《劳动争议调解仲裁法》第二十七条第二款 / LDMAL Art. 27 ¶2",
-            on=on,
-        )
 
     def resume(self, progress: DisputeProgress) -> DisputeStep:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
@@ -226,12 +212,8 @@ class DisputeCase(StatutoryWorkflow):
         return str(paperwork.agency(self.facts.region, kind)["name"])
 
     def proceeding_zh(self) -> str:
-        return {
-            Stage.mediation: "劳动争议调解",
-            Stage.arbitration: "劳动争议仲裁",
-            Stage.litigation: "劳动争议诉讼",
-            Stage.enforcement: "强制执行",
-        }.get(self.stage, "劳动争议调解、仲裁")
+        """The proceeding under way, as documents name it."""
+        return PROCEEDING_ZH.get(self.stage, "劳动争议调解、仲裁")
 
     # ---- closing -----------------------------------------------------------------------------
     async def close(self, stage: Stage, zh: str, en: str) -> None:

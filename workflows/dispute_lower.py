@@ -8,6 +8,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.dispute_case import DisputeCase
+from workflows.dispute_opening import restart_limitation
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import WorkerActionKind
@@ -46,7 +47,7 @@ async def mediation(case: DisputeCase) -> DisputeStep | None:
         "Mediation under way; mediation is voluntary, you may go to arbitration instead",
         (worker_option(WorkerActionKind.refuse_mediation, "不愿调解，改为申请仲裁", "Decline mediation and go to arbitration"),),
     )
-    await case.restart_limitation(received, "申请调解", "Mediation applied for")
+    await restart_limitation(case, received, "申请调解", "Mediation applied for")
     limitation = case.kit.deadlines.get("limitation")
     organisation = case.organisation(channel)
     result: MediationResult = await case.child(
@@ -155,7 +156,7 @@ async def choose_arbitration(case: DisputeCase) -> DisputeStep | None:
 
 async def inspection(case: DisputeCase) -> DisputeStep | None:
     await case.enter(Stage.inspection, Channel.inspection, "已向劳动保障监察机构投诉", "Complaint lodged with labour inspection")
-    await case.restart_limitation(case.facts.filed_on, "向劳动保障监察机构投诉", "Complaint to labour inspection")
+    await restart_limitation(case, case.facts.filed_on, "向劳动保障监察机构投诉", "Complaint to labour inspection")
     total = case.facts.total_claimed
     result: InspectionResult = await case.child(
         "inspection",

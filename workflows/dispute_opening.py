@@ -4,6 +4,8 @@ first channel, lowest level first (legal aid alongside when asked or for a work 
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 
 from workflows.dispute_case import DisputeCase
@@ -13,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import Channel, Stage
     from domain.documents import DocumentType
     from domain.limitation import assess_limitation
+    from domain.records import DeadlineStatus
     from domain.routing import triage
     from domain.scope import check_scope
     from domain.workflow_models import DisputeStep
@@ -86,4 +89,23 @@ async def check_limitation(case: DisputeCase) -> None:
         assessment.message_zh,
         assessment.message_en,
         citation="《劳动争议调解仲裁法》第二十七条 / LDMAL Art. 27",
+    )
+
+
+async def restart_limitation(case: DisputeCase, on: date, zh: str, en: str) -> None:
+    """A request for relief (mediation, a complaint to an authority) restarts the limitation year
+    from that day, if it came in time (LDMAL Art. 27 ¶2, 中断)."""
+    entry = case.kit.deadlines.get("limitation")
+    if entry is None or entry.status is not DeadlineStatus.pending or entry.deadline.due is None or on > entry.deadline.due:
+        return
+    restarts = (*entry.options.get("restarts", ()), on)
+    entry.options = {**entry.options, "restarts": restarts}
+    entry.deadline = case.clock.compute(entry.rule, entry.start, restarts=restarts)
+    await case._record_deadline(entry)
+    await case.event(
+        "limitation_restarted",
+        f"{zh}，仲裁时效中断，自{on}起重新计算至{entry.deadline.due}",
+        f"{en}: the limitation restarts from {on}, now ending on {entry.deadline.due}",
+        citation="《劳动争议调解仲裁法》第二十七条第二款 / LDMAL Art. 27 ¶2",
+        on=on,
     )

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows.kit.base import StatutoryWorkflow, action
+from workflows.kit.actions import action
+from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 

@@ -9,26 +9,58 @@ one-time link (Update `employer-reply`); query `matter` gives the live state.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar
 
+from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.supervision_steps import SupervisionSteps
+from workflows import supervision_actions as actions
+from workflows import supervision_ladder as ladder
+from workflows import supervision_replies as replies
+from workflows.kit.actions import ActionSpec
+from workflows.kit.tasks import OpenTask
+from workflows.supervision_case import SupervisionCase
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv
-    from domain.actions import ActionResult, Actor
+    from domain.actions import ActionResult, Actor, TaskAction
+    from domain.supervision import MatterPhase
+    from domain.supervision_paper import draft_problem
+    from domain.supervision_rules import check_entry
 
-Step = Callable[[Any], Awaitable[str]]
+Step = Callable[[SupervisionCase], Awaitable[MatterPhase]]
 EMPLOYER = Actor(kind="employer", display_name="用人单位 / employer")
+# What follows what on the ladder, by phase; a phase without a step fails here, at import.
+STEPS: dict[MatterPhase, Step] = {
+    MatterPhase.decide: ladder.decide,
+    MatterPhase.approve: ladder.approve,
+    MatterPhase.serve: ladder.serve,
+    MatterPhase.await_reply: ladder.await_reply,
+    MatterPhase.review_reply: ladder.review_reply,
+    MatterPhase.referral: ladder.referral,
+    MatterPhase.government: ladder.government,
+    MatterPhase.procuratorate: ladder.procuratorate,
+}
+if missing := set(MatterPhase) - STEPS.keys() - {MatterPhase.closed}:
+    raise TypeError(f"supervision phases without a step: {sorted(missing)}")
 
 
 @workflow.defn(name="supervision-matter")
-class SupervisionWorkflow(SupervisionSteps):
+class SupervisionWorkflow(SupervisionCase):
     """One supervision matter, from opening to its outcome."""
 
-    STEPS: ClassVar[dict[str, Step]] = {}
+    # The staff actions (each an `act` Update, see `supervision_actions` and `supervision_replies`).
+    record_investigation = actions.record_investigation
+    draft_notice = actions.draft_notice
+    revise_draft = actions.revise_draft
+    withdraw_draft = actions.withdraw_draft
+    approve_notice = actions.approve_notice
+    record_service = actions.record_service
+    record_reply = replies.record_reply
+    decide_reply = replies.decide_reply
+    escalate_government = replies.escalate_government
+    record_response = replies.record_response
+    close_matter = replies.close_matter
 
     @workflow.run
     async def run(self, inp: sv.SupervisionInput) -> sv.SupervisionResult:
@@ -36,7 +68,7 @@ class SupervisionWorkflow(SupervisionSteps):
         if inp.progress is None:
             await self.open_matter()
         while self.closing is None:
-            self.phase = await self.STEPS[self.phase](self)
+            self.phase = await STEPS[self.phase](self)
             await self.record_status()
             if self.closing is None and workflow.info().is_continue_as_new_suggested():
                 await self.settle()
@@ -71,25 +103,37 @@ class SupervisionWorkflow(SupervisionSteps):
         """The employer replies through its one-time link; union staff then decide on it."""
         self._check_reply(reply)
         record = sv.ReplyRecord(received_on=self.clock.today(), kind=reply.kind, text=reply.text, attachment_ids=reply.attachment_ids)
-        return await self.take_reply(record, "employer", EMPLOYER)
+        return await replies.take_reply(self, record, "employer", EMPLOYER)
 
     @employer_reply.validator
     def _validate_employer_reply(self, reply: sv.EmployerReply) -> None:
         self._check_reply(reply)
 
+    def _check_action(self, request: TaskAction, *, business_rules: bool = True) -> tuple[ActionSpec, OpenTask, BaseModel]:
+        spec, task, payload = super()._check_action(request, business_rules=business_rules)
+        drafter = self.draft.drafted_by if self.draft else None
+        if request.action == "approve_notice" and request.actor.username == drafter:
+            raise ApplicationError(actions.TWO_PERSON, non_retryable=True)
+        return spec, task, payload
+
+
+    def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
+        problem = super().guard(task, action_name, payload)
+        if problem is None and isinstance(payload, sv.NoticeDraft):
+            problem = actions.draft_problem_of(self, payload, action_name)
+        if problem is None and action_name == "approve_notice":
+            problem = (
+                draft_problem(self.draft.notice, self.investigation, self.signatory is not None)
+                if self.draft
+                else "没有待审批的文书 / there is no draft to approve"
+            )
+        if problem is None and isinstance(payload, sv.GovernmentEscalation):
+            problem = check_entry(sv.Rung.government_escalation, self.ladder(), payload.reason).problem
+        if problem is None and isinstance(payload, sv.CloseMatter) and payload.outcome not in actions.STAFF_CLOSES:
+            problem = f"outcome: {', '.join(o.value for o in actions.STAFF_CLOSES)}"
+        return problem or actions.dates_after_issue(self, payload)
+
     @workflow.query(name="matter")
     def matter(self) -> sv.MatterView:
         """Live state: phase, the draft awaiting approval, rungs, investigation, outcome."""
         return self.matter_view()
-
-
-SupervisionWorkflow.STEPS = {
-    "decide": SupervisionWorkflow.step_decide,
-    "approve": SupervisionWorkflow.step_approve,
-    "serve": SupervisionWorkflow.step_serve,
-    "await_reply": SupervisionWorkflow.step_await_reply,
-    "review_reply": SupervisionWorkflow.step_review_reply,
-    "referral": SupervisionWorkflow.step_referral,
-    "government": SupervisionWorkflow.step_government,
-    "procuratorate": SupervisionWorkflow.step_procuratorate,
-}

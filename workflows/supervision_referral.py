@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows.kit.base import StatutoryWorkflow, action
+from workflows.kit.actions import action
+from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
-from workflows.supervision_core import SupervisionClock
+from workflows.supervision_case import SupervisionClock
 
 with workflow.unsafe.imports_passed_through():
     from domain import supervision as sv

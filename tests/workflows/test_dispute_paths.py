@@ -29,7 +29,7 @@ async def test_story1_mediation_expires_then_final_award_then_performed(harness:
     await harness.sleep(16)  # 2026-03-18: the period has fully passed
     await case.wait_event("mediation_period_expired")
     row = await case.wait_stage(Stage.arbitration_eligible)
-    assert [o["action"] for o in row.worker_options] == ["choose_arbitration"]
+    assert [o["action"] for o in row.worker_options] == ["choose_arbitration", "add_evidence", "apply_legal_aid", "withdraw"]
     assert any(n.template == "case_update" and n.recipient_kind == "worker" for n in await case.notifications())
 
     await case.worker("choose_arbitration", {"filed_on": "2026-03-18"})

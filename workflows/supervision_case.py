@@ -1,6 +1,7 @@
 """State and side effects of a supervision matter: its clock, the rungs it entered, issuing a notice
 (numbered and rendered), the reply clock, telling linked cases, the projections, closing.
-Staff actions are in `supervision_actions`, the steps in `supervision_steps`."""
+Staff actions are in `supervision_actions` and `supervision_replies`, the steps in
+`supervision_ladder`, issuing notices in `supervision_notices`; `supervision` composes them."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.deadlines import Deadline
     from domain.ids import case_workflow_id
     from domain.records import DeadlineStatus, TaskStatus, matter_subject
+    from domain.supervision import MatterPhase
     from domain.supervision_rules import LEVEL, LadderState, supervision_deadline
     from domain.workflow_models import Milestone
 
@@ -40,13 +42,13 @@ class SupervisionClock(Clock):
         )
 
 
-class SupervisionCore(StatutoryWorkflow):
+class SupervisionCase(StatutoryWorkflow):
     """The matter's state and plumbing."""
 
     inp: sv.SupervisionInput
 
     def __init__(self) -> None:
-        self.phase = "decide"
+        self.phase = MatterPhase.decide
         self.rungs: list[sv.RungRecord] = []
         self.investigation: sv.InvestigationRecord | None = None
         self.draft: sv.Draft | None = None
@@ -180,7 +182,7 @@ class SupervisionCore(StatutoryWorkflow):
         for key, entry in self.kit.deadlines.items():
             if entry.status is DeadlineStatus.pending:
                 await self.close_deadline(key, DeadlineStatus.cancelled)
-        self.outcome, self.phase = outcome, "closed"
+        self.outcome, self.phase = outcome, MatterPhase.closed
         await self.event("matter_closed", f"监督事项办结：{zh}", f"Supervision matter closed: {en}")
         await self.record_status()
         await self.tell_cases("supervision_closed", f"工会劳动法律监督事项已办结：{zh}", f"The union's supervision matter was closed: {en}")

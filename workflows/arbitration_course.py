@@ -1,0 +1,114 @@
+"""The arbitration's course between acceptance and award: service of the application, the hearing
+notice (at least 5 days ahead, LDMAL Art. 35), suspension (time excluded, SPC Interp. I Art. 10),
+changed claims (the period restarts), the one extension of up to 15 days (LDMAL Art. 43, D23), and
+the award period recomputed from all of them. Handlers of `ArbitrationWorkflow`'s `act` Update."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+
+from workflows.kit.actions import action
+from workflows.kit.tasks import OpenTask
+
+with workflow.unsafe.imports_passed_through():
+    from domain.actions import ActionResult, Actor, HearingSchedule, Note, Suspension
+    from domain.catalogue import Arbitration
+    from domain.records import DeadlineStatus
+
+if TYPE_CHECKING:
+    from workflows.arbitration import ArbitrationWorkflow
+
+
+async def award_deadline(arb: ArbitrationWorkflow) -> None:
+    """Recompute the award period: suspensions excluded, restart on changed claims, extension."""
+    entry = arb.kit.deadlines["award"]
+    start = max([arb.accepted_on, *arb.restarts])
+    entry.start = start
+    entry.options = {"suspensions": tuple(arb.suspensions), "extended": arb.extended}
+    entry.deadline = arb.clock.compute("D22", start, **entry.options)
+    await arb._record_deadline(entry)
+    for task in arb.kit.tasks.values():
+        if task.deadline_key == "award" and task.is_open:
+            task.due_on = entry.deadline.due
+            await arb._record_task(task)
+    arb.kit.epoch += 1
+
+
+@action(Arbitration.schedule_hearing)
+async def schedule_hearing(arb: ArbitrationWorkflow, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
+    await arb.close_deadline("tribunal_notice", DeadlineStatus.met)
+    notice_days = (hearing.hearing_on - hearing.notice_served_on).days
+    ok = notice_days >= 5
+    zh = f"开庭日期{hearing.hearing_on}" + ("" if ok else f"；开庭通知仅提前{notice_days}日，少于法定5日")
+    await arb.event(
+        "hearing_scheduled",
+        zh,
+        f"Hearing on {hearing.hearing_on}" + ("" if ok else f"; notice only {notice_days} days ahead (law: 5)"),
+        actor=actor,
+        on=hearing.notice_served_on,
+        citation="《劳动争议调解仲裁法》第三十五条 / LDMAL Art. 35",
+    )
+    return ActionResult(message_zh=zh, message_en="Hearing recorded")
+
+
+@action(Arbitration.suspend)
+async def suspend(arb: ArbitrationWorkflow, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
+    arb.suspended_since = suspension
+    arb.status = "suspended"
+    await arb.event(
+        "arbitration_suspended",
+        f"仲裁中止：{suspension.reason}（中止期间不计入审理期限）",
+        f"Arbitration suspended: {suspension.reason}",
+        actor=actor,
+        on=suspension.start_on,
+        citation="办案规则第四十七条 / Arbitration Rules Art. 47",
+    )
+    return ActionResult(message_zh="已中止，期限暂停计算", message_en="Suspended; the award period is paused")
+
+
+@action(Arbitration.resume)
+async def resume(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+    assert arb.suspended_since is not None
+    arb.suspensions.append((arb.suspended_since.start_on, note.on))
+    arb.suspended_since, arb.status = None, "accepted"
+    await award_deadline(arb)
+    await arb.event(
+        "arbitration_resumed",
+        f"恢复审理，裁决期限顺延至{arb.due('award')}",
+        f"Resumed; award now due by {arb.due('award')}",
+        actor=actor,
+        on=note.on,
+    )
+    return ActionResult(message_zh=f"裁决期限至{arb.due('award')}", message_en=f"Award due by {arb.due('award')}")
+
+
+@action(Arbitration.change_claims)
+async def change_claims(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+    arb.restarts.append(note.on)
+    await award_deadline(arb)
+    await arb.event(
+        "claims_changed",
+        f"仲裁请求变更，审理期限重新计算至{arb.due('award')}",
+        f"Claims changed: the period restarts, award due by {arb.due('award')}",
+        actor=actor,
+        on=note.on,
+        citation="办案规则第四十六条 / Arbitration Rules Art. 46",
+    )
+    return ActionResult(message_zh=f"裁决期限至{arb.due('award')}", message_en=f"Award due by {arb.due('award')}")
+
+
+@action(Arbitration.extend_award_period)
+async def extend_award_period(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+    arb.extended = True
+    await award_deadline(arb)
+    await arb.event(
+        "award_extended",
+        f"经仲裁委员会主任批准延长，裁决期限至{arb.due('award')}",
+        f"Extension approved: award due by {arb.due('award')}",
+        actor=actor,
+        on=note.on,
+        citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43",
+    )
+    return ActionResult(message_zh=f"裁决期限至{arb.due('award')}", message_en=f"Award due by {arb.due('award')}")

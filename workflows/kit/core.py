@@ -1,0 +1,130 @@
+"""`WorkflowKit`: what every statutory workflow has: its subject and clock, keys for idempotent side
+effects, and the side effects themselves (timeline events, documents, notifications, the task
+projection), each an activity with its options from `options`."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from temporalio import workflow
+
+from workflows.kit import options
+from workflows.kit.clock import Clock
+from workflows.kit.tasks import OpenTask
+
+with workflow.unsafe.imports_passed_through():
+
+    from domain.actions import Actor
+    from domain.deadlines import Deadline
+    from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
+    from domain.records import (
+        DeadlineStatus,
+        NotificationRequest,
+        TimelineEventRecord,
+    )
+
+
+@dataclass
+class DeadlineEntry:
+    key: str
+    rule: str
+    start: date
+    options: dict[str, Any]
+    deadline: Deadline
+    status: DeadlineStatus = DeadlineStatus.pending
+
+
+
+@dataclass
+class Kit:
+    subject: str
+    workflow_id: str
+    clock: Clock
+    region: str
+    team_code: str | None
+    seq: int = 0
+    deadlines: dict[str, DeadlineEntry] = field(default_factory=dict)
+    tasks: dict[str, OpenTask] = field(default_factory=dict)
+    epoch: int = 0
+    watchers: list[asyncio.Future[None]] = field(default_factory=list)
+
+
+
+class WorkflowKit:
+    """The state and side effects shared by the kit's parts (deadlines, tasks, actions)."""
+
+    status: str = "starting"
+
+    def setup(self, subject: str, clock: Clock, region: str, team_code: str | None) -> None:
+        self.kit = Kit(subject, workflow.info().workflow_id, clock, region, team_code)
+
+    @property
+    def clock(self) -> Clock:
+        return self.kit.clock
+
+    def next_key(self, label: str) -> str:
+        self.kit.seq += 1
+        return f"{self.kit.workflow_id}~{self.kit.seq}:{label}"  # URL-safe: task ids travel in URLs
+
+    async def event(
+        self,
+        kind: str,
+        zh: str,
+        en: str,
+        *,
+        citation: str | None = None,
+        actor: Actor | None = None,
+        on: date | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        record = TimelineEventRecord(
+            subject=self.kit.subject,
+            event_key=self.next_key(kind),
+            on_date=on or self.clock.today(),
+            actor=actor.label if actor else "系统 / system",
+            kind=kind,
+            summary_zh=zh,
+            summary_en=en,
+            citation=citation,
+            data=data or {},
+        )
+        await workflow.execute_activity("record-timeline-event", record, **options.PROJECTION)
+
+    async def document(
+        self, doc_type: DocumentType, facts: dict[str, Any], *, series: str | None = None, issued_by: str = "system"
+    ) -> DocumentRef:
+        request = RenderDocumentInput(
+            doc_type=doc_type,
+            subject=self.kit.subject,
+            idempotency_key=self.next_key(doc_type.value),
+            facts=facts,
+            number_series=series,
+            issued_by=issued_by,
+            issued_on=self.clock.today(),
+        )
+        ref: DocumentRef = await workflow.execute_activity(
+            "render-document", request, result_type=DocumentRef, **options.DOCUMENT, **options.document_queue()
+        )
+        return ref
+
+    async def notify(
+        self, template: str, recipient_kind: str, *, recipient: str | None = None, params: dict[str, Any] | None = None
+    ) -> None:
+        request = NotificationRequest(
+            subject=self.kit.subject,
+            event_key=self.next_key(template),
+            template=template,
+            recipient_kind=recipient_kind,
+            recipient=recipient,
+            team_code=self.kit.team_code,
+            params=params or {},
+        )
+        await workflow.execute_activity("notify", request, **options.NOTIFY)
+
+    async def _record_task(self, task: OpenTask) -> None:
+        await workflow.execute_activity(
+            "record-task", task.record(self.kit.subject, self.kit.workflow_id, self.kit.region), **options.PROJECTION
+        )
