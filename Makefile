@@ -16,7 +16,7 @@ help:
 	@echo "make run      install what is missing, then start Temporal, the worker and the web app"
 	@echo "make test     install what is missing, then run the whole test suite"
 	@echo "make install  prepare the environment only (venv, locked packages, Debian packages)"
-	@echo "make lint     ruff + mypy --strict on domain/ and workflows/"
+	@echo "make lint     ruff, mypy --strict (domain, workflows) and the import contracts (lint-imports)"
 	@echo "make bench    benchmark against raw Temporal on this machine"
 
 $(UV):
@@ -44,6 +44,7 @@ test: install-test
 lint: install
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/mypy
+	@$(VENV)/bin/lint-imports
 
 bench: install
 	@$(VENV)/bin/python -m devtools bench --profile $(BENCH_ARGS)

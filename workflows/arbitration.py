@@ -6,19 +6,16 @@ the worker sue, except in the situations of SPC Interpretation I Art. 12."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from temporalio import workflow
 
 from workflows import arbitration_course as course
 from workflows.kit.actions import action
-from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, AwardRecord, Note, Ruling, Suspension
+    from domain.actions import ActionResult, Actor, AwardRecord, Note, Ruling
     from domain.catalogue import Arbitration
     from domain.documents import DocumentType
     from domain.final_award import classify_award
@@ -40,7 +37,7 @@ MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en=
 
 
 @workflow.defn(name="arbitration")
-class ArbitrationWorkflow(StatutoryWorkflow):
+class ArbitrationWorkflow(course.ArbitrationCase):
     """One arbitration case from application to award (or settlement)."""
 
     # Handlers of the course between acceptance and award (`arbitration_course`).
@@ -49,14 +46,6 @@ class ArbitrationWorkflow(StatutoryWorkflow):
     resume = course.resume
     change_claims = course.change_claims
     extend_award_period = course.extend_award_period
-
-    def __init__(self) -> None:
-        self.acceptance: Ruling | None = None
-        self.result: ArbitrationResult | None = None
-        self.suspensions: list[tuple[object, object]] = []
-        self.suspended_since: Suspension | None = None
-        self.restarts: list[date] = []
-        self.extended = False
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:

@@ -1,27 +1,41 @@
 """The arbitration's course between acceptance and award: service of the application, the hearing
 notice (at least 5 days ahead, LDMAL Art. 35), suspension (time excluded, SPC Interp. I Art. 10),
 changed claims (the period restarts), the one extension of up to 15 days (LDMAL Art. 43, D23), and
-the award period recomputed from all of them. Handlers of `ArbitrationWorkflow`'s `act` Update."""
+the award period recomputed from all of them. Handlers of `ArbitrationCase`'s `act` Update."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
 
 from temporalio import workflow
 
 from workflows.kit.actions import action
+from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, HearingSchedule, Note, Suspension
+    from domain.actions import ActionResult, Actor, HearingSchedule, Note, Ruling, Suspension
     from domain.catalogue import Arbitration
     from domain.records import DeadlineStatus
-
-if TYPE_CHECKING:
-    from workflows.arbitration import ArbitrationWorkflow
+    from domain.workflow_models import ArbitrationResult
 
 
-async def award_deadline(arb: ArbitrationWorkflow) -> None:
+
+class ArbitrationCase(StatutoryWorkflow):
+    """The arbitration's state: acceptance, result, suspensions, restarts, the extension."""
+
+    accepted_on: date
+
+    def __init__(self) -> None:
+        self.acceptance: Ruling | None = None
+        self.result: ArbitrationResult | None = None
+        self.suspensions: list[tuple[object, object]] = []
+        self.suspended_since: Suspension | None = None
+        self.restarts: list[date] = []
+        self.extended = False
+
+
+async def award_deadline(arb: ArbitrationCase) -> None:
     """Recompute the award period: suspensions excluded, restart on changed claims, extension."""
     entry = arb.kit.deadlines["award"]
     start = max([arb.accepted_on, *arb.restarts])
@@ -37,7 +51,7 @@ async def award_deadline(arb: ArbitrationWorkflow) -> None:
 
 
 @action(Arbitration.schedule_hearing)
-async def schedule_hearing(arb: ArbitrationWorkflow, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
+async def schedule_hearing(arb: ArbitrationCase, task: OpenTask, hearing: HearingSchedule, actor: Actor) -> ActionResult:
     await arb.close_deadline("tribunal_notice", DeadlineStatus.met)
     notice_days = (hearing.hearing_on - hearing.notice_served_on).days
     ok = notice_days >= 5
@@ -54,7 +68,7 @@ async def schedule_hearing(arb: ArbitrationWorkflow, task: OpenTask, hearing: He
 
 
 @action(Arbitration.suspend)
-async def suspend(arb: ArbitrationWorkflow, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
+async def suspend(arb: ArbitrationCase, task: OpenTask, suspension: Suspension, actor: Actor) -> ActionResult:
     arb.suspended_since = suspension
     arb.status = "suspended"
     await arb.event(
@@ -69,7 +83,7 @@ async def suspend(arb: ArbitrationWorkflow, task: OpenTask, suspension: Suspensi
 
 
 @action(Arbitration.resume)
-async def resume(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+async def resume(arb: ArbitrationCase, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
     assert arb.suspended_since is not None
     arb.suspensions.append((arb.suspended_since.start_on, note.on))
     arb.suspended_since, arb.status = None, "accepted"
@@ -85,7 +99,7 @@ async def resume(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Ac
 
 
 @action(Arbitration.change_claims)
-async def change_claims(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+async def change_claims(arb: ArbitrationCase, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
     arb.restarts.append(note.on)
     await award_deadline(arb)
     await arb.event(
@@ -100,7 +114,7 @@ async def change_claims(arb: ArbitrationWorkflow, task: OpenTask, note: Note, ac
 
 
 @action(Arbitration.extend_award_period)
-async def extend_award_period(arb: ArbitrationWorkflow, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
+async def extend_award_period(arb: ArbitrationCase, task: OpenTask, note: Note, actor: Actor) -> ActionResult:
     arb.extended = True
     await award_deadline(arb)
     await arb.event(
