@@ -14,13 +14,14 @@ from activities.deps import ActivityDeps
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     """The workflow worker's activities (every one but documents), bound to this process's
     dependencies."""
+    from activities.agencies import AgencyActivities
     from activities.notifications import NotificationActivities
     from activities.projections import ProjectionActivities
     from activities.supervision import SupervisionActivities
     from activities.tasks import TaskActivities
 
     groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps)]
-    groups.append(SupervisionActivities(deps))
+    groups += [SupervisionActivities(deps), AgencyActivities(deps)]
     return [fn for group in groups for fn in group.activities()]
 
 

@@ -14,7 +14,7 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import NotificationRequest
-from infrastructure.tables import Case, Notification, User
+from infrastructure.tables import Case, Notification, Organisation, Team, User
 from infrastructure.upsert import upsert
 
 
@@ -50,9 +50,14 @@ class NotificationActivities:
                     return []
                 return [("sms", "worker", case.worker_phone_enc)]
             if request.recipient_kind == "supervisor":
-                names = (
-                    await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))
-                ).all()
+                # The team's supervisors and the head of its organisation (who receives its escalations).
+                names = list(
+                    (await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))).all()
+                )
+                team = await session.get(Team, request.team_code) if request.team_code else None
+                org = await session.get(Organisation, team.organisation_code) if team and team.organisation_code else None
+                if org is not None and org.supervisor and org.supervisor not in names:
+                    names.append(org.supervisor)
             else:
                 names = [request.recipient] if request.recipient else []
         return [("inbox", request.recipient_kind, self._keyring.encrypt_text(name)) for name in names]

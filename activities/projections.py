@@ -66,6 +66,7 @@ class ProjectionActivities:
             for field, value in status.model_dump(mode="json", exclude={"case_no"}).items():
                 setattr(case, field, value)
             case.next_deadline_on, case.closed_on = status.next_deadline_on, status.closed_on
+            case.holder_since = status.holder_since
             case.worker_options = list(status.worker_options)
             case.updated_at = datetime.now(UTC)
             session.add(case)

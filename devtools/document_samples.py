@@ -397,6 +397,24 @@ def _mediator_documents() -> list[SampleDocument]:
             serial=15,
         ),
         SampleDocument(
+            DocumentType.case_transfer_letter,
+            "case:LD-2026-000123",
+            {
+                "issuer": PUDONG_MEDIATION,
+                "addressee": PUDONG_ARBITRATION["name"],
+                "kind_zh": "移送劳动人事争议仲裁委员会",
+                "reason_zh": "经本组织调解，双方未能在法定期限内达成调解协议，申请人已申请劳动争议仲裁。",
+                "basis": "《劳动争议调解仲裁法》第十四条、第二十九条",
+                "acknowledge_by": "2026-03-20",
+                "decision_zh": "自收到仲裁申请之日起五日内决定是否受理（第二十九条）",
+                "attachments": ["劳动争议调解申请书", "调解终止通知书", "证据清单"],
+            },
+            li_parties(),
+            date(2026, 3, 18),
+            number_series="union-med-1/case_transfer_letter",
+            serial=3,
+        ),
+        SampleDocument(
             DocumentType.judicial_confirmation_application,
             "case:LD-2026-000456",
             {

@@ -55,7 +55,7 @@ class Step(BaseModel):
     on: date
     task: str | None = None
     action: str
-    by: str = Field(default="mediator", alias="as")
+    by: str | None = Field(default=None, alias="as")  # default: whoever the task is assigned to
     payload: dict[str, Any] = Field(default_factory=dict)
     note: str = ""
 
@@ -139,9 +139,12 @@ class CaseRun:
         task: Task = await self._poll(probe, f"an open task '{kind}'", timeout)
         return task
 
-    async def act(self, kind: str, action: str, payload: dict[str, Any], who: str = "mediator") -> ActionResult:
+    async def act(self, kind: str, action: str, payload: dict[str, Any], who: str | None = None) -> ActionResult:
+        """Act on the open task of `kind` as `who`, by default as the staff member the task is assigned to
+        (or one of its team with its role): the commission's clerk for an acceptance, the judge for a judgment."""
         task = await self.task(kind)
-        request = TaskAction(task_id=task.task_id, action=action, actor=await self.sim.actor(who), payload=payload)
+        actor = await self.sim.actor(who) if who else await self.sim.actor_for(task)
+        request = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
         return await self.sim.env.client.get_workflow_handle(task.workflow_id).execute_update("act", request, result_type=ActionResult)
 
     async def worker(self, action: str, payload: dict[str, Any] | None = None) -> ActionResult:
@@ -231,13 +234,22 @@ class Simulation:
             async with self.db.session() as session:
                 user = (await session.exec(select(User).where(User.username == username))).first()
             if user is None:
-                raise ScenarioError(
-                    f"no staff account '{username}' (demo accounts: admin, mediator, mediator2, supervisor, union, union2, mediator-hz)"
-                )
+                raise ScenarioError(f"no staff account '{username}' (demo accounts: see README, \"Demo accounts\")")
             self._actors[username] = Actor(
                 kind="staff", username=user.username, role=user.role, team_code=user.team_code, display_name=user.display_name
             )
         return self._actors[username]
+
+    async def actor_for(self, task: Task) -> Actor:
+        """The task's assignee, else an active member of its team with its role."""
+        if task.assignee:
+            return await self.actor(task.assignee)
+        async with self.db.session() as session:
+            query = select(User.username).where(User.role == task.role, User.is_active == True)  # noqa: E712
+            found = (await session.exec(query.where(User.team_code == task.team_code) if task.team_code else query)).first()
+        if found is None:
+            raise ScenarioError(f"nobody may act on task '{task.kind}' (role {task.role}, team {task.team_code})")
+        return await self.actor(found)
 
     async def file(self, body: dict[str, Any], filed_on: date) -> CaseRun:
         """File through the real intake code as if on `filed_on` (the case's clock is shifted)."""

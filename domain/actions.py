@@ -213,6 +213,7 @@ class LawyerAssignment(Frozen):
     assigned_on: PastDate
     lawyer: str = Field(min_length=1, max_length=100)
     firm: str = Field(default="", max_length=200)
+    lawyer_username: str | None = Field(default=None, max_length=64, description="the lawyer's account: they may then read this case")
 
 
 class OrderToPay(Frozen):
@@ -241,3 +242,17 @@ class Withdrawal(Frozen):
 
 class ArbitrationChoice(Frozen):
     filed_on: OptionalPastDate = None
+
+
+class InspectionRequest(Frozen):
+    """A mediator or arbitrator refers a suspected violation to labour inspection (the dispute goes on)."""
+
+    on: PastDate
+    suspicion: str = Field(min_length=1, max_length=1000, description="what the employer appears to breach")
+
+
+class MediationEntrustment(Frozen):
+    """The court entrusts the case to its invited mediators (委托, after filing; LDMAL-related SPC rules)."""
+
+    on: PastDate
+    remarks: str = Field(default="", max_length=1000)

@@ -25,8 +25,10 @@ from domain.actions import (
     ConfirmationFiling,
     EvidenceRef,
     HearingSchedule,
+    InspectionRequest,
     Judgment,
     LawyerAssignment,
+    MediationEntrustment,
     MediationFailure,
     Note,
     OrderToPay,
@@ -40,7 +42,24 @@ from domain.actions import (
     WorkerActionKind,
 )
 from domain.case import Stage
-from domain.roles import CASEWORK_ROLES, UNION_ROLES, Role
+from domain.referrals import ReferralAnswer, ReferralResend, ReferralReturn
+from domain.roles import (
+    ARBITRATION_INTAKE,
+    ARBITRATORS,
+    CASEWORK_ROLES,
+    COMMISSION_HEAD,
+    COURT_INTAKE,
+    ENFORCEMENT,
+    INSPECTORS,
+    JUDGES,
+    LEGAL_AID,
+    POLICE,
+    PROCURATORS,
+    RECEIVERS,
+    SENDERS,
+    UNION_ROLES,
+    Role,
+)
 from domain.workflow_models import WorkerOption
 
 
@@ -63,72 +82,75 @@ class Mediation:
     record_agreement = _staff("record_agreement", AgreementTerms)
     record_failure = _staff("record_failure", MediationFailure)
     extend_period = _staff("extend_period", PeriodExtension, closes=False)
+    refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, closes=False)
 
 
 class Agreement:
     file_confirmation = _staff("file_confirmation", ConfirmationFiling)
     skip_confirmation = _staff("skip_confirmation", Note)
-    record_ruling = _staff("record_ruling", Ruling)
+    record_ruling = _staff("record_ruling", Ruling, roles=(Role.judge, Role.arbitrator, Role.supervisor))
     record_payment = _staff("record_payment", PaymentRecord, closes=False)
     record_default = _staff("record_default", Note)
 
 
 class PaymentOrder:
-    record_acceptance = _staff("record_acceptance", Ruling)
-    record_issue = _staff("record_issue", Ruling)
-    record_paid = _staff("record_paid", Note)
-    record_objection = _staff("record_objection", Note)
+    record_acceptance = _staff("record_acceptance", Ruling, roles=COURT_INTAKE)
+    record_issue = _staff("record_issue", Ruling, roles=JUDGES)
+    record_paid = _staff("record_paid", Note, roles=JUDGES)
+    record_objection = _staff("record_objection", Note, roles=JUDGES)
 
 
 class Arbitration:
-    record_acceptance = _staff("record_acceptance", Ruling)
-    record_application_service = _staff("record_application_service", Note, closes=False)
-    schedule_hearing = _staff("schedule_hearing", HearingSchedule, closes=False)
-    suspend = _staff("suspend", Suspension, closes=False)
-    resume = _staff("resume", Note, closes=False)
-    change_claims = _staff("change_claims", Note, closes=False)
-    extend_award_period = _staff("extend_award_period", Note, closes=False)
-    record_advance_execution = _staff("record_advance_execution", Ruling, closes=False)
-    record_award = _staff("record_award", AwardRecord)
-    record_settlement = _staff("record_settlement", Note)
+    record_acceptance = _staff("record_acceptance", Ruling, roles=ARBITRATION_INTAKE)
+    record_application_service = _staff("record_application_service", Note, roles=ARBITRATION_INTAKE, closes=False)
+    schedule_hearing = _staff("schedule_hearing", HearingSchedule, roles=ARBITRATORS, closes=False)
+    suspend = _staff("suspend", Suspension, roles=ARBITRATORS, closes=False)
+    resume = _staff("resume", Note, roles=ARBITRATORS, closes=False)
+    change_claims = _staff("change_claims", Note, roles=ARBITRATORS, closes=False)
+    extend_award_period = _staff("extend_award_period", Note, roles=COMMISSION_HEAD, closes=False)
+    record_advance_execution = _staff("record_advance_execution", Ruling, roles=ARBITRATORS, closes=False)
+    record_award = _staff("record_award", AwardRecord, roles=ARBITRATORS)
+    record_settlement = _staff("record_settlement", Note, roles=ARBITRATORS)
+    refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, roles=ARBITRATORS, closes=False)
 
 
 class PostAward:
-    record_suit = _staff("record_suit", SuitFiled)
-    record_revocation_application = _staff("record_revocation_application", Note, closes=False)
-    record_revocation_ruling = _staff("record_revocation_ruling", Ruling)
+    record_suit = _staff("record_suit", SuitFiled, roles=COURT_INTAKE)
+    record_revocation_application = _staff("record_revocation_application", Note, roles=COURT_INTAKE, closes=False)
+    record_revocation_ruling = _staff("record_revocation_ruling", Ruling, roles=JUDGES)
 
 
 class Litigation:
-    record_filing = _staff("record_filing", Ruling)
-    record_judgment = _staff("record_judgment", Judgment)
-    record_appeal = _staff("record_appeal", SuitFiled)
-    record_second_judgment = _staff("record_second_judgment", Judgment)
+    record_filing = _staff("record_filing", Ruling, roles=COURT_INTAKE)
+    record_judgment = _staff("record_judgment", Judgment, roles=JUDGES)
+    record_appeal = _staff("record_appeal", SuitFiled, roles=COURT_INTAKE)
+    record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)
+    entrust_mediation = _staff("entrust_mediation", MediationEntrustment, roles=JUDGES, closes=False)
 
 
 class Enforcement:
-    record_performed = _staff("record_performed", Note)
-    record_enforcement_application = _staff("record_enforcement_application", Note, closes=False)
-    record_enforcement_result = _staff("record_enforcement_result", Ruling)
+    record_performed = _staff("record_performed", Note, roles=ENFORCEMENT)
+    record_enforcement_application = _staff("record_enforcement_application", Note, roles=ENFORCEMENT, closes=False)
+    record_enforcement_result = _staff("record_enforcement_result", Ruling, roles=ENFORCEMENT)
 
 
 class Inspection:
-    record_acceptance = _staff("record_acceptance", Ruling)
-    extend_investigation = _staff("extend_investigation", Note, closes=False)
-    order_to_pay = _staff("order_to_pay", OrderToPay)
-    close_redirected = _staff("close_redirected", Note)
-    record_paid = _staff("record_paid", Note)
-    record_unpaid = _staff("record_unpaid", Note)
-    record_police_decision = _staff("record_police_decision", Ruling)
+    record_acceptance = _staff("record_acceptance", Ruling, roles=INSPECTORS)
+    extend_investigation = _staff("extend_investigation", Note, roles=INSPECTORS, closes=False)
+    order_to_pay = _staff("order_to_pay", OrderToPay, roles=INSPECTORS)
+    close_redirected = _staff("close_redirected", Note, roles=INSPECTORS)
+    record_paid = _staff("record_paid", Note, roles=INSPECTORS)
+    record_unpaid = _staff("record_unpaid", Note, roles=INSPECTORS)
+    record_police_decision = _staff("record_police_decision", Ruling, roles=POLICE)
 
 
 class LegalAid:
-    record_decision = _staff("record_decision", Ruling)
-    record_lawyer = _staff("record_lawyer", LawyerAssignment)
+    record_decision = _staff("record_decision", Ruling, roles=LEGAL_AID)
+    record_lawyer = _staff("record_lawyer", LawyerAssignment, roles=LEGAL_AID)
 
 
 class Procuratorate:
-    record_decision = _staff("record_decision", Ruling)
+    record_decision = _staff("record_decision", Ruling, roles=PROCURATORS)
 
 
 class WorkInjury:
@@ -155,6 +177,13 @@ class SupervisionReferral:
     record_result = _staff("record_result", sv.InspectionFinding, roles=UNION_ROLES)
 
 
+class Referral:
+    accept_referral = _staff("accept_referral", ReferralAnswer, roles=RECEIVERS)
+    return_referral = _staff("return_referral", ReferralReturn, roles=RECEIVERS)
+    resend_referral = _staff("resend_referral", ReferralResend, roles=SENDERS)
+    withdraw_referral = _staff("withdraw_referral", ReferralResend, roles=SENDERS)
+
+
 # Every group, by the workflow type whose tasks offer it.
 GROUPS: dict[str, type] = {
     "mediation": Mediation,
@@ -170,6 +199,7 @@ GROUPS: dict[str, type] = {
     "work-injury": WorkInjury,
     "supervision-matter": Supervision,
     "supervision-referral": SupervisionReferral,
+    "referral": Referral,
 }
 
 

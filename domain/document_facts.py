@@ -276,6 +276,22 @@ class InspectionReferralFacts(SupervisionLetterFacts):
     pass
 
 
+class CaseTransferFacts(_Facts):
+    """移送函: a case handed from one agency to another (a referral), with what travels with it."""
+
+    issuer: Organisation
+    addressee: ShortText
+    kind_zh: ShortText  # what the hand-over is, e.g. 移送劳动人事争议仲裁委员会
+    reason_zh: Text
+    basis: ShortText
+    acknowledge_by: date
+    decision_zh: ShortText | None = None  # the receiver's own statutory period, in words
+    attachments: list[ShortText] = Field(default_factory=list)
+    contact: Contact | None = None
+    signatory: Signatory | None = None
+    cc: list[ShortText] = Field(default_factory=list)
+
+
 # --- for administrators ----------------------------------------------------------------------
 
 

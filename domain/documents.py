@@ -52,6 +52,7 @@ class DocumentType(StrEnum):
     lead_transfer_letter = "lead_transfer_letter"
     inspection_referral_letter = "inspection_referral_letter"
     case_summary_report = "case_summary_report"
+    case_transfer_letter = "case_transfer_letter"
 
 
 class Audience(StrEnum):
@@ -186,6 +187,16 @@ CATALOGUE: dict[DocumentType, DocumentSpec] = {
             f.LeadTransferFacts,
             worker_visible=False,
             number_code="工监移",
+            issuer_field="issuer",
+        ),
+        DocumentSpec(
+            _T.case_transfer_letter,
+            "案件移送函",
+            "Case transfer letter (a referral between agencies)",
+            _A.mediator,
+            f.CaseTransferFacts,
+            worker_visible=True,
+            number_code="移",
             issuer_field="issuer",
         ),
         DocumentSpec(

@@ -131,3 +131,18 @@ def payment_order_application(region_code: str, organisation: str, terms: Agreem
         "performance_due_on": due.isoformat(),
         "amount_paid": str(paid),
     }
+
+
+def case_transfer(sender: str, receiver: str, kind_zh: str, reason_zh: str, basis: str, acknowledge_by: date,
+                  decision_zh: str | None, attachments: list[str]) -> dict[str, Any]:
+    """The transfer letter of a referral: who sends what to whom, why, and by when to acknowledge it."""
+    return {
+        "issuer": org(sender),
+        "addressee": receiver,
+        "kind_zh": kind_zh,
+        "reason_zh": reason_zh,
+        "basis": basis,
+        "acknowledge_by": acknowledge_by.isoformat(),
+        "decision_zh": decision_zh,
+        "attachments": attachments,
+    }

@@ -109,6 +109,9 @@ class CaseStatusRecord(BaseModel):
     guidance_zh: str = ""
     guidance_en: str = ""
     worker_options: tuple[dict[str, Any], ...] = ()
+    holder_team: str | None = None  # the team of the agency holding the case now
+    holder_name: str = ""
+    holder_since: date | None = None
 
 
 class NotificationRequest(BaseModel):
@@ -134,3 +137,14 @@ class AssignmentRequest(BaseModel):
     team_code: str | None = None
     region: str = "default"
     exclude: tuple[str, ...] = ()
+
+
+class CaseAccessGrant(BaseModel):
+    """One staff member may read one case (a legal-aid lawyer assigned to it)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    case_no: str
+    username: str
+    reason: str = ""
+    granted_on: date

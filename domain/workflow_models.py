@@ -31,10 +31,15 @@ class CaseContext(Frozen):
     shift_days: int = 0
     shift_seconds: int = 0  # finer shift for reliability tests and benchmarks (timers due within seconds)
     team_names: dict[str, str] = Field(default_factory=dict)  # team code -> name printed on documents
+    teams: dict[str, str] = Field(default_factory=dict)  # Agency -> the team holding it in the case's region
 
     @property
     def subject(self) -> str:
         return f"case:{self.case_no}"
+
+    def team_for(self, agency: str) -> str | None:
+        """The team that holds `agency`'s tasks for this case (cases started before agencies had teams: the case's team)."""
+        return self.teams.get(agency) or self.team_code
 
 
 class Carry(Frozen):
@@ -50,6 +55,7 @@ class Carry(Frozen):
     title_zh: str | None = None
     title_en: str | None = None
     effective_on: date | None = None
+    direct_application: bool = False  # a referral was withdrawn: the worker applies to the next agency directly
 
 
 class DisputeStep(StrEnum):
@@ -183,6 +189,7 @@ class MediationHistory(Frozen):
     received_on: date
     ended_on: date
     outcome: str
+    channel: str = "union_mediation"  # which mediation it was (the sender if the case is referred on)
 
 
 class ArbitrationInput(Frozen):

@@ -14,7 +14,7 @@ from sqlmodel import select
 from domain.roles import Role, StaffPrincipal
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.tables import Case, Task, User
+from infrastructure.tables import Case, CaseAccess, Task, User
 from services.errors import ServiceError
 
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed safely
@@ -103,10 +103,14 @@ async def staff_may_see_case(db: Database, staff: StaffPrincipal, case_no: str) 
             return False
         if staff.is_admin:
             return True
+        if staff.role is Role.legal_aid_lawyer:  # only the cases assigned to them, not their centre's
+            mine = select(CaseAccess.id).where(CaseAccess.case_no == case_no, CaseAccess.username == staff.username)
+            return (await session.exec(mine)).first() is not None
         if staff.team_code and case.team_code == staff.team_code:
             return True
         if staff.role is Role.union_legal:
             return case.region == staff.region
+
         task = (
             await session.exec(select(Task.task_id).where(Task.subject == f"case:{case_no}", Task.team_code == staff.team_code))
         ).first()

@@ -14,6 +14,7 @@ from domain.roles import Role
 from infrastructure.db import Database
 from infrastructure.tables.users import Team, TeamKind, User
 from services.errors import NotFound, Refused
+from services.organisations import check_membership
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5
@@ -43,8 +44,10 @@ async def create_user(
     region: str = "default",
     created_by: str = "system",
 ) -> User:
-    """Create a staff account; refuses a duplicate username or an unknown team."""
+    """Create a staff account; refuses a duplicate username, an unknown team, or a role that does not
+    fit the team's organisation."""
     _check_password(password)
+    await check_membership(db, role, team_code)
     async with db.session() as session:
         if (await session.exec(select(User).where(User.username == username))).first():
             raise AccountError(f"username '{username}' is taken")
@@ -142,10 +145,13 @@ DEMO_USERS = (
 
 
 async def seed_demo(db: Database, password: str | None) -> str | None:
-    """Create demo teams and one account per role (development only).
+    """Create demo teams and accounts (development only): the union's first-version accounts, and an
+    organisation of every kind with its staff in each shipped region (services.demo_agencies).
 
     Returns the password when accounts were created now (to print once), else None.
     """
+    from services.demo_agencies import seed_demo_agencies
+
     async with db.session() as session:
         for team in DEMO_TEAMS:
             if await session.get(Team, team.code) is None:
@@ -153,12 +159,14 @@ async def seed_demo(db: Database, password: str | None) -> str | None:
         await session.commit()
         existing = set((await session.exec(select(User.username))).all())
     missing = [spec for spec in DEMO_USERS if spec[0] not in existing]
-    if not missing:
-        return None
     secret = password or secrets.token_urlsafe(12)
     for username, role, name, team, region in missing:
         await create_user(db, username=username, role=role, password=secret, display_name=name, team_code=team, region=region)
-    return secret
+    # Demo agency accounts share the demo password: the one just set, else that of the existing demo accounts.
+    async with db.session() as session:
+        known = (await session.exec(select(User.password_hash).where(User.username == "mediator"))).first()
+    await seed_demo_agencies(db, known or PASSWORDS.hash(secret))
+    return secret if missing else None
 
 
 async def _change_user(db: Database, username: str, **values: object) -> None:

@@ -12,7 +12,7 @@ from temporalio.service import RPCError
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
 from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS
 from domain.ids import case_workflow_id
-from domain.roles import StaffPrincipal
+from domain.roles import Role, StaffPrincipal
 from infrastructure import audit
 from infrastructure.tables import Task
 from infrastructure.temporal_gateway import TemporalUnavailable
@@ -85,8 +85,9 @@ async def add_evidence(
 
 
 def may_see_task(staff: StaffPrincipal, task: Task) -> bool:
-    """Administrators see every task; others their team's and their own."""
-    return staff.is_admin or (staff.team_code is not None and task.team_code == staff.team_code) or task.assignee == staff.username
+    """Administrators see every task; others their team's and their own (a legal-aid lawyer: their own)."""
+    team_work = staff.team_code is not None and task.team_code == staff.team_code and staff.role is not Role.legal_aid_lawyer
+    return staff.is_admin or team_work or task.assignee == staff.username
 
 
 async def visible_task(ctx: ServiceContext, task_id: str, staff: StaffPrincipal) -> Task:

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from domain.roles import StaffPrincipal
+from domain.roles import Role, StaffPrincipal
 from infrastructure.db import Database
 from infrastructure.tables import Case, Deadline, Task
 
@@ -124,7 +124,7 @@ async def inbox(
     team_where: list[Any] | None
     if staff.is_admin:
         team_where = [Task.status == "open", not_mine]
-    elif staff.team_code:
+    elif staff.team_code and staff.role is not Role.legal_aid_lawyer:  # a lawyer has only their own tasks
         team_where = [Task.status == "open", Task.team_code == staff.team_code, not_mine]
     else:
         team_where = None

@@ -21,24 +21,25 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from domain.case import CaseFacts, Channel
+from domain.case import CaseFacts
 from domain.china_time import china_today
 from domain.ids import case_workflow_id, format_case_no
 from domain.intake import IntakeRequest, registered_facts
+from domain.organisations import Agency
 from domain.workflow_models import DisputeInput
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
-from infrastructure.tables import Case, CaseClaim, IdempotencyKey, Team
+from infrastructure.tables import Case, CaseClaim, IdempotencyKey
 from infrastructure.temporal import case_search_attributes
 from infrastructure.temporal_gateway import TemporalUnavailable
 from services.access import hash_access_code, new_access_code
 from services.context import ServiceContext
 from services.errors import Refused, Unavailable
 from services.evidence import EvidenceFile, store_evidence
+from services.organisations import holders_for
 
 log = structlog.get_logger("services.intake")
-TEAM_KINDS = {Channel.union_mediation: "union_mediation", Channel.peoples_mediation: "peoples_mediation"}
 
 
 class IdempotencyConflict(Refused):
@@ -78,11 +79,6 @@ async def _replay(db: Database, keyring: Keyring, key: str, digest: str) -> Regi
     return Registered(row.case_no, keyring.decrypt_text(row.access_code_enc), created=False)
 
 
-async def _team(session: Any, kind: str, region_code: str) -> str | None:
-    query = select(Team.code).where(Team.kind == kind, Team.region == region_code).order_by(Team.code)
-    return (await session.exec(query)).first()
-
-
 async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None) -> Registered:
     """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction."""
     digest = request_hash(request)
@@ -90,6 +86,7 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
         return earlier
     filed_on = china_today()
     access_code = new_access_code()
+    union_team = (await holders_for(db, request.region)).teams.get(Agency.union_mediation)
     try:
         async with db.write_session() as session:
             case_no = await _next_case_no(session, filed_on.year)
@@ -102,7 +99,7 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
                     category=request.category.value,
                     region=request.region,
                     jurisdiction=facts.jurisdiction,
-                    team_code=await _team(session, "union_mediation", request.region),
+                    team_code=union_team,
                     worker_count=request.worker_count,
                     collective=facts.collective,
                     employer_name=request.employer.name,
@@ -150,13 +147,8 @@ async def workflow_input(
 ) -> DisputeInput:
     """Rebuild the workflow's start input from the committed case row."""
     pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
-    async with db.session() as session:
-        rows = (await session.exec(select(Team.code, Team.kind, Team.name_zh).where(Team.region == case.region).order_by(Team.code))).all()
-    names = {code: name for code, _, name in rows}
-    first_of_kind: dict[str, str] = {}
-    for code, kind, _ in rows:  # ordered by code: the first team of each kind, as `_team` picks
-        first_of_kind.setdefault(kind, code)
-    teams = {channel.value: first_of_kind[kind] for channel, kind in TEAM_KINDS.items() if kind in first_of_kind}
+    holders = await holders_for(db, case.region)
+    teams, names = holders.teams, holders.names
     return DisputeInput(
         facts=CaseFacts.model_validate(case.facts),
         access_code=pending["access_code"],

@@ -10,7 +10,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -48,7 +47,7 @@ class AgreementWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: AgreementInput) -> AgreementResult:
         ctx, terms = inp.ctx, inp.agreement
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx, ctx.teams.get(inp.channel.value))  # the mediation organisation follows its agreement
         self.terms, self.inp = terms, inp
         self.status = "performing"
         judicial = await self.set_deadline("judicial_confirmation", "D06", terms.signed_on)
@@ -136,12 +135,15 @@ class AgreementWorkflow(StatutoryWorkflow):
             on=filing.filed_on,
             citation=basis,
         )
+        by_court = filing.route is ConfirmationRoute.judicial_confirmation  # else the commission reviews it
         await self.open_task(
             "record_confirmation_ruling",
             "记录确认结果",
             "Record the confirmation ruling",
             (Agreement.record_ruling,),
             deadline_key=deadline_key,
+            team_code=None if by_court else self.kit.teams.get("arbitration"),
+            role=None if by_court else "arbitrator",
         )
         return ActionResult(message_zh="已登记确认申请", message_en="Confirmation application recorded", document_ids=docs)
 

@@ -10,7 +10,6 @@ from temporalio import workflow
 
 from workflows import arbitration_course as course
 from workflows.kit.actions import action
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -50,7 +49,7 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
         history = inp.mediation

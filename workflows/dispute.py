@@ -82,6 +82,7 @@ class DisputeWorkflow(DisputeCase):
             shift_days=inp.shift_days,
             shift_seconds=inp.shift_seconds,
             team_names=inp.team_names,
+            teams=inp.teams,
         )
         step: DisputeStep | None = self.resume(inp.progress) if inp.progress else await open_case(self)
         while step is not None:

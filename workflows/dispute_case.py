@@ -6,6 +6,7 @@ step modules (`dispute_opening`, `dispute_lower`, `dispute_court`), the worker's
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from temporalio import workflow
@@ -21,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import CaseFacts, Channel, Stage
     from domain.catalogue import open_worker_actions
     from domain.ids import channel_workflow_id
+    from domain.organisations import holding_agency
     from domain.records import CaseStatusRecord
     from domain.routing import Plan
     from domain.workflow_models import (
@@ -69,6 +71,7 @@ class DisputeCase(StatutoryWorkflow):
         self.plan: Plan | None = None
         self.mediation: MediationHistory | None = None
         self.limitation_warning = False
+        self.holder: tuple[Any, str | None, date | None] = (None, None, None)
 
     def resume(self, progress: DisputeProgress) -> DisputeStep:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
@@ -132,8 +135,18 @@ class DisputeCase(StatutoryWorkflow):
             guidance_zh=self.guidance[0],
             guidance_en=self.guidance[1],
             worker_options=tuple(o.model_dump(mode="json") for o in self.open_actions()),
+            **self._holder(),
         )
         await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
+
+    def _holder(self) -> dict[str, Any]:
+        """Who holds the case now (the agency of its stage, in the case's region) and since when."""
+        agency = holding_agency(self.stage, self.channel)
+        team = (self.inp.teams.get(agency) or self.kit.team_code) if agency else None
+        if (agency, team) != self.holder[:2]:
+            self.holder = (agency, team, self.clock.today())
+        name = self.inp.team_names.get(team or "", "") if agency else ""
+        return {"holder_team": team, "holder_name": name, "holder_since": self.holder[2] if agency else None}
 
     def open_actions(self) -> tuple[WorkerOption, ...]:
         """What the worker may do now, decided by the one rule the pages read back (domain.catalogue)."""

@@ -7,12 +7,15 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.dispute_case import DisputeCase
+from workflows.dispute_referrals import refer
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import WorkerActionKind
     from domain.case import Channel, Stage, VulnerableGroup
     from domain.catalogue import worker_option
     from domain.final_award import AwardClass
+    from domain.organisations import Agency
+    from domain.referrals import ReferralKind, ReferralStatus
     from domain.workflow_models import (
         ArbitrationInput,
         ArbitrationOutcome,
@@ -45,6 +48,16 @@ SUPPORT_GROUPS = frozenset(
 async def arbitration(case: DisputeCase) -> DisputeStep | None:
     await case.enter(Stage.arbitration, Channel.arbitration, "仲裁申请已提交，等待仲裁委员会受理", "Arbitration applied for")
     applied = case.carry.arbitration_applied_on or case.facts.filed_on
+    mediated = case.mediation
+    if mediated is not None and not case.carry.direct_application and workflow.patched("referral-to-arbitration"):
+        # The mediation organisation hands the file to the commission; the commission's clerk takes it.
+        sender = Agency(mediated.channel) if mediated.channel in Agency.__members__ else Agency.union_mediation
+        reason = f"经{mediated.organisation}调解，双方未能达成调解协议，申请人申请劳动争议仲裁。"
+        referral = await refer(case, ReferralKind.arbitration, sender, reason)
+        if referral is not None and referral.status is not ReferralStatus.accepted:
+            case.carry = case.carry.model_copy(update={"direct_application": True})
+            return case.withdrawn_or(DisputeStep.choose_arbitration)
+        applied = referral.decided_on if referral is not None else applied  # the commission has the file from then
     result: ArbitrationResult = await case.child(
         "arbitration", ArbitrationInput(ctx=case.ctx, applied_on=applied, mediation=case.mediation), ArbitrationResult
     )

@@ -63,7 +63,7 @@ async def mediation(case: DisputeCase) -> DisputeStep | None:
         MediationResult,
     )
     case.mediation = MediationHistory(
-        organisation=organisation, received_on=received, ended_on=result.ended_on, outcome=result.outcome.value
+        organisation=organisation, received_on=received, ended_on=result.ended_on, outcome=result.outcome.value, channel=channel.value
     )
     if result.outcome is MediationOutcome.agreement:
         case.carry = case.carry.model_copy(update={"agreement": result.agreement})

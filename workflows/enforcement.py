@@ -10,7 +10,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -31,7 +30,7 @@ class EnforcementWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: EnforcementInput) -> EnforcementResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "awaiting_performance"
         window = await self.set_deadline("enforcement", "D32", inp.perform_by or inp.effective_on)
         await self.event(

@@ -9,7 +9,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -36,7 +35,7 @@ class InspectionWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: InspectionInput) -> InspectionResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "complained"
         self.jurisdiction = ctx.jurisdiction
         accept = await self.set_deadline("acceptance", "D45", inp.complained_on)

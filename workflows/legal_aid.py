@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from temporalio import workflow
 
+from workflows.kit import options
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, LawyerAssignment, Ruling
     from domain.catalogue import LegalAid
     from domain.documents import DocumentType
-    from domain.records import DeadlineStatus
+    from domain.records import CaseAccessGrant, DeadlineStatus
     from domain.workflow_models import LegalAidInput, LegalAidResult
 
 ADVANCE_AID_DAYS = 7  # Legal Aid Law Art. 44(1): fewer than 7 days before a limitation or deadline
@@ -39,7 +39,8 @@ class LegalAidWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: LegalAidInput) -> LegalAidResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
+        self.case_no = ctx.case_no
         self.status = "applied"
         decide = await self.set_deadline("decision", "D56", inp.applied_on)
         means = "（农民工追索劳动报酬，免予核查经济困难状况）" if inp.without_means_test else ""
@@ -127,6 +128,10 @@ class LegalAidWorkflow(StatutoryWorkflow):
     @action(LegalAid.record_lawyer)
     async def record_lawyer(self, task: OpenTask, assignment: LawyerAssignment, actor: Actor) -> ActionResult:
         await self.close_deadline("assignment", DeadlineStatus.met)
+        if assignment.lawyer_username:  # the assigned lawyer may read this case, and only through this grant
+            grant = CaseAccessGrant(case_no=self.case_no, username=assignment.lawyer_username, reason="legal_aid_lawyer",
+                                    granted_on=assignment.assigned_on)
+            await workflow.execute_activity("grant-case-access", grant, **options.PROJECTION)
         await self.event(
             "lawyer_assigned",
             f"指派{assignment.firm}{assignment.lawyer}律师",

@@ -8,7 +8,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -31,7 +30,7 @@ class LitigationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: LitigationInput) -> LitigationResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "filed"
         filing = await self.set_deadline("filing", "D34", inp.filed_on)
         supported = "（检察机关支持起诉）" if inp.procuratorate_support else ""

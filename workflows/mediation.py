@@ -13,7 +13,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -54,12 +53,7 @@ class MediationWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: MediationInput) -> MediationResult:
         ctx = inp.ctx
-        self.setup(
-            ctx.subject,
-            Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds),
-            ctx.region,
-            inp.team_code or ctx.team_code,
-        )
+        self.setup_case(ctx, inp.team_code)
         self.received_on, self.inp = inp.received_on, inp
         _, org_en = ORGANISATION[inp.channel]
         self.status = "mediating"

@@ -11,7 +11,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -34,7 +33,7 @@ class PostAwardWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: PostAwardInput) -> PostAwardResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         received = inp.award.received_on
         self.final = inp.classification.award_class is AwardClass.final
         self.status = "windows_open"

@@ -8,7 +8,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -30,7 +29,7 @@ class ProcuratorateSupportWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: ProcuratorateInput) -> ProcuratorateResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "referred"
         await self.set_service_deadline(
             "decision", inp.requested_on, DECISION_DAYS, "检察机关审查是否支持起诉", "Procuratorate decides on support"

@@ -21,6 +21,7 @@ from workflows.mediation import MediationWorkflow
 from workflows.payment_order import PaymentOrderWorkflow
 from workflows.post_award import PostAwardWorkflow
 from workflows.procuratorate import ProcuratorateSupportWorkflow
+from workflows.referral import ReferralWorkflow
 from workflows.supervision import SupervisionWorkflow
 from workflows.supervision_referral import SupervisionReferralWorkflow
 from workflows.work_injury import WorkInjuryWorkflow
@@ -42,4 +43,5 @@ ALL_WORKFLOWS: list[type] = [
     SupervisionWorkflow,
     SupervisionReferralWorkflow,
     BulkLettersWorkflow,
+    ReferralWorkflow,
 ]

@@ -8,7 +8,6 @@ from temporalio import workflow
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
-from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
@@ -29,7 +28,7 @@ class WorkInjuryWorkflow(StatutoryWorkflow):
     @workflow.run
     async def run(self, inp: WorkInjuryInput) -> WorkInjuryResult:
         ctx = inp.ctx
-        self.setup(ctx.subject, Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds), ctx.region, ctx.team_code)
+        self.setup_case(ctx)
         self.status = "awaiting_application"
         employer = await self.set_deadline("employer_application", "D61", inp.injured_on)
         worker = await self.set_deadline("worker_application", "D62", inp.injured_on)

@@ -15,6 +15,7 @@ from infrastructure.tables.documents import (
     DocumentNumber,
     StoredDocument,
 )
+from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
 from infrastructure.tables.projections import Deadline, TimelineEvent
 from infrastructure.tables.supervision import (
     SupervisionAttachment,
@@ -33,6 +34,7 @@ from infrastructure.tables.users import Team, User
 __all__ = [
     "AuditEntry",
     "Case",
+    "CaseAccess",
     "CaseClaim",
     "CaseCounter",
     "CaseStageVisit",
@@ -43,6 +45,8 @@ __all__ = [
     "Evidence",
     "IdempotencyKey",
     "Notification",
+    "Organisation",
+    "Referral",
     "StoredDocument",
     "SupervisionAttachment",
     "SupervisionBatch",

@@ -53,6 +53,9 @@ class Case(SQLModel, table=True):
     next_deadline_rule: str | None = Field(default=None, max_length=8)
     closed_on: date | None = None
     closing_state: str | None = Field(default=None, max_length=40)
+    holder_team: str | None = Field(default=None, max_length=64)  # who holds the case now
+    holder_name: str = Field(default="", max_length=200)
+    holder_since: date | None = None
     guidance_zh: str = Field(default="", max_length=2000)
     guidance_en: str = Field(default="", max_length=2000)
     worker_options: list[dict[str, Any]] = json_column(list)

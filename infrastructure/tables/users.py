@@ -29,6 +29,7 @@ class TeamBase(SQLModel):
     name_en: str = Field(max_length=200)
     kind: str = Field(max_length=40, index=True)
     region: str = Field(max_length=64, index=True)
+    organisation_code: str | None = Field(default=None, foreign_key="organisation.code", max_length=64, index=True)
 
 
 class Team(TeamBase, table=True):

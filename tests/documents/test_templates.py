@@ -159,6 +159,14 @@ KEY_PHRASES: dict[DocumentType, list[str]] = {
         "37名职工",
         "2026年2月2日前",
     ],
+    DocumentType.case_transfer_letter: [
+        "案件移送函",
+        "移送劳动人事争议仲裁委员会",
+        "上海市浦东新区劳动人事争议仲裁委员会",
+        "2026年3月20日前确认收案",
+        "LD-2026-000123",
+        "调解终止通知书",
+    ],
     DocumentType.case_summary_report: [
         "案件情况报告",
         "内部文件",

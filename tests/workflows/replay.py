@@ -2,7 +2,10 @@
 running case fails CI unless it is behind `workflow.patched(...)`.
 
 `python -m tests.workflows.replay record` re-plays every scenario in `scenarios/` and stores the
-history of each workflow it ran under `tests/workflows/histories/`. The payloads are encrypted
+history of each workflow it ran under `tests/workflows/histories/`. `record --add NAME` keeps every
+committed history (they prove that running cases of earlier releases still replay) and adds only
+what is new: workflow types without a history yet, and each scenario's case history as
+`dispute--<scenario>--NAME.json`. The payloads are encrypted
 with the fixed TEST-ONLY key below (never used outside these files)."""
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ def load_history(path: Path) -> Any:
     return WorkflowHistory.from_json(record["workflow_id"], record["history"])
 
 
-async def record() -> None:
+async def record(add: str | None = None) -> None:
     from devtools.simulate import Scenario, run_scenario
 
     HISTORIES.mkdir(exist_ok=True)
@@ -56,7 +59,9 @@ async def record() -> None:
                     continue
                 seen.add(kind)
                 history = await handle.fetch_history()
-                target = HISTORIES / (f"dispute--{name}.json" if kind == "dispute" else f"{kind}.json")
+                target = HISTORIES / (f"dispute--{name}{'--' + add if add else ''}.json" if kind == "dispute" else f"{kind}.json")
+                if add and kind != "dispute" and target.exists():
+                    continue
                 record = {"workflow_id": workflow_id, "history": json.loads(history.to_json())}
                 target.write_text(json.dumps(record, separators=(",", ":")))
                 print(f"recorded {target.name} ({len(history.events)} events)")
@@ -79,6 +84,7 @@ async def record() -> None:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["record"]:
-        raise SystemExit("usage: python -m tests.workflows.replay record")
-    asyncio.run(record())
+    args = sys.argv[1:]
+    if not (args == ["record"] or (len(args) == 3 and args[:2] == ["record", "--add"])):
+        raise SystemExit("usage: python -m tests.workflows.replay record [--add NAME]")
+    asyncio.run(record(args[2] if len(args) == 3 else None))

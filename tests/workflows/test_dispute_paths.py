@@ -33,6 +33,7 @@ async def test_story1_mediation_expires_then_final_award_then_performed(harness:
     assert any(n.template == "case_update" and n.recipient_kind == "worker" for n in await case.notifications())
 
     await case.worker("choose_arbitration", {"filed_on": "2026-03-18"})
+    await case.act("receive_referral", "accept_referral", {"on": "2026-03-18"})  # the commission's clerk takes the union's file
     await case.task("record_arbitration_acceptance")
     assert (await case.deadline("acceptance")).due_on == date(2026, 3, 23)
     await harness.sleep(5)  # 03-23
@@ -66,7 +67,7 @@ async def test_story2_agreement_confirmed_and_performed(harness: Harness) -> Non
         "items": [{"kind": "damages", "amount": "84000.00"}],
         "instalments": [{"due_on": "2026-06-30", "amount": "42000.00"}, {"due_on": "2026-07-31", "amount": "42000.00"}],
     }
-    result = await case.act("mediate", "record_agreement", agreement, who="mediator-hz")
+    result = await case.act("mediate", "record_agreement", agreement)
     assert result.document_ids
     await case.task("confirm_agreement")
     assert (await case.deadline("judicial_confirmation")).due_on == date(2026, 7, 13)
@@ -74,12 +75,11 @@ async def test_story2_agreement_confirmed_and_performed(harness: Harness) -> Non
         "confirm_agreement",
         "file_confirmation",
         {"route": "judicial_confirmation", "filed_on": "2026-06-12", "body": "杭州市西湖区人民法院"},
-        who="mediator-hz",
     )
-    await case.act("record_confirmation_ruling", "record_ruling", {"decided_on": "2026-06-12", "granted": True}, who="mediator-hz")
-    await case.act("track_performance", "record_payment", {"paid_on": "2026-06-12", "amount": "42000.00"}, who="mediator-hz")
+    await case.act("record_confirmation_ruling", "record_ruling", {"decided_on": "2026-06-12", "granted": True})
+    await case.act("track_performance", "record_payment", {"paid_on": "2026-06-12", "amount": "42000.00"})
     await harness.sleep(20)
-    await case.act("track_performance", "record_payment", {"paid_on": harness.today.isoformat(), "amount": "42000.00"}, who="mediator-hz")
+    await case.act("track_performance", "record_payment", {"paid_on": harness.today.isoformat(), "amount": "42000.00"})
     assert (await case.result()).stage is Stage.closed_resolved
     assert "confirmation_ruling" in await case.events()
 
@@ -121,7 +121,7 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
     sues within 15 days (D30); first instance for the worker, no appeal in 15 days (D37)."""
     case = await harness.file(dismissal(preferred_channel="arbitration"), date(2026, 6, 1))
     await harness.sleep(2)
-    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-03", "granted": True}, who="mediator-hz")
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-03", "granted": True})
     await harness.sleep(30)
     await case.act(
         "record_award",
@@ -131,22 +131,20 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
             "received_on": "2026-07-01",
             "items": [{"kind": "damages", "claimed": "84000.00", "granted": "84000.00"}],
         },
-        who="mediator-hz",
     )
     await case.wait_event("award_windows")
     assert (await case.deadline("worker_sue")).rule_id == "D30"
     await case.worker("sue", {"filed_on": "2026-07-01"})
-    await case.act("record_filing", "record_filing", {"decided_on": "2026-07-01", "granted": True}, who="mediator-hz")
+    await case.act("record_filing", "record_filing", {"decided_on": "2026-07-01", "granted": True})
     await harness.sleep(60)
     await case.act(
         "record_judgment",
         "record_judgment",
         {"judged_on": harness.today.isoformat(), "served_on": harness.today.isoformat(), "for_worker": True, "amount": "84000.00"},
-        who="mediator-hz",
     )
     await harness.sleep(16)
     await case.wait_event("judgment_effective")
-    await case.act("record_performance", "record_performed", {"on": harness.today.isoformat()}, who="mediator-hz")
+    await case.act("record_performance", "record_performed", {"on": harness.today.isoformat()})
     assert (await case.result()).stage is Stage.closed_resolved
     assert "procuratorate_referral" in await case.events(), "a woman worker's suit is referred for procuratorate support"
 
@@ -194,7 +192,7 @@ async def test_overdue_task_is_reminded_escalated_and_reassigned(harness: Harnes
     await case.wait_event("task_escalated")
     task = await case.task("record_arbitration_acceptance")
     assert task.escalated and task.reminders_sent == ["3d", "1d"]
-    assert task.assignee != first.assignee and task.assignee in {"mediator", "mediator2"}
+    assert task.assignee != first.assignee and task.assignee in {"arb-clerk", "arb-clerk2"}, "the commission's own clerks"
     templates = sorted(n.template for n in await case.notifications())
     assert templates.count("task_reminder") == 2 and "task_escalated" in templates
     assert "no_decision" in await case.events(), "the worker is told they may sue (LDMAL Art. 29)"
@@ -231,6 +229,7 @@ async def test_repeated_or_invalid_actions_are_rejected_and_leave_no_trace(harne
     with pytest.raises(WorkflowUpdateFailedError) as err:
         await case.worker("choose_arbitration", {"filed_on": "2026-03-02"})
     assert "not open now" in str(err.value.cause)
+    await case.act("receive_referral", "accept_referral", {"on": "2026-03-02"})
     await harness.sleep(1)
     await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-03-03", "granted": True})
     task = await case.latest_task("record_arbitration_acceptance")

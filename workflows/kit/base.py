@@ -21,9 +21,9 @@ from workflows.kit.deadlines import DeadlineKeeping
 from workflows.kit.tasks import OFFICE_OPENS, OpenTask, reminder_days
 
 with workflow.unsafe.imports_passed_through():
-
     from domain.actions import Actor
     from domain.catalogue import StaffAction
+    from domain.organisations import TASK_HOLDERS
     from domain.records import (
         AssignmentRequest,
         DeadlineStatus,
@@ -44,18 +44,24 @@ class StatutoryWorkflow(ActionHandling, DeadlineKeeping):
         actions: Sequence[StaffAction],
         *,
         deadline_key: str | None = None,
-        role: str = "mediator",
+        role: str | None = None,
         team_code: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> OpenTask:
-        """Create a task, assign it by team and load, and watch its SLA in the background."""
+        """Create a task, assign it by team and load, and watch its SLA in the background. Its team and
+        role: as given, else the agency that holds this kind of task (`domain.organisations`), else
+        this workflow's team and its mediators."""
         entry = self.kit.deadlines.get(deadline_key) if deadline_key else None
+        holder = TASK_HOLDERS.get(kind)
+        if holder is not None:
+            team_code = team_code or self.kit.teams.get(holder[0])
+            role = role or holder[1].value
         task = OpenTask(
             task_id=self.next_key(f"task-{kind}"),
             kind=kind,
             title_zh=zh,
             title_en=en,
-            role=role,
+            role=role or "mediator",
             actions=tuple(entry.name for entry in actions),
             team_code=team_code or self.kit.team_code,
             due_on=entry.deadline.due if entry else None,
@@ -122,6 +128,7 @@ class StatutoryWorkflow(ActionHandling, DeadlineKeeping):
         await self.notify(
             "task_escalated",
             "supervisor",
+            team_code=task.team_code,
             params={
                 "task": task.title_zh,
                 "task_en": task.title_en,

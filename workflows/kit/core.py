@@ -16,7 +16,6 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-
     from domain.actions import Actor
     from domain.deadlines import Deadline
     from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
@@ -25,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         NotificationRequest,
         TimelineEventRecord,
     )
+    from domain.workflow_models import CaseContext
 
 
 @dataclass
@@ -50,6 +50,7 @@ class Kit:
     tasks: dict[str, OpenTask] = field(default_factory=dict)
     epoch: int = 0
     watchers: list[asyncio.Future[None]] = field(default_factory=list)
+    teams: dict[str, str] = field(default_factory=dict)  # Agency -> team, for tasks other agencies hold
 
 
 
@@ -58,8 +59,14 @@ class WorkflowKit:
 
     status: str = "starting"
 
-    def setup(self, subject: str, clock: Clock, region: str, team_code: str | None) -> None:
-        self.kit = Kit(subject, workflow.info().workflow_id, clock, region, team_code)
+    def setup(self, subject: str, clock: Clock, region: str, team_code: str | None, teams: dict[str, str] | None = None) -> None:
+        self.kit = Kit(subject, workflow.info().workflow_id, clock, region, team_code, teams=dict(teams or {}))
+
+    def setup_case(self, ctx: CaseContext, team_code: str | None = None) -> None:
+        """Set up a channel of a case: its clock, region, holding team (default: the case's) and the
+        teams of the agencies its tasks may go to."""
+        clock = Clock(ctx.jurisdiction, ctx.calendar_years, ctx.shift_days, ctx.shift_seconds)
+        self.setup(ctx.subject, clock, ctx.region, team_code or ctx.team_code, ctx.teams)
 
     @property
     def clock(self) -> Clock:
@@ -111,7 +118,13 @@ class WorkflowKit:
         return ref
 
     async def notify(
-        self, template: str, recipient_kind: str, *, recipient: str | None = None, params: dict[str, Any] | None = None
+        self,
+        template: str,
+        recipient_kind: str,
+        *,
+        recipient: str | None = None,
+        params: dict[str, Any] | None = None,
+        team_code: str | None = None,
     ) -> None:
         request = NotificationRequest(
             subject=self.kit.subject,
@@ -119,7 +132,7 @@ class WorkflowKit:
             template=template,
             recipient_kind=recipient_kind,
             recipient=recipient,
-            team_code=self.kit.team_code,
+            team_code=team_code or self.kit.team_code,
             params=params or {},
         )
         await workflow.execute_activity("notify", request, **options.NOTIFY)

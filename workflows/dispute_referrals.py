@@ -1,0 +1,37 @@
+"""Hand-overs of a case between agencies (`referral` child workflows): the case's sending and
+receiving teams and their names, from the holder table the case started with."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+from workflows.dispute_case import DisputeCase
+
+with workflow.unsafe.imports_passed_through():
+    from domain import paperwork
+    from domain.organisations import Agency
+    from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralResult
+
+
+async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str, *, alongside: bool = False) -> ReferralResult | None:
+    """Refer the case; None when the case's region has no such agency (the worker applies directly,
+    as before agencies had their own staff)."""
+    rule = REFERRALS[kind]
+    receiver_team = case.inp.teams.get(rule.receiver)
+    if receiver_team is None:
+        return None
+    sender_team = case.inp.teams.get(sender) or case.kit.team_code
+    names = case.inp.team_names
+    inp = ReferralInput(
+        ctx=case.ctx,
+        kind=kind,
+        sent_on=case.clock.today(),
+        sender_team=sender_team,
+        sender_name=names.get(sender_team or "", "") or case.organisation(None),
+        receiver_team=receiver_team,
+        receiver_name=names.get(receiver_team, "") or str(paperwork.agency(case.facts.region, "arbitration_commission")["name"]),
+        reason_zh=reason_zh,
+        sender_role=SENDER_ROLES[sender].value,
+    )
+    result: ReferralResult = await case.child("referral", inp, ReferralResult)
+    return result
