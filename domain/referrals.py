@@ -205,3 +205,15 @@ SENDER_ROLES: dict[Agency, Role] = {
     Agency.procuratorate: Role.procurator,
     Agency.public_security: Role.police_officer,
 }
+
+
+class ReferralRequest(BaseModel):
+    """A channel asks the case to refer it on (signal `refer`): e.g. a mediator who finds a suspected
+    violation refers it to labour inspection while the dispute goes on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: ReferralKind
+    sender: Agency
+    on: date
+    reason_zh: str

@@ -228,6 +228,7 @@ class LitigationOutcome(StrEnum):
     for_worker = "for_worker"
     for_employer = "for_employer"
     withdrawn = "withdrawn"
+    settled = "settled"  # an agreement reached in mediation the court entrusted (委托调解), confirmed by the court
 
 
 class LitigationInput(Frozen):

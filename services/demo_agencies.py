@@ -69,8 +69,20 @@ HEADS: dict[OrgKind, tuple[str, Role, str]] = {  # who receives escalations, per
 }
 
 
+# The first version's demo teams keep their names (documents of running demo cases print them).
+LEGACY_NAMES = {
+    "union-med-1": "浦东新区总工会劳动争议调解中心",
+    "peoples-med-1": "浦东新区花木街道人民调解委员会",
+    "union-fed-1": "浦东新区总工会",
+    "union-med-hz": "西湖区总工会劳动争议调解中心",
+}
+
+
 def _name(region: str, kind: OrgKind) -> tuple[str, str]:
     area = regions()[region]
+    legacy = LEGACY_TEAMS.get((region, kind))
+    if legacy in LEGACY_NAMES:
+        return LEGACY_NAMES[legacy], f"{ORG_NAMES[kind][1]} ({area.name_en})"
     agencies = {key: agency.name for key, agency in area.agencies.items()}
     district = area.name_zh.removeprefix("浙江省").removeprefix("广东省")
     names = {

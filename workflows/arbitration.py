@@ -31,6 +31,7 @@ AWARD_ACTIONS = (
     Arbitration.record_advance_execution,
     Arbitration.record_award,
     Arbitration.record_settlement,
+    Arbitration.refer_to_inspection,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -45,6 +46,7 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     resume = course.resume
     change_claims = course.change_claims
     extend_award_period = course.extend_award_period
+    refer_to_inspection = course.refer_to_inspection
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
@@ -133,7 +135,6 @@ class ArbitrationWorkflow(course.ArbitrationCase):
         if self.result is None:
             self.result = ArbitrationResult(outcome=outcome, noted_on=self.clock.today())
 
-
     @action(Arbitration.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:
         await self.close_deadline("acceptance", DeadlineStatus.met)
@@ -160,11 +161,6 @@ class ArbitrationWorkflow(course.ArbitrationCase):
             citation=defence.basis,
         )
         return ActionResult(message_zh=f"答辩期至{defence.due}", message_en=f"Defence due by {defence.due}")
-
-
-
-
-
 
     @action(Arbitration.record_advance_execution)
     async def record_advance_execution(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:

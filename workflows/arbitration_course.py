@@ -14,11 +14,12 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, HearingSchedule, Note, Ruling, Suspension
+    from domain.actions import ActionResult, Actor, HearingSchedule, InspectionRequest, Note, Ruling, Suspension
     from domain.catalogue import Arbitration
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
+    from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import ArbitrationResult
-
 
 
 class ArbitrationCase(StatutoryWorkflow):
@@ -126,3 +127,23 @@ async def extend_award_period(arb: ArbitrationCase, task: OpenTask, note: Note, 
         citation="《劳动争议调解仲裁法》第四十三条 / LDMAL Art. 43",
     )
     return ActionResult(message_zh=f"裁决期限至{arb.due('award')}", message_en=f"Award due by {arb.due('award')}")
+
+
+@action(Arbitration.refer_to_inspection)
+async def refer_to_inspection(arb: ArbitrationCase, task: OpenTask, request: InspectionRequest, actor: Actor) -> ActionResult:
+    """A suspected violation found in arbitration goes to labour inspection; the arbitration goes on."""
+    await arb.event(
+        "inspection_requested",
+        f"仲裁中发现用人单位涉嫌违法：{request.suspicion}，移送劳动保障监察",
+        "A suspected violation is referred to labour inspection",
+        actor=actor,
+        on=request.on,
+    )
+    referral = ReferralRequest(
+        kind=ReferralKind.inspection,
+        sender=Agency.arbitration,
+        on=request.on,
+        reason_zh=f"仲裁审理中发现用人单位涉嫌{request.suspicion}，仲裁继续进行。",
+    )
+    await arb.tell_parent("refer", referral)
+    return ActionResult(message_zh="已移送劳动保障监察，仲裁继续", message_en="Referred to labour inspection; arbitration goes on")

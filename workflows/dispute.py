@@ -7,13 +7,14 @@ alongside. The worker acts through the `worker-act` Update; children report mile
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import dispute_court, dispute_lower, dispute_worker
+from workflows import dispute_court, dispute_lower, dispute_referrals, dispute_worker
 from workflows.dispute_case import DisputeCase
 from workflows.dispute_opening import open_case
 from workflows.kit.clock import Clock
@@ -25,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import WORKER_PAYLOADS
     from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
+    from domain.referrals import ReferralRequest
     from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, DisputeStep, Milestone
 
 Step = Callable[[DisputeCase], Awaitable[DisputeStep | None]]
@@ -131,6 +133,12 @@ class DisputeWorkflow(DisputeCase):
         """A child reports something the worker must hear, and what they may now do."""
         keep = [option for option in self.options if option.action not in {o.action for o in news.options}]
         await self.advise(news.zh, news.en, tuple(keep) + news.options)
+
+    @workflow.signal(name="refer")
+    async def refer(self, request: ReferralRequest) -> None:
+        """A channel refers something on while the case goes on (a suspected violation to labour inspection)."""
+        if not self.stage.is_closed:
+            self.watchers.append(asyncio.ensure_future(dispute_referrals.alongside(self, request)))
 
     @workflow.signal(name="supervision-update")
     async def supervision_update(self, news: Milestone) -> None:

@@ -163,9 +163,10 @@ class DisputeCase(StatutoryWorkflow):
             self.legal_aid_running = False
 
     # ---- children ----------------------------------------------------------------------------
-    async def child(self, name: str, arg: Any, result_type: type, *, alongside: bool = False) -> Any:
+    async def child(self, name: str, arg: Any, result_type: type, *, alongside: bool = False, current: bool = True) -> Any:
         """Start a channel as a child workflow; await its result unless it runs alongside (then its
-        id is returned and `alongside_finished` runs when it ends)."""
+        id is returned and `alongside_finished` runs when it ends). A child that is not `current`
+        (a referral) is not the one the worker's signals go to."""
         self.child_seq[name] = self.child_seq.get(name, 0) + 1
         child_id = channel_workflow_id(self.facts.case_no, name, self.child_seq[name])
         self.child_ids.append(child_id)
@@ -175,6 +176,8 @@ class DisputeCase(StatutoryWorkflow):
         if alongside:
             self.watchers.append(asyncio.ensure_future(self._watch_alongside(name, handle)))
             return child_id
+        if not current:
+            return await handle
         self.current_child = child_id
         try:
             return await handle
@@ -228,7 +231,6 @@ class DisputeCase(StatutoryWorkflow):
         """The proceeding under way, as documents name it."""
         return PROCEEDING_ZH.get(self.stage, "劳动争议调解、仲裁")
 
-    # ---- closing -----------------------------------------------------------------------------
     async def close(self, stage: Stage, zh: str, en: str) -> None:
         today = self.clock.today()
         self.closing = DisputeResult(case_no=self.facts.case_no, stage=stage, closed_on=today, summary_zh=zh, summary_en=en)
@@ -236,7 +238,6 @@ class DisputeCase(StatutoryWorkflow):
         await self.event("case_closed", f"结案：{zh}", f"Case closed: {en}")
         await self.enter(stage, self.channel, zh, en, ())
 
-    # ---- helpers of the steps ----------------------------------------------------------------
     def withdrawn_or(self, step: DisputeStep | None) -> DisputeStep | None:
         """The next step, unless the worker withdrew meanwhile."""
         return DisputeStep.withdrawn if self.withdrawn else step

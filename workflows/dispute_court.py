@@ -4,6 +4,8 @@ enforcement. Each step returns the next step (None: the case is closed)."""
 
 from __future__ import annotations
 
+import asyncio
+
 from temporalio import workflow
 
 from workflows.dispute_case import DisputeCase
@@ -45,6 +47,7 @@ SUPPORT_GROUPS = frozenset(
     }
 )
 
+
 async def arbitration(case: DisputeCase) -> DisputeStep | None:
     await case.enter(Stage.arbitration, Channel.arbitration, "仲裁申请已提交，等待仲裁委员会受理", "Arbitration applied for")
     applied = case.carry.arbitration_applied_on or case.facts.filed_on
@@ -54,6 +57,8 @@ async def arbitration(case: DisputeCase) -> DisputeStep | None:
         sender = Agency(mediated.channel) if mediated.channel in Agency.__members__ else Agency.union_mediation
         reason = f"经{mediated.organisation}调解，双方未能达成调解协议，申请人申请劳动争议仲裁。"
         referral = await refer(case, ReferralKind.arbitration, sender, reason)
+        if case.withdrawn:
+            return DisputeStep.withdrawn
         if referral is not None and referral.status is not ReferralStatus.accepted:
             case.carry = case.carry.model_copy(update={"direct_application": True})
             return case.withdrawn_or(DisputeStep.choose_arbitration)
@@ -114,26 +119,45 @@ async def litigation(case: DisputeCase) -> DisputeStep | None:
     filed = case.carry.suit_filed_on or (case.choice[1] if case.choice else None) or case.clock.today()
     case.choice = None
     await case.enter(Stage.litigation, Channel.litigation, "案件已进入诉讼程序", "The case is in court")
+    origin = case.carry.suit_origin or "award"
+    if origin == "award" and not case.carry.direct_application and workflow.patched("referral-to-court"):
+        # After an award the commission hands its file to the court; the court's filing clerk takes it.
+        referral = await refer(case, ReferralKind.court, Agency.arbitration, "当事人不服仲裁裁决，依法向人民法院提起诉讼，现移送仲裁案卷。")
+        if referral is not None and referral.status is not ReferralStatus.accepted:
+            case.carry = case.carry.model_copy(update={"direct_application": True, "suit_origin": origin})
+            return case.withdrawn_or(DisputeStep.choose_suit)
     support = bool(SUPPORT_GROUPS & set(case.facts.vulnerable_groups))
     if support:
-        await case.child(
-            "procuratorate-support",
-            ProcuratorateInput(ctx=case.ctx, requested_on=filed, groups=tuple(g.value for g in case.facts.vulnerable_groups)),
-            ProcuratorateResult,
-            alongside=True,
-        )
+        support_input = ProcuratorateInput(ctx=case.ctx, requested_on=filed, groups=tuple(g.value for g in case.facts.vulnerable_groups))
+        if workflow.patched("referral-to-procuratorate"):  # the union asks the procuratorate to support the suit
+            case.watchers.append(asyncio.ensure_future(_procuratorate_support(case, support_input)))
+        else:
+            await case.child("procuratorate-support", support_input, ProcuratorateResult, alongside=True)
     result: LitigationResult = await case.child(
         "litigation",
-        LitigationInput(ctx=case.ctx, filed_on=filed, origin=case.carry.suit_origin or "award", procuratorate_support=support),
+        LitigationInput(ctx=case.ctx, filed_on=filed, origin=origin, procuratorate_support=support),
         LitigationResult,
     )
     if result.outcome is LitigationOutcome.for_worker:
+        case.carry = case.carry.model_copy(update={"title_zh": "生效判决", "title_en": "The judgment", "effective_on": result.effective_on})
+        return DisputeStep.enforcement
+    if result.outcome is LitigationOutcome.settled:
         case.carry = case.carry.model_copy(
-            update={"title_zh": "生效判决", "title_en": "The judgment", "effective_on": result.effective_on}
+            update={"title_zh": "人民法院确认的调解协议", "title_en": "The court-confirmed settlement", "effective_on": result.effective_on}
         )
         return DisputeStep.enforcement
     await case.finish(Stage.closed_resolved, "判决生效，劳动者请求未获支持", "Judgment final; the claims were not upheld")
     return None
+
+
+async def _procuratorate_support(case: DisputeCase, support: ProcuratorateInput) -> None:
+    """Refer the suit of a vulnerable worker to the procuratorate; once it takes the case, its decision
+    on supporting the suit runs alongside the litigation."""
+    referral = await refer(
+        case, ReferralKind.procuratorate, Agency.union_mediation, "劳动者属于需要重点保护的群体，本会商请贵院依法支持起诉。"
+    )
+    if referral is None or referral.status is ReferralStatus.accepted:
+        await case.child("procuratorate-support", support, ProcuratorateResult, alongside=True)
 
 
 async def enforcement(case: DisputeCase) -> DisputeStep | None:

@@ -10,10 +10,11 @@ from workflows.dispute_case import DisputeCase
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.organisations import Agency
-    from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralResult
+    from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralRequest, ReferralResult, ReferralStatus
+    from domain.workflow_models import InspectionInput, InspectionResult
 
 
-async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str, *, alongside: bool = False) -> ReferralResult | None:
+async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str) -> ReferralResult | None:
     """Refer the case; None when the case's region has no such agency (the worker applies directly,
     as before agencies had their own staff)."""
     rule = REFERRALS[kind]
@@ -33,5 +34,17 @@ async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh
         reason_zh=reason_zh,
         sender_role=SENDER_ROLES[sender].value,
     )
-    result: ReferralResult = await case.child("referral", inp, ReferralResult)
+    result: ReferralResult = await case.child("referral", inp, ReferralResult, current=False)
     return result
+
+
+async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
+    """A referral the dispute does not wait for (labour inspection for a suspected violation): once the
+    receiver takes it, its channel runs alongside the case."""
+    referral = await refer(case, request.kind, request.sender, request.reason_zh)
+    if referral is None or referral.status is not ReferralStatus.accepted:
+        return
+    if request.kind is ReferralKind.inspection:
+        total, workers = case.facts.total_claimed, case.facts.worker_count
+        complaint = InspectionInput(ctx=case.ctx, complained_on=referral.decided_on, amount=total, worker_count=workers)
+        await case.child("inspection", complaint, InspectionResult, alongside=True)

@@ -11,10 +11,20 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, Judgment, Ruling, SuitFiled
+    from domain.actions import ActionResult, Actor, Judgment, MediationEntrustment, Ruling, SuitFiled
+    from domain.case import Channel
     from domain.catalogue import Litigation
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
-    from domain.workflow_models import LitigationInput, LitigationOutcome, LitigationResult
+    from domain.referrals import ReferralInput, ReferralKind, ReferralResult, ReferralStatus
+    from domain.workflow_models import (
+        LitigationInput,
+        LitigationOutcome,
+        LitigationResult,
+        MediationInput,
+        MediationOutcome,
+        MediationResult,
+    )
 
 
 @workflow.defn(name="litigation")
@@ -26,6 +36,9 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.judgment: Judgment | None = None
         self.appeal: SuitFiled | None = None
         self.final_judgment: Judgment | None = None
+        self.entrusted: MediationEntrustment | None = None
+        self.settlement: MediationResult | None = None
+        self.mediations = 0
 
     @workflow.run
     async def run(self, inp: LitigationInput) -> LitigationResult:
@@ -57,11 +70,14 @@ class LitigationWorkflow(StatutoryWorkflow):
             "record_judgment",
             "记录一审判决",
             "Record the first-instance judgment",
-            (Litigation.record_judgment,),
+            (Litigation.record_judgment, Litigation.entrust_mediation),
             deadline_key="first_instance",
         )
-        await workflow.wait_condition(lambda: self.judgment is not None)
-        assert self.judgment is not None
+        while self.judgment is None:  # the judge may entrust mediation to the court's invited mediators first
+            await workflow.wait_condition(lambda: self.judgment is not None or self.entrusted is not None)
+            if self.entrusted is not None and await self._entrusted_mediation(inp, self.entrusted):
+                assert self.settlement is not None
+                return await self._finish(LitigationOutcome.settled, self.settlement.ended_on)
         appeal = await self.set_deadline("appeal", "D37", self.judgment.served_on, variant="judgment")
         await self.open_task(
             "record_appeal", "记录是否上诉", "Record an appeal, if any", (Litigation.record_appeal,), deadline_key="appeal"
@@ -83,6 +99,63 @@ class LitigationWorkflow(StatutoryWorkflow):
         await workflow.wait_condition(lambda: self.final_judgment is not None)
         assert self.final_judgment is not None
         return await self._finish(self._side(self.final_judgment), self.final_judgment.served_on)
+
+    async def _entrusted_mediation(self, inp: LitigationInput, entrustment: MediationEntrustment) -> bool:
+        """委托调解 (after filing): refer the case to the court's invited mediators, who mediate within
+        15 days (D40, ordinary procedure); an agreement ends the suit (the court confirms it), otherwise
+        the case comes back to the judge and the trial goes on. True when settled."""
+        ctx, self.mediations = inp.ctx, self.mediations + 1
+        own = workflow.info().workflow_id
+        receiver = ctx.teams.get(Agency.court_mediation)
+        names = ctx.team_names
+        court_name = names.get(self.kit.team_code or "", "人民法院")
+        mediators = names.get(receiver or "", "特邀调解组织")
+        referral = ReferralInput(
+            ctx=ctx,
+            kind=ReferralKind.court_mediation,
+            sent_on=entrustment.on,
+            sender_team=self.kit.team_code,
+            sender_name=court_name,
+            receiver_team=receiver,
+            receiver_name=mediators,
+            reason_zh="经双方当事人同意，本院委托特邀调解组织进行调解。",
+            sender_role="judge",
+        )
+        answer: ReferralResult = await workflow.execute_child_workflow(
+            "referral", referral, id=f"{own}/referral/{self.mediations}", result_type=ReferralResult
+        )
+        self.entrusted = None
+        if answer.status is not ReferralStatus.accepted:
+            return False
+        result: MediationResult = await workflow.execute_child_workflow(
+            "mediation",
+            MediationInput(
+                ctx=ctx,
+                channel=Channel.court_mediation,
+                received_on=answer.decided_on,
+                court_variant="ordinary",
+                team_code=receiver,
+                organisation=mediators,
+            ),
+            id=f"{own}/mediation/{self.mediations}",
+            result_type=MediationResult,
+        )
+        if result.outcome is MediationOutcome.agreement:
+            self.settlement = result
+            await self.event(
+                "court_mediation_settled",
+                f"委托调解达成协议，由{court_name}依法确认",
+                "Settled in the entrusted mediation",
+                on=result.ended_on,
+            )
+            return True
+        await self.event(
+            "court_mediation_returned",
+            f"委托调解未达成协议，退回{court_name}继续审理",
+            "No agreement in the entrusted mediation: back to the judge",
+            on=result.ended_on,
+        )
+        return False
 
     @staticmethod
     def _side(judgment: Judgment) -> LitigationOutcome:
@@ -136,6 +209,19 @@ class LitigationWorkflow(StatutoryWorkflow):
         )
         self.appeal = appeal
         return ActionResult(message_zh="已记录上诉", message_en="Appeal recorded")
+
+    @action(Litigation.entrust_mediation)
+    async def entrust_mediation(self, task: OpenTask, entrustment: MediationEntrustment, actor: Actor) -> ActionResult:
+        self.entrusted = entrustment
+        await self.event(
+            "court_mediation_entrusted",
+            "法院委托特邀调解组织调解",
+            "The court entrusted the case to invited mediators",
+            actor=actor,
+            on=entrustment.on,
+            citation="《最高人民法院关于人民法院特邀调解的规定》 / SPC invited-mediation rules",
+        )
+        return ActionResult(message_zh="已委托调解", message_en="Mediation entrusted")
 
     @action(Litigation.record_second_judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:

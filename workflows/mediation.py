@@ -17,11 +17,13 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, AgreementTerms, MediationFailure, PeriodExtension, SessionRecord
+    from domain.actions import ActionResult, Actor, AgreementTerms, InspectionRequest, MediationFailure, PeriodExtension, SessionRecord
     from domain.case import Channel
     from domain.catalogue import Mediation
     from domain.documents import DocumentType
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus, TaskStatus
+    from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
 
 ORGANISATION = {
@@ -30,7 +32,13 @@ ORGANISATION = {
     Channel.peoples_mediation: ("人民调解委员会", "the people's mediation committee"),
     Channel.court_mediation: ("法院特邀调解组织", "the court-invited mediation organisation"),
 }
-ACTIONS = (Mediation.record_session, Mediation.record_agreement, Mediation.record_failure, Mediation.extend_period)
+ACTIONS = (
+    Mediation.record_session,
+    Mediation.record_agreement,
+    Mediation.record_failure,
+    Mediation.extend_period,
+    Mediation.refer_to_inspection,
+)
 
 
 def period_rule(inp: MediationInput) -> tuple[str, str | None]:
@@ -100,6 +108,27 @@ class MediationWorkflow(StatutoryWorkflow):
             if day is not None and day < self.received_on:
                 return f"日期不能早于收到申请之日 / {name} {day} is before the application was received ({self.received_on})"
         return super().guard(task, action_name, payload)
+
+    @action(Mediation.refer_to_inspection)
+    async def refer_to_inspection(self, task: OpenTask, request: InspectionRequest, actor: Actor) -> ActionResult:
+        await self.event(
+            "inspection_requested",
+            f"调解中发现用人单位涉嫌违法：{request.suspicion}，移送劳动保障监察",
+            "A suspected violation is referred to labour inspection",
+            actor=actor,
+            on=request.on,
+        )
+        sender = Agency(self.inp.channel.value) if self.inp.channel.value in Agency.__members__ else Agency.union_mediation
+        await self.tell_parent(
+            "refer",
+            ReferralRequest(
+                kind=ReferralKind.inspection,
+                sender=sender,
+                on=request.on,
+                reason_zh=f"调解中发现用人单位涉嫌{request.suspicion}，调解继续进行。",
+            ),
+        )
+        return ActionResult(message_zh="已移送劳动保障监察，调解继续", message_en="Referred to labour inspection; mediation goes on")
 
     @action(Mediation.record_session)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:

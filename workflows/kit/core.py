@@ -37,7 +37,6 @@ class DeadlineEntry:
     status: DeadlineStatus = DeadlineStatus.pending
 
 
-
 @dataclass
 class Kit:
     subject: str
@@ -51,7 +50,6 @@ class Kit:
     epoch: int = 0
     watchers: list[asyncio.Future[None]] = field(default_factory=list)
     teams: dict[str, str] = field(default_factory=dict)  # Agency -> team, for tasks other agencies hold
-
 
 
 class WorkflowKit:
@@ -116,6 +114,12 @@ class WorkflowKit:
             "render-document", request, result_type=DocumentRef, **options.DOCUMENT, **options.document_queue()
         )
         return ref
+
+    async def tell_parent(self, signal: str, arg: Any) -> None:
+        """Signal the workflow that started this one (the case), if any."""
+        parent = workflow.info().parent
+        if parent is not None:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(signal, arg)
 
     async def notify(
         self,
