@@ -127,22 +127,23 @@ class CaseRun:
             await asyncio.sleep(POLL)
         raise TimeoutError(f"{self.case_no}: {what} did not happen; events so far: {await self.events()}")
 
-    async def task(self, kind: str, timeout: float = 15) -> Task:
-        """Wait until an open task of `kind` is in the inbox projection."""
+    async def task(self, kind: str, timeout: float = 15, team: str | None = None) -> Task:
+        """Wait until an open task of `kind` (of `team`, when two agencies have one) is in the inbox projection."""
 
         async def probe() -> Task | None:
+            query = select(Task).where(Task.subject == self.subject, Task.kind == kind, Task.status == "open")
+            if team is not None:
+                query = query.where(Task.team_code == team)
             async with self.sim.db.session() as session:
-                return (
-                    await session.exec(select(Task).where(Task.subject == self.subject, Task.kind == kind, Task.status == "open"))
-                ).first()
+                return (await session.exec(query)).first()
 
         task: Task = await self._poll(probe, f"an open task '{kind}'", timeout)
         return task
 
-    async def act(self, kind: str, action: str, payload: dict[str, Any], who: str | None = None) -> ActionResult:
-        """Act on the open task of `kind` as `who`, by default as the staff member the task is assigned to
-        (or one of its team with its role): the commission's clerk for an acceptance, the judge for a judgment."""
-        task = await self.task(kind)
+    async def act(self, kind: str, action: str, payload: dict[str, Any], who: str | None = None, team: str | None = None) -> ActionResult:
+        """Act on the open task of `kind` (of `team`) as `who`, by default as the staff member the task is assigned
+        to (or one of its team with its role): the commission's clerk for an acceptance, the judge for a judgment."""
+        task = await self.task(kind, team=team)
         actor = await self.sim.actor(who) if who else await self.sim.actor_for(task)
         request = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
         return await self.sim.env.client.get_workflow_handle(task.workflow_id).execute_update("act", request, result_type=ActionResult)

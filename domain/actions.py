@@ -252,7 +252,8 @@ class InspectionRequest(Frozen):
 
 
 class MediationEntrustment(Frozen):
-    """The court entrusts the case to its invited mediators (委托, after filing; LDMAL-related SPC rules)."""
+    """The case is put to mediators within a proceeding, with both parties' consent: the court's invited
+    mediators before filing (委派) or after (委托), or a mediation organisation before the arbitration hearing."""
 
     on: PastDate
     remarks: str = Field(default="", max_length=1000)

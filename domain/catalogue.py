@@ -112,6 +112,7 @@ class Arbitration:
     record_award = _staff("record_award", AwardRecord, roles=ARBITRATORS)
     record_settlement = _staff("record_settlement", Note, roles=ARBITRATORS)
     refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, roles=ARBITRATORS, closes=False)
+    entrust_pre_hearing_mediation = _staff("entrust_pre_hearing_mediation", MediationEntrustment, roles=ARBITRATORS, closes=False)
 
 
 class PostAward:
@@ -122,6 +123,7 @@ class PostAward:
 
 class Litigation:
     record_filing = _staff("record_filing", Ruling, roles=COURT_INTAKE)
+    delegate_mediation = _staff("delegate_mediation", MediationEntrustment, roles=COURT_INTAKE)
     record_judgment = _staff("record_judgment", Judgment, roles=JUDGES)
     record_appeal = _staff("record_appeal", SuitFiled, roles=COURT_INTAKE)
     record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)

@@ -25,6 +25,7 @@ class ReferralKind(StrEnum):
     inspection = "inspection"  # mediation or arbitration -> labour inspection, for a suspected violation
     public_security = "public_security"  # labour inspection -> the police (refusal to pay wages)
     procuratorate = "procuratorate"  # the court or the union -> the procuratorate (support for a suit)
+    pre_hearing_mediation = "pre_hearing_mediation"  # the arbitration commission -> a mediation organisation, and back
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,16 @@ REFERRALS: dict[ReferralKind, ReferralRule] = {
         "商请检察机关支持起诉",
         "Referred to the procuratorate for support",
         "《民事诉讼法》第十五条 / CPL Art. 15",
+    ),
+    ReferralKind.pre_hearing_mediation: ReferralRule(
+        Agency.union_mediation,
+        Role.mediator,
+        1,
+        "D21",
+        "经双方当事人同意，在开庭前委托调解，调解不成的及时开庭",
+        "委托调解组织开庭前调解",
+        "Entrusted to a mediation organisation before the hearing",
+        "《劳动争议调解仲裁法》第四十二条；仲裁办案规则（条号待核实） / LDMAL Art. 42; Case-Handling Rules",
     ),
 }
 

@@ -13,6 +13,7 @@ from domain.calendar import CalendarYear
 from domain.case import CaseFacts, Channel, Stage
 from domain.deadlines import Deadline
 from domain.final_award import Classification
+from domain.organisations import Agency
 from domain.records import DeadlineStatus, TaskStatus
 
 
@@ -123,6 +124,7 @@ class MediationInput(Frozen):
     channel: Channel
     received_on: date
     court_variant: str | None = None  # court-invited: "pre_filing" (D39) or "ordinary"/"simplified" (D40)
+    period_rule: str | None = None  # within another proceeding: its own period (D21 before an arbitration hearing)
     team_code: str | None = None  # the mediation organisation's team, when it works in labourflow
     organisation: str = "劳动争议调解组织"  # printed on its documents
     limitation: Deadline | None = None  # told to the worker when mediation ends without agreement
@@ -365,6 +367,15 @@ class CaseView(Frozen):
     guidance_en: str
     workflow: WorkflowView
     children: tuple[str, ...] = ()
+
+
+class HandOver(Frozen):
+    """A channel hands the case to another agency within its stage (the court to its invited mediators,
+    the commission to a mediator before the hearing), or takes it back (`agency` None), on a day."""
+
+    agency: Agency | None
+    team: str | None = None
+    on: date
 
 
 class Milestone(Frozen):

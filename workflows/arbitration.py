@@ -32,6 +32,7 @@ AWARD_ACTIONS = (
     Arbitration.record_award,
     Arbitration.record_settlement,
     Arbitration.refer_to_inspection,
+    Arbitration.entrust_pre_hearing_mediation,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -47,10 +48,11 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     change_claims = course.change_claims
     extend_award_period = course.extend_award_period
     refer_to_inspection = course.refer_to_inspection
+    entrust_pre_hearing_mediation = course.entrust_pre_hearing_mediation
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
-        ctx = inp.ctx
+        ctx = self.ctx = inp.ctx
         self.setup_case(ctx)
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)
@@ -212,6 +214,8 @@ class ArbitrationWorkflow(course.ArbitrationCase):
             return "仲裁未中止 / arbitration is not suspended"
         if action_name == "suspend" and self.suspended_since is not None:
             return "仲裁已中止 / arbitration is already suspended"
+        if action_name == "entrust_pre_hearing_mediation" and self.pre_hearing_running:
+            return "庭前调解正在进行 / a pre-hearing mediation is already under way"
         if action_name == "extend_award_period" and self.extended:
             return "裁决期限已延长过一次（最多15日） / the award period was already extended (at most 15 days)"
         return super().guard(task, action_name, payload)

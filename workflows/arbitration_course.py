@@ -5,6 +5,7 @@ the award period recomputed from all of them. Handlers of `ArbitrationCase`'s `a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from temporalio import workflow
@@ -12,20 +13,22 @@ from temporalio import workflow
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
+from workflows.mediation_within import PRE_HEARING, mediate_within
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, HearingSchedule, InspectionRequest, Note, Ruling, Suspension
+    from domain.actions import ActionResult, Actor, HearingSchedule, InspectionRequest, MediationEntrustment, Note, Ruling, Suspension
     from domain.catalogue import Arbitration
     from domain.organisations import Agency
     from domain.records import DeadlineStatus
-    from domain.referrals import ReferralKind, ReferralRequest
-    from domain.workflow_models import ArbitrationResult
+    from domain.referrals import REFERRALS, ReferralKind, ReferralRequest
+    from domain.workflow_models import ArbitrationOutcome, ArbitrationResult, CaseContext, MediationOutcome
 
 
 class ArbitrationCase(StatutoryWorkflow):
     """The arbitration's state: acceptance, result, suspensions, restarts, the extension."""
 
     accepted_on: date
+    ctx: CaseContext
 
     def __init__(self) -> None:
         self.acceptance: Ruling | None = None
@@ -34,6 +37,8 @@ class ArbitrationCase(StatutoryWorkflow):
         self.suspended_since: Suspension | None = None
         self.restarts: list[date] = []
         self.extended = False
+        self.pre_hearing = 0  # mediations entrusted before the hearing (D21)
+        self.pre_hearing_running = False
 
 
 async def award_deadline(arb: ArbitrationCase) -> None:
@@ -147,3 +152,31 @@ async def refer_to_inspection(arb: ArbitrationCase, task: OpenTask, request: Ins
     )
     await arb.tell_parent("refer", referral)
     return ActionResult(message_zh="已移送劳动保障监察，仲裁继续", message_en="Referred to labour inspection; arbitration goes on")
+
+
+@action(Arbitration.entrust_pre_hearing_mediation)
+async def entrust_pre_hearing_mediation(
+    arb: ArbitrationCase, task: OpenTask, entrustment: MediationEntrustment, actor: Actor
+) -> ActionResult:
+    """Before the hearing, with both parties' consent, a mediation organisation mediates (D21); the
+    award period runs on. An agreement ends the arbitration (the tribunal makes a mediation statement,
+    LDMAL Art. 42); without one the hearing proceeds."""
+    arb.pre_hearing, arb.pre_hearing_running = arb.pre_hearing + 1, True
+    await arb.event(
+        "pre_hearing_entrusted",
+        "经双方当事人同意，开庭前委托调解组织调解",
+        "With both parties' consent, a mediation organisation mediates before the hearing",
+        actor=actor,
+        on=entrustment.on,
+        citation=REFERRALS[ReferralKind.pre_hearing_mediation].basis,
+    )
+    arb.kit.watchers.append(asyncio.ensure_future(_pre_hearing(arb, entrustment, arb.pre_hearing)))
+    return ActionResult(message_zh="已委托庭前调解，仲裁期限继续计算", message_en="Pre-hearing mediation entrusted; the period runs on")
+
+
+async def _pre_hearing(arb: ArbitrationCase, entrustment: MediationEntrustment, seq: int) -> None:
+    result = await mediate_within(arb, arb.ctx, PRE_HEARING, entrustment.on, seq)
+    arb.pre_hearing_running = False
+    if result is not None and result.outcome is MediationOutcome.agreement and arb.result is None:
+        await arb.close_deadline("award", DeadlineStatus.met)
+        arb.result = ArbitrationResult(outcome=ArbitrationOutcome.settled, noted_on=result.ended_on)

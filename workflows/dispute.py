@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
     from domain.referrals import ReferralRequest
-    from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, DisputeStep, Milestone
+    from domain.workflow_models import CaseContext, CaseView, DisputeInput, DisputeResult, DisputeStep, HandOver, Milestone
 
 Step = Callable[[DisputeCase], Awaitable[DisputeStep | None]]
 WorkerHandler = Callable[[DisputeCase, Any], Awaitable[ActionResult]]
@@ -139,6 +139,11 @@ class DisputeWorkflow(DisputeCase):
         """A channel refers something on while the case goes on (a suspected violation to labour inspection)."""
         if not self.stage.is_closed:
             self.watchers.append(asyncio.ensure_future(dispute_referrals.alongside(self, request)))
+
+    @workflow.signal(name="hand-over")
+    async def hand_over(self, news: HandOver) -> None:
+        """A channel handed the case to another agency within its stage, or took it back."""
+        await dispute_referrals.hand_over(self, news)
 
     @workflow.signal(name="supervision-update")
     async def supervision_update(self, news: Milestone) -> None:

@@ -72,6 +72,7 @@ class DisputeCase(StatutoryWorkflow):
         self.mediation: MediationHistory | None = None
         self.limitation_warning = False
         self.holder: tuple[Any, str | None, date | None] = (None, None, None)
+        self.handed: tuple[Any, str | None] | None = None  # handed within the stage (the court's invited mediators)
 
     def resume(self, progress: DisputeProgress) -> DisputeStep:
         self.stage, self.channel, self.carry = progress.stage, progress.channel, progress.carry
@@ -97,7 +98,7 @@ class DisputeCase(StatutoryWorkflow):
         self, stage: Stage, channel: Channel | None, zh: str = "", en: str = "", options: tuple[WorkerOption, ...] = ()
     ) -> None:
         """Move to a stage; record it, index it, and tell the worker what they may do now."""
-        self.stage, self.channel = stage, channel
+        self.stage, self.channel, self.handed = stage, channel, None
         if self.inp.search_attributes:
             workflow.upsert_search_attributes(stage_search_attributes(stage.value, channel.value if channel else ""))
         await self.advise(zh, en, options, notify=bool(zh))
@@ -139,10 +140,13 @@ class DisputeCase(StatutoryWorkflow):
         )
         await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
 
-    def _holder(self) -> dict[str, Any]:
-        """Who holds the case now (the agency of its stage, in the case's region) and since when."""
+    def current_holder(self) -> tuple[Any, str | None]:
+        """The agency holding the case (its stage's, in the case's region, unless handed on) and its team."""
         agency = holding_agency(self.stage, self.channel)
-        team = (self.inp.teams.get(agency) or self.kit.team_code) if agency else None
+        return self.handed or (agency, (self.inp.teams.get(agency) or self.kit.team_code) if agency else None)
+
+    def _holder(self) -> dict[str, Any]:
+        agency, team = self.current_holder()
         if (agency, team) != self.holder[:2]:
             self.holder = (agency, team, self.clock.today())
         name = self.inp.team_names.get(team or "", "") if agency else ""
@@ -220,11 +224,8 @@ class DisputeCase(StatutoryWorkflow):
             return names.get(teams.get(channel.value, ""), "人民调解委员会")
         if channel is Channel.enterprise_committee:
             return f"{self.facts.employer_name}劳动争议调解委员会"
-        kind = (
-            {Channel.arbitration: "arbitration_commission", Channel.inspection: "inspection"}.get(channel, "basic_court")
-            if channel
-            else "arbitration_commission"
-        )
+        kinds = {Channel.arbitration: "arbitration_commission", Channel.inspection: "inspection", None: "arbitration_commission"}
+        kind = kinds.get(channel, "basic_court")
         return str(paperwork.agency(self.facts.region, kind)["name"])
 
     def proceeding_zh(self) -> str:
@@ -242,9 +243,7 @@ class DisputeCase(StatutoryWorkflow):
         """The next step, unless the worker withdrew meanwhile."""
         return DisputeStep.withdrawn if self.withdrawn else step
 
-    async def finish(self, stage: Stage, zh: str, en: str) -> None:
-        await self.close(stage, zh, en)
-
+    finish = close
     def take_option(self, action: WorkerActionKind) -> None:
         """An option once taken is gone at once (before any await): a double click cannot count twice."""
         self.options = [o for o in self.options if o.action != action.value]

@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.organisations import Agency
     from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralRequest, ReferralResult, ReferralStatus
-    from domain.workflow_models import InspectionInput, InspectionResult
+    from domain.workflow_models import HandOver, InspectionInput, InspectionResult
 
 
 async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str) -> ReferralResult | None:
@@ -48,3 +48,13 @@ async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
         total, workers = case.facts.total_claimed, case.facts.worker_count
         complaint = InspectionInput(ctx=case.ctx, complained_on=referral.decided_on, amount=total, worker_count=workers)
         await case.child("inspection", complaint, InspectionResult, alongside=True)
+
+
+async def hand_over(case: DisputeCase, news: HandOver) -> None:
+    """Who holds the case changes within its stage (the court's invited mediators take it, then give it
+    back): recorded with the day it happened, so the pages show each holder in turn."""
+    if case.stage.is_closed:
+        return
+    case.handed = (news.agency, news.team) if news.agency is not None else None
+    case.holder = (*case.current_holder(), news.on)
+    await case.record_status()

@@ -9,19 +9,16 @@ from temporalio import workflow
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
+from workflows.mediation_within import DELEGATED, ENTRUSTED, Within, mediate_within
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Judgment, MediationEntrustment, Ruling, SuitFiled
-    from domain.case import Channel
     from domain.catalogue import Litigation
-    from domain.organisations import Agency
     from domain.records import DeadlineStatus
-    from domain.referrals import ReferralInput, ReferralKind, ReferralResult, ReferralStatus
     from domain.workflow_models import (
         LitigationInput,
         LitigationOutcome,
         LitigationResult,
-        MediationInput,
         MediationOutcome,
         MediationResult,
     )
@@ -37,6 +34,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         self.appeal: SuitFiled | None = None
         self.final_judgment: Judgment | None = None
         self.entrusted: MediationEntrustment | None = None
+        self.delegated: MediationEntrustment | None = None
         self.settlement: MediationResult | None = None
         self.mediations = 0
 
@@ -58,10 +56,15 @@ class LitigationWorkflow(StatutoryWorkflow):
             "record_filing",
             "记录法院立案或不予受理",
             "Record the court's filing decision",
-            (Litigation.record_filing,),
+            (Litigation.record_filing, Litigation.delegate_mediation),
             deadline_key="filing",
         )
-        await workflow.wait_condition(lambda: self.filing is not None)
+        await workflow.wait_condition(lambda: self.filing is not None or self.delegated is not None)
+        if self.delegated is not None:  # 委派: mediation before filing; without agreement the case is filed
+            if await self._mediate(inp, DELEGATED, self.delegated):
+                assert self.settlement is not None
+                return await self._finish(LitigationOutcome.settled, self.settlement.ended_on)
+            await self._filing_again()
         assert self.filing is not None
         if not self.filing.granted:
             return await self._finish(LitigationOutcome.for_employer, self.filing.decided_on)
@@ -75,7 +78,7 @@ class LitigationWorkflow(StatutoryWorkflow):
         )
         while self.judgment is None:  # the judge may entrust mediation to the court's invited mediators first
             await workflow.wait_condition(lambda: self.judgment is not None or self.entrusted is not None)
-            if self.entrusted is not None and await self._entrusted_mediation(inp, self.entrusted):
+            if self.entrusted is not None and await self._mediate(inp, ENTRUSTED, self.entrusted):
                 assert self.settlement is not None
                 return await self._finish(LitigationOutcome.settled, self.settlement.ended_on)
         appeal = await self.set_deadline("appeal", "D37", self.judgment.served_on, variant="judgment")
@@ -100,62 +103,27 @@ class LitigationWorkflow(StatutoryWorkflow):
         assert self.final_judgment is not None
         return await self._finish(self._side(self.final_judgment), self.final_judgment.served_on)
 
-    async def _entrusted_mediation(self, inp: LitigationInput, entrustment: MediationEntrustment) -> bool:
-        """委托调解 (after filing): refer the case to the court's invited mediators, who mediate within
-        15 days (D40, ordinary procedure); an agreement ends the suit (the court confirms it), otherwise
-        the case comes back to the judge and the trial goes on. True when settled."""
-        ctx, self.mediations = inp.ctx, self.mediations + 1
-        own = workflow.info().workflow_id
-        receiver = ctx.teams.get(Agency.court_mediation)
-        names = ctx.team_names
-        court_name = names.get(self.kit.team_code or "", "人民法院")
-        mediators = names.get(receiver or "", "特邀调解组织")
-        referral = ReferralInput(
-            ctx=ctx,
-            kind=ReferralKind.court_mediation,
-            sent_on=entrustment.on,
-            sender_team=self.kit.team_code,
-            sender_name=court_name,
-            receiver_team=receiver,
-            receiver_name=mediators,
-            reason_zh="经双方当事人同意，本院委托特邀调解组织进行调解。",
-            sender_role="judge",
-        )
-        answer: ReferralResult = await workflow.execute_child_workflow(
-            "referral", referral, id=f"{own}/referral/{self.mediations}", result_type=ReferralResult
-        )
-        self.entrusted = None
-        if answer.status is not ReferralStatus.accepted:
-            return False
-        result: MediationResult = await workflow.execute_child_workflow(
-            "mediation",
-            MediationInput(
-                ctx=ctx,
-                channel=Channel.court_mediation,
-                received_on=answer.decided_on,
-                court_variant="ordinary",
-                team_code=receiver,
-                organisation=mediators,
-            ),
-            id=f"{own}/mediation/{self.mediations}",
-            result_type=MediationResult,
-        )
-        if result.outcome is MediationOutcome.agreement:
+    async def _mediate(self, inp: LitigationInput, how: Within, entrustment: MediationEntrustment) -> bool:
+        """Put the case to the court's invited mediators (before filing, D39; after, D40). True when settled."""
+        self.mediations += 1
+        result = await mediate_within(self, inp.ctx, how, entrustment.on, self.mediations)
+        self.entrusted = self.delegated = None
+        if result is not None and result.outcome is MediationOutcome.agreement:
             self.settlement = result
-            await self.event(
-                "court_mediation_settled",
-                f"委托调解达成协议，由{court_name}依法确认",
-                "Settled in the entrusted mediation",
-                on=result.ended_on,
-            )
             return True
-        await self.event(
-            "court_mediation_returned",
-            f"委托调解未达成协议，退回{court_name}继续审理",
-            "No agreement in the entrusted mediation: back to the judge",
-            on=result.ended_on,
-        )
         return False
+
+    async def _filing_again(self) -> None:
+        """Back from the delegated mediation without agreement: the court decides on filing in 7 days."""
+        await self.set_deadline("filing", "D34", self.clock.today())
+        await self.open_task(
+            "record_filing",
+            "记录法院立案或不予受理",
+            "Record the court's filing decision",
+            (Litigation.record_filing,),
+            deadline_key="filing",
+        )
+        await workflow.wait_condition(lambda: self.filing is not None)
 
     @staticmethod
     def _side(judgment: Judgment) -> LitigationOutcome:
@@ -222,6 +190,20 @@ class LitigationWorkflow(StatutoryWorkflow):
             citation="《最高人民法院关于人民法院特邀调解的规定》 / SPC invited-mediation rules",
         )
         return ActionResult(message_zh="已委托调解", message_en="Mediation entrusted")
+
+    @action(Litigation.delegate_mediation)
+    async def delegate_mediation(self, task: OpenTask, delegation: MediationEntrustment, actor: Actor) -> ActionResult:
+        await self.close_deadline("filing", DeadlineStatus.met)
+        self.delegated = delegation
+        await self.event(
+            "court_mediation_delegated",
+            "法院在立案前委派特邀调解组织调解",
+            "The court delegated the case to invited mediators before filing",
+            actor=actor,
+            on=delegation.on,
+            citation="《最高人民法院关于人民法院特邀调解的规定》第二十七条 / SPC invited-mediation provisions Art. 27",
+        )
+        return ActionResult(message_zh="已委派调解", message_en="Mediation delegated")
 
     @action(Litigation.record_second_judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:

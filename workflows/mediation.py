@@ -42,7 +42,10 @@ ACTIONS = (
 
 
 def period_rule(inp: MediationInput) -> tuple[str, str | None]:
-    """D03 for pre-arbitration mediation; D39 / D40 for court-invited mediation."""
+    """D03 for pre-arbitration mediation; D39 / D40 for court-invited mediation; the proceeding's own
+    rule for mediation within it (D21 before an arbitration hearing)."""
+    if inp.period_rule is not None:
+        return inp.period_rule, None
     if inp.channel is not Channel.court_mediation:
         return "D03", None
     if inp.court_variant in (None, "pre_filing"):
@@ -81,12 +84,8 @@ class MediationWorkflow(StatutoryWorkflow):
         if not await self.until("period", lambda: self.result is not None):
             await self.close_deadline("period", DeadlineStatus.missed)
             await self.close_task(self.task, "period_expired", status=TaskStatus.cancelled)
-            await self.event(
-                "mediation_period_expired",
-                "调解期限届满未达成调解协议，当事人可以依法申请仲裁",
-                "The mediation period ran out without agreement: either party may now apply for arbitration",
-                citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
-            )
+            zh, en, cite = self._expired_words(period.basis)
+            await self.event("mediation_period_expired", zh, en, citation=cite)
             self.result = MediationResult(outcome=MediationOutcome.expired, ended_on=self.clock.today())
         else:
             await self.close_deadline("period", DeadlineStatus.met)
@@ -94,6 +93,16 @@ class MediationWorkflow(StatutoryWorkflow):
         assert self.result is not None
         self.status = self.result.outcome.value
         return self.result
+
+    def _expired_words(self, basis: str) -> tuple[str, str, str | None]:
+        """What the period's end means: arbitration may follow, or the proceeding that entrusted it goes on."""
+        if period_rule(self.inp)[0] == "D03":
+            return (
+                "调解期限届满未达成调解协议，当事人可以依法申请仲裁",
+                "The mediation period ran out without agreement: either party may now apply for arbitration",
+                "《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
+            )
+        return "调解期限届满未达成协议，退回原程序继续进行", "The mediation period ran out without agreement: the proceeding goes on", basis
 
     @workflow.signal(name="end-mediation")
     async def end_mediation(self, outcome: MediationOutcome) -> None:

@@ -96,13 +96,14 @@ async def test_a_future_fact_is_refused_naming_its_field(api: Api) -> None:
     """An award received tomorrow would start D25/D26 early: refused, the field named, nothing recorded."""
     filed = (await api.http.post("/api/v1/cases", json=wage_arrears(preferred_channel="arbitration"))).json()
     case_no = filed["case_no"]
-    clerk = await api.token("mediator")
+    clerk, arbitrator = await api.token("arb-clerk"), await api.token("arbitrator")
     today, tomorrow = china_today(), china_today() + timedelta(days=1)
     acceptance = await _open_task(api, case_no, "record_arbitration_acceptance", clerk)
     accepted = await api.http.post(f"/api/v1/tasks/{acceptance['task_id']}/actions", headers=clerk,
                                    json={"action": "record_acceptance", "payload": {"decided_on": today.isoformat(), "granted": True}})
     assert accepted.status_code == 200, accepted.text
-    award_task = await _open_task(api, case_no, "record_award", clerk)
+    award_task = await _open_task(api, case_no, "record_award", arbitrator)
+    clerk = arbitrator
     award: dict[str, Any] = {"awarded_on": today.isoformat(), "received_on": tomorrow.isoformat(),
                              "items": [{"kind": "wages", "claimed": "36000.00", "granted": "36000.00"}], "statement": "final"}
     refused = await api.http.post(f"/api/v1/tasks/{award_task['task_id']}/actions", headers=clerk,

@@ -4,9 +4,12 @@ goes back to the sender with its reason, and a referral to labour inspection run
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
+import pytest
 from sqlmodel import select
+from temporalio.client import WorkflowUpdateFailedError
 
 from domain.case import Stage
 from infrastructure.tables import Referral, Task
@@ -23,6 +26,32 @@ async def _referred_to_the_commission(harness: Harness) -> CaseRun:
     await case.wait_stage(Stage.arbitration_eligible)
     await case.worker("choose_arbitration", {"filed_on": "2026-03-02"})
     await case.wait_event("referral_sent")
+    return case
+
+
+async def _holder_becomes(case: CaseRun, team: str) -> tuple[str | None, date | None]:
+    """Wait until the case row names `team` as its holder; (holder name, since)."""
+    for _ in range(150):
+        row = await case.case_row()
+        if row.holder_team == team:
+            return row.holder_name, row.holder_since
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the holder stayed {row.holder_team}, not {team}")
+
+
+async def _to_the_court(harness: Harness) -> CaseRun:
+    """Story 2 (dismissal) through a non-final award to a suit the court's clerk has received (2026-06-01)."""
+    case = await harness.file(dismissal(preferred_channel="arbitration"), date(2026, 6, 1))
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-01", "granted": True})
+    award = {
+        "awarded_on": "2026-06-01",
+        "received_on": "2026-06-01",
+        "items": [{"kind": "damages", "claimed": "84000.00", "granted": "84000.00"}],
+    }
+    await case.act("record_award", "record_award", award)
+    await case.wait_event("award_windows")
+    await case.worker("sue", {"filed_on": "2026-06-01"})
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"}, team="court-hz-1")
     return case
 
 
@@ -125,8 +154,59 @@ async def test_the_court_entrusts_mediation_and_the_case_comes_back(harness: Har
     await case.deadline("period")
     court_mediation = (await case.deadlines())["period"]
     assert court_mediation.rule_id == "D40" and court_mediation.due_on == date(2026, 6, 16)
+    assert (await _holder_becomes(case, "peoples-med-hz-1"))[1] == date(2026, 6, 1), "the mediators hold it meanwhile"
     await case.act("mediate", "record_failure", {"ended_on": "2026-06-01", "reason": "双方对赔偿金额分歧较大"})
     await case.wait_event("court_mediation_returned")
+    await _holder_becomes(case, "court-hz-1")
     served = {"judged_on": "2026-06-01", "served_on": "2026-06-01", "for_worker": True, "amount": "84000.00"}
     await case.act("record_judgment", "record_judgment", served)
     await case.wait_event("judgment")
+
+
+async def test_the_court_delegates_mediation_before_filing_and_files_when_it_fails(harness: Harness) -> None:
+    """委派 (before filing): the filing clerk puts the suit to the invited mediators, who have 30 days
+    from signing for the materials (D39; SPC invited-mediation provisions Art. 27: 2026-06-01 + 30 =
+    07-01). Without agreement it comes back, and the court decides on filing in 7 days (D34, CPL Art.
+    126) from the return."""
+    case = await _to_the_court(harness)
+    await case.act("record_filing", "delegate_mediation", {"on": "2026-06-01"})
+    mediators = await case.task("receive_referral", team="peoples-med-hz-1")
+    assert mediators.role == "mediator"
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"}, team="peoples-med-hz-1")
+    await case.deadline("period")
+    period = (await case.deadlines())["period"]
+    assert (period.rule_id, period.due_on) == ("D39", date(2026, 7, 1))
+    await _holder_becomes(case, "peoples-med-hz-1")
+    await harness.sleep(3)  # 2026-06-04
+    await case.act("mediate", "record_failure", {"ended_on": "2026-06-04", "reason": "用人单位不同意调解方案"})
+    await case.wait_event("court_mediation_returned")
+    filing = await case.task("record_filing")
+    assert filing.due_on == date(2026, 6, 11) and filing.actions == ["record_filing"], "delegated once; now the filing decision"
+    assert (await _holder_becomes(case, "court-hz-1"))[1] == date(2026, 6, 4)
+    await case.act("record_filing", "record_filing", {"decided_on": "2026-06-04", "granted": True})
+    await case.task("record_judgment", team="court-hz-1")
+
+
+async def test_mediation_before_the_arbitration_hearing_ends_it_with_an_agreement(harness: Harness) -> None:
+    """D21 (a jurisdiction parameter: 10 days in the national profile, low confidence): with both
+    parties' consent the arbitrator entrusts the union's mediators before the hearing; their agreement
+    ends the arbitration with a mediation statement (LDMAL Art. 42) and the case moves to its performance."""
+    case = await harness.file(dismissal(preferred_channel="arbitration"), date(2026, 6, 1))
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-01", "granted": True})
+    await harness.sleep(1)  # 2026-06-02
+    await case.act("record_award", "entrust_pre_hearing_mediation", {"on": "2026-06-02"})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.act("record_award", "entrust_pre_hearing_mediation", {"on": "2026-06-02"})
+    assert "庭前调解正在进行" in str(getattr(refused.value.cause, "message", ""))
+    referral = await case.task("receive_referral")
+    assert referral.role == "mediator" and referral.team_code.startswith("union-med")
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-02"})
+    await case.deadline("period")
+    period = (await case.deadlines())["period"]
+    assert (period.rule_id, period.due_on) == ("D21", date(2026, 6, 12))
+    assert (await case.task("record_award")).status == "open", "the award period runs on"
+    terms = {"signed_on": "2026-06-02", "terms": "十日内支付赔偿金六万元", "items": [{"kind": "damages", "amount": "60000.00"}]}
+    await case.act("mediate", "record_agreement", terms)
+    await case.wait_event("pre_hearing_settled")
+    row = await case.wait_stage(Stage.enforcement)
+    assert row.stage == Stage.enforcement
