@@ -40,15 +40,14 @@ async def test_the_acceptance_task_reaches_the_commission_clerk_and_not_the_medi
     assert not [t for t in await _tasks(api, mediator) if t["case_no"] == case_no], "the union mediator does not see it"
     path = f"/api/v1/tasks/{task['task_id']}"
     assert (await api.http.get(path, headers=mediator)).status_code == 404
-    refused = await api.http.post(f"{path}/actions", headers=mediator,
-                                  json={"action": "record_acceptance", "payload": {"decided_on": china_today().isoformat(), "granted": True}})
+    acceptance = {"action": "record_acceptance", "payload": {"decided_on": china_today().isoformat(), "granted": True}}
+    refused = await api.http.post(f"{path}/actions", headers=mediator, json=acceptance)
     assert refused.status_code == 404, refused.text
     other_commission = await api.token("arb-clerk-hz")
     assert (await api.http.get(path, headers=other_commission)).status_code == 404, "another region's commission: 404"
     detail = (await api.http.get(path, headers=clerk)).json()
     assert set(detail["action_schemas"]) == {"record_acceptance"}
-    accepted = await api.http.post(f"{path}/actions", headers=clerk,
-                                   json={"action": "record_acceptance", "payload": {"decided_on": china_today().isoformat(), "granted": True}})
+    accepted = await api.http.post(f"{path}/actions", headers=clerk, json=acceptance)
     assert accepted.status_code == 200, accepted.text
     award = await _appears(api, await api.token("arbitrator"), case_no, "record_award")
     assert award["team_code"] == "arb-pd-1" and award["assignee"] == "arbitrator"
