@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request
 
 from api.auth import presented_staff_token, read_staff_token, worker_cookie_case
-from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
+from domain.roles import INBOX_ROLES, Principal, Role, StaffPrincipal, WorkerPrincipal
 from services import access
 from services.context import ServiceContext
 
@@ -139,6 +139,6 @@ def page_roles(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrinci
     return check
 
 
-MediatorPage = Annotated[StaffPrincipal, Depends(page_roles(Role.mediator, Role.supervisor))]
+InboxPage = Annotated[StaffPrincipal, Depends(page_roles(*INBOX_ROLES))]
 AdminPage = Annotated[StaffPrincipal, Depends(page_roles())]
 UnionPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal))]

@@ -41,6 +41,8 @@ INSPECTORS: tuple[Role, ...] = (Role.inspector, Role.supervisor)
 POLICE: tuple[Role, ...] = (Role.police_officer, Role.supervisor)
 PROCURATORS: tuple[Role, ...] = (Role.procurator, Role.supervisor)
 LEGAL_AID: tuple[Role, ...] = (Role.legal_aid_reviewer, Role.supervisor)
+# Who works from the task inbox: every agency's staff; union legal staff work from their supervision console.
+INBOX_ROLES: frozenset[Role] = frozenset(Role) - {Role.union_legal}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ Temporal, so it answers while Temporal is down), and the road ahead from the dat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -10,11 +11,12 @@ from sqlmodel import col, select
 
 from domain.calendar import Calendar
 from domain.privacy import mask_id_number, mask_mobile
+from domain.referrals import REFERRALS, ReferralKind
 from domain.roles import Principal, StaffPrincipal
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.tables import Case, CaseClaim, Deadline, Task, TimelineEvent
+from infrastructure.tables import Case, CaseClaim, Deadline, Referral, Task, TimelineEvent
 from services.errors import NotFound
 
 
@@ -29,8 +31,10 @@ async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: P
         events = (await session.exec(select(TimelineEvent).where(TimelineEvent.subject == subject)
                                      .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id)))).all()
         deadlines = (await session.exec(select(Deadline).where(Deadline.subject == subject).order_by(col(Deadline.due_on)))).all()
-        tasks = (await session.exec(select(Task).where(Task.subject == subject).order_by(col(Task.created_at)))).all() \
-            if isinstance(principal, StaffPrincipal) else []
+        all_tasks = (await session.exec(select(Task).where(Task.subject == subject).order_by(col(Task.created_at)))).all()
+        referrals = (await session.exec(select(Referral).where(Referral.case_no == case_no).order_by(col(Referral.id)))).all()
+    tasks = all_tasks if isinstance(principal, StaffPrincipal) else []
+    deadline_rows = [_deadline_row(d) for d in deadlines]
     return {
         "case_no": case.case_no,
         "stage": case.stage,
@@ -58,15 +62,45 @@ async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: P
         "next_deadline": {"on": case.next_deadline_on.isoformat(), "rule": case.next_deadline_rule} if case.next_deadline_on else None,
         "timeline": [{"on": e.on_date.isoformat(), "kind": e.kind, "actor": e.actor, "zh": e.summary_zh, "en": e.summary_en,
                       "citation": e.citation} for e in events],
-        "deadlines": [{"key": d.deadline_key.split("#", 1)[-1], "rule": d.rule_id, "start": d.start_on.isoformat(),
-                       "due": d.due_on.isoformat(), "status": d.status, "provisional": d.provisional,
-                       "explanation": d.explanation} for d in deadlines],
+        "deadlines": deadline_rows,
+        "holder": _holder(case, all_tasks, deadlines, deadline_rows),
+        "referrals": [_referral_row(r) for r in referrals],
         "tasks": [{"task_id": t.task_id, "kind": t.kind, "title_zh": t.title_zh, "title_en": t.title_en, "status": t.status,
                    "due_on": t.due_on.isoformat() if t.due_on else None, "assignee": t.assignee, "actions": t.actions,
                    "escalated": t.escalated} for t in tasks],
         "closed_on": case.closed_on.isoformat() if case.closed_on else None,
         "closing_state": case.closing_state,
         "workflow_started": case.workflow_started,
+    }
+
+
+def _deadline_row(d: Deadline) -> dict[str, Any]:
+    return {"key": d.deadline_key.split("#", 1)[-1], "rule": d.rule_id, "start": d.start_on.isoformat(),
+            "due": d.due_on.isoformat(), "status": d.status, "provisional": d.provisional, "explanation": d.explanation}
+
+
+def _holder(case: Case, tasks: Sequence[Task], deadlines: Sequence[Deadline], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Who holds the case now, since when, and what it must do by when: the pending deadlines its open
+    tasks answer to (each with "why this date"), soonest first."""
+    if not case.holder_team:
+        return None
+    owed = {(t.workflow_id, t.deadline_rule) for t in tasks if t.status == "open" and t.team_code == case.holder_team and t.deadline_rule}
+    duties = [row for d, row in zip(deadlines, rows, strict=True) if (d.workflow_id, d.rule_id) in owed and d.status == "pending"]
+    return {
+        "team": case.holder_team,
+        "name": case.holder_name,
+        "since": case.holder_since.isoformat() if case.holder_since else None,
+        "duties": sorted(duties, key=lambda row: row["due"]),
+    }
+
+
+def _referral_row(r: Referral) -> dict[str, Any]:
+    rule = REFERRALS[ReferralKind(r.kind)]
+    return {
+        "kind": r.kind, "title_zh": rule.title_zh, "title_en": rule.title_en, "basis": rule.basis,
+        "sender": r.sender_name, "receiver": r.receiver_name, "sent_on": r.sent_on.isoformat(),
+        "acknowledge_by": r.acknowledge_by.isoformat() if r.acknowledge_by else None, "status": r.status,
+        "decided_on": r.decided_on.isoformat() if r.decided_on else None, "reason": r.reason,
     }
 
 

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.csrf import FLASH_COOKIE, csrf_token, set_csrf_cookie, take_flash
 from api.forms import message_in
 from api.i18n import Translator, catalogue, request_language
-from domain.roles import Role, StaffPrincipal
+from domain.roles import INBOX_ROLES, Role, StaffPrincipal
 
 ALL_STAFF = frozenset(Role)
 # The staff navigation: (path, message key, roles that see it). Admins see everything.
 STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
-    ("/inbox", "nav.inbox", frozenset({Role.mediator, Role.supervisor, Role.admin})),
+    ("/inbox", "nav.inbox", INBOX_ROLES),
     ("/union", "nav.union", frozenset({Role.union_legal, Role.admin})),
     ("/admin/cases", "nav.admin_cases", frozenset({Role.admin})),
     ("/admin/dashboard", "nav.dashboard", frozenset({Role.admin})),
@@ -32,12 +32,7 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
-HOME_BY_ROLE = {
-    Role.admin: "/admin/dashboard",
-    Role.union_legal: "/union",
-    Role.mediator: "/inbox",
-    Role.supervisor: "/inbox",
-}
+HOME_BY_ROLE: dict[Role, str] = {role: "/inbox" for role in INBOX_ROLES} | {Role.admin: "/admin/dashboard", Role.union_legal: "/union"}
 
 
 def staff_nav(staff: StaffPrincipal | None) -> list[tuple[str, str]]:

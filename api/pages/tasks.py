@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from api.csrf import checked_form, set_flash
-from api.deps import MediatorPage, Services, StaffPage
+from api.deps import InboxPage, Services, StaffPage
 from api.forms import drop_blanks, errors_by_field, flat_values, form_fields, message_in, nest
 from api.pages.rendering import redirect, render_page, translator
 from domain.catalogue import STAFF_PAYLOADS
@@ -83,7 +83,7 @@ def _pagers(request: Request, tasks: Inbox) -> dict[str, dict[str, Any]]:
 async def inbox_page(
     request: Request,
     ctx: Services,
-    staff: MediatorPage,
+    staff: InboxPage,
     mine_page: str = "1",
     team_page: str = "1",
     per_page: str = str(INBOX_PER_PAGE),

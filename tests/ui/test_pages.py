@@ -456,3 +456,20 @@ async def test_admin_manages_users(world: World) -> None:
             .one()
             .is_active
         )
+
+
+AGENCY_ACCOUNTS = ("arb-clerk", "arbitrator", "arb-head", "court-clerk-hz", "judge-hz", "enforcer-hz", "inspector", "procurator",
+                   "aid-reviewer", "aid-lawyer", "police", "pm-mediator", "ent-mediator")
+
+
+async def test_every_agency_account_signs_in_to_its_own_inbox(world: World) -> None:
+    """Every agency's staff land in their inbox, and may not open the
+    administrator's or the union's pages."""
+    for username in AGENCY_ACCOUNTS:
+        async with client_for(world) as client:
+            landed = await sign_in(client, username)
+            assert landed.status_code == 303 and landed.headers["location"] == "/inbox", (username, landed.text)
+            inbox = await client.get("/inbox")
+            assert inbox.status_code == 200 and 'href="/inbox"' in inbox.text, username
+            assert (await client.get("/admin/cases")).status_code == 403, username
+            assert (await client.get("/union", follow_redirects=True)).status_code == 403, username
