@@ -16,6 +16,7 @@ from infrastructure.temporal import data_converter
 from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
 from services.accounts import DEMO_TEAMS, DEMO_USERS, PASSWORDS
+from services.demo_agencies import seed_demo_agencies
 from tests.conftest import TEST_SERVER
 from tests.supervision.harness import Console, SupervisionHarness
 
@@ -35,7 +36,8 @@ _HASH: list[str] = []
 
 
 async def seed_staff(db: Database) -> None:
-    """The demo teams and accounts (PASSWORD), hashed once per session to keep tests fast."""
+    """The demo teams and accounts (PASSWORD), with the organisations of every agency and their staff,
+    hashed once per session to keep tests fast."""
     if not _HASH:
         _HASH.append(PASSWORDS.hash(PASSWORD))
     async with db.session() as session:
@@ -53,6 +55,7 @@ async def seed_staff(db: Database) -> None:
                 )
             )
         await session.commit()
+    await seed_demo_agencies(db, _HASH[0])
 
 
 @pytest.fixture
