@@ -8,8 +8,9 @@ User A's world is real (time-skipping Temporal with every workflow and activity)
 through the API with its mediation task and receipt, a supervision matter carried to an employer
 reply (documents, a one-time reply link, an attachment), a bulk-letter batch. Each protected route
 is then called with A's objects in its path parameters by two users of every role (workers of two
-cases, mediators of two teams, union legal staff of two regions, two administrators) and
-anonymously. Whoever is not entitled to an object must get exactly what they get for a missing
+cases, mediators of two teams, union legal staff of two regions, two administrators), the staff of
+every other agency (each kind, and another region's commission) and anonymously; a case that went
+straight to arbitration (C) is the Pudong commission's, whose task the union may not open. Whoever is not entitled to an object must get exactly what they get for a missing
 object (the same 404), or a role-level refusal (401/403, or the redirect to the sign-in page) -
 never a success. Routes without an object parameter (lists, dashboards) must not show A's objects
 to those users. The counts are printed.
@@ -483,7 +484,7 @@ def _refused_like(real: httpx.Response, missing: httpx.Response) -> bool:
 
 
 async def test_no_cross_access_on_any_route(console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Five wrong access codes lock a case for 15 minutes (429; tests/ui cover it). Strangers' probes
+    # Five wrong access codes lock a case for 15 minutes (429; tests/ui/test_pages.py covers it). Strangers' probes
     # send hundreds: here each must look exactly like a missing case instead.
     monkeypatch.setattr(access, "MAX_ACCESS_FAILURES", 10**6)
     world = await build_world(console)
