@@ -1,7 +1,10 @@
 """Story 1 in the browser, on the real product (Temporal dev server, worker, web app): Li Jianguo
-files his wage-arrears complaint in Chinese and gets the receipt; the mediator signs in, holds a
-session and records failure; Li sees the arbitration option with its last day and applies; the
-administrator finds the case and reads its history. Screenshots of every page (desktop and phone)
+files his wage-arrears complaint in Chinese and gets the receipt; the union's mediator signs in,
+holds a session and records failure; Li sees the arbitration option with its last day and applies;
+the case then goes through the agencies, each acting from its own inbox (tests/browser/agencies.py:
+the commission's clerk and arbitrator, the court's clerk and judge, the invited mediators), with the
+holder on Li's status page after each hand-over; the administrator finds the case and reads its
+history. Screenshots of every page (desktop and phone)
 and an axe-core check on each."""
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.tables import Case, Evidence
 from services.intake import register_case
+from tests.browser.agencies import PUDONG_COURT, through_the_agencies
 from tests.browser.product import Product
 from tests.browser.support import (
     DESKTOP,
@@ -257,6 +261,7 @@ async def test_story_wage_arrears_in_the_browser(
         case_no, code = await worker_files(page, product, findings, tmp_path)
         await mediator_records_failure(browser, product, findings, case_no)
         await worker_sees_arbitration(browser, product, findings, case_no, code)
+        await through_the_agencies(browser, product, findings, case_no, code)
         await union_staff_issue_a_notice(browser, product, findings)
         await administrator_reads_history(browser, product, findings, case_no)
     finally:
@@ -264,4 +269,4 @@ async def test_story_wage_arrears_in_the_browser(
         await context.close()
     async with product.db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
-    assert case.stage == "arbitration"
+    assert (case.stage, case.holder_name) == ("litigation", PUDONG_COURT)
