@@ -11,9 +11,10 @@ is then called with A's objects in its path parameters by two users of every rol
 cases, mediators of two teams, union legal staff of two regions, two administrators), the staff of
 every other agency (each kind, and another region's commission) and anonymously; a case that went
 straight to arbitration (C) is the Pudong commission's, whose task the union may not open. Whoever
-is not entitled to an object must get exactly what they get for a missing object (the same 404), or a role-level refusal (401/403, or the redirect to the sign-in page) -
-never a success. Routes without an object parameter (lists, dashboards) must not show A's objects
-to those users. The counts are printed.
+is not entitled to an object must get exactly what they get for a missing object (the same 404), or
+a role-level refusal (401/403, or the redirect to the sign-in page) - never a success. Routes
+without an object parameter (lists, dashboards) must not show A's objects to those users. The counts
+are printed.
 """
 
 from __future__ import annotations
