@@ -112,3 +112,19 @@ def test_autoscalers_read_metrics_the_adapter_defines() -> None:
             assert "schedule_to_start_latency_seconds_bucket" in defined[external["name"]]
             assert external["selector"]["matchLabels"]["task_queue"] == queues[name]
     assert {"labourflow-workflow-worker", "labourflow-document-worker"} <= set(hpas)
+
+
+def test_temporal_helm_values_agree_with_compose_and_labourflow() -> None:
+    """The chart's values (not rendered here: no helm binary) keep the cluster's fixed facts and what labourflow connects with."""
+    values = yaml.safe_load((ROOT / "deploy/temporal-helm-values.yaml").read_text())
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    server = values["server"]
+    assert str(server["config"]["persistence"]["numHistoryShards"]) == compose["x-temporal"]["environment"]["NUM_HISTORY_SHARDS"]
+    assert all(server[name]["replicaCount"] >= 2 for name in ("frontend", "history", "matching", "worker"))
+    stores = server["config"]["persistence"]["datastores"]
+    assert (stores["default"]["sql"]["user"], stores["visibility"]["sql"]["user"]) == ("temporal", "temporal_visibility")
+    assert stores["default"]["sql"]["existingSecret"] != stores["visibility"]["sql"]["existingSecret"]
+    config = by_kind("ConfigMap")["labourflow-config"]["data"]
+    assert server["tls"]["frontend"]["requireClientAuth"] is True
+    assert config["LABOURFLOW_TEMPORAL_TLS_SERVER_NAME"] == server["tls"]["frontend"]["serverName"]
+    assert config["LABOURFLOW_TEMPORAL_ADDRESS"].startswith("temporal-frontend.temporal.svc")
