@@ -71,10 +71,10 @@ def worker_health(
     max_age: float = typer.Option(150, "--max-age", help="seconds since its last poll that still count as alive"),
 ) -> None:
     """Exit 0 when a worker of this role on this host polls Temporal (compose HEALTHCHECK, Kubernetes probe)."""
-    from labourflow.runner import worker_polling
-
     import os
     import sys
+
+    from labourflow.runner import worker_polling
 
     problem = asyncio.run(worker_polling(_settings(), role, max_age=max_age))
     typer.echo(f"unhealthy: {problem}" if problem else "healthy: polling", err=bool(problem))

@@ -1,9 +1,10 @@
 """TLS and mTLS to Temporal, for real: a `temporal server start-dev` (which has no TLS options of its
 own) behind nginx, which terminates TLS (HTTP/2 by ALPN, as gRPC clients require; stunnel cannot
-negotiate it), demands a client certificate from our test CA and passes the gRPC calls on. `infrastructure.temporal.connect` with the certificate settings gets
-through; without a client certificate, with one from another CA, without TLS, or not trusting the
-server's CA, it is refused. The server certificate names only `temporal.internal`, so connecting to
-127.0.0.1 also proves `LABOURFLOW_TEMPORAL_TLS_SERVER_NAME` is used for verification."""
+negotiate it), demands a client certificate from our test CA and passes the gRPC calls on.
+`infrastructure.temporal.connect` with the certificate settings gets through; without a client
+certificate, with one from another CA, without TLS, or not trusting the server's CA, it is refused.
+The server certificate names only `temporal.internal`, so connecting to 127.0.0.1 also proves
+`LABOURFLOW_TEMPORAL_TLS_SERVER_NAME` is used for verification."""
 
 from __future__ import annotations
 
