@@ -25,7 +25,7 @@ import httpx
 import structlog
 
 from infrastructure.settings import Settings
-from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
+from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes, tls_config
 from labourflow.worker_role import WorkerRole
 
 if TYPE_CHECKING:
@@ -210,6 +210,11 @@ async def run_all(settings: Settings) -> int:
         elif not settings.temporal_start_dev_server:
             raise StartupError(
                 f"no Temporal server answers at {settings.temporal_address}; start one or set LABOURFLOW_TEMPORAL_START_DEV_SERVER=true"
+            )
+        elif tls_config(settings) is not False:
+            raise StartupError(
+                f"no Temporal server answers at {settings.temporal_address} over TLS, and the dev server speaks no TLS; "
+                "start your server or unset LABOURFLOW_TEMPORAL_TLS* / LABOURFLOW_TEMPORAL_API_KEY"
             )
         else:
             host, port = split_address(settings.temporal_address)
