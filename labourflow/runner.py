@@ -349,4 +349,3 @@ async def worker_polling(settings: Settings, role: WorkerRole, *, max_age: float
         if not ages or min(ages) > max_age:
             return f"no worker on this host ({suffix[1:]}) polled {queue} in the last {max_age:.0f} s"
     return ""
-
