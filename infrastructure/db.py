@@ -6,7 +6,8 @@ The schema comes only from Alembic migrations (`infrastructure/migrations`), app
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import ssl
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,50 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(async_url(url), connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(async_url(url), pool_size=10, max_overflow=20, pool_pre_ping=True)
+    plain, tls = split_ssl_parameters(url)
+    connect_args = {} if tls is None else {"ssl": tls}
+    return create_async_engine(async_url(plain), pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args)
+
+
+LIBPQ_SSL_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey")
+
+
+def split_ssl_parameters(url: str) -> tuple[str, ssl.SSLContext | str | bool | None]:
+    """The URL without libpq's TLS parameters, and asyncpg's `ssl` argument built from them.
+
+    asyncpg reads these parameters only from a DSN it parses itself; through SQLAlchemy they would
+    arrive as unknown keyword arguments, so they become one `ssl` argument here."""
+    parsed = make_url(url)
+    params = {name: str(parsed.query[name]) for name in LIBPQ_SSL_PARAMETERS if name in parsed.query}
+    if not params:
+        return url, None
+    plain = parsed.difference_update_query(LIBPQ_SSL_PARAMETERS).render_as_string(hide_password=False)
+    return plain, postgres_ssl(params)
+
+
+def postgres_ssl(params: Mapping[str, str]) -> ssl.SSLContext | str | bool:
+    """asyncpg's `ssl` argument for libpq's sslmode, sslrootcert, sslcert and sslkey.
+
+    As in libpq: `require` checks the chain only when a root certificate is given, `verify-ca` checks
+    the chain, `verify-full` the chain and the host name. Unlike libpq, verify-ca/verify-full without
+    `sslrootcert` use the system's CAs (not ~/.postgresql/root.crt), and certificate files without a
+    mode mean `verify-full`: asking for a CA and not checking it would be a silent downgrade."""
+    root, cert, key = params.get("sslrootcert"), params.get("sslcert"), params.get("sslkey")
+    mode = params.get("sslmode") or ("verify-full" if root or cert else "prefer")
+    if mode == "disable":
+        return False
+    if mode in ("allow", "prefer") and not cert:
+        return mode  # opportunistic TLS without verification, as libpq does; asyncpg implements it
+    if mode not in ("allow", "prefer", "require", "verify-ca", "verify-full"):
+        raise ValueError(f"LABOURFLOW_DATABASE_SSLMODE / sslmode: unknown mode '{mode}'")
+    context = ssl.create_default_context(cafile=root) if root else ssl.create_default_context()
+    verify = mode in ("verify-ca", "verify-full") or (mode == "require" and bool(root))
+    context.check_hostname = mode == "verify-full"
+    if not verify:
+        context.verify_mode = ssl.CERT_NONE
+    if cert:
+        context.load_cert_chain(cert, key or None)
+    return context
 
 
 class Database:

@@ -14,7 +14,8 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -79,6 +80,25 @@ class Settings(BaseSettings):
     supervision_suggest_complaints: int = 3
     supervision_suggest_window_days: int = 90
 
+    # Connection security (deploy/README.md, "Secure connections"); all off by default.
+    # Temporal: TLS to the frontend, with a private CA and/or a client certificate (mTLS), or an
+    # API key (Temporal Cloud; implies TLS with the system's CAs).
+    temporal_tls: bool = False
+    temporal_tls_server_ca: Path | None = None
+    temporal_tls_client_cert: Path | None = None
+    temporal_tls_client_key: Path | None = None
+    temporal_tls_server_name: str = ""
+    temporal_api_key: str = ""
+    # PostgreSQL: libpq's sslmode and certificate files, added to the database URL unless it names them.
+    database_sslmode: Literal["", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"] = ""
+    database_sslrootcert: Path | None = None
+    database_sslcert: Path | None = None
+    database_sslkey: Path | None = None
+    # How long a stopping worker lets activities in flight finish before cancelling them; keep it
+    # below the orchestrator's grace period (compose `stop_grace_period`, Kubernetes
+    # `terminationGracePeriodSeconds`), which then kills the process.
+    worker_graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
+
     @field_validator("encryption_keys", mode="before")
     @classmethod
     def _parse_keys(cls, value: object) -> object:
@@ -102,7 +122,19 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'infrastructure.db'}"
+        """The database URL, with the `LABOURFLOW_DATABASE_SSL*` settings added as libpq parameters."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'infrastructure.db'}"
+        return with_ssl_parameters(url, self.database_ssl_parameters())
+
+    def database_ssl_parameters(self) -> dict[str, str]:
+        """libpq TLS parameters (sslmode, sslrootcert, sslcert, sslkey) given by settings."""
+        values = {
+            "sslmode": self.database_sslmode,
+            "sslrootcert": str(self.database_sslrootcert or ""),
+            "sslcert": str(self.database_sslcert or ""),
+            "sslkey": str(self.database_sslkey or ""),
+        }
+        return {name: value for name, value in values.items() if value}
 
     @property
     def resolved_calendar_dir(self) -> Path:
@@ -161,9 +193,12 @@ def finalise(settings: Settings) -> Settings:
     if settings.is_production:
         if not settings.database_url:
             missing.insert(0, "database_url")
+        if not settings.public_url:
+            missing.append("public_url")
         if missing:
             names = ", ".join(f"LABOURFLOW_{name.upper()}" for name in missing)
-            raise SettingsError(f"production start-up refused: missing secret setting(s): {names}")
+            raise SettingsError(f"生产环境拒绝启动：缺少设置 {names} / production start-up refused: missing setting(s): {names}")
+        _check_public_url(settings.public_url)
     elif missing:
         generated = _dev_secrets(settings.data_dir)
         settings = settings.model_copy(
@@ -178,7 +213,49 @@ def finalise(settings: Settings) -> Settings:
             f"LABOURFLOW_ENCRYPTION_KEYS ({', '.join(settings.encryption_keys)})"
         )
     settings.key_bytes()
+    _check_certificate_files(settings)
     return settings
+
+
+def with_ssl_parameters(url: str, parameters: dict[str, str]) -> str:
+    """Add libpq TLS parameters to a PostgreSQL URL, keeping those the URL already names."""
+    if not parameters or not url.startswith(("postgresql", "postgres")):
+        return url
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    merged = parameters | query  # what the URL itself says wins: it is the more specific setting
+    return urlunsplit(parts._replace(query=urlencode(merged, safe="/")))
+
+
+def _check_public_url(url: str) -> None:
+    """Production links go to people and cookies are Secure only over https: refuse anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.netloc:
+        raise SettingsError(
+            f"LABOURFLOW_PUBLIC_URL 必须是 https:// 开头的完整地址（回复链接与 Secure Cookie 依赖它），当前为 '{url}' / "
+            f"LABOURFLOW_PUBLIC_URL must be the https:// address people use (reply links, Secure cookies), got '{url}'"
+        )
+
+
+def _check_certificate_files(settings: Settings) -> None:
+    """A client certificate needs its key (and the other way round); every named file must exist."""
+    cert, key = settings.temporal_tls_client_cert, settings.temporal_tls_client_key
+    if bool(cert) != bool(key):
+        raise SettingsError(
+            "LABOURFLOW_TEMPORAL_TLS_CLIENT_CERT 与 LABOURFLOW_TEMPORAL_TLS_CLIENT_KEY 须同时设置 / "
+            "LABOURFLOW_TEMPORAL_TLS_CLIENT_CERT and LABOURFLOW_TEMPORAL_TLS_CLIENT_KEY go together (mTLS)"
+        )
+    files = {
+        "LABOURFLOW_TEMPORAL_TLS_SERVER_CA": settings.temporal_tls_server_ca,
+        "LABOURFLOW_TEMPORAL_TLS_CLIENT_CERT": cert,
+        "LABOURFLOW_TEMPORAL_TLS_CLIENT_KEY": key,
+        "LABOURFLOW_DATABASE_SSLROOTCERT": settings.database_sslrootcert,
+        "LABOURFLOW_DATABASE_SSLCERT": settings.database_sslcert,
+        "LABOURFLOW_DATABASE_SSLKEY": settings.database_sslkey,
+    }
+    for name, path in files.items():
+        if path is not None and not path.is_file():
+            raise SettingsError(f"{name}：文件不存在 '{path}' / {name}: no such file '{path}'")
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
+from temporalio.service import TLSConfig
 
 from domain import search_attributes as search_attribute_names
 from infrastructure.crypto import DecryptionError, Keyring
@@ -103,15 +104,36 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
         )
 
 
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS to the Temporal frontend from settings: False (plain, the default), True (the system's CAs)
+    or a TLSConfig with a private CA, a client certificate and key (mTLS) and a server name override."""
+    files = (settings.temporal_tls_server_ca, settings.temporal_tls_client_cert, settings.temporal_tls_client_key)
+    wanted = settings.temporal_tls or bool(settings.temporal_api_key) or any(files) or bool(settings.temporal_tls_server_name)
+    if not wanted:
+        return False
+    ca, cert, key = (path.read_bytes() if path else None for path in files)
+    if not (ca or cert or settings.temporal_tls_server_name):
+        return True
+    return TLSConfig(
+        server_root_ca_cert=ca,
+        client_cert=cert,
+        client_private_key=key,
+        domain=settings.temporal_tls_server_name or None,
+    )
+
+
 async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
-    """Connect a client with the production converter, retrying `attempts` times."""
+    """Connect a client with the production converter and the TLS settings, retrying `attempts` times."""
     last: Exception | None = None
+    tls = tls_config(settings)
     for attempt in range(attempts):
         try:
             return await Client.connect(
                 settings.temporal_address,
                 namespace=settings.temporal_namespace,
                 data_converter=data_converter(settings),
+                tls=tls,
+                api_key=settings.temporal_api_key or None,
             )
         except Exception as exc:
             last = exc

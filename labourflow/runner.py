@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ import httpx
 import structlog
 
 from infrastructure.settings import Settings
-from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes
+from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes, tls_config
 from labourflow.worker_role import WorkerRole
 
 if TYPE_CHECKING:
@@ -210,6 +211,11 @@ async def run_all(settings: Settings) -> int:
             raise StartupError(
                 f"no Temporal server answers at {settings.temporal_address}; start one or set LABOURFLOW_TEMPORAL_START_DEV_SERVER=true"
             )
+        elif tls_config(settings) is not False:
+            raise StartupError(
+                f"no Temporal server answers at {settings.temporal_address} over TLS, and the dev server speaks no TLS; "
+                "start your server or unset LABOURFLOW_TEMPORAL_TLS* / LABOURFLOW_TEMPORAL_API_KEY"
+            )
         else:
             host, port = split_address(settings.temporal_address)
             if port_in_use(host, port):
@@ -276,7 +282,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
     deps = ActivityDeps.from_settings(settings)
-    worker = build_worker(client, deps, task_queue=settings.task_queue, role=role, interceptors=interceptors)
+    grace = timedelta(seconds=settings.worker_graceful_shutdown_seconds)
+    worker = build_worker(client, deps, task_queue=settings.task_queue, role=role, interceptors=interceptors, graceful_shutdown=grace)
     stop_event = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -288,10 +295,14 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
         outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
     async with worker:
         await stop_event.wait()
-        log.info("worker shutting down", role=role.value)
+        # Leaving the block stops polling at once and lets activities in flight finish for up to
+        # `grace` before cancelling them (Worker.graceful_shutdown_timeout); a second signal changes
+        # nothing, the orchestrator's own grace period (stop_grace_period) is the hard limit.
+        log.info("worker shutting down", role=role.value, grace_seconds=grace.total_seconds())
     if outbox is not None:
         outbox.cancel()
     await deps.db.dispose()
+    log.info("worker stopped", role=role.value)
 
 
 async def serve_api(settings: Settings, *, host: str, port: int) -> None:
@@ -303,3 +314,38 @@ async def serve_api(settings: Settings, *, host: str, port: int) -> None:
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=None,
                             proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
     await uvicorn.Server(config).serve()
+
+
+async def worker_polling(settings: Settings, role: WorkerRole, *, max_age: float = 150) -> str:
+    """Why this host's worker is not healthy, or "" when it is: a worker of `role` on this host
+    (Temporal's default identity is `pid@hostname`) polled its task queue within `max_age` seconds.
+    The probe of compose and Kubernetes (`labourflow worker-health`): it sees what an operator
+    cares about, that the process is still taking work from Temporal, not only that it runs."""
+    from temporalio.api.enums.v1 import TaskQueueType
+    from temporalio.api.taskqueue.v1 import TaskQueue
+    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+
+    from domain.documents import document_task_queue
+
+    queues = []
+    if role is not WorkerRole.documents:
+        queues.append((settings.task_queue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW))
+    if role is not WorkerRole.workflows:
+        queues.append((document_task_queue(settings.task_queue), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY))
+    try:
+        client = await asyncio.wait_for(connect(settings), timeout=10)
+    except (ConnectionError, TimeoutError) as exc:
+        return f"Temporal does not answer: {exc}"
+    suffix, now = f"@{socket.gethostname()}", datetime.now(UTC)
+    for queue, kind in queues:
+        described = await client.workflow_service.describe_task_queue(
+            DescribeTaskQueueRequest(namespace=settings.temporal_namespace, task_queue=TaskQueue(name=queue), task_queue_type=kind)
+        )
+        ages = [
+            (now - poller.last_access_time.ToDatetime(tzinfo=UTC)).total_seconds()
+            for poller in described.pollers
+            if poller.identity.endswith(suffix)
+        ]
+        if not ages or min(ages) > max_age:
+            return f"no worker on this host ({suffix[1:]}) polled {queue} in the last {max_age:.0f} s"
+    return ""

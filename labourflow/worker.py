@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -46,6 +47,11 @@ MAX_CACHED_WORKFLOWS = 2000
 # WeasyPrint at a time, infrastructure/documents/render.py); a second slot overlaps the database reads
 # and writes around it. Scale documents with more processes, not more slots.
 DOCUMENT_SLOTS = 2
+
+# How long a stopping worker waits for its activities in flight (a PDF, a projection) before it
+# cancels them; `labourflow worker` takes LABOURFLOW_WORKER_GRACEFUL_SHUTDOWN_SECONDS. Workflow tasks
+# need none: an unfinished one is simply given to another worker.
+GRACEFUL_SHUTDOWN = timedelta(seconds=30)
 
 
 def precompile_workflows() -> bool:
@@ -96,6 +102,7 @@ def build_worker(
     activity_threads: int = 16,
     document_slots: int = DOCUMENT_SLOTS,
     interceptors: Sequence[Interceptor] = (),
+    graceful_shutdown: timedelta = GRACEFUL_SHUTDOWN,
 ) -> WorkerGroup:
     """The workers for `role`: the workflow worker on `task_queue` (every workflow, the production
     sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`.
@@ -115,6 +122,7 @@ def build_worker(
                 max_cached_workflows=max_cached_workflows,
                 interceptors=list(interceptors),
                 max_concurrent_activities=activity_threads,
+                graceful_shutdown_timeout=graceful_shutdown,
             )
         )
     if role in (WorkerRole.all, WorkerRole.documents):
@@ -125,6 +133,7 @@ def build_worker(
                 activities=build_document_activities(deps),
                 interceptors=list(interceptors),
                 max_concurrent_activities=document_slots,
+                graceful_shutdown_timeout=graceful_shutdown,
             )
         )
     return WorkerGroup(workers)

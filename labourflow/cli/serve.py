@@ -65,6 +65,26 @@ def worker(
     asyncio.run(serve_worker(settings, role))
 
 
+@app.command("worker-health")
+def worker_health(
+    role: WorkerRole = typer.Option(WorkerRole.workflows, "--role", help="the role of the worker on this host to check"),
+    max_age: float = typer.Option(150, "--max-age", help="seconds since its last poll that still count as alive"),
+) -> None:
+    """Exit 0 when a worker of this role on this host polls Temporal (compose HEALTHCHECK, Kubernetes probe)."""
+    import os
+    import sys
+
+    from labourflow.runner import worker_polling
+
+    problem = asyncio.run(worker_polling(_settings(), role, max_age=max_age))
+    typer.echo(f"unhealthy: {problem}" if problem else "healthy: polling", err=bool(problem))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave without interpreter finalisation: the Temporal client's Rust threads, still alive then,
+    # sometimes abort it (PyGILState_Release, exit -6), and a probe must not fail on its way out.
+    os._exit(1 if problem else 0)
+
+
 @app.command()
 def api(
     host: str = typer.Option(None, help="bind address (default LABOURFLOW_API_HOST)"),

@@ -74,8 +74,8 @@ class Product:
         self.server.send_signal(sig)
         self.server.wait(timeout=30)
 
-    def start_worker(self, kill_after: str = "") -> subprocess.Popen[bytes]:
-        env = self.env | ({"LABOURFLOW_FAULT_KILL_AFTER": kill_after} if kill_after else {})
+    def start_worker(self, kill_after: str = "", env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+        env = self.env | ({"LABOURFLOW_FAULT_KILL_AFTER": kill_after} if kill_after else {}) | (env or {})
         log = (self.data / f"worker-{len(self.workers)}.log").open("ab")
         worker = subprocess.Popen([sys.executable, "-m", "devtools", "faulty-worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(worker)
