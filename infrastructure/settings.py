@@ -79,6 +79,22 @@ class Settings(BaseSettings):
     supervision_suggest_complaints: int = 3
     supervision_suggest_window_days: int = 90
 
+    # Observability (README, "Observability"). Metrics: the API serves /metrics itself, to direct
+    # (not proxied) requests from these networks only; each worker process serves Temporal's SDK
+    # metrics and the product's on its own port (the document worker on the next one); 0 turns a
+    # worker's endpoint off. The dev server `labourflow run` starts serves Temporal's own metrics.
+    metrics_allowed_networks: list[str] = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65534)
+    temporal_metrics_port: int = Field(default=9466, ge=0, le=65535)
+    metrics_sample_seconds: float = Field(default=15.0, gt=0)  # how often a workflow worker counts the backlog
+    # Traces: spans are made in every process (so log lines carry trace and span ids) and exported
+    # over OTLP/HTTP only when an endpoint is set, e.g. http://otel-collector:4318/v1/traces.
+    tracing: bool = True
+    otlp_endpoint: str = ""
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
     @field_validator("encryption_keys", mode="before")
     @classmethod
     def _parse_keys(cls, value: object) -> object:

@@ -11,10 +11,11 @@ import temporalio.converter
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
+from temporalio.runtime import Runtime
 
 from domain import search_attributes as search_attribute_names
 from infrastructure.crypto import DecryptionError, Keyring
@@ -103,8 +104,10 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
         )
 
 
-async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
-    """Connect a client with the production converter, retrying `attempts` times."""
+async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0, runtime: Runtime | None = None,
+                  interceptors: Sequence[Interceptor] = ()) -> Client:
+    """Connect a client with the production converter, retrying `attempts` times. A worker passes
+    its own `runtime` (metrics) and the tracing interceptor, which its workers inherit."""
     last: Exception | None = None
     for attempt in range(attempts):
         try:
@@ -112,6 +115,8 @@ async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) 
                 settings.temporal_address,
                 namespace=settings.temporal_namespace,
                 data_converter=data_converter(settings),
+                runtime=runtime,
+                interceptors=interceptors,
             )
         except Exception as exc:
             last = exc
