@@ -133,7 +133,7 @@ def worker_runtime(host: str, port: int, core_log_level: str = "WARN") -> Runtim
     from infrastructure.logs import core_logging_config
 
     prometheus = PrometheusConfig(
-        bind_address=f"{host}:{port}", counters_total_suffix=True, durations_as_seconds=True,
+        bind_address=f"{host}:{port}", counters_total_suffix=True, unit_suffix=True, durations_as_seconds=True,
         histogram_bucket_overrides={name: list(LATENCY_BUCKETS) for name in FINE_HISTOGRAMS},
     )
     try:

@@ -38,6 +38,7 @@ class Observed:
     recorded: InMemorySpanExporter  # every span as the instrumentations made it
     worker_metrics: str  # the worker runtime's Prometheus endpoint
     deps: ActivityDeps
+    env: WorkflowEnvironment
 
     async def token(self, username: str) -> dict[str, str]:
         response = await self.http.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
@@ -86,6 +87,6 @@ async def observed(settings: Settings, deps: ActivityDeps) -> AsyncIterator[Obse
         build_worker(env.client, deps, task_queue=settings.task_queue),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
     ):
-        yield Observed(http, exported, recorded, f"http://127.0.0.1:{port}/metrics", deps)
+        yield Observed(http, exported, recorded, f"http://127.0.0.1:{port}/metrics", deps, env)
     await env.shutdown()
     tracing.shutdown()

@@ -70,7 +70,7 @@ async def test_no_personal_data_leaves_in_a_span(observed: Observed) -> None:
     intake = wage_arrears()
     mobile = intake["worker"]["mobile"]
     assert intake["worker"]["id_number"] == LI_JIANGUO_ID
-    case_no, _ = await observed.file_and_wait_for_receipt(intake)
+    await observed.file_and_wait_for_receipt(intake)
     admin = await observed.token("admin")
     # A query string carrying a phone number (the search has no such field: it goes to the URL only).
     found = await observed.http.get(f"/api/v1/cases?employer={mobile}", headers=admin)

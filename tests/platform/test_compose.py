@@ -19,6 +19,7 @@ SECRETS = {
     "LABOURFLOW_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     "LABOURFLOW_LOOKUP_HASH_KEY": "h",
     "POSTGRES_PASSWORD": "p",
+    "GRAFANA_ADMIN_PASSWORD": "g",
 }
 
 
