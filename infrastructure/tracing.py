@@ -45,7 +45,7 @@ DROPPED_ATTRIBUTES = frozenset({
     "net.sock.peer.addr", "net.sock.peer.port", "network.peer.address", "network.peer.port",
 })
 # Paths whose requests make no span: probes and scrapes would drown the traces that matter.
-UNTRACED_PATHS = "healthz,readyz,metrics,static"
+UNTRACED_PATHS = "/healthz$,/readyz$,/metrics$,/static/"
 
 
 def _strip_query(value: str) -> str:

@@ -4,6 +4,7 @@ keeps the data, a busy port gives a one-line error naming the setting."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -22,12 +23,19 @@ LABOURFLOW = [sys.executable, "-m", "labourflow"]
 
 
 def _free_pair() -> int:
-    """A port that is free together with the next one (the document worker's metrics)."""
+    """A port that can be bound together with the next one (the document worker's metrics), below
+    the kernel's ephemeral range: there an outgoing connection's local port could take the second
+    one before the worker binds it."""
+    rng = random.Random()
     while True:
-        port = free_port()
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port + 1)) != 0:
-                return port
+        port = rng.randrange(20000, 30000)
+        with socket.socket() as first, socket.socket() as second:
+            try:
+                first.bind(("127.0.0.1", port))
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
 
 
 def _env(data_dir: Path, api: int, grpc: int, ui: int, metrics: tuple[int, int] | None = None) -> dict[str, str]:
@@ -86,29 +94,33 @@ def _file_a_case_and_get_its_receipt(api: int) -> None:
         time.sleep(0.5)
 
 
-def _metrics(url: str, wanted: str) -> str:
+def _metrics(url: str, wanted: str, log: Path) -> str:
     """The exposition at `url` once it shows `wanted` (gauges are read every half second here)."""
     deadline = time.monotonic() + 30
     while True:
-        text = httpx.get(url, timeout=5).text
+        try:
+            text = httpx.get(url, timeout=5).text
+        except httpx.ConnectError:
+            said = [line for line in log.read_text().splitlines() if "metrics" in line]
+            raise AssertionError(f"{url} does not answer; the log says: {said}") from None
         if wanted in text or time.monotonic() > deadline:
             return text
         time.sleep(0.3)
 
 
-def _check_metrics_endpoints(api: int, worker: int, temporal: int) -> None:
+def _check_metrics_endpoints(api: int, worker: int, temporal: int, log: Path) -> None:
     """What `curl` of each endpoint shows after one case (README, Observability)."""
     web = httpx.get(f"http://127.0.0.1:{api}/metrics", timeout=5).text
     assert 'http_requests_total{handler="/api/v1/cases",method="POST",status="2xx"} 1.0' in web
-    workflows = _metrics(f"http://127.0.0.1:{worker}/metrics", "labourflow_tasks_open{")
+    workflows = _metrics(f"http://127.0.0.1:{worker}/metrics", "labourflow_tasks_open{", log)
     for series in ("labourflow_cases_opened_total", "labourflow_tasks_open{", "labourflow_outbox_pending",
                    "temporal_workflow_task_schedule_to_start_latency_seconds_bucket{", "temporal_worker_task_slots_available{"):
         assert series in workflows, series
     assert "labourflow_cases_opened_total{service_name=\"temporal-core-sdk\"} 1" in workflows
-    documents = _metrics(f"http://127.0.0.1:{worker + 1}/metrics", 'doc_type="case_receipt"')
+    documents = _metrics(f"http://127.0.0.1:{worker + 1}/metrics", 'doc_type="case_receipt"', log)
     assert 'labourflow_documents_rendered_total{doc_type="case_receipt"' in documents
     assert "temporal_activity_schedule_to_start_latency_seconds_bucket{" in documents
-    assert "service_requests{" in _metrics(f"http://127.0.0.1:{temporal}/metrics", "service_requests{")
+    assert "service_requests{" in _metrics(f"http://127.0.0.1:{temporal}/metrics", "service_requests{", log)
 
 
 def test_run_start_stop_restart(tmp_path: Path) -> None:
@@ -122,7 +134,7 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
     assert set(roles) == {"workflows", "documents"}, workers
     assert _nice(roles["documents"]) == min(_nice(roles["workflows"]) + 10, 19)  # LABOURFLOW_DOCUMENT_WORKER_NICE
     _file_a_case_and_get_its_receipt(api)
-    _check_metrics_endpoints(api, worker_metrics, temporal_metrics)
+    _check_metrics_endpoints(api, worker_metrics, temporal_metrics, log)
     _interrupt(first, str(tmp_path))
     banner = log.read_text()
     assert "Demo password" in banner and f"http://127.0.0.1:{api}/docs" in banner
