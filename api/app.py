@@ -55,7 +55,8 @@ def create_app(
     tracing: Tracing | None = None,
 ) -> FastAPI:
     """Build the app; tests pass their own settings, database and Temporal gateway. With `tracing`,
-    each request is a span and so is each of its SQL statements (infrastructure/tracing.py)."""
+    each request is a span, and so is each SQL statement when the spans are exported
+    (infrastructure/tracing.py)."""
     settings = settings or get_settings()
     ctx = ServiceContext.from_settings(settings, db=db, temporal=temporal, search_attributes=search_attributes)
 
@@ -102,7 +103,8 @@ def create_app(
     install_metrics(app)
     if tracing is not None:
         tracing.instrument_app(app)
-        tracing.instrument_database(ctx.db)
+        if tracing.exporting:
+            tracing.instrument_database(ctx.db)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -343,7 +343,7 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
     deps = ActivityDeps.from_settings(settings, metrics)
-    if tracing:
+    if tracing and tracing.exporting:
         tracing.instrument_database(deps.db)
     worker = build_worker(client, deps, task_queue=settings.task_queue, role=role, interceptors=interceptors)
     stop_event = asyncio.Event()

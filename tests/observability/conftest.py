@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from temporalio.testing import WorkflowEnvironment
@@ -55,6 +56,19 @@ class Observed:
             if any(d["doc_type"] == "case_receipt" for d in documents.json()):
                 return case_no, code
             assert time.monotonic() < deadline, f"no receipt for {case_no}: {documents.json()}"
+            await _sleep(0.1)
+
+
+    async def finished_spans(self, *names: str) -> tuple[ReadableSpan, ...]:
+        """The exported spans, once spans of every name in `names` have ended (activities go on
+        after the receipt is stored: the timeline event comes next)."""
+        deadline = time.monotonic() + 30
+        while True:
+            spans = self.exported.get_finished_spans()
+            missing = set(names) - {span.name for span in spans}
+            if not missing:
+                return spans
+            assert time.monotonic() < deadline, f"no span {sorted(missing)}"
             await _sleep(0.1)
 
 

@@ -52,6 +52,7 @@ async def test_api_metrics_count_by_route_template_and_answer_scrapers_only(obse
 
 async def test_worker_endpoint_serves_temporal_and_product_series(observed: Observed) -> None:
     await observed.file_and_wait_for_receipt(wage_arrears())
+    await observed.finished_spans("RunActivity:record-timeline-event")  # the first event is "case opened"
     queue = observed.deps.settings.task_queue
     text = scrape(observed.worker_metrics)
     names = {name for name, _, _ in samples(text)}

@@ -36,7 +36,7 @@ def _values(spans: Sequence[ReadableSpan]) -> list[str]:
 
 async def test_an_intake_is_one_trace_from_the_request_to_the_sql(observed: Observed) -> None:
     case_no, _ = await observed.file_and_wait_for_receipt(wage_arrears())
-    spans = observed.exported.get_finished_spans()
+    spans = await observed.finished_spans("RunActivity:record-timeline-event", "RunActivity:render-document")
     request = next(s for s in spans if s.name == "POST /api/v1/cases")
     assert request.kind.name == "SERVER" and request.attributes["http.route"] == "/api/v1/cases"
     trace = [s for s in spans if s.context.trace_id == request.context.trace_id]
@@ -96,6 +96,7 @@ async def test_no_personal_data_leaves_in_a_span(observed: Observed) -> None:
 async def test_log_lines_carry_the_trace_and_the_case(observed: Observed, capsys) -> None:  # type: ignore[no-untyped-def]
     configure_logging("INFO", "json")
     case_no, _ = await observed.file_and_wait_for_receipt(wage_arrears())
+    await observed.finished_spans("RunActivity:render-document")  # the activity logs before it returns
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     request = next(s for s in observed.exported.get_finished_spans() if s.name == "POST /api/v1/cases")
     trace_id = format(request.context.trace_id, "032x")

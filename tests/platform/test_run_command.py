@@ -112,11 +112,12 @@ def _check_metrics_endpoints(api: int, worker: int, temporal: int, log: Path) ->
     """What `curl` of each endpoint shows after one case (README, Observability)."""
     web = httpx.get(f"http://127.0.0.1:{api}/metrics", timeout=5).text
     assert 'http_requests_total{handler="/api/v1/cases",method="POST",status="2xx"} 1.0' in web
-    workflows = _metrics(f"http://127.0.0.1:{worker}/metrics", "labourflow_tasks_open{", log)
-    for series in ("labourflow_cases_opened_total", "labourflow_tasks_open{", "labourflow_outbox_pending",
+    opened = 'labourflow_cases_opened_total{service_name="temporal-core-sdk"} 1\n'
+    _metrics(f"http://127.0.0.1:{worker}/metrics", opened, log)
+    workflows = _metrics(f"http://127.0.0.1:{worker}/metrics", 'labourflow_tasks_open{role="mediator"', log)
+    for series in (opened, 'labourflow_tasks_open{role="mediator"', "labourflow_outbox_pending",
                    "temporal_workflow_task_schedule_to_start_latency_seconds_bucket{", "temporal_worker_task_slots_available{"):
         assert series in workflows, series
-    assert "labourflow_cases_opened_total{service_name=\"temporal-core-sdk\"} 1" in workflows
     documents = _metrics(f"http://127.0.0.1:{worker + 1}/metrics", 'doc_type="case_receipt"', log)
     assert 'labourflow_documents_rendered_total{doc_type="case_receipt"' in documents
     assert "temporal_activity_schedule_to_start_latency_seconds_bucket{" in documents
