@@ -8,6 +8,7 @@ can still decrypt what it stored. With `LABOURFLOW_ENV=production` every secret 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -110,6 +111,17 @@ class Settings(BaseSettings):
                     )
                 parsed[kid] = key
             return parsed
+        return value
+
+    @field_validator("metrics_allowed_networks")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        """Each entry must be a network (10.0.0.0/8) or an address; say which one is not."""
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"LABOURFLOW_METRICS_ALLOWED_NETWORKS: '{entry}' is not a network like 10.0.0.0/8") from None
         return value
 
     @property

@@ -189,7 +189,8 @@ def worker_metrics_port(settings: Settings, role: WorkerRole) -> int:
 
 def _metrics_lines(settings: Settings, started_temporal: bool) -> list[str]:
     """The banner's Prometheus endpoints, one a line."""
-    endpoints = [f"{settings.base_url}/metrics  (web app)"]
+    # Direct, not the public URL: through a proxy /metrics answers 404.
+    endpoints = [f"http://{settings.api_host}:{settings.api_port}/metrics  (web app)"]
     host = settings.worker_metrics_host
     for role, name in ((WorkerRole.workflows, "workflow worker"), (WorkerRole.documents, "document worker")):
         if port := worker_metrics_port(settings, role):
@@ -357,7 +358,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     if role is not WorkerRole.documents:
         metrics.start_workflow_series()
         background.append(asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender())))
-        background.append(asyncio.create_task(sample_backlog_forever(deps.db, metrics, settings.metrics_sample_seconds)))
+        if runtime is not None:  # nobody to show the counts to otherwise
+            background.append(asyncio.create_task(sample_backlog_forever(deps.db, metrics, settings.metrics_sample_seconds)))
     if role is not WorkerRole.workflows:
         metrics.start_document_series()
     async with worker:
