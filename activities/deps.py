@@ -1,11 +1,12 @@
-"""Dependencies handed to activity classes: database, keyring, settings, templates."""
+"""Dependencies handed to activity classes: database, keyring, settings, templates, metrics."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
+from infrastructure.metrics import ProductMetrics
 from infrastructure.settings import Settings
 
 
@@ -14,7 +15,11 @@ class ActivityDeps:
     settings: Settings
     db: Database
     keyring: Keyring
+    # The worker process's product metrics (infrastructure/metrics.py); off unless the process
+    # exposes them (`labourflow worker`, and tests that look).
+    metrics: ProductMetrics = field(default_factory=ProductMetrics.off)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ActivityDeps:
-        return cls(settings=settings, db=Database(settings.resolved_database_url), keyring=Keyring.from_settings(settings))
+    def from_settings(cls, settings: Settings, metrics: ProductMetrics | None = None) -> ActivityDeps:
+        return cls(settings=settings, db=Database(settings.resolved_database_url), keyring=Keyring.from_settings(settings),
+                   metrics=metrics or ProductMetrics.off())

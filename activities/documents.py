@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -24,6 +25,8 @@ from infrastructure.documents.context import DocumentDataError
 from infrastructure.documents.environment import DocumentTemplateError
 from infrastructure.documents.issue import DocumentRequestError, issue_document
 from infrastructure.documents.store import DocumentConflictError
+
+log = structlog.get_logger("labourflow.documents")
 
 # Bad input does not get better with retries: these fail the activity for good, naming the field
 # or template line (never a personal value), so the workflow can raise a task for a person.
@@ -50,6 +53,11 @@ class DocumentActivities:
         """Render and store the requested document (idempotent on `request.idempotency_key`)."""
         deps = self._deps
         try:
-            return await issue_document(deps.db, deps.keyring, deps.settings.templates_dir, request)
+            ref = await issue_document(deps.db, deps.keyring, deps.settings.templates_dir, request)
         except NON_RETRYABLE as exc:
             raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from None
+        # Counted per document returned: a retry whose first attempt had stored the document (its
+        # completion lost) counts it again, which is rare and errs on the side of more.
+        deps.metrics.document_rendered(ref.doc_type.value)
+        log.info("document ready", doc_type=ref.doc_type.value, document_id=ref.document_id)
+        return ref

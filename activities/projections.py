@@ -11,9 +11,12 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
-from domain.records import CaseStatusRecord, DeadlineRecord, TaskRecord, TimelineEventRecord
+from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
+
+# The timeline event the case workflow writes once when a case is opened (workflows/dispute_opening.py).
+CASE_OPENED_EVENT = "case_opened"
 
 
 class ProjectionActivities:
@@ -21,6 +24,7 @@ class ProjectionActivities:
 
     def __init__(self, deps: ActivityDeps) -> None:
         self._db = deps.db
+        self._metrics = deps.metrics
 
     def activities(self) -> list[Callable[..., Any]]:
         return [self.record_timeline_event, self.record_deadline, self.record_task, self.record_case_status]
@@ -29,19 +33,24 @@ class ProjectionActivities:
     async def record_timeline_event(self, event: TimelineEventRecord) -> None:
         """Append a timeline event once (same subject and event key: no second row)."""
         async with self._db.write_session() as session:
-            await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
+            written = await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
             await session.commit()
+        if written and event.kind == CASE_OPENED_EVENT:  # a retry finds the row: counted once
+            self._metrics.case_opened()
 
     @activity.defn(name="record-deadline")
     async def record_deadline(self, deadline: DeadlineRecord) -> None:
         """Insert or update a deadline (recomputation, met, missed) by its key."""
         values = deadline.model_dump(mode="python") | {"updated_at": datetime.now(UTC)}
         async with self._db.write_session() as session:
+            newly_missed = deadline.status is DeadlineStatus.missed and await _status_of(session, deadline) != DeadlineStatus.missed
             await upsert(
                 session, Deadline, values, key=("subject", "deadline_key"),
                 update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
             )
             await session.commit()
+        if newly_missed:  # counted when the status turns, not again on a retry
+            self._metrics.deadline_missed(deadline.rule_id)
 
     @activity.defn(name="record-task")
     async def record_task(self, task: TaskRecord) -> None:
@@ -71,6 +80,12 @@ class ProjectionActivities:
             case.updated_at = datetime.now(UTC)
             session.add(case)
             await session.commit()
+
+
+async def _status_of(session: Any, deadline: DeadlineRecord) -> str | None:
+    """The stored status of this deadline, if it has a row."""
+    query = select(Deadline.status).where(Deadline.subject == deadline.subject, Deadline.deadline_key == deadline.deadline_key)
+    return (await session.exec(query)).first()
 
 
 async def _record_stage_visit(session: Any, case: Case, stage: str) -> None:

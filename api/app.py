@@ -8,12 +8,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
+from api.metrics import install_metrics
 from api.middleware import BodySizeLimit
 from api.ratelimit import SlidingWindow
 from api.routes import auth, cases, codec, deadlines, documents, health
@@ -26,6 +28,9 @@ from infrastructure.settings import Settings, get_settings
 from infrastructure.temporal_gateway import TemporalGateway
 from services.context import ServiceContext
 from services.intake import start_pending
+
+if TYPE_CHECKING:
+    from infrastructure.tracing import Tracing
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 PENDING_START_INTERVAL = 5.0
@@ -47,8 +52,11 @@ def create_app(
     temporal: TemporalGateway | None = None,
     start_pending: bool = True,
     search_attributes: bool = True,
+    tracing: Tracing | None = None,
 ) -> FastAPI:
-    """Build the app; tests pass their own settings, database and Temporal gateway."""
+    """Build the app; tests pass their own settings, database and Temporal gateway. With `tracing`,
+    each request is a span, and so is each SQL statement when the spans are exported
+    (infrastructure/tracing.py)."""
     settings = settings or get_settings()
     ctx = ServiceContext.from_settings(settings, db=db, temporal=temporal, search_attributes=search_attributes)
 
@@ -92,6 +100,11 @@ def create_app(
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router):
         app.include_router(router)
+    install_metrics(app)
+    if tracing is not None:
+        tracing.instrument_app(app)
+        if tracing.exporting:
+            tracing.instrument_database(ctx.db)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -7,6 +7,7 @@ and whether they may (by role, or per object). Another's object and a missing on
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
@@ -142,3 +143,26 @@ def page_roles(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrinci
 InboxPage = Annotated[StaffPrincipal, Depends(page_roles(*INBOX_ROLES))]
 AdminPage = Annotated[StaffPrincipal, Depends(page_roles())]
 UnionPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal))]
+
+
+# ---- monitoring: /metrics answers the scraper, not the public --------------------------------
+
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+def metrics_scraper(request: Request) -> None:
+    """The caller is a scraper: a direct request (no proxy in between) from one of
+    LABOURFLOW_METRICS_ALLOWED_NETWORKS. Anyone else gets the same 404 as a missing page."""
+    if any(name in request.headers for name in FORWARDING_HEADERS):
+        raise NOT_FOUND  # came through the public proxy
+    host = request.client.host if request.client else ""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise NOT_FOUND from None
+    networks = get_services(request).settings.metrics_allowed_networks
+    if not any(address in ipaddress.ip_network(network, strict=False) for network in networks):
+        raise NOT_FOUND
+
+
+MetricsScraper = Annotated[None, Depends(metrics_scraper)]

@@ -27,6 +27,13 @@ def case_workflow_id(case_no: str) -> str:
     return f"case/{case_no}"
 
 
+def case_no_of_workflow(workflow_id: str) -> str | None:
+    """The case number a case's workflow id (or a channel child's) carries; None for others."""
+    head, _, rest = workflow_id.partition("/")
+    case_no = rest.split("/", 1)[0]
+    return case_no if head == "case" and is_case_no(case_no) else None
+
+
 def channel_workflow_id(case_no: str, channel: str, seq: int = 1) -> str:
     """Workflow id of a channel child (mediation, arbitration, ...) of a case."""
     return f"case/{case_no}/{channel}/{seq}"

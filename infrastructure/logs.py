@@ -13,6 +13,7 @@ from typing import Any
 
 import structlog
 
+from domain.ids import case_no_of_workflow
 from domain.privacy import redact_text
 
 _configured = False
@@ -55,6 +56,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_trace_context,
         redact_processor,
     ]
     renderer: Any = (
@@ -93,16 +95,43 @@ def configure_logging(level: str = "INFO", fmt: str = "auto") -> None:
     _configured = True
 
 
-def forward_temporal_core_logs(level: str = "WARN") -> None:
-    """Send the Temporal SDK core's own log lines (Rust) into Python logging, so they reach stderr
-    through the same redacting pipeline instead of being printed to stdout."""
-    from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+def core_logging_config(level: str = "WARN") -> Any:
+    """Temporal SDK core (Rust) logging for a runtime: forwarded into Python logging, so its lines
+    reach stderr through the same redacting pipeline instead of being printed to stdout."""
+    from temporalio.runtime import LogForwardingConfig, LoggingConfig, TelemetryFilter
 
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
-    telemetry = TelemetryConfig(logging=LoggingConfig(filter=TelemetryFilter(core_level=level, other_level="ERROR"),
-                                                      forwarding=forwarding))
+    return LoggingConfig(filter=TelemetryFilter(core_level=level, other_level="ERROR"), forwarding=forwarding)
+
+
+def forward_temporal_core_logs(level: str = "WARN") -> None:
+    """Install a default Temporal runtime that forwards the core's logs (processes without their
+    own runtime; a worker builds one with metrics, infrastructure/metrics.py)."""
+    from temporalio.runtime import Runtime, TelemetryConfig
+
     with contextlib.suppress(RuntimeError):  # a runtime is already in use in this process: keep it
-        Runtime.set_default(Runtime(telemetry=telemetry), error_if_already_set=True)
+        Runtime.set_default(Runtime(telemetry=TelemetryConfig(logging=core_logging_config(level))), error_if_already_set=True)
+
+
+def add_trace_context(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """structlog processor: the current span's trace and span ids (the same ids the exported trace
+    carries), and inside an activity its workflow id and, for a case, the case number. It runs for
+    stdlib records too (uvicorn, temporalio: the formatter's pre-chain), in the logging thread's
+    context, which is the caller's."""
+    from opentelemetry import trace
+    from temporalio import activity
+
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event_dict.setdefault("trace_id", format(context.trace_id, "032x"))
+        event_dict.setdefault("span_id", format(context.span_id, "016x"))
+    if activity.in_activity():
+        workflow_id = activity.info().workflow_id
+        if workflow_id:
+            event_dict.setdefault("workflow_id", workflow_id)
+            if (case_no := case_no_of_workflow(workflow_id)) is not None:
+                event_dict.setdefault("case_no", case_no)
+    return event_dict
 
 
 def _identity(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ can still decrypt what it stored. With `LABOURFLOW_ENV=production` every secret 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -98,6 +99,21 @@ class Settings(BaseSettings):
     # below the orchestrator's grace period (compose `stop_grace_period`, Kubernetes
     # `terminationGracePeriodSeconds`), which then kills the process.
     worker_graceful_shutdown_seconds: float = Field(default=30.0, ge=0)
+    # Observability (README, "Observability"). Metrics: the API serves /metrics itself, to direct
+    # (not proxied) requests from these networks only; each worker process serves Temporal's SDK
+    # metrics and the product's on its own port (the document worker on the next one); 0 turns a
+    # worker's endpoint off. The dev server `labourflow run` starts serves Temporal's own metrics.
+    metrics_allowed_networks: list[str] = Field(
+        default_factory=lambda: ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"])
+    worker_metrics_host: str = "127.0.0.1"
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65534)
+    temporal_metrics_port: int = Field(default=9466, ge=0, le=65535)
+    metrics_sample_seconds: float = Field(default=15.0, gt=0)  # how often a workflow worker counts the backlog
+    # Traces: spans are made in every process (so log lines carry trace and span ids) and exported
+    # over OTLP/HTTP only when an endpoint is set, e.g. http://otel-collector:4318/v1/traces.
+    tracing: bool = True
+    otlp_endpoint: str = ""
+    trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -114,6 +130,17 @@ class Settings(BaseSettings):
                     )
                 parsed[kid] = key
             return parsed
+        return value
+
+    @field_validator("metrics_allowed_networks")
+    @classmethod
+    def _check_networks(cls, value: list[str]) -> list[str]:
+        """Each entry must be a network (10.0.0.0/8) or an address; say which one is not."""
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"LABOURFLOW_METRICS_ALLOWED_NETWORKS: '{entry}' is not a network like 10.0.0.0/8") from None
         return value
 
     @property

@@ -11,10 +11,11 @@ import temporalio.converter
 from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import PayloadCodec
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from domain import search_attributes as search_attribute_names
@@ -122,8 +123,10 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) -> Client:
-    """Connect a client with the production converter and the TLS settings, retrying `attempts` times."""
+async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0, runtime: Runtime | None = None,
+                  interceptors: Sequence[Interceptor] = ()) -> Client:
+    """Connect a client with the production converter and the TLS settings, retrying `attempts`
+    times. A worker passes its own `runtime` (metrics) and the tracing interceptor, which its workers inherit."""
     last: Exception | None = None
     tls = tls_config(settings)
     for attempt in range(attempts):
@@ -134,6 +137,8 @@ async def connect(settings: Settings, *, attempts: int = 1, delay: float = 1.0) 
                 data_converter=data_converter(settings),
                 tls=tls,
                 api_key=settings.temporal_api_key or None,
+                runtime=runtime,
+                interceptors=interceptors,
             )
         except Exception as exc:
             last = exc

@@ -7,8 +7,9 @@ failures are reported as `TemporalUnavailable`, and the next call tries again.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
-from temporalio.client import Client
+from temporalio.client import Client, Interceptor
 
 from infrastructure.settings import Settings
 from infrastructure.temporal import connect
@@ -19,9 +20,10 @@ class TemporalUnavailable(RuntimeError):
 
 
 class TemporalGateway:
-    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+    def __init__(self, settings: Settings, client: Client | None = None, interceptors: Sequence[Interceptor] = ()) -> None:
         self._settings = settings
         self._client = client
+        self._interceptors = interceptors  # tracing: the workflow start joins the request's trace
         self._lock = asyncio.Lock()
 
     async def client(self) -> Client:
@@ -30,7 +32,7 @@ class TemporalGateway:
         async with self._lock:
             if self._client is None:
                 try:
-                    self._client = await connect(self._settings)
+                    self._client = await connect(self._settings, interceptors=self._interceptors)
                 except ConnectionError as exc:
                     raise TemporalUnavailable(str(exc)) from exc
         return self._client

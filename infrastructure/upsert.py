@@ -17,8 +17,9 @@ async def upsert(
     *,
     key: Sequence[str],
     update: Sequence[str] = (),
-) -> None:
-    """Insert `values`; on a conflict on `key`, update only `update` columns (or do nothing)."""
+) -> int:
+    """Insert `values`; on a conflict on `key`, update only `update` columns (or do nothing).
+    Returns the rows written: 0 when the row existed and nothing was to be updated."""
     table = model.__table__  # type: ignore[attr-defined]
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
@@ -29,4 +30,5 @@ async def upsert(
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
-    await session.exec(statement)  # type: ignore[call-overload]
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return int(result.rowcount)

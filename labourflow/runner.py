@@ -110,6 +110,11 @@ async def start_dev_server(settings: Settings) -> asyncio.subprocess.Process:
         raise StartupError(
             f"port {settings.temporal_ui_port} (Temporal UI) is in use; set LABOURFLOW_TEMPORAL_UI_PORT to another port"
         )
+    if settings.temporal_metrics_port and port_in_use("127.0.0.1", settings.temporal_metrics_port):
+        raise StartupError(
+            f"port {settings.temporal_metrics_port} (Temporal server metrics) is in use; "
+            "set LABOURFLOW_TEMPORAL_METRICS_PORT to another port, or 0 for a random one"
+        )
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     args = [
@@ -119,6 +124,7 @@ async def start_dev_server(settings: Settings) -> asyncio.subprocess.Process:
         "--namespace", settings.temporal_namespace, "--log-level", "warn",
         "--ui-codec-endpoint", f"{settings.base_url}/api/v1/codec",
         *dev_server_search_attribute_args(),
+        *(["--metrics-port", str(settings.temporal_metrics_port)] if settings.temporal_metrics_port else []),
     ]
     process = await spawn("Temporal dev server", args, logs / "temporal.log")
     deadline = time.monotonic() + 60
@@ -159,6 +165,8 @@ def _ready_banner(settings: Settings, started_temporal: bool, demo_password: str
         f"  Health / readiness   {base}/healthz  {base}/readyz",
         f"  Temporal             {settings.temporal_address}  (namespace {settings.temporal_namespace})",
         f"  Temporal Web UI      {ui}",
+        *_metrics_lines(settings, started_temporal),
+        f"  Traces               {_traces_line(settings)}",
         f"  Data folder          {settings.data_dir.resolve()}",
     ]
     if demo_password:
@@ -169,6 +177,47 @@ def _ready_banner(settings: Settings, started_temporal: bool, demo_password: str
     elif not settings.is_production:
         lines += ["  Demo accounts        admin, mediator, mediator2, supervisor, union, union2 (password as set before)"]
     return "\n".join(lines) + "\n"
+
+
+def worker_metrics_port(settings: Settings, role: WorkerRole) -> int:
+    """The port a worker of `role` serves its metrics on: the setting for the workflow worker (and
+    `all`), the next port for the document worker, so the two `labourflow run` starts never clash;
+    0 when the setting is 0 (no endpoint)."""
+    if not settings.worker_metrics_port:
+        return 0
+    return settings.worker_metrics_port + (1 if role is WorkerRole.documents else 0)
+
+
+def _metrics_lines(settings: Settings, started_temporal: bool) -> list[str]:
+    """The banner's Prometheus endpoints, one a line."""
+    # Direct, not the public URL: through a proxy /metrics answers 404.
+    endpoints = [f"http://{settings.api_host}:{settings.api_port}/metrics  (web app)"]
+    host = settings.worker_metrics_host
+    for role, name in ((WorkerRole.workflows, "workflow worker"), (WorkerRole.documents, "document worker")):
+        if port := worker_metrics_port(settings, role):
+            endpoints.append(f"http://{host}:{port}/metrics  ({name})")
+    if started_temporal and settings.temporal_metrics_port:
+        endpoints.append(f"http://127.0.0.1:{settings.temporal_metrics_port}/metrics  (Temporal server)")
+    return [f"  {'Metrics' if i == 0 else '':<20} {endpoint}" for i, endpoint in enumerate(endpoints)]
+
+
+def _traces_line(settings: Settings) -> str:
+    if not settings.tracing:
+        return "off (LABOURFLOW_TRACING=false)"
+    if settings.otlp_endpoint:
+        return f"OTLP/HTTP to {settings.otlp_endpoint}"
+    return "ids in the logs only (set LABOURFLOW_OTLP_ENDPOINT to export)"
+
+
+def _check_metrics_ports(settings: Settings) -> None:
+    """Both worker metrics ports must be free before the workers start (one line naming the setting)."""
+    for role in (WorkerRole.workflows, WorkerRole.documents):
+        port = worker_metrics_port(settings, role)
+        if port and port_in_use(settings.worker_metrics_host, port):
+            raise StartupError(
+                f"port {port} ({role.value} worker metrics) is in use; set LABOURFLOW_WORKER_METRICS_PORT to another port "
+                "(the document worker takes the next one), or 0 for none"
+            )
 
 
 def _child_env(settings: Settings) -> dict[str, str]:
@@ -201,6 +250,7 @@ async def run_all(settings: Settings) -> int:
         if port_in_use(settings.api_host, settings.api_port):
             raise StartupError(f"port {settings.api_port} (web app) is in use; set LABOURFLOW_API_PORT to another port")
         _check_fonts()
+        _check_metrics_ports(settings)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         started_temporal = False
         if await temporal_answers(settings):
@@ -270,18 +320,38 @@ async def _supervise(children: list[tuple[str, asyncio.subprocess.Process]], sto
     return 1
 
 
-async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, interceptors: Sequence[Interceptor] = ()) -> None:
+async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, interceptors: Sequence[Interceptor] = (),
+                       metrics_port: int | None = None) -> None:
     """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM. The workflow role
-    also sends the notification outbox."""
+    also sends the notification outbox and counts the backlog for the metrics. Metrics are served
+    on `metrics_port` (default: `worker_metrics_port`), traces follow the tracing settings."""
     from activities.deps import ActivityDeps
+    from infrastructure.metrics import MetricsPortBusy, ProductMetrics, worker_runtime
     from infrastructure.notifier import LogSender, dispatch_forever
+    from infrastructure.tracing import process_tracing
     from labourflow.worker import build_worker
+    from services.monitoring import sample_backlog_forever
 
-    client = await connect(settings, attempts=120, delay=1.0)
+    port = worker_metrics_port(settings, role) if metrics_port is None else metrics_port
+    runtime = None
+    if port:
+        try:
+            runtime = worker_runtime(settings.worker_metrics_host, port)
+        except MetricsPortBusy as exc:
+            # Cases matter more than their metrics: run without the endpoint; its scrape target
+            # shows the worker down, and this line says why.
+            log.warning("worker metrics off", reason=str(exc))
+            port = 0
+    metrics = ProductMetrics(runtime.metric_meter) if runtime else ProductMetrics.off()
+    tracing = process_tracing(settings, f"labourflow-worker-{role.value}")
+    client = await connect(settings, attempts=120, delay=1.0, runtime=runtime,
+                           interceptors=[tracing.temporal_interceptor()] if tracing else [])
     if role is not WorkerRole.documents:
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
-    deps = ActivityDeps.from_settings(settings)
+    deps = ActivityDeps.from_settings(settings, metrics)
+    if tracing and tracing.exporting:
+        tracing.instrument_database(deps.db)
     grace = timedelta(seconds=settings.worker_graceful_shutdown_seconds)
     worker = build_worker(client, deps, task_queue=settings.task_queue, role=role, interceptors=interceptors, graceful_shutdown=grace)
     stop_event = asyncio.Event()
@@ -289,19 +359,27 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop_event.set)
     queues = [w.task_queue for w in worker.workers]
-    log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address)
-    outbox = None
+    log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address,
+             metrics=f"http://{settings.worker_metrics_host}:{port}/metrics" if port else "off")
+    background: list[asyncio.Task[None]] = []
     if role is not WorkerRole.documents:
-        outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
+        metrics.start_workflow_series()
+        background.append(asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender())))
+        if runtime is not None:  # nobody to show the counts to otherwise
+            background.append(asyncio.create_task(sample_backlog_forever(deps.db, metrics, settings.metrics_sample_seconds)))
+    if role is not WorkerRole.workflows:
+        metrics.start_document_series()
     async with worker:
         await stop_event.wait()
         # Leaving the block stops polling at once and lets activities in flight finish for up to
         # `grace` before cancelling them (Worker.graceful_shutdown_timeout); a second signal changes
         # nothing, the orchestrator's own grace period (stop_grace_period) is the hard limit.
         log.info("worker shutting down", role=role.value, grace_seconds=grace.total_seconds())
-    if outbox is not None:
-        outbox.cancel()
+    for task in background:
+        task.cancel()
     await deps.db.dispose()
+    if tracing:
+        tracing.shutdown()
     log.info("worker stopped", role=role.value)
 
 
@@ -310,10 +388,19 @@ async def serve_api(settings: Settings, *, host: str, port: int) -> None:
     import uvicorn
 
     from api.app import create_app
+    from infrastructure.temporal_gateway import TemporalGateway
+    from infrastructure.tracing import process_tracing
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=None,
+    tracing = process_tracing(settings, "labourflow-api")
+    temporal = TemporalGateway(settings, interceptors=[tracing.temporal_interceptor()]) if tracing else None
+    app = create_app(settings, temporal=temporal, tracing=tracing)
+    config = uvicorn.Config(app, host=host, port=port, log_config=None,
                             proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
-    await uvicorn.Server(config).serve()
+    try:
+        await uvicorn.Server(config).serve()
+    finally:
+        if tracing:
+            tracing.shutdown()
 
 
 async def worker_polling(settings: Settings, role: WorkerRole, *, max_age: float = 150) -> str:

@@ -170,6 +170,14 @@ async def start_workflow(
     search_attributes: bool = True,
 ) -> None:
     """Start (or find running) the case's workflow, then mark the row started and forget the code."""
+    with structlog.contextvars.bound_contextvars(case_no=case_no, workflow_id=case_workflow_id(case_no)):
+        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes)
+
+
+async def _start_workflow(
+    client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str, calendar_years: tuple[Any, ...],
+    search_attributes: bool,
+) -> None:
     async with db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
     inp = await workflow_input(db, keyring, settings, case, calendar_years)
@@ -190,6 +198,7 @@ async def start_workflow(
             .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
         )
         await session.commit()
+    log.info("case workflow started")  # case_no and workflow_id are bound by start_workflow
 
 
 async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds=5)) -> list[str]:

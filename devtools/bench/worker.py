@@ -42,15 +42,22 @@ async def main(role: WorkerRole) -> None:
     from infrastructure.notifier import LogSender, dispatch_forever
     from infrastructure.settings import get_settings
     from infrastructure.temporal import connect, ensure_search_attributes
+    from infrastructure.tracing import process_tracing
 
     settings = get_settings()
     configure_logging("WARNING", "json")
-    client = await connect(settings, attempts=120, delay=0.5)
+    # Traced like `labourflow worker` (LABOURFLOW_TRACING); the raw baseline keeps a client of its
+    # own without the tracing interceptor, so it stays raw Temporal.
+    tracing = process_tracing(settings, f"labourflow-bench-{role.value}")
+    client = await connect(settings, attempts=120, delay=0.5, interceptors=[tracing.temporal_interceptor()] if tracing else [])
+    raw_client = await connect(settings, attempts=120, delay=0.5) if tracing else client
     if role is WorkerRole.workflows and os.environ.get("LABOURFLOW_BENCH_SEARCH_ATTRIBUTES", "1") == "1":
         with contextlib.suppress(Exception):
             await ensure_search_attributes(client, settings.temporal_namespace)
     max_cached = int(os.environ.get("LABOURFLOW_BENCH_MAX_CACHED", MAX_CACHED_WORKFLOWS))
     deps = ActivityDeps.from_settings(settings)
+    if tracing and tracing.exporting:
+        tracing.instrument_database(deps.db)
     product = build_worker(
         client,
         deps,
@@ -66,7 +73,7 @@ async def main(role: WorkerRole) -> None:
     async with contextlib.AsyncExitStack() as stack:
         await stack.enter_async_context(product)
         if role is WorkerRole.workflows:
-            await stack.enter_async_context(raw_worker(client, settings.task_queue, max_cached))
+            await stack.enter_async_context(raw_worker(raw_client, settings.task_queue, max_cached))
             outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
             stack.callback(outbox.cancel)
         name = "worker" if role is WorkerRole.workflows else "documents"

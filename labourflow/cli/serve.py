@@ -49,6 +49,10 @@ def worker(
         "<task queue>-documents) or all (both in this process)",
     ),
     nice: int = typer.Option(0, "--nice", min=0, max=19, help="lower this process's CPU priority"),
+    metrics_port: int = typer.Option(
+        None, "--metrics-port", min=0, max=65535,
+        help="Prometheus port of this worker (default LABOURFLOW_WORKER_METRICS_PORT, +1 for the document role; 0: none)",
+    ),
 ) -> None:
     """Run a Temporal worker until interrupted (`labourflow run` starts one per role)."""
     import os
@@ -62,7 +66,7 @@ def worker(
     configure_logging(settings.log_level, settings.log_format)
     if nice:
         os.nice(nice)
-    asyncio.run(serve_worker(settings, role))
+    asyncio.run(serve_worker(settings, role, metrics_port=metrics_port))
 
 
 @app.command("worker-health")

@@ -28,6 +28,7 @@ SECRETS = {
     "LABOURFLOW_DB_PASSWORD": "app-pw",
     "TEMPORAL_DB_PASSWORD": "history-pw",
     "TEMPORAL_VISIBILITY_DB_PASSWORD": "visibility-pw",
+    "GRAFANA_ADMIN_PASSWORD": "g",
 }
 OVERRIDES = {"base": (), "opensearch": ("deploy/compose.opensearch.yml",), "tls": ("deploy/compose.tls.yml",),
              "both": ("deploy/compose.opensearch.yml", "deploy/compose.tls.yml")}

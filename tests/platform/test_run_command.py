@@ -4,6 +4,7 @@ keeps the data, a busy port gives a one-line error naming the setting."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -21,12 +22,32 @@ pytestmark = [pytest.mark.devserver, pytest.mark.slow]
 LABOURFLOW = [sys.executable, "-m", "labourflow"]
 
 
-def _env(data_dir: Path, api: int, grpc: int, ui: int) -> dict[str, str]:
+def _free_pair() -> int:
+    """A port that can be bound together with the next one (the document worker's metrics), below
+    the kernel's ephemeral range: there an outgoing connection's local port could take the second
+    one before the worker binds it."""
+    rng = random.Random()
+    while True:
+        port = rng.randrange(20000, 30000)
+        with socket.socket() as first, socket.socket() as second:
+            try:
+                first.bind(("127.0.0.1", port))
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+
+
+def _env(data_dir: Path, api: int, grpc: int, ui: int, metrics: tuple[int, int] | None = None) -> dict[str, str]:
+    worker_metrics, temporal_metrics = metrics or (_free_pair(), free_port())
     return os.environ | {
         "LABOURFLOW_DATA_DIR": str(data_dir),
         "LABOURFLOW_API_PORT": str(api),
         "LABOURFLOW_TEMPORAL_ADDRESS": f"127.0.0.1:{grpc}",
         "LABOURFLOW_TEMPORAL_UI_PORT": str(ui),
+        "LABOURFLOW_WORKER_METRICS_PORT": str(worker_metrics),
+        "LABOURFLOW_TEMPORAL_METRICS_PORT": str(temporal_metrics),
+        "LABOURFLOW_METRICS_SAMPLE_SECONDS": "0.5",
         "LABOURFLOW_DEMO_PASSWORD": "",
         "LABOURFLOW_LOG_FORMAT": "console",
     }
@@ -73,9 +94,40 @@ def _file_a_case_and_get_its_receipt(api: int) -> None:
         time.sleep(0.5)
 
 
+def _metrics(url: str, wanted: str, log: Path) -> str:
+    """The exposition at `url` once it shows `wanted` (gauges are read every half second here)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            text = httpx.get(url, timeout=5).text
+        except httpx.ConnectError:
+            said = [line for line in log.read_text().splitlines() if "metrics" in line]
+            raise AssertionError(f"{url} does not answer; the log says: {said}") from None
+        if wanted in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.3)
+
+
+def _check_metrics_endpoints(api: int, worker: int, temporal: int, log: Path) -> None:
+    """What `curl` of each endpoint shows after one case (README, Observability)."""
+    web = httpx.get(f"http://127.0.0.1:{api}/metrics", timeout=5).text
+    assert 'http_requests_total{handler="/api/v1/cases",method="POST",status="2xx"} 1.0' in web
+    opened = 'labourflow_cases_opened_total{service_name="temporal-core-sdk"} 1\n'
+    _metrics(f"http://127.0.0.1:{worker}/metrics", opened, log)
+    workflows = _metrics(f"http://127.0.0.1:{worker}/metrics", 'labourflow_tasks_open{role="mediator"', log)
+    for series in (opened, 'labourflow_tasks_open{role="mediator"', "labourflow_outbox_pending",
+                   "temporal_workflow_task_schedule_to_start_latency_seconds_bucket{", "temporal_worker_task_slots_available{"):
+        assert series in workflows, series
+    documents = _metrics(f"http://127.0.0.1:{worker + 1}/metrics", 'doc_type="case_receipt"', log)
+    assert 'labourflow_documents_rendered_total{doc_type="case_receipt"' in documents
+    assert "temporal_activity_schedule_to_start_latency_seconds_bucket{" in documents
+    assert "service_requests{" in _metrics(f"http://127.0.0.1:{temporal}/metrics", "service_requests{", log)
+
+
 def test_run_start_stop_restart(tmp_path: Path) -> None:
     api, grpc, ui = free_port(), free_port(), free_port()
-    env = _env(tmp_path, api, grpc, ui)
+    worker_metrics, temporal_metrics = _free_pair(), free_port()
+    env = _env(tmp_path, api, grpc, ui, (worker_metrics, temporal_metrics))
     log = tmp_path / "run.log"
     first = _run_until_ready(env, api, ui, log)
     workers = {pid: cmd for pid, cmd in processes_with_command(str(tmp_path)) if "labourflow worker" in cmd}
@@ -83,9 +135,13 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
     assert set(roles) == {"workflows", "documents"}, workers
     assert _nice(roles["documents"]) == min(_nice(roles["workflows"]) + 10, 19)  # LABOURFLOW_DOCUMENT_WORKER_NICE
     _file_a_case_and_get_its_receipt(api)
+    _check_metrics_endpoints(api, worker_metrics, temporal_metrics, log)
     _interrupt(first, str(tmp_path))
     banner = log.read_text()
     assert "Demo password" in banner and f"http://127.0.0.1:{api}/docs" in banner
+    for endpoint in (f"http://127.0.0.1:{api}/metrics", f"http://127.0.0.1:{worker_metrics}/metrics",
+                     f"http://127.0.0.1:{worker_metrics + 1}/metrics", f"http://127.0.0.1:{temporal_metrics}/metrics"):
+        assert endpoint in banner, endpoint
     assert (tmp_path / "temporal.db").exists() and (tmp_path / "infrastructure.db").exists()
 
     second = _run_until_ready(env, api, ui, log)

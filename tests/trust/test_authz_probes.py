@@ -79,6 +79,9 @@ PUBLIC = {
     ("GET", "/reply/{token}/notice.pdf"),
     ("POST", "/reply/{token}"),
     ("GET", "/static"),
+    # Prometheus: route templates and counts, no personal data; answered to direct requests from the
+    # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.
+    ("GET", "/metrics"),
 }
 # Everything else needs a signed-in staff member or a worker's access code.
 PROTECTED = {
