@@ -91,7 +91,9 @@ class UserChange(BaseModel):
     team_code: str | None = Field(default=None, max_length=64)
 
 
-REFUSED = {422: {"description": "refused: the message (Chinese, then English) names the bad value and what would be valid"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {"description": "refused: the message (Chinese, then English) names the bad value and what would be valid"}
+}
 
 
 @router.post(

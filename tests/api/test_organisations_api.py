@@ -66,8 +66,8 @@ async def test_round_trip_organisation_team_account_and_changes(http: httpx.Asyn
                            json={"code": "court-cy-2-civil", "name_zh": "民事审判庭", "name_en": "Civil division"})
     assert team.status_code == 201, team.text
     assert (team.json()["organisation_code"], team.json()["kind"], team.json()["region"]) == ("court-cy-2", "court", "beijing-chaoyang")
-    judge = await http.post("/api/v1/users", headers=admin, json={
-        "username": "judge-cy2", "display_name": "审判员 林", "role": "judge", "password": "a-long-password", "team_code": "court-cy-2-civil"})
+    judge = await http.post("/api/v1/users", headers=admin, json={"username": "judge-cy2", "display_name": "审判员 林", "role": "judge",
+                                                                 "password": "a-long-password", "team_code": "court-cy-2-civil"})
     assert judge.status_code == 201, judge.text
 
     patched = await http.patch("/api/v1/organisations/court-cy-2", headers=admin,
@@ -110,7 +110,8 @@ async def test_refusals_are_422_with_the_message_and_unknown_codes_404(http: htt
 
     head = await http.patch("/api/v1/organisations/arb-pd", headers=admin, json={"supervisor": "judge"})
     assert head.status_code == 422 and "'judge' is not staff of organisation 'arb-pd'" in head.json()["detail"]
-    team = await http.post("/api/v1/organisations/court-pd/teams", headers=admin, json={"code": "arb-pd-1", "name_zh": "庭", "name_en": "D"})
+    team = await http.post("/api/v1/organisations/court-pd/teams", headers=admin,
+                           json={"code": "arb-pd-1", "name_zh": "庭", "name_en": "D"})
     assert team.status_code == 422 and "the team code 'arb-pd-1' is taken" in team.json()["detail"]
     judge = await http.post("/api/v1/users", headers=admin, json={
         "username": "judge-9", "display_name": "法官", "role": "judge", "password": "a-long-password", "team_code": "arb-pd-1"})

@@ -31,7 +31,8 @@ async def post(client: httpx.AsyncClient, token: str, url: str, **form: str) -> 
 
 
 def row(page: str, code: str) -> str:
-    found = re.search(rf'<tr id="org-{code}" data-org="{code}">.*?</tr>', page, re.S)
+    """The organisation's row and the row of its forms below it."""
+    found = re.search(rf'<tr id="org-{code}" data-org="{code}">.*?(?=<tr id="org-|</tbody>)', page, re.S)
     assert found, f"no row for {code}"
     return found.group(0)
 
