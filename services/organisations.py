@@ -207,7 +207,9 @@ async def update_organisation(
     async with db.write_session() as session:
         row = await _organisation(session, code)
         before = _public(row)
-        if supervisor:
+        # Only a new supervisor is checked: one who has since gone is shown on the page, and must not
+        # block other edits (deactivating the organisation, say) until someone is chosen.
+        if supervisor and supervisor != row.supervisor:
             await _check_supervisor(session, code, supervisor)
         changes = {"name_zh": name_zh, "name_en": name_en, "region": region, "is_active": is_active}
         changes = {name: value for name, value in changes.items() if value is not None}

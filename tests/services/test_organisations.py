@@ -195,6 +195,8 @@ async def test_staff_are_listed_per_organisation_and_a_gone_supervisor_shows(age
     await set_user_active(agencies, "arb-head", False)  # never refused: a compromised account must be stoppable
     listed = {org["code"]: org for org in await list_organisations(agencies)}
     assert listed["arb-pd"]["staff"] == 3 and not listed["arb-pd"]["supervisor_ok"]
+    # the page posts the supervisor with every edit: a head who has gone does not block other changes
+    assert not (await update_organisation(agencies, "arb-pd", supervisor="arb-head", is_active=False)).is_active
     with pytest.raises(NotFound):
         await organisation_staff(agencies, "nope")
 
