@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pwdlib import PasswordHash
-from sqlmodel import select
+from sqlmodel import col, select
 
 from domain.roles import Role
+from infrastructure import audit
 from infrastructure.db import Database
 from infrastructure.tables.users import Team, TeamKind, User
 from services.errors import NotFound, Refused
-from services.organisations import check_membership
+from services.organisations import check_membership, check_not_supervising_elsewhere
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5
@@ -45,14 +46,17 @@ async def create_user(
     created_by: str = "system",
 ) -> User:
     """Create a staff account; refuses a duplicate username, an unknown team, or a role that does not
-    fit the team's organisation."""
+    fit the team's organisation. Without a region given, the account works where its team does."""
     _check_password(password)
     await check_membership(db, role, team_code)
     async with db.session() as session:
         if (await session.exec(select(User).where(User.username == username))).first():
             raise AccountError(f"username '{username}' is taken")
-        if team_code is not None and await session.get(Team, team_code) is None:  # "" too
+        team = await session.get(Team, team_code) if team_code is not None else None
+        if team_code is not None and team is None:  # "" too
             raise AccountError(f"unknown team '{team_code}'")
+        if team is not None and region == "default":
+            region = team.region
         user = User(
             username=username,
             display_name=display_name,
@@ -64,8 +68,6 @@ async def create_user(
         session.add(user)
         await session.commit()
         await session.refresh(user)
-    from infrastructure import audit
-
     await audit.record(db, actor=created_by, action="user.create", object_type="user", object_id=username,
                        after={"role": role.value, "team_code": team_code, "region": region})
     return user
@@ -82,8 +84,6 @@ async def set_user_password(db: Database, username: str, password: str, changed_
         user.locked_until = None
         session.add(user)
         await session.commit()
-    from infrastructure import audit
-
     await audit.record(db, actor=changed_by, action="user.set_password", object_type="user", object_id=username)
 
 
@@ -190,17 +190,22 @@ async def unlock_user(db: Database, username: str) -> None:
     await _change_user(db, username, failed_logins=0, locked_until=None)
 
 
-async def list_users(db: Database) -> list[dict[str, Any]]:
-    """Every staff account with its role, team, state and lockout."""
+async def list_users(db: Database, organisation_code: str | None = None) -> list[dict[str, Any]]:
+    """Every staff account (or those of one organisation's teams) with its role, team, organisation,
+    state and lockout."""
     now = datetime.now(UTC)
     async with db.session() as session:
-        users = (await session.exec(select(User).order_by(User.username))).all()
+        query = select(User, Team.organisation_code).join(Team, col(User.team_code) == col(Team.code), isouter=True)
+        if organisation_code is not None:
+            query = query.where(Team.organisation_code == organisation_code)
+        rows = (await session.exec(query.order_by(col(User.username)))).all()
     return [
         {
             "username": u.username,
             "display_name": u.display_name,
             "role": u.role,
             "team_code": u.team_code,
+            "organisation_code": org,
             "region": u.region,
             "is_active": u.is_active,
             "failed_logins": u.failed_logins,
@@ -208,27 +213,68 @@ async def list_users(db: Database) -> list[dict[str, Any]]:
                 u.locked_until and u.locked_until.replace(tzinfo=u.locked_until.tzinfo or UTC) > now
             ),
         }
-        for u in users
+        for u, org in rows
     ]
 
 
-
 async def update_user(
-    db: Database, username: str, *, by: str, is_active: bool | None = None, unlock: bool = False, password: str | None = None
+    db: Database,
+    username: str,
+    *,
+    by: str,
+    is_active: bool | None = None,
+    unlock: bool = False,
+    password: str | None = None,
+    role: Role | None = None,
+    team_code: str | None = None,
 ) -> None:
-    """Deactivate or reactivate, unlock, or set a new password; `NotFound` for a missing account
-    (also when nothing is asked), `Refused` for deactivating oneself."""
+    """Deactivate or reactivate, unlock, set a new password, change the role or the team ("": no team);
+    `NotFound` for a missing account (also when nothing is asked), `Refused` for deactivating oneself
+    or taking away one's own administrator role, `OrganisationRefused` for a role that does not fit
+    the team's organisation or a supervisor leaving the organisation they head."""
     async with db.session() as session:
         if (await session.exec(select(User.id).where(User.username == username))).first() is None:
             raise NotFound(f"没有此账户 / no account '{username}'")
+    if role is not None or team_code is not None:
+        await _reassign(db, username, by=by, role=role, team_code=team_code)
     if is_active is not None:
         if username == by and not is_active:
             raise Refused("不能停用自己的账户 / you cannot deactivate your own account")
         await set_user_active(db, username, is_active)
+        await audit.record(db, actor=by, action="user.activate" if is_active else "user.deactivate", object_type="user",
+                           object_id=username, after={"is_active": is_active})
     if unlock:
         await unlock_user(db, username)
+        await audit.record(db, actor=by, action="user.unlock", object_type="user", object_id=username)
     if password is not None:
         await set_user_password(db, username, password, changed_by=by)
+
+
+async def _reassign(db: Database, username: str, *, by: str, role: Role | None, team_code: str | None) -> None:
+    """A new role or team, checked like a new account's (the role must fit the team's organisation);
+    the account then works in its new team's region."""
+    async with db.session() as session:
+        user = (await session.exec(select(User).where(User.username == username))).one()
+        before = {"role": user.role, "team_code": user.team_code, "region": user.region}
+    new_role = role or Role(user.role)
+    new_team = user.team_code if team_code is None else (team_code or None)
+    if username == by and Role(user.role) is Role.admin and new_role is not Role.admin:
+        raise Refused("不能取消自己的管理员角色 / you cannot take away your own administrator role")
+    await check_membership(db, new_role, new_team)
+    await check_not_supervising_elsewhere(db, username, new_role, new_team)
+    async with db.write_session() as session:
+        user = (await session.exec(select(User).where(User.username == username))).one()
+        team = await session.get(Team, new_team) if new_team else None
+        user.role, user.team_code = new_role.value, new_team
+        if team is not None:
+            user.region = team.region
+        session.add(user)
+        await session.commit()
+        after = {"role": user.role, "team_code": user.team_code, "region": user.region}
+    changed = {key for key in after if after[key] != before[key]}
+    if changed:
+        await audit.record(db, actor=by, action="user.update", object_type="user", object_id=username,
+                           before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
 
 
 async def list_teams(db: Database) -> list[Team]:

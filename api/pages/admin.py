@@ -1,26 +1,33 @@
 """Administrator pages: case search, the live dashboard, one case's full history (projections and
-the Temporal event history, with a link to the Temporal UI), user management, the outbox."""
+the Temporal event history, with a link to the Temporal UI), user management, organisations and
+their teams, the outbox."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.csrf import checked_form, set_flash
 from api.deps import AdminPage, Services
+from api.forms import split_bilingual
 from api.pages.rendering import both, redirect, render_page
 from domain.case import Channel, Stage
 from domain.china_time import china_today
 from domain.ids import case_workflow_id
+from domain.organisations import ORG_NAMES, OrgKind
 from domain.regions import regions
 from domain.roles import Role
-from services.accounts import create_user, list_teams, list_users, update_user
+from services.accounts import create_user, list_users, update_user
 from services.case_search import CaseFilters, search_cases
 from services.case_view import case_detail
 from services.dashboard import dashboard
 from services.documents import case_documents
 from services.errors import ServiceError
 from services.history import history_of_case, temporal_ui_url
+from services.organisations import CODE_PATTERN, create_organisation, create_team, list_organisations, team_choices, update_organisation
 from services.outbox import outbox
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -101,13 +108,15 @@ async def outbox_page(request: Request, ctx: Services, staff: AdminPage, status:
 
 @router.get("/users", response_class=HTMLResponse)
 async def users_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLResponse:
-    """Staff accounts: create, deactivate or reactivate, reset a password, unlock."""
+    """Staff accounts: create, deactivate or reactivate, reset a password, unlock, change role or team."""
+    teams = await team_choices(ctx.db)
     return render_page(
         request,
         "admin_users.html",
         staff=staff,
         users=await list_users(ctx.db),
-        teams=await list_teams(ctx.db),
+        teams=teams,
+        team_labels={team["code"]: team for team in teams},
         roles=[r.value for r in Role],
         regions=list(regions().values()),
     )
@@ -137,6 +146,9 @@ async def users_action(request: Request, ctx: Services, staff: AdminPage) -> Res
             await update_user(ctx.db, username, by=staff.username, is_active=op == "activate")
         elif op == "unlock":
             await update_user(ctx.db, username, by=staff.username, unlock=True)
+        elif op == "assign":
+            await update_user(ctx.db, username, by=staff.username, role=Role(str(form.get("role"))),
+                              team_code=str(form.get("team_code") or ""))
         else:
             raise ValueError(f"unknown operation '{op}'")
     except (ServiceError, ValueError) as exc:
@@ -144,3 +156,79 @@ async def users_action(request: Request, ctx: Services, staff: AdminPage) -> Res
         return response
     set_flash(request, response, "ok", *both(request, f"users.done.{op}", username=username))
     return response
+
+
+def _flash_refusal(request: Request, response: Response, key: str, exc: Exception, **extra: Any) -> None:
+    """A refusal after the redirect: the Chinese half of a service's message on the Chinese page, the
+    English half on the English one."""
+    zh, en = split_bilingual(exc.message if isinstance(exc, ServiceError) else str(exc))
+    set_flash(request, response, "error", both(request, key, reason=zh)[0], both(request, key, reason=en)[1], **extra)
+
+
+# The organisation forms' fields, kept across the redirect after a refusal (the flash cookie is small).
+ORG_FIELDS = ("code", "kind", "name_zh", "name_en", "region", "supervisor", "is_active", "team_code", "team_name_zh", "team_name_en")
+KEPT_MAX = 200
+
+
+@router.get("/organisations", response_class=HTMLResponse)
+async def organisations_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLResponse:
+    """Organisations by region (kind, supervisor, teams, staff), with forms to create and edit them and add teams."""
+    organisations, users = await list_organisations(ctx.db), await list_users(ctx.db)
+    known = regions()
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for org in organisations:
+        by_region.setdefault(org["region"], []).append(org)
+    admins = [u for u in users if u["role"] == Role.admin.value and u["is_active"]]
+    candidates = {
+        org["code"]: [u for u in users if u["organisation_code"] == org["code"] and u["is_active"]] + admins for org in organisations
+    }
+    return render_page(
+        request,
+        "admin_organisations.html",
+        staff=staff,
+        groups=[(known.get(code), code, orgs) for code, orgs in by_region.items()],
+        candidates=candidates,
+        kinds=[(kind.value, *ORG_NAMES[kind]) for kind in OrgKind],
+        regions=list(known.values()),
+        # The browser's check (the server checks too): HTML patterns use the `v` flag, where a literal '-' is escaped.
+        html_code_pattern=CODE_PATTERN.strip("^$").replace("-]", "\\-]"),
+    )
+
+
+@router.post("/organisations")
+async def organisations_action(request: Request, ctx: Services, staff: AdminPage) -> Response:
+    """Create an organisation, edit one, or add a team to one; a refusal comes back with the input kept."""
+    form = await checked_form(request)
+    op = str(form.get("op", ""))
+    values = {name: str(form.get(name, "")).strip() for name in ORG_FIELDS if name in form}
+    code = values.get("code", "")
+    try:
+        if op == "create":
+            await create_organisation(ctx.db, code=code, kind=_kind(values.get("kind", "")), name_zh=values.get("name_zh", ""),
+                                      name_en=values.get("name_en", ""), region=values.get("region", ""), by=staff.username)
+        elif op == "update":
+            await update_organisation(ctx.db, code, by=staff.username, name_zh=values.get("name_zh"), name_en=values.get("name_en"),
+                                      region=values.get("region"), supervisor=values.get("supervisor"), is_active="is_active" in values)
+        elif op == "team":
+            await create_team(ctx.db, organisation_code=code, code=values.get("team_code", ""), name_zh=values.get("team_name_zh", ""),
+                              name_en=values.get("team_name_en", ""), by=staff.username)
+        else:
+            raise ValueError(f"未知操作 / unknown operation '{op[:20]}'")
+    except (ServiceError, ValueError) as exc:
+        response = redirect("/admin/organisations")
+        kept = {"op": op, **{name: value[:KEPT_MAX] for name, value in values.items()}}
+        _flash_refusal(request, response, "orgs.failed", exc, form=kept)
+        return response
+    done = values.get("team_code", "") if op == "team" else code
+    anchor = f"#org-{code}" if re.fullmatch(CODE_PATTERN, code) else ""
+    response = redirect(f"/admin/organisations{anchor}")
+    set_flash(request, response, "ok", *both(request, f"orgs.done.{op}", code=done))
+    return response
+
+
+def _kind(value: str) -> OrgKind:
+    try:
+        return OrgKind(value)
+    except ValueError:
+        names = ", ".join(kind.value for kind in OrgKind)
+        raise ValueError(f"请选择机构类型 / choose the kind of organisation ('{value[:40]}' is none of: {names})") from None

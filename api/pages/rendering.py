@@ -22,6 +22,7 @@ STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/admin/cases", "nav.admin_cases", frozenset({Role.admin})),
     ("/admin/dashboard", "nav.dashboard", frozenset({Role.admin})),
     ("/admin/users", "nav.users", frozenset({Role.admin})),
+    ("/admin/organisations", "nav.organisations", frozenset({Role.admin})),
     ("/admin/outbox", "nav.outbox", frozenset({Role.admin})),
 )
 # Pages load only their own script and style; nothing may frame them.

@@ -1,4 +1,4 @@
-"""Staff accounts: `labourflow users create|set-password|list`."""
+"""Staff accounts: `labourflow users create|set-password`."""
 
 from __future__ import annotations
 
@@ -11,22 +11,27 @@ from domain.roles import Role
 from infrastructure.settings import get_settings
 from labourflow.cli.base import app, fail
 
-users_app = typer.Typer(help="Manage staff accounts (mediators, union legal staff, administrators).")
+users_app = typer.Typer(help="Manage staff accounts (every agency's staff and the administrators).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+
+ROLES = ", ".join(role.value for role in Role)
 
 
 @users_app.command("create")
 def create(
     username: str,
-    role: Role = typer.Option(..., "--role", help="admin | mediator | supervisor | union_legal"),
+    role: Role = typer.Option(..., "--role", help=f"one of: {ROLES}"),
     display_name: str = typer.Option(None, "--name", help="name shown in the UI"),
-    team: str = typer.Option(None, "--team", help="team code (mediation centre, union...)"),
-    region: str = typer.Option("default", "--region"),
+    team: str = typer.Option(
+        None, "--team", help="team code of any agency (labourflow organisations list); the role must fit its organisation's kind"
+    ),
+    region: str = typer.Option("default", "--region", help="defaults to the team's region"),
     password: str = typer.Option(None, "--password", help="prompted for when omitted"),
 ) -> None:
-    """Create a staff account with a hashed password."""
+    """Create a staff account with a hashed password; its role must fit its team's organisation (a judge in a court...)."""
     from infrastructure.db import Database
-    from services.accounts import AccountError, create_user
+    from services.accounts import create_user
+    from services.errors import ServiceError
 
     secret = password or getpass.getpass("password: ")
     settings = get_settings()
@@ -41,9 +46,9 @@ def create(
 
     try:
         asyncio.run(_go())
-    except AccountError as exc:
-        fail(str(exc))
-    typer.echo(f"created {role.value} account '{username}'")
+    except ServiceError as exc:
+        fail(exc.message)
+    typer.echo(f"created {role.value} account '{username}'" + (f" in team '{team}'" if team else ""))
 
 
 @users_app.command("set-password")

@@ -116,6 +116,7 @@ async def measure(product: Product) -> dict[str, float]:
         f"/admin/cases/{case_no}",
         f"/admin/cases/{case_no}/history",
         "/admin/users",
+        "/admin/organisations",
         "/admin/outbox",
     ):
         results[url.replace(case_no, "{case_no}")] = await _median(admin, url)
