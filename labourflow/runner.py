@@ -240,6 +240,7 @@ async def run_all(settings: Settings) -> int:
     """`labourflow run`: the whole product in the foreground. Returns the exit code."""
     from infrastructure.db import Database, migrate_async
     from services.accounts import seed_demo
+    from services.organisations import move_open_tasks_to_holders
 
     children: list[tuple[str, asyncio.subprocess.Process]] = []
     stop_event = asyncio.Event()
@@ -281,6 +282,10 @@ async def run_all(settings: Settings) -> int:
         if not settings.is_production:
             db = Database(settings.resolved_database_url)
             demo_password = await seed_demo(db, settings.demo_password or None)
+            # Cases started before the demo agencies existed: their open tasks go to the agency that
+            # holds them now (idempotent; production runs `labourflow organisations move-tasks` once).
+            if moved := await move_open_tasks_to_holders(db):
+                log.info("open tasks moved to the agencies that hold them", tasks=moved)
             await db.dispose()
         env_python = [sys.executable, "-m", "labourflow"]
         os.environ.update(_child_env(settings))

@@ -65,7 +65,7 @@ async def world(settings: Settings, sqlite_db: Database) -> dict[str, DocumentRe
         ("mediator", Role.mediator, "union-med-1", "shanghai-pudong"),
         ("other", Role.mediator, "peoples-med-1", "shanghai-pudong"),
         ("union", Role.union_legal, "union-fed-1", "shanghai-pudong"),
-        ("union-hz", Role.union_legal, "union-med-hz", "hangzhou-xihu"),
+        ("union-hz", Role.union_legal, None, "hangzhou-xihu"),  # a union legal worker sits in no mediation team
     ):
         await create_user(
             sqlite_db,
