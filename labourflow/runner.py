@@ -300,6 +300,8 @@ async def serve_api(settings: Settings, *, host: str, port: int) -> None:
 
     from api.app import create_app
 
+    # proxy_headers off: the app takes X-Forwarded-For itself, and only from LABOURFLOW_TRUSTED_PROXIES
+    # (uvicorn's own default would trust 127.0.0.1 alone, which behind nginx is never the proxy).
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_config=None,
-                            proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
+                            proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)
     await uvicorn.Server(config).serve()

@@ -16,6 +16,7 @@ from infrastructure.tables.documents import (
     StoredDocument,
 )
 from infrastructure.tables.projections import Deadline, TimelineEvent
+from infrastructure.tables.storage import Blob
 from infrastructure.tables.supervision import (
     SupervisionAttachment,
     SupervisionBatch,
@@ -32,6 +33,7 @@ from infrastructure.tables.users import Team, User
 
 __all__ = [
     "AuditEntry",
+    "Blob",
     "Case",
     "CaseClaim",
     "CaseCounter",
