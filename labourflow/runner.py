@@ -268,9 +268,11 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM. The workflow role
     also sends the notification outbox."""
     from activities.deps import ActivityDeps
-    from infrastructure.notifier import LogSender, dispatch_forever
+    from infrastructure.notifier import dispatch_forever
+    from infrastructure.senders import build_sender
     from labourflow.worker import build_worker
 
+    sender = build_sender(settings) if role is not WorkerRole.documents else None  # a missing setting stops start-up at once
     client = await connect(settings, attempts=120, delay=1.0)
     if role is not WorkerRole.documents:
         with contextlib.suppress(Exception):
@@ -284,8 +286,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     queues = [w.task_queue for w in worker.workers]
     log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address)
     outbox = None
-    if role is not WorkerRole.documents:
-        outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))
+    if sender is not None:
+        outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, sender, lease=settings.outbox_lease_seconds))
     async with worker:
         await stop_event.wait()
         log.info("worker shutting down", role=role.value)
