@@ -19,6 +19,8 @@ SECRETS = {
     "LABOURFLOW_ENCRYPTION_KEYS": "k1:" + "A" * 43 + "=",
     "LABOURFLOW_LOOKUP_HASH_KEY": "h",
     "POSTGRES_PASSWORD": "p",
+    "S3_ACCESS_KEY": "a",
+    "S3_SECRET_KEY": "s3",
 }
 
 
