@@ -69,10 +69,11 @@ def dispatcher_id() -> str:
 
 
 def _claimable(now: datetime) -> object:
-    """Pending rows with attempts left, and rows whose claim ran out (their dispatcher is gone)."""
-    return or_(
-        and_(col(Notification.status) == "pending", col(Notification.attempts) < MAX_ATTEMPTS),
-        and_(col(Notification.status) == "sending", col(Notification.claimed_until) < now),
+    """Rows with attempts left that are pending, or whose claim ran out (their dispatcher is gone)."""
+    return and_(
+        col(Notification.attempts) < MAX_ATTEMPTS,
+        or_(col(Notification.status) == "pending",
+            and_(col(Notification.status) == "sending", col(Notification.claimed_until) < now)),
     )
 
 
@@ -101,7 +102,16 @@ async def claim(db: Database, owner: str, *, batch: int = 50, lease: float = DEF
         .returning(Notification)
         .execution_options(synchronize_session=False)
     )
+    # A row whose dispatchers kept dying while it was claimed (a message that crashes the sender)
+    # has used its attempts without an answer: give it up rather than take it again.
+    abandoned = (
+        update(Notification)
+        .where(col(Notification.status) == "sending", col(Notification.claimed_until) < now,
+               col(Notification.attempts) >= MAX_ATTEMPTS)
+        .values(status="failed", claimed_by=None, claimed_until=None)
+    )
     async with db.write_session() as session:
+        await session.exec(abandoned)  # type: ignore[call-overload]
         rows = list((await session.exec(statement)).scalars().all())  # type: ignore[call-overload]
         await session.commit()
     return sorted(rows, key=lambda row: row.id or 0)

@@ -109,3 +109,16 @@ async def test_two_dispatcher_processes_send_each_message_once(database_url: str
     assert len(every) == MESSAGES and max(every.values()) == 1
     assert sent[0] and sent[1]
     assert await statuses(db) == {"sent": MESSAGES}
+
+
+async def test_a_message_whose_dispatchers_keep_dying_is_given_up(db: Database, settings: Settings) -> None:
+    """Each claim counts as an attempt: after 10 claims that never came back the row is failed, not retried forever."""
+    from infrastructure.notifier import MAX_ATTEMPTS
+
+    keyring = Keyring.from_settings(settings)
+    await queue_messages(db, keyring, 1)
+    for round_ in range(MAX_ATTEMPTS):
+        assert len(await claim(db, f"dispatcher-{round_}", lease=0.01)) == 1
+        await asyncio.sleep(0.02)
+    assert await claim(db, "another", lease=0.01) == []
+    assert await statuses(db) == {"failed": 1}
