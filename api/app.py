@@ -75,6 +75,8 @@ def create_app(
     app.state.readiness_checks["storage"] = ctx.storage.check  # evidence and calendar years live there
 
     app.state.rate_limits = RateLimiter(settings.rate_limit_storage)
+    if settings.is_production and settings.rate_limit_storage.startswith("memory"):
+        log.warning("rate limits are counted per API process: with several replicas set LABOURFLOW_RATE_LIMIT_STORAGE=redis://...")
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     install_error_handlers(app)
     app.middleware("http")(_request_context)

@@ -74,11 +74,15 @@ async def written_by_one_process_read_by_another(writer: Settings, reader: Setti
 
 
 async def test_evidence_written_through_one_process_is_read_through_another_over_s3(
-        s3: S3Server, db: Database, database_url: str, tmp_path: Path) -> None:
+        s3: S3Server, cluster_database_url: str, tmp_path: Path) -> None:
     prefix = f"t-{tmp_path.name}"
-    writer = _s3_settings(s3, tmp_path / "node-a", database_url, prefix)
+    writer = _s3_settings(s3, tmp_path / "node-a", cluster_database_url, prefix)
+    db = Database(cluster_database_url)
     reader = writer.model_copy(update={"data_dir": tmp_path / "node-b"})  # same keys, another disk
-    evidence_id, _ = await written_by_one_process_read_by_another(writer, reader, db)
+    try:
+        evidence_id, _ = await written_by_one_process_read_by_another(writer, reader, db)
+    finally:
+        await db.dispose()
     import boto3
 
     bucket = boto3.session.Session().client("s3", endpoint_url=s3.endpoint, aws_access_key_id=s3.access_key,
@@ -97,17 +101,18 @@ async def test_evidence_written_through_one_process_is_read_through_another_in_p
     assert isinstance(store.store, DatabaseStore) and await store.store.keys("evidence/") == [evidence_key(evidence_id)]
 
 
-async def test_a_calendar_year_added_on_one_node_is_used_on_another(s3: S3Server, db: Database, database_url: str, tmp_path: Path) -> None:
+async def test_a_calendar_year_added_on_one_node_is_used_on_another(s3: S3Server, cluster_database_url: str, tmp_path: Path) -> None:
     """`labourflow calendar add` on node A (its own process and folder); node B's API answers with it."""
-    writer = _s3_settings(s3, tmp_path / "node-a", database_url, f"t-{tmp_path.name}")
+    writer = _s3_settings(s3, tmp_path / "node-a", cluster_database_url, f"t-{tmp_path.name}")
     extra = s3.settings() | {"s3_prefix": writer.s3_prefix}
     reader = writer.model_copy(update={"data_dir": tmp_path / "node-b"})
     year_file = tmp_path / "2027.json"
     year_file.write_text(json.dumps(YEAR_2027))
     printed = await _run(sys.executable, "-m", "labourflow", "calendar", "add", str(year_file), env=process_env(writer, **extra))
     assert "added 2027" in printed and not (writer.data_dir / "calendar").exists()
-    app = create_app(reader, db=db, start_pending=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node-b") as http:
+    app = create_app(reader, start_pending=False)
+    async with app.router.lifespan_context(app), \
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node-b") as http:
         body = (await http.get("/api/v1/deadlines/D01", params={"from": "2026-12-20"})).json()
     assert body["due"] == "2027-12-21" and body["provisional"] is False  # 2027-12-20 is a holiday in the added year
 
