@@ -21,6 +21,7 @@ from infrastructure.notifier import OutboundMessage, claim, dispatch_once
 from infrastructure.settings import Settings
 from infrastructure.tables import Notification
 from tests.conftest import make_settings
+from tests.replicas.servers import process_env
 
 MESSAGES = 100
 
@@ -122,3 +123,32 @@ async def test_a_message_whose_dispatchers_keep_dying_is_given_up(db: Database, 
         await asyncio.sleep(0.02)
     assert await claim(db, "another", lease=0.01) == []
     assert await statuses(db) == {"failed": 1}
+
+
+async def test_the_claims_of_a_killed_dispatcher_process_are_sent_after_its_lease(cluster_database_url: str, tmp_path: Path) -> None:
+    """A dispatcher process claims 5 rows, its gateway hangs, it is killed (SIGKILL): its rows wait
+    `sending` until the lease ends, then another dispatcher sends them; nothing is lost."""
+    lease = 5
+    settings = make_settings(tmp_path, database_url=cluster_database_url)
+    keyring = Keyring.from_settings(settings)
+    db = Database(cluster_database_url)
+    try:
+        await queue_messages(db, keyring, 8)
+        env = process_env(settings, outbox_lease_seconds=str(lease))
+        out = tmp_path / "killed.txt"
+        process = await asyncio.create_subprocess_exec(sys.executable, "-m", "tests.replicas.outbox_dispatcher", str(out), "0", "hang",
+                                                       env=env)
+        deadline = time.monotonic() + 60
+        while not (out.exists() and out.read_text()) and time.monotonic() < deadline:  # noqa: ASYNC110 (a file, not an event)
+            await asyncio.sleep(0.1)
+        process.kill()
+        await process.wait()
+        killed_at = time.monotonic()
+        assert await statuses(db) == {"sending": 5, "pending": 3}
+        sender = CountingSender()
+        assert await dispatch_once(db, keyring, sender) == 3  # the dead one's claims are not taken yet
+        await asyncio.sleep(lease + 0.2 - (time.monotonic() - killed_at))
+        assert await dispatch_once(db, keyring, sender) == 5
+        assert len(sender.sent) == len(set(sender.sent)) == 8 and await statuses(db) == {"sent": 8}
+    finally:
+        await db.dispose()
