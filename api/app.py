@@ -13,17 +13,18 @@ from typing import TYPE_CHECKING
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodySizeLimit
-from api.ratelimit import SlidingWindow
 from api.routes import auth, cases, codec, deadlines, documents, health
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from infrastructure import __version__
 from infrastructure.db import Database
 from infrastructure.documents.fonts import fonts_ready
+from infrastructure.rate_limits import RateLimiter
 from infrastructure.settings import Settings, get_settings
 from infrastructure.temporal_gateway import TemporalGateway
 from services.context import ServiceContext
@@ -79,8 +80,11 @@ def create_app(
     app.state.pages = page_environment(settings.templates_dir)
     app.state.readiness_checks = {"database": ctx.db.ping, "temporal": ctx.temporal.check}
     app.state.readiness_checks["fonts"] = fonts_ready  # documents print boxes without CJK fonts
+    app.state.readiness_checks["storage"] = ctx.storage.check  # evidence and calendar years live there
 
-    app.state.rate_limits = SlidingWindow()
+    app.state.rate_limits = RateLimiter(settings.rate_limit_storage)
+    if settings.is_production and settings.rate_limit_storage.startswith("memory"):
+        log.warning("rate limits are counted per API process: with several replicas set LABOURFLOW_RATE_LIMIT_STORAGE=redis://...")
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     install_error_handlers(app)
     app.middleware("http")(_request_context)
@@ -108,6 +112,11 @@ def create_app(
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")
+    if settings.trusted_proxies:
+        # Added last, so it runs first: the rate limits, logs and cookies see the real client
+        # (the first address in X-Forwarded-For, from the right, that is not a trusted proxy).
+        # A peer outside these networks is the client itself, whatever header it sends.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 

@@ -114,6 +114,37 @@ class Settings(BaseSettings):
     tracing: bool = True
     otlp_endpoint: str = ""
     trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
+    # Several replicas of each process (README "Configuration", deploy/README.md).
+    # Peers allowed to say who the client is (X-Forwarded-For): addresses or networks, comma-separated.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    rate_limit_storage: str = "memory://"  # memory:// (this process) or redis://host:port (shared)
+    outbox_lease_seconds: float = Field(default=300, gt=0)  # a dead dispatcher's claims are retried after this
+    storage: Literal["database", "s3"] = "database"  # where evidence, attachments and calendar years are kept
+    s3_endpoint: str = ""  # empty: the provider's default (AWS); e.g. http://minio:9000, https://oss-cn-hangzhou.aliyuncs.com
+    s3_bucket: str = ""
+    s3_access_key: str = ""  # empty: boto3's own chain (environment, instance role)
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
+    s3_addressing: Literal["path", "virtual"] = "path"
+    s3_prefix: str = ""  # key prefix inside the bucket, so one bucket can serve several installations
+    email_sender: Literal["log", "smtp"] = "log"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_ca_file: Path | None = None  # a private CA for the relay's certificate
+    smtp_timeout: float = Field(default=30, gt=0)
+    sms_sender: Literal["log", "tencent"] = "log"
+    sms_secret_id: str = ""
+    sms_secret_key: str = ""
+    sms_region: str = "ap-guangzhou"
+    sms_app_id: str = ""  # SmsSdkAppId
+    sms_sign_name: str = ""  # the approved signature (签名)
+    sms_templates: dict[str, str] = Field(default_factory=dict)  # our message template -> approved template id
+    sms_endpoint: str = "sms.tencentcloudapi.com"
+    sms_timeout: float = Field(default=30, gt=0)
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -142,6 +173,20 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"LABOURFLOW_METRICS_ALLOWED_NETWORKS: '{entry}' is not a network like 10.0.0.0/8") from None
         return value
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_networks(cls, value: object) -> object:
+        """Accept `10.0.0.0/8,192.168.1.7` as well as a list; refuse what is not an address or a network."""
+        items = [item.strip() for item in value.split(",") if item.strip()] if isinstance(value, str) else value
+        if isinstance(items, list):
+            for item in items:
+                try:
+                    ipaddress.ip_network(str(item), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"LABOURFLOW_TRUSTED_PROXIES: '{item}' is not an IP address or network (e.g. 10.0.0.0/8,192.168.1.7)"
+                    ) from None
+        return items
 
     @property
     def is_production(self) -> bool:

@@ -332,11 +332,13 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     on `metrics_port` (default: `worker_metrics_port`), traces follow the tracing settings."""
     from activities.deps import ActivityDeps
     from infrastructure.metrics import MetricsPortBusy, ProductMetrics, worker_runtime
-    from infrastructure.notifier import LogSender, dispatch_forever
+    from infrastructure.notifier import dispatch_forever
+    from infrastructure.senders import build_sender
     from infrastructure.tracing import process_tracing
     from labourflow.worker import build_worker
     from services.monitoring import sample_backlog_forever
 
+    sender = build_sender(settings) if role is not WorkerRole.documents else None  # a missing setting stops start-up at once
     port = worker_metrics_port(settings, role) if metrics_port is None else metrics_port
     runtime = None
     if port:
@@ -367,9 +369,9 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address,
              metrics=f"http://{settings.worker_metrics_host}:{port}/metrics" if port else "off")
     background: list[asyncio.Task[None]] = []
-    if role is not WorkerRole.documents:
+    if sender is not None:
         metrics.start_workflow_series()
-        background.append(asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender())))
+        background.append(asyncio.create_task(dispatch_forever(deps.db, deps.keyring, sender, lease=settings.outbox_lease_seconds)))
         if runtime is not None:  # nobody to show the counts to otherwise
             background.append(asyncio.create_task(sample_backlog_forever(deps.db, metrics, settings.metrics_sample_seconds)))
     if role is not WorkerRole.workflows:
@@ -399,8 +401,10 @@ async def serve_api(settings: Settings, *, host: str, port: int) -> None:
     tracing = process_tracing(settings, "labourflow-api")
     temporal = TemporalGateway(settings, interceptors=[tracing.temporal_interceptor()]) if tracing else None
     app = create_app(settings, temporal=temporal, tracing=tracing)
+    # proxy_headers off: the app takes X-Forwarded-For itself, and only from LABOURFLOW_TRUSTED_PROXIES
+    # (uvicorn's own default would trust 127.0.0.1 alone, which behind nginx is never the proxy).
     config = uvicorn.Config(app, host=host, port=port, log_config=None,
-                            proxy_headers=True, server_header=False, timeout_graceful_shutdown=10)
+                            proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)
     try:
         await uvicorn.Server(config).serve()
     finally:

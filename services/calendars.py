@@ -1,73 +1,126 @@
-"""Official calendar years added by an administrator: one JSON file per year in the calendar folder.
+"""Official calendar years added by an administrator, kept in the object store as `calendar/YYYY.json`
+(`infrastructure.storage`: the database or S3, so every node sees the same years).
 
-`labourflow calendar add FILE` validates a file and copies it here; every process builds its
-`Calendar` from the package years plus these files, so a new year needs no code change.
+`labourflow calendar add FILE` validates a file and stores it; every process builds its `Calendar`
+from the package years plus the stored ones, so a new year needs no code change. Years an earlier
+version kept in LABOURFLOW_CALENDAR_DIR are still read (see `infrastructure.storage.FolderFallback`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import structlog
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.calendar import CALENDAR_SIGNAL, Calendar, CalendarDataError, CalendarYear
 from infrastructure.settings import Settings
+from infrastructure.storage import BlobStore, StorageUnavailable
 
 if TYPE_CHECKING:
     from temporalio.client import Client
 
     from infrastructure.db import Database
 
+CALENDAR_PREFIX = "calendar/"
+_YEAR_KEY = re.compile(r"^calendar/[^/]+\.json$")
+log = structlog.get_logger("labourflow.calendar")
+
 
 class CalendarFileError(ValueError):
     """A calendar file is unreadable or invalid; the message names the file and the problem."""
 
 
+def calendar_key(year: int) -> str:
+    return f"{CALENDAR_PREFIX}{year}.json"
+
+
+def parse_calendar_year(name: str, text: str) -> CalendarYear:
+    """Validate one year's JSON; `name` (a file or a key) is named in every error."""
+    try:
+        return CalendarYear.from_json(text)
+    except CalendarDataError as exc:
+        raise CalendarFileError(f"{name}: {exc}") from exc
+
+
 def read_calendar_file(path: Path) -> CalendarYear:
-    """Read and validate one year file; the file name must be the year (e.g. 2027.json)."""
+    """Read and validate one year file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarFileError(f"{path}: cannot be read ({exc})") from exc
-    try:
-        year = CalendarYear.from_json(text)
-    except CalendarDataError as exc:
-        raise CalendarFileError(f"{path}: {exc}") from exc
+    return parse_calendar_year(str(path), text)
+
+
+def _named_for_its_year(name: str, stem: str, year: CalendarYear) -> CalendarYear:
+    if stem != str(year.year):
+        raise CalendarFileError(f"{name}: holds year {year.year}; name the file {year.year}.json")
     return year
 
 
-def load_calendar_years(directory: Path) -> list[CalendarYear]:
-    """Every `YYYY.json` in the folder, validated; a bad file raises CalendarFileError naming it."""
+def folder_calendar_years(directory: Path) -> list[CalendarYear]:
+    """Every `YYYY.json` in a folder (the layout before the object store), validated."""
     if not directory.is_dir():
         return []
+    return [_named_for_its_year(str(path), path.stem, read_calendar_file(path)) for path in sorted(directory.glob("*.json"))]
+
+
+async def stored_calendar_years(storage: BlobStore) -> list[CalendarYear]:
+    """Every `calendar/YYYY.json` in the store, validated; a bad one raises CalendarFileError naming it."""
     years: list[CalendarYear] = []
-    for path in sorted(directory.glob("*.json")):
-        year = read_calendar_file(path)
-        if path.stem != str(year.year):
-            raise CalendarFileError(
-                f"{path}: holds year {year.year}; name the file {year.year}.json"
-            )
-        years.append(year)
+    for key in await storage.keys(CALENDAR_PREFIX):
+        if not _YEAR_KEY.match(key):
+            continue
+        try:
+            text = (await storage.get(key)).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CalendarFileError(f"{key}: cannot be read ({exc})") from exc
+        years.append(_named_for_its_year(key, key.removeprefix(CALENDAR_PREFIX).removesuffix(".json"), parse_calendar_year(key, text)))
     return years
 
 
-def current_calendar(settings: Settings) -> Calendar:
-    """The calendar every process uses: package years plus the administrator's files."""
-    return Calendar(load_calendar_years(settings.resolved_calendar_dir))
+async def install_calendar_year(storage: BlobStore, year: CalendarYear) -> str:
+    """Store a validated year as calendar/YYYY.json (replacing an earlier one); returns its key."""
+    key = calendar_key(year.year)
+    await storage.put(key, year.to_json().encode("utf-8"))
+    return key
 
 
-def install_calendar_year(settings: Settings, year: CalendarYear) -> Path:
-    """Write a validated year into the calendar folder as YYYY.json (replacing an earlier file)."""
-    directory = settings.resolved_calendar_dir
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / f"{year.year}.json"
-    temporary = target.with_suffix(".json.tmp")
-    temporary.write_text(year.to_json(), encoding="utf-8")
-    temporary.replace(target)
-    return target
+class CalendarSource:
+    """The stored years, read at most every `ttl` seconds per process (intake guidance asks often).
+
+    A year added on one node reaches the others' pages within `ttl`; running cases receive it at
+    once by signal (`labourflow calendar add`). When the store cannot be read (a database not yet
+    migrated, S3 away) the years in the old calendar folder are used and a warning is logged."""
+
+    def __init__(self, storage: BlobStore, folder: Path, ttl: float = 30.0) -> None:
+        self._storage, self._folder, self._ttl = storage, folder, ttl
+        self._cached: tuple[float, tuple[CalendarYear, ...]] | None = None
+
+    async def years(self) -> tuple[CalendarYear, ...]:
+        if self._cached is not None and time.monotonic() - self._cached[0] < self._ttl:
+            return self._cached[1]
+        try:
+            years = tuple(await stored_calendar_years(self._storage))
+        except StorageUnavailable as exc:
+            log.warning("calendar store unavailable; using the calendar folder only", error=str(exc), folder=str(self._folder))
+            return tuple(await asyncio.to_thread(folder_calendar_years, self._folder))
+        self._cached = (time.monotonic(), years)
+        return years
+
+    def forget(self) -> None:
+        """Read the store again on the next call (after this process added a year)."""
+        self._cached = None
+
+    async def calendar(self) -> Calendar:
+        """The calendar every process uses: package years plus the administrator's years."""
+        return Calendar(await self.years())
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ async def add_evidence(
     ctx: ServiceContext, case_no: str, upload: EvidenceFile, description: str, uploaded_by: str = "worker"
 ) -> tuple[str, ActionResult]:
     """Store the file outside Temporal, then tell the case workflow its id (never the bytes)."""
-    row = await store_evidence(ctx.settings, ctx.db, ctx.keyring, case_no, upload, description=description, uploaded_by=uploaded_by)
+    row = await store_evidence(ctx.storage, ctx.db, ctx.keyring, case_no, upload, description=description, uploaded_by=uploaded_by)
     action = WorkerAction(action=WorkerActionKind.add_evidence, payload={"evidence_id": row.id})
     return row.id, await run_worker_action(ctx, case_no, action)
 

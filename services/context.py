@@ -1,5 +1,6 @@
 """What the services need from the outside world, handed over once: settings, the database, the
-keys, and a Temporal client that connects lazily (the API keeps answering while Temporal is away).
+keys, the object store (files every node sees), and a Temporal client that connects lazily (the
+API keeps answering while Temporal is away).
 
 The API builds one at start-up; the command line, the simulator and the tests build their own.
 Services take it (or just the part they need, e.g. `ctx.db`) as an argument, never a web request."""
@@ -14,8 +15,9 @@ from domain.calendar import Calendar, CalendarYear
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
+from infrastructure.storage import BlobStore, blob_store_for
 from infrastructure.temporal_gateway import TemporalGateway, TemporalUnavailable
-from services.calendars import current_calendar, load_calendar_years
+from services.calendars import CalendarSource
 from services.errors import Unavailable
 
 
@@ -27,17 +29,23 @@ class ServiceContext:
     db: Database
     keyring: Keyring
     temporal: TemporalGateway
+    storage: BlobStore
+    calendars: CalendarSource
     search_attributes: bool = True  # the time-skipping test server has none
 
     @classmethod
     def from_settings(cls, settings: Settings, *, db: Database | None = None, temporal: TemporalGateway | None = None,
                       search_attributes: bool = True) -> ServiceContext:
-        """The production wiring: a database and a lazily connected Temporal client from the settings."""
+        """The production wiring: a database, the object store and a lazily connected Temporal client from the settings."""
+        db = db or Database(settings.resolved_database_url)
+        storage = blob_store_for(settings, db)
         return cls(
             settings=settings,
-            db=db or Database(settings.resolved_database_url),
+            db=db,
             keyring=Keyring.from_settings(settings),
             temporal=temporal or TemporalGateway(settings),
+            storage=storage,
+            calendars=CalendarSource(storage, settings.resolved_calendar_dir),
             search_attributes=search_attributes,
         )
 
@@ -48,10 +56,10 @@ class ServiceContext:
         except TemporalUnavailable as exc:
             raise Unavailable() from exc
 
-    def calendar_years(self) -> tuple[CalendarYear, ...]:
+    async def calendar_years(self) -> tuple[CalendarYear, ...]:
         """Official calendar years an administrator added (handed to each new workflow)."""
-        return tuple(load_calendar_years(self.settings.resolved_calendar_dir))
+        return await self.calendars.years()
 
-    def calendar(self) -> Calendar:
-        """The calendar every process uses: package years plus the administrator's files."""
-        return current_calendar(self.settings)
+    async def calendar(self) -> Calendar:
+        """The calendar every process uses: package years plus the administrator's years."""
+        return await self.calendars.calendar()

@@ -1,7 +1,6 @@
-"""Evidence files: checked by content (PDF, JPEG, PNG), size-limited, stored AES-GCM encrypted
-on disk
-under `settings.resolved_evidence_dir`, one `Evidence` row each. Only the id ever reaches a
-workflow."""
+"""Evidence files: checked by content (PDF, JPEG, PNG), size-limited, stored AES-GCM encrypted in the
+object store (`infrastructure.storage`: the database or S3, so every node sees them) under
+`evidence/<2 chars>/<id>.bin`, one `Evidence` row each. Only the id ever reaches a workflow."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from pathlib import Path
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.settings import Settings
+from infrastructure.storage import BlobStore
 from infrastructure.tables import Evidence
 
 # Magic numbers: the declared content type and the file name are not trusted.
@@ -59,12 +58,13 @@ def check_evidence(filename: str, data: bytes, max_bytes: int) -> EvidenceFile:
     return EvidenceFile(Path(filename or "evidence").name[:200], content_type, data)
 
 
-def evidence_path(settings: Settings, evidence_id: str) -> Path:
-    return settings.resolved_evidence_dir / evidence_id[:2] / f"{evidence_id}.bin"
+def evidence_key(evidence_id: str) -> str:
+    """The object key; the same relative path as the file under LABOURFLOW_EVIDENCE_DIR had."""
+    return f"evidence/{evidence_id[:2]}/{evidence_id}.bin"
 
 
 async def store_evidence(
-    settings: Settings,
+    storage: BlobStore,
     db: Database,
     keyring: Keyring,
     case_no: str,
@@ -73,12 +73,10 @@ async def store_evidence(
     description: str = "",
     uploaded_by: str = "worker",
 ) -> Evidence:
-    """Encrypt the file to disk (bound to its id), then record the row; returns the row."""
+    """Encrypt the file into the store (bound to its id), then record the row; returns the row."""
     evidence_id = str(uuid.uuid4())
     kid, blob = keyring.encrypt(upload.data, associated=evidence_id.encode())
-    path = evidence_path(settings, evidence_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(kid.encode() + b":" + blob)
+    await storage.put(evidence_key(evidence_id), kid.encode() + b":" + blob)
     row = Evidence(
         id=evidence_id,
         case_no=case_no,
@@ -96,7 +94,7 @@ async def store_evidence(
     return row
 
 
-def read_evidence(settings: Settings, keyring: Keyring, evidence_id: str) -> bytes:
+async def read_evidence(storage: BlobStore, keyring: Keyring, evidence_id: str) -> bytes:
     """The decrypted bytes of a stored evidence file."""
-    kid, _, blob = evidence_path(settings, evidence_id).read_bytes().partition(b":")
+    kid, _, blob = (await storage.get(evidence_key(evidence_id))).partition(b":")
     return keyring.decrypt(kid.decode(), blob, associated=evidence_id.encode())

@@ -228,7 +228,7 @@ async def try_start(ctx: ServiceContext, case_no: str) -> bool:
     """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost)."""
     try:
         client = await ctx.client()
-        await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, ctx.calendar_years(),
+        await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, await ctx.calendar_years(),
                              search_attributes=ctx.search_attributes)
         return True
     except (Unavailable, TemporalUnavailable, RPCError, ConnectionError):
@@ -247,7 +247,7 @@ async def file_intake(
             started = (await session.exec(select(Case.workflow_started).where(Case.case_no == registered.case_no))).one()
         return Filed(registered.case_no, registered.access_code, False, bool(started))
     for upload in uploads:
-        await store_evidence(ctx.settings, ctx.db, ctx.keyring, registered.case_no, upload)
+        await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
     started = await try_start(ctx, registered.case_no)
     return Filed(registered.case_no, registered.access_code, True, started)
 
@@ -260,7 +260,7 @@ async def start_pending(ctx: ServiceContext) -> None:
     client = await ctx.client()
     for case_no in waiting:
         try:
-            await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, ctx.calendar_years(),
+            await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, await ctx.calendar_years(),
                                  search_attributes=ctx.search_attributes)
             log.info("started a workflow that waited for Temporal", case_no=case_no)
         except Exception as exc:

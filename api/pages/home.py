@@ -172,7 +172,7 @@ async def guidance_fragment(request: Request, ctx: Services) -> HTMLResponse:
     """Advice for what has been entered so far (called by the form as the worker types)."""
     form = await request.form()
     entered = guidance_request(form.multi_items())
-    advice = intake_guidance(entered, china_today(), ctx.calendar())
+    advice = intake_guidance(entered, china_today(), await ctx.calendar())
     return render_page(request, "_guidance.html", guidance=advice)
 
 

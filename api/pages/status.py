@@ -83,7 +83,7 @@ async def status_page(request: Request, ctx: Services, case_no: str) -> Response
         return redirect(f"/status?case_no={case_no}")
     detail = await case_detail(ctx.db, ctx.keyring, case_no, worker)
     settings = ctx.settings
-    road = road_ahead(detail, china_today(), ctx.calendar())
+    road = road_ahead(detail, china_today(), await ctx.calendar())
     return render_page(
         request,
         "status.html",

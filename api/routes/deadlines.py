@@ -51,11 +51,11 @@ def unprocessable(exc: DeadlineError) -> JSONResponse:
     )
 
 
-def _calendar(ctx: ServiceContext) -> Calendar:
+async def _calendar(ctx: ServiceContext) -> Calendar:
     try:
-        return ctx.calendar()
+        return await ctx.calendar()
     except CalendarFileError as exc:
-        raise RuntimeError(f"calendar folder is invalid: {exc}") from exc
+        raise RuntimeError(f"a stored calendar year is invalid: {exc}") from exc
 
 
 @router.get("/deadlines")
@@ -82,12 +82,13 @@ async def get_deadline(
     restart: Annotated[list[str], Query(description="date the period starts afresh")] = [],  # noqa: B006
 ) -> Any:
     """One computed deadline with its explanation (why this date)."""
+    calendar = await _calendar(ctx)
     try:
         deadline = compute_deadline(
             rule_id,
             parse_date(start),
             jurisdiction=jurisdiction,
-            calendar=_calendar(ctx),
+            calendar=calendar,
             variant=variant,
             extended=extended,
             suspensions=[parse_interval(item) for item in suspend],
@@ -104,8 +105,9 @@ async def post_whatif(ctx: Services, body: WhatIfRequest) -> Any:
     facts = WhatIfInput.model_validate(
         body.model_dump(exclude={"jurisdiction"}) | {"as_of": body.as_of or china_today()}
     )
+    calendar = await _calendar(ctx)
     try:
-        chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=_calendar(ctx))
+        chain = whatif(facts, jurisdiction=body.jurisdiction, calendar=calendar)
     except DeadlineError as exc:
         return unprocessable(exc)
     return chain.model_dump(mode="json", by_alias=True)

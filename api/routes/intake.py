@@ -42,7 +42,7 @@ async def guidance(ctx: Services, entered: GuidanceJson) -> Guidance:
     """Advice for a partly filled intake: limitation warning, the channel that fits, scope
     referral."""
     inputs = GuidanceRequest.model_validate(entered.model_dump())
-    return intake_guidance(inputs, china_today(), ctx.calendar())
+    return intake_guidance(inputs, china_today(), await ctx.calendar())
 
 
 class EvidenceAdded(BaseModel):
@@ -89,5 +89,5 @@ async def upload_evidence(
 async def case_road(ctx: Services, case_no: str, principal: CaseReader) -> dict[str, Any]:
     """The case's road ahead: each later deadline and its last safe day, from the recorded dates."""
     detail = await case_detail(ctx.db, ctx.keyring, case_no, principal)
-    chain = road_ahead(detail, china_today(), ctx.calendar())
+    chain = road_ahead(detail, china_today(), await ctx.calendar())
     return chain.model_dump(mode="json", by_alias=True)

@@ -17,6 +17,7 @@ from infrastructure.tables.documents import (
 )
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
 from infrastructure.tables.projections import Deadline, TimelineEvent
+from infrastructure.tables.storage import Blob
 from infrastructure.tables.supervision import (
     SupervisionAttachment,
     SupervisionBatch,
@@ -33,6 +34,7 @@ from infrastructure.tables.users import Team, User
 
 __all__ = [
     "AuditEntry",
+    "Blob",
     "Case",
     "CaseAccess",
     "CaseClaim",

@@ -39,7 +39,7 @@ class Task(SQLModel, table=True):
 
 
 class Notification(SQLModel, table=True):
-    """Outbox: one row per (subject, event, recipient); a sender delivers and marks it sent."""
+    """Outbox: one row per (subject, event, recipient); a dispatcher claims it, sends it, marks it sent."""
 
     __tablename__ = "notification"
 
@@ -52,7 +52,10 @@ class Notification(SQLModel, table=True):
     template: str = Field(max_length=80)
     body_zh: str = Field(max_length=2000)
     body_en: str = Field(max_length=2000)
-    status: str = Field(default="pending", max_length=20, index=True)
-    attempts: int = 0
+    status: str = Field(default="pending", max_length=20, index=True)  # pending|sending|sent|failed
+    attempts: int = 0  # claims so far (a claim counts even if its dispatcher dies before the answer)
     created_at: datetime = timestamp()
     sent_at: datetime | None = timestamp(nullable=True, default_now=False)
+    # While `sending`: which dispatcher holds the row and until when; after that another may take it.
+    claimed_by: str | None = Field(default=None, max_length=64)
+    claimed_until: datetime | None = timestamp(nullable=True, default_now=False)

@@ -23,14 +23,16 @@ from domain.deadlines import (
 )
 from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from infrastructure.settings import Settings
+from infrastructure.storage import FolderFallback, StorageUnavailable
 from labourflow.cli.base import app, fail
+from labourflow.cli.storage import unavailable, where, with_store
 from services.calendars import (
     CalendarFileError,
-    current_calendar,
+    folder_calendar_years,
     install_calendar_year,
-    load_calendar_years,
     notify_running_workflows,
     read_calendar_file,
+    stored_calendar_years,
 )
 
 calendar_app = typer.Typer(
@@ -44,11 +46,24 @@ def _settings() -> Settings:
     return Settings()
 
 
-def _calendar(settings: Settings) -> Calendar:
+def _years(settings: Settings, *, strict: bool = False) -> list[CalendarYear]:
+    """The administrator's years from the store. The calculators (`deadline`, `whatif`) need no
+    database: when the store cannot be read they use the old calendar folder only (`strict` fails)."""
     try:
-        return current_calendar(settings)
+        return with_store(settings, stored_calendar_years)
+    except CalendarFileError as exc:
+        fail(f"calendar year in {where(settings)}: {exc}", code=1)
+    except StorageUnavailable as exc:
+        if strict:
+            fail(unavailable(settings, exc), code=1)
+    try:
+        return folder_calendar_years(settings.resolved_calendar_dir)
     except CalendarFileError as exc:
         fail(f"calendar folder {settings.resolved_calendar_dir}: {exc}", code=1)
+
+
+def _calendar(settings: Settings, *, strict: bool = False) -> Calendar:
+    return Calendar(_years(settings, strict=strict))
 
 
 def _weekday(day: date) -> str:
@@ -264,7 +279,7 @@ def _notify(settings: Settings, years: Sequence[CalendarYear], *, strict: bool) 
 def calendar_add(
     file: Path = typer.Argument(..., help="YYYY.json: year, rest_days, makeup_workdays, source"),
 ) -> None:
-    """Validate an official year file, add it to the calendar folder, recompute provisional ones."""
+    """Validate an official year file, store it (every node sees it), recompute provisional ones."""
     settings = _settings()
     try:
         year = read_calendar_file(file)
@@ -277,11 +292,18 @@ def calendar_add(
             f"note: {year.year} differs from the built-in chinesecalendar data; "
             "your file takes precedence"
         )
-    target = install_calendar_year(settings, year)
+
+    async def install(store: FolderFallback) -> str:
+        return await install_calendar_year(store, year)
+
+    try:
+        key = with_store(settings, install)
+    except StorageUnavailable as exc:
+        fail(unavailable(settings, exc), code=1)
     typer.echo(
         f"added {year.year} ({len(year.rest_days)} weekday holidays, "
         f"{len(year.makeup_workdays)} make-up "
-        f"working days) to {target}; calendar is now {_calendar(settings).version}"
+        f"working days) as {key} in {where(settings)}; calendar is now {_calendar(settings, strict=True).version}"
     )
     _notify(settings, [year], strict=False)
 
@@ -290,7 +312,7 @@ def calendar_add(
 def calendar_list() -> None:
     """Show the calendar version and which years are official (package or administrator)."""
     settings = _settings()
-    calendar = _calendar(settings)
+    calendar = _calendar(settings, strict=True)
     typer.echo(f"calendar {calendar.version}")
     built_in = package_years()
     typer.echo(f"built-in (chinesecalendar): {built_in[0]}-{built_in[-1]}")
@@ -303,16 +325,13 @@ def calendar_list() -> None:
 def calendar_notify(year: int = typer.Option(None, "--year", help="only this added year")) -> None:
     """Send the added calendar years to running workflows that hold provisional deadlines."""
     settings = _settings()
-    try:
-        years = load_calendar_years(settings.resolved_calendar_dir)
-    except CalendarFileError as exc:
-        fail(str(exc), code=1)
+    years = _years(settings, strict=True)
     if year is not None:
         years = [item for item in years if item.year == year]
     if not years:
         fail(
             f"no added calendar year{f' {year}' if year else ''} "
-            f"in {settings.resolved_calendar_dir}; "
+            f"in {where(settings)}; "
             "add one with `labourflow calendar add FILE`"
         )
     _notify(settings, years, strict=True)

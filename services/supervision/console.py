@@ -276,7 +276,7 @@ def opener(staff: StaffPrincipal) -> Opener:
 
 async def create_matter(ctx: ServiceContext, opening: MatterOpening, staff: StaffPrincipal) -> str:
     """Commit the matter and start its workflow; the page then shows its first task."""
-    matter_no = await open_matter(ctx.db, opening, opener(staff), china_today(), ctx.calendar_years())
+    matter_no = await open_matter(ctx.db, opening, opener(staff), china_today(), await ctx.calendar_years())
     if await ensure_started(ctx, await visible_matter(ctx.db, matter_no, staff)):
         await settle(ctx.db, matter_no, set())
     return matter_no
@@ -352,4 +352,4 @@ async def reply_attachment(ctx: ServiceContext, attachment_id: str, staff: Staff
     if found is None:
         raise NotFound()
     await visible_matter(ctx.db, found.matter_no, staff)
-    return replies.read_attachment(ctx.keyring, ctx.settings.resolved_evidence_dir, attachment_id), found.content_type
+    return await replies.read_attachment(ctx.keyring, ctx.storage, attachment_id), found.content_type

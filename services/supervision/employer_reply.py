@@ -62,14 +62,13 @@ async def submit_reply(ctx: ServiceContext, target: ReplyTarget, kind: str, text
     except ValidationError as exc:
         fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
         raise _unprocessable(f"请选择答复类型并填写答复内容 / choose the kind of reply and write it ({fields})") from None
-    folder = ctx.settings.resolved_evidence_dir
     ids = await replies.store_attachments(
-        ctx.db, ctx.keyring, folder, matter_no=target.matter.matter_no, document_id=target.document.id, uploads=uploads
+        ctx.db, ctx.keyring, ctx.storage, matter_no=target.matter.matter_no, document_id=target.document.id, uploads=uploads
     )
     try:
         await employer_reply(ctx, target.matter, reply.model_copy(update={"attachment_ids": ids}))
     except ServiceError:
-        await replies.discard_attachments(ctx.db, folder, ids)
+        await replies.discard_attachments(ctx.db, ctx.storage, ids)
         raise
     assert target.link.id is not None
     await replies.mark_used(ctx.db, target.link.id)

@@ -2,7 +2,8 @@
 
 A link is a random token shown once to union staff (to hand over with the served notice); only its
 keyed hash is stored. It shows one notice and accepts one reply until the reply deadline. Files
-are checked (type by content, size, count) and stored encrypted on disk, never in Temporal.
+are checked (type by content, size, count) and stored encrypted in the object store
+(`infrastructure.storage`), never in Temporal.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from sqlmodel import select
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
+from infrastructure.storage import BlobStore
 from infrastructure.tables import SupervisionAttachment, SupervisionReplyLink
 
 MAX_FILES = 5
@@ -128,28 +129,27 @@ def check_uploads(uploads: list[Upload], max_bytes: int) -> None:
             )
 
 
-def attachment_path(folder: Path, attachment_id: str) -> Path:
-    return folder / "supervision" / f"{attachment_id}.bin"
+def attachment_key(attachment_id: str) -> str:
+    """The object key; the same relative path as the file under LABOURFLOW_EVIDENCE_DIR had."""
+    return f"evidence/supervision/{attachment_id}.bin"
 
 
 async def store_attachments(
     db: Database,
     keyring: Keyring,
-    folder: Path,
+    storage: BlobStore,
     *,
     matter_no: str,
     document_id: str,
     uploads: list[Upload],
 ) -> tuple[str, ...]:
-    """Encrypt each file to disk (bound to its id) and record it; returns the attachment ids."""
+    """Encrypt each file into the store (bound to its id) and record it; returns the attachment ids."""
     ids: list[str] = []
     async with db.session() as session:
         for upload in uploads:
             attachment_id = str(uuid.uuid4())
             kid, blob = keyring.encrypt(upload.data, associated=attachment_id.encode())
-            path = attachment_path(folder, attachment_id)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(kid.encode() + b":" + blob)
+            await storage.put(attachment_key(attachment_id), kid.encode() + b":" + blob)
             session.add(
                 SupervisionAttachment(
                     id=attachment_id,
@@ -166,9 +166,9 @@ async def store_attachments(
     return tuple(ids)
 
 
-def read_attachment(keyring: Keyring, folder: Path, attachment_id: str) -> bytes:
+async def read_attachment(keyring: Keyring, storage: BlobStore, attachment_id: str) -> bytes:
     """The decrypted content of a stored attachment."""
-    stored = attachment_path(folder, attachment_id).read_bytes()
+    stored = await storage.get(attachment_key(attachment_id))
     kid, _, blob = stored.partition(b":")
     return keyring.decrypt(kid.decode(), blob, associated=attachment_id.encode())
 
@@ -178,12 +178,13 @@ async def attachment_row(db: Database, attachment_id: str) -> SupervisionAttachm
         return await session.get(SupervisionAttachment, attachment_id)
 
 
-async def discard_attachments(db: Database, folder: Path, ids: tuple[str, ...]) -> None:
+async def discard_attachments(db: Database, storage: BlobStore, ids: tuple[str, ...]) -> None:
     """Remove files stored for a reply the workflow then refused."""
     async with db.session() as session:
         for attachment_id in ids:
             row = await session.get(SupervisionAttachment, attachment_id)
             if row is not None:
                 await session.delete(row)
-            attachment_path(folder, attachment_id).unlink(missing_ok=True)
         await session.commit()
+    for attachment_id in ids:
+        await storage.delete(attachment_key(attachment_id))

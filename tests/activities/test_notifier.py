@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.notifier import MAX_ATTEMPTS, dispatch_once
+from infrastructure.notifier import MAX_ATTEMPTS, OutboundMessage, dispatch_once
 from infrastructure.settings import Settings
 from infrastructure.tables import Notification
 
@@ -17,10 +17,10 @@ class Recorder:
         self.sent: list[tuple[str, str]] = []
         self.fail = fail
 
-    async def send(self, channel: str, address: str, body_zh: str, body_en: str) -> None:
+    async def send(self, message: OutboundMessage) -> None:
         if self.fail:
             raise ConnectionError("gateway down")
-        self.sent.append((address, body_zh))
+        self.sent.append((message.address, message.body_zh))
 
 
 @pytest.fixture

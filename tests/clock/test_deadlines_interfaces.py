@@ -167,6 +167,15 @@ def test_whatif_bad_input(runner: CliRunner, api: TestClient) -> None:
     assert response.status_code == 422 and "valid jurisdictions" in response.json()["detail"]
 
 
+def stored_year(data_dir: Path) -> int:
+    """The year held under calendar/2027.json in the database store (table blob)."""
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "infrastructure.db") as conn:
+        (data,) = conn.execute("SELECT data FROM blob WHERE key = 'calendar/2027.json'").fetchone()
+    return int(json.loads(data)["year"])
+
+
 YEAR_2027 = {
     "year": 2027,
     "rest_days": ["2027-12-20"],
@@ -193,7 +202,7 @@ def test_calendar_add_validates_copies_and_changes_answers(
     good.write_text(json.dumps(YEAR_2027))
     result = runner.invoke(cli, ["calendar", "add", str(good)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "calendar" / "2027.json").is_file()
+    assert stored_year(tmp_path) == 2027 and not (tmp_path / "calendar").exists()  # in the store, not on this node's disk
     assert (
         "notified 0 running workflow(s)" in result.stdout
     )  # no provisional deadline in an empty database
@@ -215,18 +224,18 @@ def test_api_uses_the_administrators_calendar(tmp_path: Path) -> None:
     assert body["due"] == "2027-12-21" and body["provisional"] is False
 
 
-def test_calendar_add_without_a_database_still_adds_the_year(
+def test_calendar_add_without_a_migrated_database_says_so(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     good = tmp_path / "2027.json"
     good.write_text(json.dumps(YEAR_2027))
     result = runner.invoke(cli, ["calendar", "add", str(good)])
-    assert result.exit_code == 0
-    assert (
-        "is the database migrated?" in result.stderr
-        and "labourflow calendar notify" in result.stderr
-    )
-    assert (tmp_path / "calendar" / "2027.json").is_file()
+    assert result.exit_code == 1
+    assert "cannot use the database (table blob)" in result.stderr and "labourflow migrate" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    # the calculators need no database: they still answer, without the year
+    answer = json.loads(runner.invoke(cli, ["deadline", "D01", "--from", "2026-12-20", "--json"]).stdout)
+    assert answer["provisional"] is True
 
 
 def test_calendar_add_when_temporal_is_down_says_so_and_notify_fails(
@@ -248,7 +257,7 @@ def test_calendar_add_when_temporal_is_down_says_so_and_notify_fails(
     result = runner.invoke(cli, ["calendar", "add", str(good)])
     assert result.exit_code == 0
     assert "Temporal is down" in result.stderr and "labourflow calendar notify" in result.stderr
-    assert (tmp_path / "calendar" / "2027.json").is_file()
+    assert stored_year(tmp_path) == 2027
     again = runner.invoke(cli, ["calendar", "notify"])
     assert again.exit_code == 1 and "Temporal is down" in again.stderr
 

@@ -29,6 +29,8 @@ SECRETS = {
     "TEMPORAL_DB_PASSWORD": "history-pw",
     "TEMPORAL_VISIBILITY_DB_PASSWORD": "visibility-pw",
     "GRAFANA_ADMIN_PASSWORD": "g",
+    "S3_ACCESS_KEY": "a",
+    "S3_SECRET_KEY": "s3",
 }
 OVERRIDES = {"base": (), "opensearch": ("deploy/compose.opensearch.yml",), "tls": ("deploy/compose.tls.yml",),
              "both": ("deploy/compose.opensearch.yml", "deploy/compose.tls.yml")}

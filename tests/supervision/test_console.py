@@ -9,7 +9,9 @@ from datetime import date
 
 import httpx
 import pytest
+from sqlmodel import select
 
+from infrastructure.tables import Blob
 from tests.supervision.harness import Console
 from tests.supervision.stories import complaint
 
@@ -111,6 +113,10 @@ async def test_from_suggestion_to_an_employer_reply(console: Console) -> None:
     assert "审查用人单位的答复" in page.text and "转账凭证.pdf" in page.text
     attachment = re.search(r'href="(/api/v1/supervision/attachments/[^"]+)"', page.text)
     assert attachment is not None and (await union.get(attachment.group(1))).content == PDF
+    async with harness.deps.db.session() as session:  # the file is in the object store (here the database), not on disk
+        keys = (await session.exec(select(Blob.key).where(Blob.area == "evidence"))).all()
+    assert keys == [f"evidence/supervision/{attachment.group(1).rsplit('/', 1)[1]}.bin"]
+    assert not harness.settings.resolved_evidence_dir.exists()
     accepted = await _act(
         union,
         matter_no,
