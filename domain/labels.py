@@ -1,4 +1,4 @@
-"""The names people read for stages, channels, categories, claim kinds and deadline statuses, in one
+"""The names people read for stages, channels, categories, claim kinds, deadline statuses and kinds of referral, in one
 table (`domain/data/labels.json`): `zh` and `en` on pages, in messages and the API, `formal_zh` in
 generated documents where the formal register differs (e.g. 工伤待遇 for the page's 工伤)."""
 
@@ -9,8 +9,10 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-Kind = Literal["stage", "channel", "category", "claim", "deadline.status"]
-KINDS: tuple[Kind, ...] = ("stage", "channel", "category", "claim", "deadline.status")
+Kind = Literal["stage", "channel", "category", "claim", "deadline.status", "referral", "action"]
+# `action` holds the criminal-referral actions only; the other actions' names are in templates/pages/messages.json
+# (a name in both places fails api.i18n.catalogue, so neither can drift from the other).
+KINDS: tuple[Kind, ...] = ("stage", "channel", "category", "claim", "deadline.status", "referral", "action")
 
 
 @cache

@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.organisations import Agency
     from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralRequest, ReferralResult, ReferralStatus
-    from domain.workflow_models import InspectionInput, InspectionResult
+    from domain.workflow_models import CriminalReferralInput, CriminalReferralResult, InspectionInput, InspectionResult
 
 
 async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str) -> ReferralResult | None:
@@ -42,9 +42,24 @@ async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
     """A referral the dispute does not wait for (labour inspection for a suspected violation): once the
     receiver takes it, its channel runs alongside the case."""
     referral = await refer(case, request.kind, request.sender, request.reason_zh)
+    if referral is not None and request.kind is ReferralKind.public_security:
+        await police_decided(case, referral)
+        return
     if referral is None or referral.status is not ReferralStatus.accepted:
         return
     if request.kind is ReferralKind.inspection:
         total, workers = case.facts.total_claimed, case.facts.worker_count
         complaint = InspectionInput(ctx=case.ctx, complained_on=referral.decided_on, amount=total, worker_count=workers)
         await case.child("inspection", complaint, InspectionResult, alongside=True)
+
+
+async def police_decided(case: DisputeCase, decision: ReferralResult) -> None:
+    """Labour inspection's transfer answered by the police (State Council transfer provisions Art. 8):
+    accepted, a criminal case is open; returned, a non-filing, after which `criminal-referral` offers
+    what may follow (filing supervision, reconsideration, review), alongside the worker's own claim."""
+    if decision.status is ReferralStatus.accepted:
+        basis = REFERRALS[ReferralKind.public_security].basis
+        await case.event("police_filed", "公安机关立案侦查", "The police opened a criminal case", on=decision.decided_on, citation=basis)
+        return
+    after = CriminalReferralInput(ctx=case.ctx, declined_on=decision.decided_on, reason=decision.reason)
+    await case.child("criminal-referral", after, CriminalReferralResult, current=False)

@@ -17,6 +17,7 @@ from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
 from domain.records import DeadlineStatus, TaskStatus
+from domain.referrals import ReferralKind
 from domain.roles import Role
 from domain.scope import ScopeIssue
 from services.dashboard import SUPERVISION_DOCUMENTS
@@ -83,6 +84,7 @@ LABELLED = [
     ),
     ("users.done.", ["create", "password", "deactivate", "activate", "unlock"]),
     ("deadline.status.", [s.value for s in DeadlineStatus]),
+    ("referral.", [k.value for k in ReferralKind]),
     ("task.status.", [s.value for s in TaskStatus]),
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
