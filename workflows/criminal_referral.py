@@ -1,10 +1,10 @@
 """What may follow when the police decline a case labour inspection transferred to them (a returned
-`public_security` referral the case sends for the inspection, `dispute_referrals.police_decided`),
-alongside the worker's own claim. Which request follows which refusal,
-by which last day, is the table `domain.referrals.REFUSALS`: ask the procuratorate to supervise the
-non-filing (CPL Art. 113; P20 §§9-10); if it refuses, ask it to reconsider within 5 days (D68, decided
-in 7, D69); if it upholds that, ask the higher procuratorate to review within 5 days (D68 review,
-decided in 15, D69 review). Each request is a referral of its own. Under supervision the police
+`public_security` referral, sent by the case for the inspection: `dispute_referrals.police_decided`),
+alongside the worker's own claim. Which request follows which refusal, by which last day, is the
+table `domain.referrals.REFUSALS`: ask the procuratorate to supervise the non-filing (CPL Art. 113;
+P20 §§9-10); if it refuses, ask it to reconsider within 5 days (D68, decided in 7, D69); if it
+upholds that, ask the higher procuratorate to review within 5 days (D68 review, decided in 15, D69
+review). Each request is a referral of its own. Under supervision (`filing_supervision`) the police
 explain a non-filing within 7 days of the procuratorate's notice and file within 15 days of a notice
 to file (D70, P20 §10)."""
 
@@ -81,7 +81,7 @@ class CriminalReferralWorkflow(SupervisedCase):
     async def _offer(self, refusal: Refusal, refused_on: date, reason: str) -> Note | None:
         """Record the refusal and offer the next request (with its last day where the law sets one);
         None when the refusal is final, the inspection closes the matter, or the last day passes."""
-        key, self.request, self.closed, self.offered, self.since = None, None, None, refusal, refused_on
+        key, self.request, self.closed, self.offered, self.since, self.last_day = None, None, None, refusal, refused_on, None
         citation = refusal.basis
         if refusal.last_day is not None:
             rule, variant = refusal.last_day
@@ -165,7 +165,8 @@ class CriminalReferralWorkflow(SupervisedCase):
         if refusal.last_day is not None:
             await self.close_deadline(request_key(refusal), DeadlineStatus.met)
         rule = REFERRALS[refusal.then]
-        await self.event("criminal_referral_request", rule.title_zh, rule.title_en, actor=actor, on=note.on, citation=rule.basis)
+        remarks = f"：{note.remarks}" if note.remarks else ""
+        await self.event("criminal_referral_request", rule.title_zh + remarks, rule.title_en, actor=actor, on=note.on, citation=rule.basis)
         self.request = note
         return ActionResult(message_zh=f"已{rule.title_zh}", message_en=rule.title_en)
 

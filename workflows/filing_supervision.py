@@ -36,6 +36,7 @@ class SupervisedCase(StatutoryWorkflow):
         self.filed: Note | None = None
 
     def guard(self, task: OpenTask, action_name: str, payload: object) -> str | None:
+        """No step dated before the one it follows (a notice before the supervision, a filing before the notice)."""
         problem = super().guard(task, action_name, payload)
         on = getattr(payload, "on", None)
         if problem is None and self.since is not None and on is not None and on < self.since:
