@@ -25,7 +25,7 @@ class ReferralKind(StrEnum):
     inspection = "inspection"  # mediation or arbitration -> labour inspection, for a suspected violation
     public_security = "public_security"  # labour inspection -> the police (refusal to pay wages)
     procuratorate = "procuratorate"  # the court or the union -> the procuratorate (support for a suit)
-    # After the police decline to file a case labour inspection transferred (what may follow: AFTER_REFUSAL)
+    # After the police decline to file a case labour inspection transferred (what may follow: REFUSALS)
     filing_supervision = "filing_supervision"  # labour inspection -> the procuratorate: supervise the police's non-filing
     supervision_reconsideration = "supervision_reconsideration"  # ... reconsider refusing it (D68, decided in D69)
     supervision_review = "supervision_review"  # ... the higher procuratorate reviews that (D68 review, D69 review)
@@ -52,7 +52,7 @@ class ReferralRule:
     # (rule, variant) replaces the acknowledgement's service level.
     answer_rule: tuple[str, str | None] | None = None
     # A return is the receiver's decision (the police's non-filing), not a file to correct and send
-    # again: the referral ends there, and what may follow is AFTER_REFUSAL's.
+    # again: the referral ends there, and what may follow is in REFUSALS.
     return_is_decision: bool = False
     ask_zh: str = "请确认收案或退回"  # what the receiver's task asks, i.e. what its two answers mean
     ask_en: str = "acknowledge or return"
@@ -150,7 +150,7 @@ REFERRALS: dict[ReferralKind, ReferralRule] = {
     ReferralKind.supervision_reconsideration: ReferralRule(
         Agency.procuratorate,
         Role.procurator,
-        7,
+        7,  # answer_rule below sets the due date
         "D69",
         "自收到要求复议意见书之日起七日内作出复议决定（第七条）",
         "要求人民检察院复议不予立案监督的决定",
@@ -164,7 +164,7 @@ REFERRALS: dict[ReferralKind, ReferralRule] = {
     ReferralKind.supervision_review: ReferralRule(
         Agency.procuratorate,  # the higher procuratorate has no staff here: the region's relays its decision
         Role.procurator,
-        15,
+        15,  # answer_rule below sets the due date
         "D69",
         "自收到提请复核意见书之日起十五日内作出复核决定（第七条）",
         "提请上一级人民检察院复核",
