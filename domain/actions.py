@@ -257,3 +257,10 @@ class MediationEntrustment(Frozen):
 
     on: PastDate
     remarks: str = Field(default="", max_length=1000)
+
+
+class PoliceExplanation(Frozen):
+    """The police's written reasons for not opening a case, asked for by the procuratorate (P20 §10)."""
+
+    on: PastDate
+    reason: str = Field(min_length=1, max_length=2000, description="the police's reasons for not opening a case")

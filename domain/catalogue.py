@@ -34,6 +34,7 @@ from domain.actions import (
     OrderToPay,
     PaymentRecord,
     PeriodExtension,
+    PoliceExplanation,
     Ruling,
     SessionRecord,
     SuitFiled,
@@ -155,6 +156,21 @@ class Procuratorate:
     record_decision = _staff("record_decision", Ruling, roles=PROCURATORS)
 
 
+class CriminalReferral:
+    """After the police decline a transferred case: labour inspection's requests (which one follows which
+    refusal is `domain.referrals.REFUSALS`), and the procuratorate's filing supervision (P20 §10)."""
+
+    request_filing_supervision = _staff("request_filing_supervision", Note, roles=INSPECTORS)
+    request_reconsideration = _staff("request_reconsideration", Note, roles=INSPECTORS)
+    request_review = _staff("request_review", Note, roles=INSPECTORS)
+    close_criminal_referral = _staff("close_criminal_referral", Note, roles=INSPECTORS)
+    require_explanation = _staff("require_explanation", Note, roles=PROCURATORS)
+    record_explanation = _staff("record_explanation", PoliceExplanation, roles=PROCURATORS)
+    accept_explanation = _staff("accept_explanation", Note, roles=PROCURATORS)
+    notice_to_file = _staff("notice_to_file", Note, roles=PROCURATORS)
+    record_police_filed = _staff("record_police_filed", Note, roles=PROCURATORS)
+
+
 class WorkInjury:
     record_application = _staff("record_application", Note)
     record_determination = _staff("record_determination", Ruling)
@@ -198,6 +214,7 @@ GROUPS: dict[str, type] = {
     "inspection": Inspection,
     "legal-aid": LegalAid,
     "procuratorate-support": Procuratorate,
+    "criminal-referral": CriminalReferral,
     "work-injury": WorkInjury,
     "supervision-matter": Supervision,
     "supervision-referral": SupervisionReferral,

@@ -124,6 +124,11 @@ TASK_HOLDERS: dict[str, tuple[Agency, Role]] = {
     "decide_legal_aid": (Agency.legal_aid, Role.legal_aid_reviewer),
     "assign_lawyer": (Agency.legal_aid, Role.legal_aid_reviewer),
     "record_procuratorate_decision": (Agency.procuratorate, Role.procurator),
+    "pursue_criminal_referral": (Agency.inspection, Role.inspector),
+    "supervise_filing": (Agency.procuratorate, Role.procurator),
+    "police_explanation": (Agency.procuratorate, Role.procurator),
+    "assess_explanation": (Agency.procuratorate, Role.procurator),
+    "police_filing": (Agency.procuratorate, Role.procurator),
 }
 
 

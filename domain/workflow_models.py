@@ -300,6 +300,29 @@ class InspectionResult(Frozen):
     noted_on: date
 
 
+class CriminalReferralOutcome(StrEnum):
+    """How the matter ended after the police declined a case labour inspection transferred to them."""
+
+    filed_under_supervision = "filed_under_supervision"  # the police opened a case under the procuratorate's supervision
+    non_filing_upheld = "non_filing_upheld"  # the procuratorate found the police's reasons sound
+    supervision_refused = "supervision_refused"  # the procuratorate's refusal became final
+    not_pursued = "not_pursued"  # labour inspection went no further
+    lapsed = "lapsed"  # the last day for the next request (D68) passed unused
+
+
+class CriminalReferralInput(Frozen):
+    """The police declined a case labour inspection transferred: what may follow (`criminal-referral`)."""
+
+    ctx: CaseContext
+    declined_on: date  # the day labour inspection received the non-filing decision
+    reason: str = ""
+
+
+class CriminalReferralResult(Frozen):
+    outcome: CriminalReferralOutcome
+    ended_on: date
+
+
 class ProcuratorateInput(Frozen):
     ctx: CaseContext
     requested_on: date

@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.organisations import Agency
     from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralRequest, ReferralResult, ReferralStatus
-    from domain.workflow_models import HandOver, InspectionInput, InspectionResult
+    from domain.workflow_models import CriminalReferralInput, CriminalReferralResult, HandOver, InspectionInput, InspectionResult
 
 
 async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str) -> ReferralResult | None:
@@ -42,6 +42,9 @@ async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
     """A referral the dispute does not wait for (labour inspection for a suspected violation): once the
     receiver takes it, its channel runs alongside the case."""
     referral = await refer(case, request.kind, request.sender, request.reason_zh)
+    if referral is not None and request.kind is ReferralKind.public_security:
+        await police_decided(case, referral)
+        return
     if referral is None or referral.status is not ReferralStatus.accepted:
         return
     if request.kind is ReferralKind.inspection:
@@ -58,3 +61,13 @@ async def hand_over(case: DisputeCase, news: HandOver) -> None:
     case.handed = (news.agency, news.team) if news.agency is not None else None
     case.holder = (*case.current_holder(), news.on)
     await case.record_status()
+async def police_decided(case: DisputeCase, decision: ReferralResult) -> None:
+    """Labour inspection's transfer answered by the police (State Council transfer provisions Art. 8):
+    accepted, a criminal case is open; returned, a non-filing, after which `criminal-referral` offers
+    what may follow (filing supervision, reconsideration, review), alongside the worker's own claim."""
+    if decision.status is ReferralStatus.accepted:
+        basis = REFERRALS[ReferralKind.public_security].basis
+        await case.event("police_filed", "公安机关立案侦查", "The police opened a criminal case", on=decision.decided_on, citation=basis)
+        return
+    after = CriminalReferralInput(ctx=case.ctx, declined_on=decision.decided_on, reason=decision.reason)
+    await case.child("criminal-referral", after, CriminalReferralResult, current=False)

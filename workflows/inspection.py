@@ -15,10 +15,13 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Note, OrderToPay, Ruling
     from domain.catalogue import Inspection
     from domain.criminal import ThresholdResult, assess_criminal_threshold
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
+    from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import InspectionInput, InspectionOutcome, InspectionResult
 
 POLICE_ACK_DAYS = 3  # State Council 2001 transfer rules: police decide on filing within 3 days (service level here)
+TRANSFER = "用人单位经责令限期支付后仍拒不支付劳动报酬，数额较大，涉嫌拒不支付劳动报酬罪，依法移送。"  # on the letter
 
 
 @workflow.defn(name="inspection")
@@ -34,7 +37,7 @@ class InspectionWorkflow(StatutoryWorkflow):
 
     @workflow.run
     async def run(self, inp: InspectionInput) -> InspectionResult:
-        ctx = inp.ctx
+        ctx = self.ctx = inp.ctx
         self.setup_case(ctx)
         self.status = "complained"
         self.jurisdiction = ctx.jurisdiction
@@ -101,6 +104,12 @@ class InspectionWorkflow(StatutoryWorkflow):
             + ("" if threshold is ThresholdResult.met else " (the provincial figure decides)"),
             citation="《刑法》第二百七十六条之一；法释〔2013〕3号第三条、第四条 / Criminal Law Art. 276-1",
         )
+        if Agency.public_security in self.ctx.teams and workflow.patched("referral-to-police"):
+            # The police answer a referral from their own inbox, alongside the case (dispute_referrals).
+            police = ReferralKind.public_security
+            transfer = ReferralRequest(kind=police, sender=Agency.inspection, on=self.clock.today(), reason_zh=TRANSFER)
+            await self.tell_parent("refer", transfer)
+            return InspectionOutcome.referred_to_police
         await self.set_service_deadline("police", self.clock.today(), POLICE_ACK_DAYS, "公安机关立案审查", "Police filing decision")
         await self.open_task(
             "record_police_decision",

@@ -55,8 +55,8 @@ class ReferralWorkflow(StatutoryWorkflow):
             await self._send(sent_on)
             await self.open_task(
                 "receive_referral",
-                f"{rule.title_zh}：请确认收案或退回（来自{inp.sender_name}）",
-                f"{rule.title_en}: acknowledge or return (from {inp.sender_name})",
+                f"{rule.title_zh}：{rule.ask_zh}（来自{inp.sender_name}）",
+                f"{rule.title_en}: {rule.ask_en} (from {inp.sender_name})",
                 (Referral.accept_referral, Referral.return_referral),
                 deadline_key="acknowledge",
                 role=rule.receiver_role.value,
@@ -66,8 +66,8 @@ class ReferralWorkflow(StatutoryWorkflow):
                 await self.close_deadline("acknowledge", DeadlineStatus.missed)
                 await workflow.wait_condition(lambda: self.answer is not None)
             assert self.answer is not None
-            if self.answer.status is ReferralStatus.accepted:
-                break
+            if self.answer.status is ReferralStatus.accepted or rule.return_is_decision:
+                break  # a decisive return ends it: what may follow is the sender's (domain.referrals.REFUSALS)
             self.resent = None
             await self.open_task(
                 "referral_returned",
@@ -90,7 +90,11 @@ class ReferralWorkflow(StatutoryWorkflow):
     async def _send(self, sent_on: date) -> None:
         """Issue the transfer letter (once per sending) and start the acknowledgement clock."""
         inp, rule = self.inp, REFERRALS[self.inp.kind]
-        ack = await self.set_service_deadline("acknowledge", sent_on, rule.acknowledge_days, "确认收案", "Acknowledge the referral")
+        if rule.answer_rule is not None:  # the answer is the receiver's decision, due by the law's period
+            rule_id, variant = rule.answer_rule
+            ack = await self.set_deadline("acknowledge", rule_id, sent_on, **({"variant": variant} if variant else {}))
+        else:
+            ack = await self.set_service_deadline("acknowledge", sent_on, rule.acknowledge_days, "确认收案", "Acknowledge the referral")
         self.letter = await self.document(
             DocumentType.case_transfer_letter,
             paperwork.case_transfer(
@@ -107,8 +111,8 @@ class ReferralWorkflow(StatutoryWorkflow):
         )
         await self.event(
             "referral_sent",
-            f"{inp.sender_name}{rule.title_zh}：{inp.receiver_name}，请于{ack.due}前确认收案",
-            f"{inp.sender_name}: {rule.title_en} ({inp.receiver_name}); acknowledge by {ack.due}",
+            f"{inp.sender_name}{rule.title_zh}：{inp.receiver_name}，请于{ack.due}前{'作出决定' if rule.answer_rule else '确认收案'}",
+            f"{inp.sender_name}: {rule.title_en} ({inp.receiver_name}); {'decision' if rule.answer_rule else 'acknowledge'} by {ack.due}",
             citation=rule.basis,
             data={"document_id": self.letter.document_id, "kind": inp.kind.value},
         )

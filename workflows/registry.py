@@ -11,6 +11,7 @@ from __future__ import annotations
 from workflows.agreement import AgreementWorkflow
 from workflows.arbitration import ArbitrationWorkflow
 from workflows.bulk_letters import BulkLettersWorkflow
+from workflows.criminal_referral import CriminalReferralWorkflow
 from workflows.dispute import DisputeWorkflow
 from workflows.enforcement import EnforcementWorkflow
 from workflows.inspection import InspectionWorkflow
@@ -44,4 +45,5 @@ ALL_WORKFLOWS: list[type] = [
     SupervisionReferralWorkflow,
     BulkLettersWorkflow,
     ReferralWorkflow,
+    CriminalReferralWorkflow,
 ]

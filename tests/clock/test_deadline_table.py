@@ -235,6 +235,7 @@ ROWS: list[tuple[str, date, dict[str, object], date | None, bool, str]] = [
     ("D66", START, {}, D(2026, 4, 2), False, "Labour Contract Law Art. 10, 82"),
     ("D67", START, {}, D(2026, 3, 17), False, "Labour Contract Law Art. 50"),
     ("D68", START, {}, D(2026, 3, 9), False, "SPP Provisions on Transferred Criminal Cases Art. 7"),
+    ("D68", START, {"variant": "review"}, D(2026, 3, 9), False, "SPP Provisions on Transferred Criminal Cases Art. 7"),
     ("D69", START, {}, D(2026, 3, 9), False, "SPP Provisions on Transferred Criminal Cases Art. 7"),
     (
         "D69",

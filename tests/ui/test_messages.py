@@ -17,7 +17,7 @@ from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
 from domain.records import DeadlineStatus, TaskStatus
-from domain.referrals import ReferralStatus
+from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
 from services.dashboard import SUPERVISION_DOCUMENTS
@@ -95,3 +95,9 @@ LABELLED = [
 def test_every_value_the_pages_show_has_a_label(prefix: str, values: list[str]) -> None:
     missing = [value for value in values if prefix + value not in MESSAGES]
     assert not missing, f"messages.json lacks {prefix}{{{', '.join(missing)}}}"
+
+
+def test_every_referral_kind_has_its_rule_and_title() -> None:
+    """Referral kinds are named in one place, their rule table (domain.referrals.REFERRALS)."""
+    assert set(REFERRALS) == set(ReferralKind)
+    assert all(rule.title_zh and rule.title_en for rule in REFERRALS.values())

@@ -4,8 +4,9 @@ running case fails CI unless it is behind `workflow.patched(...)`.
 `python -m tests.workflows.replay record` re-plays every scenario in `scenarios/` and stores the
 history of each workflow it ran under `tests/workflows/histories/`. `record --add NAME` keeps every
 committed history (they prove that running cases of earlier releases still replay) and adds only
-what is new: workflow types without a history yet, and each scenario's case history as
-`dispute--<scenario>--NAME.json`. The payloads are encrypted
+what is new: workflow types without a history yet, a type's history as `<type>--NAME.json` when it
+takes a patched branch (`workflow.patched("...")`) that no committed history of that type has, and
+each scenario's case history as `dispute--<scenario>--NAME.json`. The payloads are encrypted
 with the fixed TEST-ONLY key below (never used outside these files)."""
 
 from __future__ import annotations
@@ -44,6 +45,22 @@ def load_history(path: Path) -> Any:
     return WorkflowHistory.from_json(record["workflow_id"], record["history"])
 
 
+def patches(history: Any) -> set[str]:
+    """The ids of the `workflow.patched(...)` branches a history took (its core_patch markers)."""
+    found = set()
+    for event in history.events:
+        if event.HasField("marker_recorded_event_attributes") and event.marker_recorded_event_attributes.marker_name == "core_patch":
+            for payload in event.marker_recorded_event_attributes.details["patch-data"].payloads:
+                found.add(json.loads(payload.data)["id"])
+    return found
+
+
+def committed_patches(kind: str) -> set[str]:
+    """Every patch id taken by a committed history of workflow type `kind`."""
+    paths = [HISTORIES / f"{kind}.json", *HISTORIES.glob(f"{kind}--*.json")]
+    return set().union(*(patches(load_history(path)) for path in paths if path.exists()))
+
+
 async def record(add: str | None = None) -> None:
     from devtools.simulate import Scenario, run_scenario
 
@@ -61,7 +78,9 @@ async def record(add: str | None = None) -> None:
                 history = await handle.fetch_history()
                 target = HISTORIES / (f"dispute--{name}{'--' + add if add else ''}.json" if kind == "dispute" else f"{kind}.json")
                 if add and kind != "dispute" and target.exists():
-                    continue
+                    if not patches(history) - committed_patches(kind):
+                        continue
+                    target = HISTORIES / f"{kind}--{add}.json"  # a new branch of a recorded type
                 record = {"workflow_id": workflow_id, "history": json.loads(history.to_json())}
                 target.write_text(json.dumps(record, separators=(",", ":")))
                 print(f"recorded {target.name} ({len(history.events)} events)")
