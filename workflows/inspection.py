@@ -6,6 +6,7 @@ wages (Criminal Law Art. 276-1)."""
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -22,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
 POLICE_ACK_DAYS = 3  # State Council 2001 transfer rules: police decide on filing within 3 days (service level here)
 
 
-@workflow.defn(name="inspection")
+@workflow.defn(name="inspection", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class InspectionWorkflow(StatutoryWorkflow):
     """A complaint to labour inspection through its order to pay and, if ignored, criminal referral."""
 

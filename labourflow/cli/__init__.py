@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labourflow.cli import audit, deadlines, documents, serve, users  # noqa: F401  (register commands)
+from labourflow.cli import audit, deadlines, deployment, documents, serve, users  # noqa: F401  (register commands)
 from labourflow.cli.base import app
 
 

@@ -3,7 +3,13 @@ running case fails CI unless it is behind `workflow.patched(...)`.
 
 `python -m tests.workflows.replay record` re-plays every scenario in `scenarios/` and stores the
 history of each workflow it ran under `tests/workflows/histories/`. The payloads are encrypted
-with the fixed TEST-ONLY key below (never used outside these files)."""
+with the fixed TEST-ONLY key below (never used outside these files).
+
+`python -m tests.workflows.replay record-release` is the release step (deploy/README.md, "Upgrading"):
+with the code being released, it records the scenarios and the supervision matter, its referral and
+a letter batch into `histories/release-<version>/`, once per release; every later build must replay
+every release folder (tests/workflows/test_release_replay.py), because cases started on that release
+move to the new code when it is made current."""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import asyncio
 import hashlib
 import json
 import sys
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +31,18 @@ TEST_ONLY_KEY = hashlib.sha256(b"labourflow test-only history key").digest()
 
 
 def replay_settings() -> Settings:
+    """Decrypts the scenario histories (key `sim`) and the supervision ones (key `replay`, tests/supervision/test_replay.py)."""
     import base64
 
-    return Settings(env=Environment.test, encryption_keys={"sim": base64.b64encode(TEST_ONLY_KEY).decode()},
+    from tests.supervision.test_replay import FIXED_KEY
+
+    return Settings(env=Environment.test, encryption_keys={"sim": base64.b64encode(TEST_ONLY_KEY).decode(), "replay": FIXED_KEY},
                     encryption_key_id="sim", session_secret="test", lookup_hash_key="test")
+
+
+def release_folder(version: str) -> Path:
+    """Where the histories recorded with release `version` are kept."""
+    return HISTORIES / f"release-{version}"
 
 
 def replay_converter() -> Any:
@@ -41,10 +57,10 @@ def load_history(path: Path) -> Any:
     return WorkflowHistory.from_json(record["workflow_id"], record["history"])
 
 
-async def record() -> None:
+async def record(folder: Path = HISTORIES) -> None:
+    """Re-play every scenario and store the histories in `folder` (one per workflow type, one per scenario for the case)."""
     from devtools.simulate import Scenario, run_scenario
 
-    HISTORIES.mkdir(exist_ok=True)
     seen: set[str] = set()
 
     for path in sorted(SCENARIOS.glob("*.toml")):
@@ -56,7 +72,7 @@ async def record() -> None:
                     continue
                 seen.add(kind)
                 history = await handle.fetch_history()
-                target = HISTORIES / (f"dispute--{name}.json" if kind == "dispute" else f"{kind}.json")
+                target = folder / (f"dispute--{name}.json" if kind == "dispute" else f"{kind}.json")
                 record = {"workflow_id": workflow_id, "history": json.loads(history.to_json())}
                 target.write_text(json.dumps(record, separators=(",", ":")))
                 print(f"recorded {target.name} ({len(history.events)} events)")
@@ -78,7 +94,31 @@ async def record() -> None:
             raise SystemExit(f"{path.name}: {result['expectations']}")
 
 
+async def record_release() -> Path:
+    """Record this release's histories into `histories/release-<version>/`, with a note of the build."""
+    import temporalio
+
+    from labourflow.release import default_build_id, package_version
+    from tests.supervision.test_replay import record_histories
+
+    folder = release_folder(package_version())
+    if folder.exists():
+        raise SystemExit(f"{folder} exists: a release is recorded once, with its own code (bump the version in pyproject.toml first)")
+    folder.mkdir()
+    await record(folder)
+    with tempfile.TemporaryDirectory(prefix="labourflow-release-") as tmp:
+        await record_histories(Path(tmp), folder)
+    note = {"version": package_version(), "build_id": default_build_id(), "temporalio": temporalio.__version__,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    (folder / "release.json").write_text(json.dumps(note, indent=1) + "\n")
+    return folder
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["record"]:
-        raise SystemExit("usage: python -m tests.workflows.replay record")
-    asyncio.run(record())
+    if sys.argv[1:] == ["record"]:
+        HISTORIES.mkdir(exist_ok=True)
+        asyncio.run(record())
+    elif sys.argv[1:] == ["record-release"]:
+        print(f"recorded {asyncio.run(record_release())}")
+    else:
+        raise SystemExit("usage: python -m tests.workflows.replay record | record-release")
