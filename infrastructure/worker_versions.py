@@ -18,12 +18,16 @@ from enum import StrEnum
 from pathlib import Path
 
 import structlog
+from google.protobuf.field_mask_pb2 import FieldMask
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.deployment.v1 import WorkerDeploymentVersion as VersionMessage
 from temporalio.api.enums.v1 import VersionDrainageStatus, WorkerDeploymentVersionStatus
+from temporalio.api.workflow.v1 import VersioningOverride, WorkflowExecutionOptions
 from temporalio.api.workflowservice.v1 import (
     DeleteWorkerDeploymentVersionRequest,
     DescribeWorkerDeploymentRequest,
     SetWorkerDeploymentCurrentVersionRequest,
+    UpdateWorkflowExecutionOptionsRequest,
 )
 from temporalio.client import Client
 from temporalio.common import WorkerDeploymentVersion
@@ -40,7 +44,9 @@ _UNSUPPORTED = RPCStatusCode.UNIMPLEMENTED
 
 
 class SetCurrent(StrEnum):
-    """When a starting worker makes its own version current (LABOURFLOW_DEPLOYMENT_SET_CURRENT)."""
+    """When a starting worker makes its own version current (LABOURFLOW_DEPLOYMENT_SET_CURRENT).
+    `always` also moves workflows pinned to older builds onto it: it is for development and for
+    upgrades in place, where the old build's workers are gone and its pinned workflows would wait forever."""
 
     always = "always"
     first = "first"
@@ -159,18 +165,43 @@ async def apply_set_current(client: Client, version: WorkerDeploymentVersion, po
         state = await describe_deployment(client, version.deployment_name)
         current = state.current_build_id if state else ""
         if current == version.build_id:
-            return "already-current"
-        if policy is SetCurrent.never or (policy is SetCurrent.first and current):
+            outcome = "already-current"
+        elif policy is SetCurrent.never or (policy is SetCurrent.first and current):
             log.warning("deployment_version_not_current", version=version.to_canonical_string(), current=current or None,
                         hint="make it current with `labourflow deployment set-current` (deploy/README.md, Upgrading)")
             return "left"
-        previous = await set_current_version(client, version, wait=wait)
+        else:
+            previous = await set_current_version(client, version, wait=wait)
+            log.info("deployment_version_made_current", version=version.to_canonical_string(), previous=previous or None,
+                     policy=policy.value)
+            outcome = "made-current"
+        if policy is SetCurrent.always and (moved := await adopt_pinned(client, version)):
+            log.info("pinned_workflows_moved", version=version.to_canonical_string(), count=moved)
     except RPCError as exc:
         if exc.status == _UNSUPPORTED:
             return "unsupported"
         raise
-    log.info("deployment_version_made_current", version=version.to_canonical_string(), previous=previous or None, policy=policy.value)
-    return "made-current"
+    return outcome
+
+
+async def adopt_pinned(client: Client, version: WorkerDeploymentVersion) -> int:
+    """Move the running workflows pinned to another build of this deployment onto whatever is current
+    (an auto-upgrade override); returns how many. Only when the old build is gone for good: a pinned
+    workflow moved to new code replays its history there (the replay gate keeps that safe)."""
+    name, build = version.deployment_name, version.build_id
+    query = (f"TemporalWorkerDeployment = '{name}' AND TemporalWorkflowVersioningBehavior = 'Pinned'"
+             f" AND TemporalWorkerDeploymentVersion != '{name}:{build}' AND ExecutionStatus = 'Running'")
+    moved = 0
+    async for execution in client.list_workflows(query):
+        await client.workflow_service.update_workflow_execution_options(UpdateWorkflowExecutionOptionsRequest(
+            namespace=client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=execution.id, run_id=execution.run_id),
+            workflow_execution_options=WorkflowExecutionOptions(versioning_override=VersioningOverride(auto_upgrade=True)),
+            update_mask=FieldMask(paths=["versioning_override"]),
+            identity=client.identity,
+        ))
+        moved += 1
+    return moved
 
 
 async def retire_version(client: Client, version: WorkerDeploymentVersion, *, skip_drainage: bool = False) -> None:

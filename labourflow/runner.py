@@ -269,6 +269,7 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     also sends the notification outbox."""
     from activities.deps import ActivityDeps
     from infrastructure.notifier import LogSender, dispatch_forever
+    from labourflow.release import release_version
     from labourflow.worker import build_worker
 
     client = await connect(settings, attempts=120, delay=1.0)
@@ -282,7 +283,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop_event.set)
     queues = [w.task_queue for w in worker.workers]
-    log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address)
+    log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address,
+             version=release_version(settings).to_canonical_string())
     outbox = None
     if role is not WorkerRole.documents:
         outbox = asyncio.create_task(dispatch_forever(deps.db, deps.keyring, LogSender()))

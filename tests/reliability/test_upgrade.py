@@ -9,6 +9,7 @@ change between them would go behind `workflow.patched` and is checked by the rep
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 
@@ -16,15 +17,17 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.common import VersioningBehavior
+from temporalio.worker import Worker, WorkerDeploymentConfig
 
 from domain.actions import WorkerAction, WorkerActionKind
 from domain.case import Stage
 from domain.ids import case_workflow_id
 from domain.workflow_models import DisputeResult
 from infrastructure.temporal_gateway import TemporalGateway
-from infrastructure.worker_versions import describe_deployment
+from infrastructure.worker_versions import SetCurrent, apply_set_current, deployment_version, describe_deployment
 from services.casework import run_worker_action
 from services.context import ServiceContext
+from tests.reliability.pinned_job import PinnedJob
 from tests.reliability.product import Product
 from tests.reliability.test_restarts import _mediating, shift_to_expire_in
 from tests.stories import wage_arrears
@@ -114,3 +117,27 @@ async def _knows(product: Product, build_id: str) -> bool:
 async def _stage_is(product: Product, case_no: str, stage: str) -> bool:
     return (await product.stages()).get(case_no) == stage
 
+
+
+async def test_an_in_place_upgrade_takes_over_what_was_pinned_to_the_old_build(product: Product) -> None:
+    """`always` (development, upgrades in place): a workflow pinned to a build whose workers are gone
+    would wait for them forever; the new build makes itself current and moves it over."""
+    client, queue = product.client, "pinned-jobs"
+
+    def worker(build_id: str) -> Worker:
+        config = WorkerDeploymentConfig(version=deployment_version(queue, build_id), use_worker_versioning=True)
+        return Worker(client, task_queue=queue, workflows=[PinnedJob], deployment_config=config)
+
+    async with worker(BUILD_A):
+        assert await apply_set_current(client, deployment_version(queue, BUILD_A), SetCurrent.first, wait=30) == "made-current"
+        handle = await client.start_workflow(PinnedJob.run, 3.0, id="pinned-job/1", task_queue=queue)
+        await product.wait(lambda: _has_run_on(handle, BUILD_A), "the job to start on build A", timeout=30)
+    async with worker(BUILD_B):
+        assert await apply_set_current(client, deployment_version(queue, BUILD_B), SetCurrent.always, wait=30) == "made-current"
+        assert await asyncio.wait_for(handle.result(), timeout=30) == "done"
+    builds = _task_builds(await handle.fetch_history())
+    assert builds[0] == BUILD_A and builds[-1] == BUILD_B, builds
+
+
+async def _has_run_on(handle, build_id: str) -> bool:  # type: ignore[no-untyped-def]
+    return build_id in _task_builds(await handle.fetch_history())
