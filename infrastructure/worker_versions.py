@@ -175,12 +175,17 @@ async def apply_set_current(client: Client, version: WorkerDeploymentVersion, po
             log.info("deployment_version_made_current", version=version.to_canonical_string(), previous=previous or None,
                      policy=policy.value)
             outcome = "made-current"
-        if policy is SetCurrent.always and (moved := await adopt_pinned(client, version)):
-            log.info("pinned_workflows_moved", version=version.to_canonical_string(), count=moved)
     except RPCError as exc:
         if exc.status == _UNSUPPORTED:
             return "unsupported"
         raise
+    if policy is SetCurrent.always:
+        try:
+            if moved := await adopt_pinned(client, version):
+                log.info("pinned_workflows_moved", version=version.to_canonical_string(), count=moved)
+        except RPCError as exc:  # e.g. a visibility store without the versioning search attributes
+            log.warning("pinned_workflows_not_moved", version=version.to_canonical_string(), error=exc.message,
+                        hint="temporal workflow update-options --query ... --versioning-override-behavior auto_upgrade")
     return outcome
 
 

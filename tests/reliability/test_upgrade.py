@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.devserver, pytest.mark.slow, pytest.mark.timeout(300)]
 BUILD_A, BUILD_B = "release-a", "release-b"
 # The mediation period ends this long after filing: time for the case to reach mediation on A and
 # for A to stop, so that the timer fires after A is gone (whenever B becomes current, it waits).
-TIMER_SECONDS = 20
+TIMER_SECONDS = 25
 
 
 async def _current_build(product: Product) -> str:
@@ -80,6 +80,7 @@ async def test_a_case_started_on_build_a_finishes_on_build_b(product: Product) -
 
     product.start_worker(build_id=BUILD_B)
     await product.wait(lambda: _knows(product, BUILD_B), "build B's workers to poll", timeout=60)
+    await product.wait(lambda: _logged(product, "deployment_version_not_current"), "build B to decide not to take over", timeout=30)
     assert await _current_build(product) == BUILD_A, "build B made itself current: production workers must wait for the operator"
     assert f"{BUILD_B} (was {BUILD_A})" in _set_current_with_the_cli(product, BUILD_B)
 
@@ -112,6 +113,10 @@ async def _is_current(product: Product, build_id: str) -> bool:
 
 async def _knows(product: Product, build_id: str) -> bool:
     return build_id in await _known_builds(product)
+
+
+async def _logged(product: Product, event: str) -> bool:
+    return event in product.logs()
 
 
 async def _stage_is(product: Product, case_no: str, stage: str) -> bool:
