@@ -80,6 +80,16 @@ class Settings(BaseSettings):
     rate_limit_access: str = "30/60"
     supervision_suggest_complaints: int = 3
     supervision_suggest_window_days: int = 90
+    # Worker Versioning (deploy/README.md, "Upgrading"): every worker polls as one version of one
+    # deployment. "" picks the defaults: the task queue's name, and the package version with a hash of
+    # the workflow code (a code change is a new build without anyone remembering to bump anything).
+    deployment_name: str = ""
+    build_id: str = ""
+    # When a worker makes its own version the deployment's current one: `always` (development: a code
+    # change takes over at once), `first` (only when the deployment has no current version yet: the
+    # first installation; later builds are made current by the operator) or `never`. "" = `always`
+    # in development, `first` otherwise.
+    deployment_set_current: Literal["", "first", "always", "never"] = ""
 
     # Connection security (deploy/README.md, "Secure connections"); all off by default.
     # Temporal: TLS to the frontend, with a private CA and/or a client certificate (mTLS), or an
@@ -235,6 +245,26 @@ class Settings(BaseSettings):
                 )
             decoded[kid] = raw
         return decoded
+
+    @field_validator("deployment_name")
+    @classmethod
+    def _deployment_name_has_no_dot(cls, value: str) -> str:
+        """Temporal writes a version as `<deployment>.<build id>`, so a dot would make it ambiguous."""
+        if "." in value:
+            raise ValueError("LABOURFLOW_DEPLOYMENT_NAME 不能包含“.” / must not contain a dot")
+        return value
+
+    @property
+    def resolved_deployment_name(self) -> str:
+        """The Worker Deployment's name: the setting, or the task queue (dots replaced, see above)."""
+        return self.deployment_name or self.task_queue.replace(".", "-")
+
+    @property
+    def resolved_deployment_set_current(self) -> str:
+        """`always` in development (nothing to do after a code change), `first` otherwise."""
+        if self.deployment_set_current:
+            return self.deployment_set_current
+        return "always" if self.env is Environment.development else "first"
 
 
 _SECRET_FIELDS = ("session_secret", "encryption_keys", "lookup_hash_key")

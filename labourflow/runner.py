@@ -335,6 +335,7 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     from infrastructure.notifier import dispatch_forever
     from infrastructure.senders import build_sender
     from infrastructure.tracing import process_tracing
+    from labourflow.release import release_version
     from labourflow.worker import build_worker
     from services.monitoring import sample_backlog_forever
 
@@ -367,7 +368,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
         loop.add_signal_handler(signum, stop_event.set)
     queues = [w.task_queue for w in worker.workers]
     log.info("worker polling", role=role.value, task_queues=queues, address=settings.temporal_address,
-             metrics=f"http://{settings.worker_metrics_host}:{port}/metrics" if port else "off")
+             metrics=f"http://{settings.worker_metrics_host}:{port}/metrics" if port else "off",
+             version=release_version(settings).to_canonical_string())
     background: list[asyncio.Task[None]] = []
     if sender is not None:
         metrics.start_workflow_series()

@@ -7,25 +7,32 @@ every workflow task behind it (intake latency, timers). `labourflow run` starts 
 processes, the document worker at a lower CPU priority (`LABOURFLOW_DOCUMENT_WORKER_NICE`), so a
 burst of intake is absorbed first and the documents follow; in production each scales on its own
 (deploy/README.md). Tests run both in one process (`WorkerRole.all`).
+
+Both poll as one version of the release's Worker Deployment (labourflow/release.py); a workflow
+worker also makes that version current when LABOURFLOW_DEPLOYMENT_SET_CURRENT says so (deploy/README.md,
+"Upgrading").
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
 import structlog
 from temporalio.client import Client
-from temporalio.worker import Interceptor, Worker
+from temporalio.worker import Interceptor, Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 import workflows.registry
 from activities import build_activities, build_document_activities
 from activities.deps import ActivityDeps
 from domain.documents import document_task_queue
+from infrastructure.worker_versions import SetCurrent, apply_set_current
+from labourflow.release import release_version
 from labourflow.worker_role import WorkerRole
 from workflows.registry import ALL_WORKFLOWS
 
@@ -75,21 +82,38 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
 
 
 class WorkerGroup:
-    """The Temporal workers of one process, started and stopped together (`async with`)."""
+    """The Temporal workers of one process, started and stopped together (`async with`); once they
+    poll, `set_current` (if given) runs in the background: the server accepts a version as current
+    only after it has seen its pollers."""
 
-    def __init__(self, workers: list[Worker]) -> None:
+    def __init__(self, workers: list[Worker], set_current: Callable[[], Awaitable[str]] | None = None) -> None:
         self.workers = workers
+        self._set_current = set_current
         self._stack = contextlib.AsyncExitStack()
+        self.set_current_task: asyncio.Task[str] | None = None
 
     async def __aenter__(self) -> WorkerGroup:
         async with contextlib.AsyncExitStack() as stack:  # a worker that fails to start stops the others
             for worker in self.workers:
                 await stack.enter_async_context(worker)
             self._stack = stack.pop_all()
+        if self._set_current is not None:
+            self.set_current_task = asyncio.create_task(self._logged(self._set_current))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self.set_current_task is not None:
+            self.set_current_task.cancel()
         await self._stack.aclose()
+
+    @staticmethod
+    async def _logged(set_current: Callable[[], Awaitable[str]]) -> str:
+        """A failure to set the current version is logged, not raised: the workers keep serving."""
+        try:
+            return await set_current()
+        except Exception as exc:
+            log.error("deployment_set_current_failed", error=str(exc))
+            return "failed"
 
 
 def build_worker(
@@ -106,7 +130,13 @@ def build_worker(
 ) -> WorkerGroup:
     """The workers for `role`: the workflow worker on `task_queue` (every workflow, the production
     sandbox, the quick activities) and/or the document worker on `<task_queue>-documents`.
-    `interceptors` are for developer tools (fault injection: `python -m devtools faulty-worker`)."""
+    `interceptors` are for developer tools (fault injection: `python -m devtools faulty-worker`).
+
+    Both poll as the release's deployment version. With no default behaviour the SDK refuses to start
+    a workflow that declares none, so every workflow type says whether it is PINNED or AUTO_UPGRADE.
+    The time-skipping test server ignores versioning and routes tasks to whoever polls."""
+    version = release_version(deps.settings)
+    deployment = WorkerDeploymentConfig(version=version, use_worker_versioning=True)
     workers: list[Worker] = []
     if role in (WorkerRole.all, WorkerRole.workflows):
         if not precompile_workflows():
@@ -123,6 +153,7 @@ def build_worker(
                 interceptors=list(interceptors),
                 max_concurrent_activities=activity_threads,
                 graceful_shutdown_timeout=graceful_shutdown,
+                deployment_config=deployment,
             )
         )
     if role in (WorkerRole.all, WorkerRole.documents):
@@ -134,6 +165,10 @@ def build_worker(
                 interceptors=list(interceptors),
                 max_concurrent_activities=document_slots,
                 graceful_shutdown_timeout=graceful_shutdown,
+                deployment_config=deployment,
             )
         )
-    return WorkerGroup(workers)
+    if role is WorkerRole.documents:  # the workflow worker decides: it serves the cases
+        return WorkerGroup(workers)
+    policy = SetCurrent(deps.settings.resolved_deployment_set_current)
+    return WorkerGroup(workers, lambda: apply_set_current(client, version, policy))

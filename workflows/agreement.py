@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -34,7 +35,7 @@ PAY_ITEMS = frozenset(
 )
 
 
-@workflow.defn(name="agreement")
+@workflow.defn(name="agreement", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class AgreementWorkflow(StatutoryWorkflow):
     """Confirmation and performance of a signed mediation agreement."""
 

@@ -7,6 +7,7 @@ the worker sue, except in the situations of SPC Interpretation I Art. 12."""
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows import arbitration_course as course
 from workflows.kit.actions import action
@@ -37,7 +38,7 @@ AWARD_ACTIONS = (
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
 
-@workflow.defn(name="arbitration")
+@workflow.defn(name="arbitration", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class ArbitrationWorkflow(course.ArbitrationCase):
     """One arbitration case from application to award (or settlement)."""
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 from temporalio.exceptions import ActivityError
 
 from workflows.kit import options
@@ -30,7 +31,7 @@ RENDER: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=20), "retr
 RECORD: dict[str, Any] = {**options.PROJECTION, "start_to_close_timeout": timedelta(seconds=10)}
 
 
-@workflow.defn(name="bulk-letters")
+@workflow.defn(name="bulk-letters", versioning_behavior=VersioningBehavior.PINNED)
 class BulkLettersWorkflow(StatutoryWorkflow):
     """Issue the batch's letters one employer row at a time, resumable at any point."""
 

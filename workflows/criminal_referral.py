@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows import filing_supervision as supervision
 from workflows.filing_supervision import SupervisedCase
@@ -37,7 +38,7 @@ def request_key(refusal: Refusal) -> str:
     return f"{refusal.last_day[1] or refusal.last_day[0]}_by"
 
 
-@workflow.defn(name="criminal-referral")
+@workflow.defn(name="criminal-referral", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class CriminalReferralWorkflow(SupervisedCase):
     """After the police's non-filing: filing supervision, its reconsideration and review, each by its last day."""
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 from workflows import dispute_court, dispute_lower, dispute_referrals, dispute_worker
@@ -61,7 +62,7 @@ if missing := set(DisputeStep) - STEPS.keys():
     raise TypeError(f"dispute steps without a function: {sorted(missing)}")
 
 
-@workflow.defn(name="dispute")
+@workflow.defn(name="dispute", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class DisputeWorkflow(DisputeCase):
     """A labour dispute case from intake to its closing state."""
 

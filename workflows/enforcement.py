@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import EnforcementInput, EnforcementOutcome, EnforcementResult
 
 
-@workflow.defn(name="enforcement")
+@workflow.defn(name="enforcement", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class EnforcementWorkflow(StatutoryWorkflow):
     """Waits for voluntary performance or the court's enforcement, within the 2-year window."""
 

@@ -6,6 +6,7 @@ wages (Criminal Law Art. 276-1)."""
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -24,7 +25,7 @@ POLICE_ACK_DAYS = 3  # State Council 2001 transfer rules: police decide on filin
 TRANSFER = "用人单位经责令限期支付后仍拒不支付劳动报酬，数额较大，涉嫌拒不支付劳动报酬罪，依法移送。"  # on the letter
 
 
-@workflow.defn(name="inspection")
+@workflow.defn(name="inspection", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class InspectionWorkflow(StatutoryWorkflow):
     """A complaint to labour inspection through its order to pay and, if ignored, criminal referral."""
 

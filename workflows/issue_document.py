@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, VersioningBehavior
 
 with workflow.unsafe.imports_passed_through():
     from domain.documents import (
@@ -27,7 +27,7 @@ RENDER_RETRY = RetryPolicy(
 )
 
 
-@workflow.defn(name="issue-document")
+@workflow.defn(name="issue-document", versioning_behavior=VersioningBehavior.PINNED)
 class IssueDocumentWorkflow:
     """Render and store one document through the render-document activity."""
 

@@ -9,6 +9,7 @@ import contextlib
 from datetime import date, timedelta
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit import options
 from workflows.kit.actions import action
@@ -26,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
 ADVANCE_AID_DAYS = 7  # Legal Aid Law Art. 44(1): fewer than 7 days before a limitation or deadline
 
 
-@workflow.defn(name="legal-aid")
+@workflow.defn(name="legal-aid", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class LegalAidWorkflow(StatutoryWorkflow):
     """One legal-aid application, with advance aid when the worker is close to a deadline."""
 

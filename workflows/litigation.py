@@ -5,6 +5,7 @@ in 3 months (D38). A supported suit (procuratorate) is marked as such."""
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -24,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
-@workflow.defn(name="litigation")
+@workflow.defn(name="litigation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class LitigationWorkflow(StatutoryWorkflow):
     """A labour suit through first instance and, if appealed, second instance."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -53,7 +54,7 @@ def period_rule(inp: MediationInput) -> tuple[str, str | None]:
     return "D40", inp.court_variant
 
 
-@workflow.defn(name="mediation")
+@workflow.defn(name="mediation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class MediationWorkflow(StatutoryWorkflow):
     """One mediation attempt with its statutory period and the mediator's task."""
 

@@ -6,6 +6,7 @@ An objection ends the procedure; the worker may sue on the agreement (SPC Interp
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -20,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import PaymentOrderInput, PaymentOrderOutcome, PaymentOrderResult
 
 
-@workflow.defn(name="payment-order")
+@workflow.defn(name="payment-order", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class PaymentOrderWorkflow(StatutoryWorkflow):
     """The payment-order procedure at the basic court, step by step with its three clocks."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -21,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import Milestone, PostAwardInput, PostAwardOutcome, PostAwardResult, WorkerOption
 
 
-@workflow.defn(name="post-award")
+@workflow.defn(name="post-award", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class PostAwardWorkflow(StatutoryWorkflow):
     """The challenge windows after an award, and a revocation application if the employer files one."""
 

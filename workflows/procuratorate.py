@@ -5,6 +5,7 @@ no period for the decision, so the referral carries a service level and escalate
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
 DECISION_DAYS = 10  # service level; reported practice decides within days (rules section 10.1, [L])
 
 
-@workflow.defn(name="procuratorate-support")
+@workflow.defn(name="procuratorate-support", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class ProcuratorateSupportWorkflow(StatutoryWorkflow):
     """A request for the procuratorate to support the worker's suit, with its acknowledgement clock."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit import options
 from workflows.kit.actions import action
@@ -36,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
-@workflow.defn(name="referral")
+@workflow.defn(name="referral", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class ReferralWorkflow(StatutoryWorkflow):
     """One hand-over between agencies, until the receiver takes the case or the sender withdraws it."""
 

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from pydantic import BaseModel
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 from temporalio.exceptions import ApplicationError
 
 from workflows import supervision_actions as actions
@@ -45,7 +46,7 @@ if missing := set(MatterPhase) - STEPS.keys() - {MatterPhase.closed}:
     raise TypeError(f"supervision phases without a step: {sorted(missing)}")
 
 
-@workflow.defn(name="supervision-matter")
+@workflow.defn(name="supervision-matter", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class SupervisionWorkflow(SupervisionCase):
     """One supervision matter, from opening to its outcome."""
 

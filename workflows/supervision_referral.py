@@ -6,6 +6,7 @@ A child of the supervision matter; its tasks go to the union's legal staff, who 
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.records import DeadlineStatus, matter_subject
 
 
-@workflow.defn(name="supervision-referral")
+@workflow.defn(name="supervision-referral", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class SupervisionReferralWorkflow(StatutoryWorkflow):
     """From the department's receipt of the recommendation notice to its result."""
 

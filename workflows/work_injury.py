@@ -5,6 +5,7 @@ the employer should apply within 30 days (D61); otherwise the worker, relatives 
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
 from workflows.kit.base import StatutoryWorkflow
@@ -17,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import WorkInjuryInput, WorkInjuryResult
 
 
-@workflow.defn(name="work-injury")
+@workflow.defn(name="work-injury", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
 class WorkInjuryWorkflow(StatutoryWorkflow):
     """From the injury to the determination decision."""
 

@@ -74,8 +74,10 @@ class Product:
         self.server.send_signal(sig)
         self.server.wait(timeout=30)
 
-    def start_worker(self, kill_after: str = "", env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    def start_worker(self, kill_after: str = "", env: dict[str, str] | None = None, **settings: str) -> subprocess.Popen[bytes]:
+        """A worker process (both roles); `env` are extra variables, `settings` extra LABOURFLOW_* ones (e.g. BUILD_ID)."""
         env = self.env | ({"LABOURFLOW_FAULT_KILL_AFTER": kill_after} if kill_after else {}) | (env or {})
+        env |= {f"LABOURFLOW_{name.upper()}": value for name, value in settings.items()}
         log = (self.data / f"worker-{len(self.workers)}.log").open("ab")
         worker = subprocess.Popen([sys.executable, "-m", "devtools", "faulty-worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
         self.workers.append(worker)

@@ -50,7 +50,9 @@ def fixed_settings(data_dir: Path) -> Settings:
     )
 
 
-async def _record(tmp_path: Path) -> dict[str, object]:
+async def record_histories(tmp_path: Path, folder: Path) -> None:
+    """Run a whole matter, its referral and a letter batch on the time-skipping server and store their
+    histories in `folder` (also used to record a release: `python -m tests.workflows.replay record-release`)."""
     settings = fixed_settings(tmp_path)
     await migrate_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
@@ -97,29 +99,29 @@ async def _record(tmp_path: Path) -> dict[str, object]:
             await matter.result()
             history = await matter.handle.fetch_history()
             referral = await env.client.get_workflow_handle(f"{matter.handle.id}/referral/1").fetch_history()
-            _store("supervision-referral", referral)
+            _store(folder, "supervision-matter", history)
+            _store(folder, "supervision-referral", referral)
             batch_no = await new_batch(db, 3)
             await start_batch(env.client, settings.model_copy(update={"task_queue": "replay"}), db, batch_no,
                               letters_per_run=10, chunk=3)
             bulk = env.client.get_workflow_handle(f"bulk-letters/{batch_no}")
             await bulk.result()
-            _store("bulk-letters", await bulk.fetch_history())
+            _store(folder, "bulk-letters", await bulk.fetch_history())
     finally:
         await env.shutdown()
         await db.dispose()
-    return {"workflow_id": history.workflow_id, "history": history.to_json_dict()}
 
 
-def _store(kind: str, history: WorkflowHistory) -> None:
+def _store(folder: Path, kind: str, history: WorkflowHistory) -> None:
     record = {"workflow_id": history.workflow_id, "history": history.to_json_dict()}
-    (HISTORY.parent / f"{kind}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
+    (folder / f"{kind}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1))
 
 
 @pytest.fixture
 async def committed(tmp_path: Path) -> AsyncIterator[dict[str, object]]:
     if os.environ.get("LABOURFLOW_RECORD_HISTORIES") == "1" or not HISTORY.exists():
         HISTORY.parent.mkdir(exist_ok=True)
-        HISTORY.write_text(json.dumps(await _record(tmp_path), ensure_ascii=False, indent=1))
+        await record_histories(tmp_path, HISTORY.parent)
     yield json.loads(HISTORY.read_text())
 
 

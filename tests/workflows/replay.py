@@ -7,7 +7,13 @@ committed history (they prove that running cases of earlier releases still repla
 what is new: workflow types without a history yet, a type's history as `<type>--NAME.json` when it
 takes a patched branch (`workflow.patched("...")`) that no committed history of that type has, and
 each scenario's case history as `dispute--<scenario>--NAME.json`. The payloads are encrypted
-with the fixed TEST-ONLY key below (never used outside these files)."""
+with the fixed TEST-ONLY key below (never used outside these files).
+
+`python -m tests.workflows.replay record-release` is the release step (deploy/README.md, "Upgrading"):
+with the code being released, it records the scenarios and the supervision matter, its referral and
+a letter batch into `histories/release-<version>/`, once per release; every later build must replay
+every release folder (tests/workflows/test_release_replay.py), because cases started on that release
+move to the new code when it is made current."""
 
 from __future__ import annotations
 
@@ -15,6 +21,8 @@ import asyncio
 import hashlib
 import json
 import sys
+import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +35,18 @@ TEST_ONLY_KEY = hashlib.sha256(b"labourflow test-only history key").digest()
 
 
 def replay_settings() -> Settings:
+    """Decrypts the scenario histories (key `sim`) and the supervision ones (key `replay`, tests/supervision/test_replay.py)."""
     import base64
 
-    return Settings(env=Environment.test, encryption_keys={"sim": base64.b64encode(TEST_ONLY_KEY).decode()},
+    from tests.supervision.test_replay import FIXED_KEY
+
+    return Settings(env=Environment.test, encryption_keys={"sim": base64.b64encode(TEST_ONLY_KEY).decode(), "replay": FIXED_KEY},
                     encryption_key_id="sim", session_secret="test", lookup_hash_key="test")
+
+
+def release_folder(version: str) -> Path:
+    """Where the histories recorded with release `version` are kept."""
+    return HISTORIES / f"release-{version}"
 
 
 def replay_converter() -> Any:
@@ -61,10 +77,11 @@ def committed_patches(kind: str) -> set[str]:
     return set().union(*(patches(load_history(path)) for path in paths if path.exists()))
 
 
-async def record(add: str | None = None) -> None:
+async def record(add: str | None = None, folder: Path = HISTORIES) -> None:
+    """Re-play every scenario and store the histories in `folder` (one per workflow type, one per scenario
+    for the case); with `add`, keep what is committed and add only what is new (module docstring)."""
     from devtools.simulate import Scenario, run_scenario
 
-    HISTORIES.mkdir(exist_ok=True)
     seen: set[str] = set()
 
     for path in sorted(SCENARIOS.glob("*.toml")):
@@ -76,11 +93,11 @@ async def record(add: str | None = None) -> None:
                     continue
                 seen.add(kind)
                 history = await handle.fetch_history()
-                target = HISTORIES / (f"dispute--{name}{'--' + add if add else ''}.json" if kind == "dispute" else f"{kind}.json")
+                target = folder / (f"dispute--{name}{'--' + add if add else ''}.json" if kind == "dispute" else f"{kind}.json")
                 if add and kind != "dispute" and target.exists():
                     if not patches(history) - committed_patches(kind):
                         continue
-                    target = HISTORIES / f"{kind}--{add}.json"  # a new branch of a recorded type
+                    target = folder / f"{kind}--{add}.json"  # a new branch of a recorded type
                 record = {"workflow_id": workflow_id, "history": json.loads(history.to_json())}
                 target.write_text(json.dumps(record, separators=(",", ":")))
                 print(f"recorded {target.name} ({len(history.events)} events)")
@@ -102,8 +119,32 @@ async def record(add: str | None = None) -> None:
             raise SystemExit(f"{path.name}: {result['expectations']}")
 
 
+async def record_release() -> Path:
+    """Record this release's histories into `histories/release-<version>/`, with a note of the build."""
+    import temporalio
+
+    from labourflow.release import default_build_id, package_version
+    from tests.supervision.test_replay import record_histories
+
+    folder = release_folder(package_version())
+    if folder.exists():
+        raise SystemExit(f"{folder} exists: a release is recorded once, with its own code (bump the version in pyproject.toml first)")
+    folder.mkdir()
+    await record(folder=folder)
+    with tempfile.TemporaryDirectory(prefix="labourflow-release-") as tmp:
+        await record_histories(Path(tmp), folder)
+    note = {"version": package_version(), "build_id": default_build_id(), "temporalio": temporalio.__version__,
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    (folder / "release.json").write_text(json.dumps(note, indent=1) + "\n")
+    return folder
+
+
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if not (args == ["record"] or (len(args) == 3 and args[:2] == ["record", "--add"])):
-        raise SystemExit("usage: python -m tests.workflows.replay record [--add NAME]")
-    asyncio.run(record(args[2] if len(args) == 3 else None))
+    if args == ["record"] or (len(args) == 3 and args[:2] == ["record", "--add"]):
+        HISTORIES.mkdir(exist_ok=True)
+        asyncio.run(record(args[2] if len(args) == 3 else None))
+    elif args == ["record-release"]:
+        print(f"recorded {asyncio.run(record_release())}")
+    else:
+        raise SystemExit("usage: python -m tests.workflows.replay record [--add NAME] | record-release")
