@@ -1,0 +1,1 @@
+"""Adapters to the world outside the domain: keys and signatures, storage, external services."""
