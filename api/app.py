@@ -15,8 +15,9 @@ from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
 from api.middleware import BodySizeLimit
+from api.openapi import install_openapi, operation_id
 from api.ratelimit import SlidingWindow
-from api.routes import auth, cases, codec, deadlines, documents, health
+from api.routes import auth, cases, codec, deadlines, documents, health, reference
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from infrastructure import __version__
@@ -66,6 +67,8 @@ def create_app(
         version=__version__,
         summary="劳动争议多元化解工作流 / labour dispute resolution workflows",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        swagger_ui_parameters={"persistAuthorization": True},
     )
     app.state.services = ctx
     app.state.pages = page_environment(settings.templates_dir)
@@ -83,6 +86,7 @@ def create_app(
     app.include_router(deadlines.router)
     app.include_router(documents.router)
     app.include_router(supervision_routes.router)
+    app.include_router(reference.router)
     from api.pages import admin, home, reply, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
@@ -92,6 +96,7 @@ def create_app(
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router):
         app.include_router(router)
+    install_openapi(app)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -13,6 +13,8 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from api.problems import raises
+
 
 class SlidingWindow:
     def __init__(self) -> None:
@@ -39,6 +41,7 @@ def parse_limit(text: str) -> tuple[int, float]:
 def rate_limit(door: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """Dependency: refuse with 429 and Retry-After when this client knocks too often at `door`."""
 
+    @raises(429)
     async def check(request: Request) -> None:
         settings = request.app.state.services.settings
         limit, window = parse_limit(getattr(settings, f"rate_limit_{door}"))

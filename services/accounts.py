@@ -5,15 +5,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pwdlib import PasswordHash
-from sqlmodel import select
+from pydantic import Field
+from sqlmodel import col, select
 
 from domain.roles import Role
 from infrastructure.db import Database
 from infrastructure.tables.users import Team, TeamKind, User
 from services.errors import NotFound, Refused
+from services.read_models import Page, PageRequest, ReadModel, page_fields, paged_rows
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5
@@ -182,27 +183,58 @@ async def unlock_user(db: Database, username: str) -> None:
     await _change_user(db, username, failed_logins=0, locked_until=None)
 
 
-async def list_users(db: Database) -> list[dict[str, Any]]:
-    """Every staff account with its role, team, state and lockout."""
-    now = datetime.now(UTC)
-    async with db.session() as session:
-        users = (await session.exec(select(User).order_by(User.username))).all()
-    return [
-        {
-            "username": u.username,
-            "display_name": u.display_name,
-            "role": u.role,
-            "team_code": u.team_code,
-            "region": u.region,
-            "is_active": u.is_active,
-            "failed_logins": u.failed_logins,
-            "locked": bool(
-                u.locked_until and u.locked_until.replace(tzinfo=u.locked_until.tzinfo or UTC) > now
-            ),
-        }
-        for u in users
-    ]
+class UserPublic(ReadModel):
+    """A staff account as administrators see it (never its password hash)."""
 
+    username: str
+    display_name: str
+    role: Role
+    team_code: str | None
+    region: str
+    is_active: bool
+    failed_logins: int
+    locked: bool = Field(description="signing in is refused for now after repeated wrong passwords")
+
+
+class UserPage(Page[UserPublic]):
+    """One page of staff accounts, by username."""
+
+
+def user_public(user: User, now: datetime | None = None) -> UserPublic:
+    """The account as listed: role, team, state and lockout."""
+    now = now or datetime.now(UTC)
+    locked_until = user.locked_until
+    return UserPublic(
+        username=user.username, display_name=user.display_name, role=Role(user.role), team_code=user.team_code, region=user.region,
+        is_active=user.is_active, failed_logins=user.failed_logins,
+        locked=bool(locked_until and locked_until.replace(tzinfo=locked_until.tzinfo or UTC) > now),
+    )
+
+
+async def list_users(db: Database, paging: PageRequest | None = None) -> UserPage:
+    """Staff accounts by username with their role, team, state and lockout (one page; the first 50 unless asked)."""
+    paging = paging or PageRequest()
+    async with db.session() as session:
+        users, total = await paged_rows(session, select(User).order_by(col(User.username)), paging)
+    now = datetime.now(UTC)
+    return UserPage(items=[user_public(u, now) for u in users], **page_fields(total, paging))
+
+
+async def all_users(db: Database) -> list[UserPublic]:
+    """Every staff account by username (the users page shows them all)."""
+    async with db.session() as session:
+        users = (await session.exec(select(User).order_by(col(User.username)))).all()
+    now = datetime.now(UTC)
+    return [user_public(u, now) for u in users]
+
+
+async def get_user(db: Database, username: str) -> UserPublic:
+    """One account as listed; `NotFound` for a missing one."""
+    async with db.session() as session:
+        user = (await session.exec(select(User).where(User.username == username))).first()
+    if user is None:
+        raise NotFound(f"没有此账户 / no account '{username}'")
+    return user_public(user)
 
 
 async def update_user(

@@ -14,16 +14,19 @@ from domain.china_time import china_today
 from domain.ids import case_workflow_id
 from domain.regions import regions
 from domain.roles import Role
-from services.accounts import create_user, list_teams, list_users, update_user
+from services.accounts import all_users, create_user, list_teams, update_user
 from services.case_search import CaseFilters, search_cases
 from services.case_view import case_detail
 from services.dashboard import dashboard
 from services.documents import case_documents
 from services.errors import ServiceError
 from services.history import history_of_case, temporal_ui_url
-from services.outbox import outbox
+from services.outbox import NotificationStatus, outbox
+from services.read_models import PageRequest
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+SEARCH_PAGE = 100  # cases the search page lists (the newest; the heading gives the total)
+OUTBOX_PAGE = 100  # notifications the outbox page shows, newest first
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -41,13 +44,15 @@ async def cases_page(
     """Search cases by number, stage, channel, region, employer, overdue."""
     filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
     searched = any((case_no, stage, channel, region, employer, overdue))
+    found = await search_cases(ctx.db, filters, china_today(), PageRequest(per_page=SEARCH_PAGE))
     return render_page(
         request,
         "admin_cases.html",
         staff=staff,
         filters=filters,
         searched=searched,
-        results=await search_cases(ctx.db, filters, china_today()),
+        results=found.items,
+        total=found.total,
         stages=[s.value for s in Stage],
         channels=[c.value for c in Channel],
         regions=list(regions().values()),
@@ -95,7 +100,8 @@ async def dashboard_page(request: Request, ctx: Services, staff: AdminPage) -> H
 @router.get("/outbox", response_class=HTMLResponse)
 async def outbox_page(request: Request, ctx: Services, staff: AdminPage, status: str = "") -> HTMLResponse:
     """The notification outbox: newest first, bodies shown, recipients masked."""
-    rows = await outbox(ctx.db, ctx.keyring, status)
+    chosen = NotificationStatus(status) if status in NotificationStatus.__members__ else None
+    rows = (await outbox(ctx.db, ctx.keyring, chosen, PageRequest(per_page=OUTBOX_PAGE))).items
     return render_page(request, "admin_outbox.html", staff=staff, rows=rows, status=status)
 
 
@@ -106,7 +112,7 @@ async def users_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLR
         request,
         "admin_users.html",
         staff=staff,
-        users=await list_users(ctx.db),
+        users=await all_users(ctx.db),
         teams=await list_teams(ctx.db),
         roles=[r.value for r in Role],
         regions=list(regions().values()),

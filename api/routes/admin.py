@@ -3,38 +3,45 @@ the notification outbox (the pages' twins, for other agencies' systems)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
-from api.deps import AdminStaff, Services
+from api import examples
+from api.deps import AdminStaff, Paging, Services
+from api.problems import problems
+from domain.case import Channel, Stage
 from domain.china_time import china_today
+from domain.regions import region_slug
 from domain.roles import Role
-from services.accounts import create_user, list_users, update_user
-from services.case_search import CaseFilters, search_cases
+from services import accounts
+from services.case_search import CaseFilters, CasePage
+from services.case_search import search_cases as search
 from services.dashboard import Dashboard, dashboard
-from services.history import history_of_case
-from services.outbox import outbox
+from services.history import WorkflowHistory, history_of_case
+from services.outbox import NotificationPage, NotificationStatus, outbox
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 
 
-@router.get("/cases")
-async def find_cases(
+@router.get("/cases", response_model=CasePage)
+async def search_cases(
     ctx: Services,
     _: AdminStaff,
-    case_no: str = "",
-    stage: str = "",
-    channel: str = "",
-    region: str = "",
-    employer: str = "",
-    overdue: bool = False,
-) -> list[dict[str, Any]]:
-    """Search cases by number (part of it), stage, channel, region, employer, overdue tasks."""
-    filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
-    return await search_cases(ctx.db, filters, china_today())
+    paging: Paging,
+    case_no: Annotated[str, Query(max_length=20, description="part of the case number")] = "",
+    stage: Stage | None = None,
+    channel: Channel | None = None,
+    region: Annotated[str, Query(max_length=64, description="slug or GB/T 2260 code (`GET /api/v1/regions`)")] = "",
+    employer: Annotated[str, Query(max_length=200, description="part of the employer's name")] = "",
+    overdue: Annotated[bool, Query(description="only cases with an open task past its due date")] = False,
+) -> CasePage:
+    """Search cases by number (part of it), stage, channel, region, employer, overdue tasks; newest
+    first, one page with the total."""
+    filters = CaseFilters(case_no, stage.value if stage else "", channel.value if channel else "",
+                          region_slug(region) or region, employer, overdue)
+    return await search(ctx.db, filters, china_today(), paging)
 
 
 @router.get("/dashboard", response_model=Dashboard)
@@ -44,19 +51,21 @@ async def get_dashboard(ctx: Services, _: AdminStaff) -> Dashboard:
     return await dashboard(ctx.db, china_today())
 
 
-@router.get("/cases/{case_no}/history", responses={404: {"description": "no such case"}, 503: {"description": "Temporal is unavailable"}})
-async def get_history(ctx: Services, case_no: str, _: AdminStaff) -> list[dict[str, Any]]:
-    """The case's Temporal event history (case workflow and children) in words, with UI links."""
-    return [asdict(h) for h in await history_of_case(ctx, case_no)]
+@router.get("/cases/{case_no}/history", response_model=list[WorkflowHistory], responses=problems(404, 503, d404="no such case"))
+async def get_case_history(ctx: Services, case_no: str, _: AdminStaff) -> list[WorkflowHistory]:
+    """The case's Temporal event history (case workflow and children, at most 20) in words, with UI links."""
+    return await history_of_case(ctx, case_no)
 
 
-@router.get("/users")
-async def get_users(ctx: Services, _: AdminStaff) -> list[dict[str, Any]]:
-    """Every staff account (no password hashes)."""
-    return await list_users(ctx.db)
+@router.get("/users", response_model=accounts.UserPage)
+async def list_users(ctx: Services, _: AdminStaff, paging: Paging) -> accounts.UserPage:
+    """Staff accounts by username (no password hashes), one page with the total."""
+    return await accounts.list_users(ctx.db, paging)
 
 
 class UserIn(BaseModel):
+    """A new staff account."""
+
     username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")
     display_name: str = Field(min_length=1, max_length=100)
     role: Role
@@ -66,30 +75,33 @@ class UserIn(BaseModel):
 
 
 class UserChange(BaseModel):
+    """What to change on an account; fields left out stay as they are."""
+
     is_active: bool | None = None
     unlock: bool = False
     password: str | None = Field(default=None, min_length=10, max_length=200)
 
 
-@router.post(
-    "/users", status_code=201, responses={409: {"description": "username taken or unknown team"}}
-)
-async def post_user(ctx: Services, body: UserIn, staff: AdminStaff) -> dict[str, Any]:
+@router.post("/users", status_code=201, response_model=accounts.UserPublic,
+             responses=problems(409, d409="the username is taken, or the team does not exist"))
+async def create_user(ctx: Services, body: Annotated[UserIn, Body(openapi_examples=examples.NEW_USER)],
+                      staff: AdminStaff) -> accounts.UserPublic:
     """Create a staff account."""
-    user = await create_user(ctx.db, **body.model_dump(), created_by=staff.username)
-    return {"username": user.username, "role": user.role, "team_code": user.team_code}
+    user = await accounts.create_user(ctx.db, **body.model_dump(), created_by=staff.username)
+    return accounts.user_public(user)
 
 
-@router.patch("/users/{username}", responses={404: {"description": "no such account"}, 409: {"description": "deactivating yourself"}})
-async def patch_user(ctx: Services, username: str, body: UserChange, staff: AdminStaff) -> dict[str, str]:
-    """Deactivate or reactivate, unlock, or set a new password."""
-    await update_user(ctx.db, username, by=staff.username, is_active=body.is_active, unlock=body.unlock, password=body.password)
-    return {"username": username, "status": "updated"}
+@router.patch("/users/{username}", response_model=accounts.UserPublic,
+              responses=problems(404, 409, d404="no such account", d409="you cannot deactivate your own account"))
+async def update_user(ctx: Services, username: str, body: Annotated[UserChange, Body(openapi_examples=examples.USER_CHANGE)],
+                      staff: AdminStaff) -> accounts.UserPublic:
+    """Deactivate or reactivate, unlock, or set a new password; the account as it is now."""
+    await accounts.update_user(ctx.db, username, by=staff.username, is_active=body.is_active, unlock=body.unlock,
+                               password=body.password)
+    return await accounts.get_user(ctx.db, username)
 
 
-@router.get("/outbox")
-async def get_outbox(
-    ctx: Services, _: AdminStaff, status: str = "", limit: Annotated[int, Query(ge=1, le=500)] = 100
-) -> list[dict[str, Any]]:
-    """The notification outbox, newest first; recipients masked."""
-    return await outbox(ctx.db, ctx.keyring, status, limit)
+@router.get("/outbox", response_model=NotificationPage)
+async def list_outbox(ctx: Services, _: AdminStaff, paging: Paging, status: NotificationStatus | None = None) -> NotificationPage:
+    """The notification outbox, newest first, one page with the total; recipients masked."""
+    return await outbox(ctx.db, ctx.keyring, status, paging)
