@@ -90,6 +90,11 @@ def _problem_schema(response: dict[str, Any]) -> dict[str, Any]:
     return {"$ref": "#/components/schemas/Problem"}
 
 
+def _description(response: dict[str, Any], status: int) -> str:
+    given = response.get("description")
+    return given if given and given != "Additional Response" else STATUS_DESCRIPTIONS.get(status, f"HTTP {status}")
+
+
 def _headers(status: int) -> dict[str, Any]:
     if status == 429:
         return {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}
@@ -115,7 +120,7 @@ def document_problems(schema: dict[str, Any], routes: list[Any]) -> None:
             for status in sorted(declared | implied_statuses(route)):
                 old = responses.get(str(status), {})
                 responses[str(status)] = {
-                    "description": old.get("description") or STATUS_DESCRIPTIONS.get(status, f"HTTP {status}"),
+                    "description": _description(old, status),
                     "content": {PROBLEM_MEDIA_TYPE: {"schema": _problem_schema(old)}},
                     **({"headers": _headers(status)} if _headers(status) else {}),
                 }

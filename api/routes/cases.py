@@ -21,8 +21,9 @@ from services.case_view import CaseDetail, case_detail
 from services.intake import file_intake
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128, description="any unique string; the same key and body always "
-                                              "give the same case (retry safely)", examples=["intake-7f3a9c"])]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=128, examples=["intake-7f3a9c"],
+    description="any unique string; the same key and body always give the same case (retry safely)")]
 
 
 @router.post(

@@ -47,6 +47,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 PASSWORD = "probe-password-123"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The API description is built once and the same for everyone; its examples are the stories'
+# invented people (Li Jianguo...), which this world's cases also use, so they are not leaks.
+DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 # Anyone may call these (the intake, sign-in, the public rules, probes, documentation). Routes
 # with a one-time reply token: the token itself is the employer's credential.
@@ -63,6 +66,7 @@ PUBLIC = {
     ("GET", "/api/v1/deadlines"),
     ("GET", "/api/v1/deadlines/{rule_id}"),
     ("POST", "/api/v1/whatif"),
+    ("GET", "/api/v1/regions"),
     ("OPTIONS", "/api/v1/codec/{operation}"),
     ("GET", "/"),
     ("POST", "/"),
@@ -483,7 +487,7 @@ async def test_no_cross_access_on_any_route(console: Console) -> None:
                     crossings.append(
                         f"{label}: {real.status_code} {real.headers.get('location', '')}"
                     )
-                if ref is None:
+                if ref is None and path not in DOCUMENTATION:
                     shown = [
                         text
                         for text, outsiders in world.secrets_of_a
