@@ -39,6 +39,13 @@ WHAT_ZH = {
     "model_type": "应为 JSON 对象", "model_attributes_type": "应为 JSON 对象", "list_type": "应为 JSON 数组",
     "tuple_type": "应为 JSON 数组", "json_invalid": "JSON 格式错误", "json_type": "应为 JSON",
 }
+# The framework's own messages, in both languages.
+FRAMEWORK_DETAILS = {
+    "There was an error parsing the body": "请求内容无法解析（应为UTF-8编码的JSON或表单） / the body could not be parsed: send UTF-8 JSON, "
+                                           "or a well-formed form",
+    "Not Found": "未找到 / not found",
+    "Method Not Allowed": "不支持此方法 / method not allowed",
+}
 FIX_FALLBACK = "按上面的说明修改后重新提交 / correct the value as described and send the request again"
 
 
@@ -79,8 +86,8 @@ def field_error(error: Mapping[str, Any], messages: Mapping[str, Mapping[str, st
     if field == "request" and sep and head.replace("_", "").replace(".", "").isalnum() and head.isascii():
         field, message = head, rest  # a model-wide check names its field first ("employment_ended_on: ...")
     if kind in ("value_error", "assertion_error"):
-        return FieldError(field=field, code=str(ctx.get("code", kind)), message=redact_text(message),
-                          fix=redact_text(str(ctx.get("fix") or message)))
+        fix = str(ctx["fix"]) if ctx.get("fix") else redact_text(message)  # a validator's own fix holds no input
+        return FieldError(field=field, code=str(ctx.get("code", kind)), message=redact_text(message), fix=fix)
     zh = WHAT_ZH.get(kind, "填写有误")
     return FieldError(field=field, code=kind, message=redact_text(f"{zh} / {message}"), fix=_fix(messages, kind, ctx))
 
@@ -123,9 +130,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = FRAMEWORK_DETAILS.get(str(exc.detail), str(exc.detail))
         if is_page(request):
-            return _error_page(request, exc.status_code, str(exc.detail))
-        return problem_response(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+            return _error_page(request, exc.status_code, detail)
+        return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(ServiceError)
     async def _service(request: Request, exc: ServiceError) -> Response:

@@ -5,7 +5,7 @@
 - every error status an operation can answer is documented as `application/problem+json`
   (`api/problems.py`): the ones its route declares (`responses=problems(404, 409)`), and the ones
   its dependencies and parameters imply: 401/403/404/429 from the dependencies marked `@raises`,
-  422 where it takes parameters or a body, 413 where it takes a body, 400 for form bodies;
+  422 where it takes parameters or a body, 400 and 413 where it takes a body;
 - the security schemes come from the dependencies (`api/deps.py`), so each operation names the
   credentials it accepts and `/docs` can sign in (OAuth2 password flow)."""
 
@@ -69,16 +69,8 @@ def implied_statuses(route: Any) -> set[int]:
         if dependant.path_params or dependant.query_params or dependant.header_params or dependant.cookie_params:
             statuses.add(422)
     if route.body_field is not None:
-        statuses |= {413, 422}
-        if any(_is_form(p) for d in _dependants(route.dependant) for p in d.body_params):
-            statuses.add(400)
+        statuses |= {400, 413, 422}  # 400: bytes that are not UTF-8 JSON, or a broken form
     return statuses
-
-
-def _is_form(param: Any) -> bool:
-    from fastapi.params import Form
-
-    return isinstance(getattr(param, "field_info", None), Form)
 
 
 def _problem_schema(response: dict[str, Any]) -> dict[str, Any]:

@@ -75,7 +75,7 @@ PROBLEM_TYPES: dict[int, tuple[str, str]] = {
 
 # What each status means where it is documented (the OpenAPI response description).
 STATUS_DESCRIPTIONS: dict[int, str] = {
-    400: "the body could not be parsed (e.g. a broken multipart form)",
+    400: "the body could not be parsed (not UTF-8 JSON, or a broken form)",
     401: "no valid sign-in: send `Authorization: Bearer <token>` from `POST /api/v1/auth/token`",
     403: "signed in, but this role may not do this",
     404: "no such object, or not yours to see (the same answer either way)",

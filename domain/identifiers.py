@@ -20,7 +20,7 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class IdentifierError(ValueError):
@@ -85,7 +85,7 @@ def id_number_check_char(first17: str) -> str:
 def normalise_id_number(value: str) -> str:
     """Validate an 18-character resident ID number and return it upper-cased."""
     text = value.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", text):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", text):
         raise IdentifierError(
             "身份证号码应为18位，前17位为数字，最后一位为数字或X / an ID number has 18 characters: 17 digits, then a digit or X",
             "id_number.format", "照身份证填写全部18位 / copy all 18 characters from the ID card",

@@ -205,13 +205,7 @@ class IntakeRequest(Strict):
     @field_validator("knew_on", "employment_ended_on", "injured_on")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value < EARLIEST:
-            raise invalid("date.too_early", f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}",
-                          f"填写{EARLIEST}以后的日期 / give a date from {EARLIEST} on")
-        if value is not None and value > china_today():
-            raise invalid("date.future", f"日期不能晚于今天 / the date {value} is in the future; give a past date or today",
-                          "填写已经发生的日期（中国时间今天或以前） / give a day that has passed (today or earlier, China time)")
-        return value
+        return fact_date(value)
 
     @field_validator("consent_personal_information")
     @classmethod
@@ -246,8 +240,19 @@ class IntakeRequest(Strict):
         return self
 
 
+def fact_date(value: date | None) -> date | None:
+    """A date of the facts: from 2004-01-01 (the official calendar's first year) up to today."""
+    if value is not None and value < EARLIEST:
+        raise invalid("date.too_early", f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}",
+                      f"填写{EARLIEST}以后的日期 / give a date from {EARLIEST} on")
+    if value is not None and value > china_today():
+        raise invalid("date.future", f"日期不能晚于今天 / the date {value} is in the future; give a past date or today",
+                      "填写已经发生的日期（中国时间今天或以前） / give a day that has passed (today or earlier, China time)")
+    return value
+
+
 class GuidanceRequest(BaseModel):
-    """What the worker has entered so far; every field optional."""
+    """What the worker has entered so far; every field optional (dates as the intake takes them)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -263,6 +268,11 @@ class GuidanceRequest(BaseModel):
     wage_iou_only: bool = False
     wants_legal_aid: bool = False
     groups: tuple[VulnerableGroup, ...] = ()
+
+    @field_validator("knew_on", "employment_ended_on", "injured_on")
+    @classmethod
+    def _fact_dates(cls, value: date | None) -> date | None:
+        return fact_date(value)
 
 
 class Advice(BaseModel):

@@ -6,6 +6,8 @@ cross-origin credentials" (the labourflow admin session cookie is then sent), or
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from google.protobuf import json_format
 from pydantic import BaseModel, Field
@@ -59,8 +61,11 @@ async def preflight(request: Request, operation: str) -> Response:
 
 async def _run(request: Request, encode: bool) -> Response:
     try:
-        payloads = json_format.Parse(await request.body(), Payloads())
-    except (json_format.ParseError, UnicodeDecodeError) as exc:
+        body = json.loads(await request.body())
+        if not isinstance(body, dict):
+            raise json_format.ParseError("the body is not a JSON object")
+        payloads = json_format.ParseDict(body, Payloads())
+    except (json_format.ParseError, ValueError) as exc:  # ValueError: not JSON, not UTF-8
         raise HTTPException(status_code=422, detail=f"{BAD_BODY}: {str(exc)[:200]}") from None
     codec = EncryptionCodec(get_services(request).keyring)
     try:

@@ -140,7 +140,12 @@ async def get_supervision_statistics(
     ctx: Services, staff: UnionStaff, start: date | None = None, end: date | None = None, region: str | None = None
 ) -> StatisticsReport:
     """Letters and notices issued, reply and rectification rates, escalations and lead transfers
-    (default period: the last 12 months)."""
+    (default period: the 12 months up to `end`, or up to today)."""
+    bad = [FieldError(field=name, code="date.range", message=f"{name}: {day} 不在2004-01-01至2099-12-31之间 / {day} is outside "
+                      "2004-01-01 to 2099-12-31", fix="给出这段时间内的日期 / give a date in that range")
+           for name, day in (("start", start), ("end", end)) if day is not None and not STATS_FIRST <= day <= STATS_LAST]
+    if bad:
+        raise ProblemError(422, "; ".join(e.message for e in bad), bad)
     first, last = console.period(start, end)
     return await statistics_report(ctx.db, first, last, region=region, team_code=None if staff.is_admin else staff.team_code)
 
@@ -182,16 +187,21 @@ async def resume_bulk_letters(ctx: Services, batch_no: str, staff: UnionStaff) -
     return BatchResumed(batch_no=batch_no, status="running")
 
 
+STATS_FIRST, STATS_LAST = date(2004, 1, 1), date(2099, 12, 31)  # the calendar's years
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
 @router.get("/attachments/{attachment_id}", response_class=Response,
-            responses={200: {"description": "the file as the employer sent it",
-                             "content": {kind: {"schema": {"type": "string", "format": "binary"}}
-                                         for kind in ("application/pdf", "image/jpeg", "image/png")}},
+            responses={200: {"description": "the file as the employer sent it (a PDF, JPEG or PNG: the file name's extension says which)",
+                             "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
                        **problems(404, d404="no such file, or not your union's")})
 async def get_reply_attachment(ctx: Services, attachment_id: str, staff: UnionStaff) -> Response:
-    """A file the employer sent with a reply (decrypted), for the matter's union staff."""
+    """A file the employer sent with a reply (decrypted), for the matter's union staff: a download
+    (`application/octet-stream`, never shown inline: it came from outside)."""
     data, content_type = await console.reply_attachment(ctx, attachment_id, staff)
+    name = f"{attachment_id}.{EXTENSIONS.get(content_type, 'bin')}"
     return Response(
         content=data,
-        media_type=content_type,
-        headers={"Content-Disposition": f"attachment; filename={attachment_id}", "X-Content-Type-Options": "nosniff"},
+        media_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "X-Content-Type-Options": "nosniff"},
     )

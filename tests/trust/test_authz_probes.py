@@ -71,6 +71,7 @@ PUBLIC = {
     ("GET", "/"),
     ("POST", "/"),
     ("POST", "/intake/guidance"),
+    ("GET", "/intake/birthplaces.json"),
     ("GET", "/status"),
     ("POST", "/status"),
     ("GET", "/login"),
