@@ -68,7 +68,7 @@ def create_app(
         summary="劳动争议多元化解工作流 / labour dispute resolution workflows",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        swagger_ui_parameters={"persistAuthorization": True},
+        docs_url=None,  # served by install_openapi, from our own copy of Swagger UI
     )
     app.state.services = ctx
     app.state.pages = page_environment(settings.templates_dir)

@@ -16,10 +16,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from api.problems import PROBLEM_MEDIA_TYPE, RAISES_ATTRIBUTE, STATUS_DESCRIPTIONS, Problem
+from api.problems import PROBLEM_MEDIA_TYPE, RAISES_ATTRIBUTE, STATUS_DESCRIPTIONS, FieldError, Problem, problem_body
 
 TAGS = [
     {"name": "cases", "description": "File a complaint, follow it (worker: `X-Access-Code`; staff: bearer token) and act on it."},
@@ -84,7 +86,14 @@ def _problem_schema(response: dict[str, Any]) -> dict[str, Any]:
 
 def _description(response: dict[str, Any], status: int) -> str:
     given = response.get("description")
-    return given if given and given != "Additional Response" else STATUS_DESCRIPTIONS.get(status, f"HTTP {status}")
+    generic = (None, "", "Additional Response", "Validation Error")  # FastAPI's placeholders
+    return STATUS_DESCRIPTIONS.get(status, f"HTTP {status}") if given in generic else str(given)
+
+
+def _example(status: int, path: str) -> dict[str, Any]:
+    """What a problem of this status looks like here (a 422 with one field error)."""
+    errors = [FieldError.model_validate(FieldError.model_config["json_schema_extra"]["examples"][0])] if status == 422 else []  # type: ignore[index]
+    return problem_body(status, STATUS_DESCRIPTIONS.get(status, f"HTTP {status}"), path, errors)
 
 
 def _headers(status: int) -> dict[str, Any]:
@@ -111,9 +120,12 @@ def document_problems(schema: dict[str, Any], routes: list[Any]) -> None:
             declared = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
             for status in sorted(declared | implied_statuses(route)):
                 old = responses.get(str(status), {})
+                media: dict[str, Any] = {"schema": _problem_schema(old)}
+                if media["schema"]["$ref"].endswith("/Problem"):  # a subclass has members of its own
+                    media["example"] = _example(status, route.path_format)
                 responses[str(status)] = {
                     "description": _description(old, status),
-                    "content": {PROBLEM_MEDIA_TYPE: {"schema": _problem_schema(old)}},
+                    "content": {PROBLEM_MEDIA_TYPE: media},
                     **({"headers": _headers(status)} if _headers(status) else {}),
                 }
             operation["responses"] = dict(sorted(responses.items()))
@@ -125,8 +137,22 @@ def document_problems(schema: dict[str, Any], routes: list[Any]) -> None:
         components.pop(unused, None)
 
 
+SWAGGER_UI = "/static/vendor/swagger-ui-bundle-5.35.0.js", "/static/vendor/swagger-ui-5.35.0.css"
+
+
 def install_openapi(app: FastAPI) -> None:
-    """Build the description once, with the conventions above applied."""
+    """Build the description once, with the conventions above applied; serve `/docs` (Swagger UI
+    from our own static files, so it works without Internet access; "Authorize" signs staff in)."""
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=f"{app.title} API", swagger_js_url=SWAGGER_UI[0],
+                                   swagger_css_url=SWAGGER_UI[1], swagger_favicon_url="data:,",
+                                   oauth2_redirect_url="/docs/oauth2-redirect", swagger_ui_parameters={"persistAuthorization": True})
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False)
+    async def docs_oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -38,10 +38,6 @@ class FieldError(BaseModel):
 class Problem(BaseModel):
     """An error, as RFC 9457 problem details, with the fields that were wrong (`errors`) when there are any."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "type": "/problems/not-found", "title": "未找到 / not found", "status": 404,
-        "detail": "未找到 / not found", "instance": "/api/v1/cases/LD-2026-999999", "errors": []}]})
-
     type: str = Field(description="URI reference naming the kind of problem (see README, 'Problem details')")
     title: str = Field(description="short summary of the kind of problem, the same for every problem of its type")
     status: int = Field(ge=400, le=599, description="the HTTP status code of this answer")

@@ -209,3 +209,12 @@ async def test_a_repeated_idempotency_key_answers_200_and_the_truth_about_the_wo
     assert first.json() == again.json() and first.json()["workflow_started"] is False
     case = await http.get(f"/api/v1/cases/{first.json()['case_no']}", headers={"X-Access-Code": first.json()["access_code"]})
     assert case.json()["workflow_started"] is False and case.json()["region"] == "shanghai-pudong"
+
+
+def test_the_problem_examples_are_valid_problems(spec: dict[str, Any]) -> None:
+    for method, path, op in _operations(spec):
+        for status, response in op["responses"].items():
+            media = response.get("content", {}).get("application/problem+json")
+            if media and "example" in media:
+                validator = jsonschema_rs.Draft202012Validator({**media["schema"], "components": spec["components"]})
+                assert validator.is_valid(media["example"]) and media["example"]["status"] == int(status), (method, path, status)
