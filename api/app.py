@@ -18,7 +18,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodySizeLimit
-from api.routes import auth, cases, codec, deadlines, documents, health
+from api.openapi import install_openapi, operation_id
+from api.routes import auth, cases, codec, deadlines, documents, health, reference
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from infrastructure import __version__
@@ -75,6 +76,8 @@ def create_app(
         version=__version__,
         summary="劳动争议多元化解工作流 / labour dispute resolution workflows",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url=None,  # served by install_openapi, from our own copy of Swagger UI
     )
     app.state.services = ctx
     app.state.pages = page_environment(settings.templates_dir)
@@ -95,6 +98,7 @@ def create_app(
     app.include_router(deadlines.router)
     app.include_router(documents.router)
     app.include_router(supervision_routes.router)
+    app.include_router(reference.router)
     from api.pages import admin, home, reply, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
@@ -109,6 +113,7 @@ def create_app(
         tracing.instrument_app(app)
         if tracing.exporting:
             tracing.instrument_database(ctx.db)
+    install_openapi(app)
     static_dir = settings.templates_dir / "static"
     if static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -12,14 +12,36 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from api.auth import presented_staff_token, read_staff_token, worker_cookie_case
+from api.problems import raises
 from domain.roles import INBOX_ROLES, Principal, Role, StaffPrincipal, WorkerPrincipal
 from services import access
 from services.context import ServiceContext
+from services.read_models import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
 NOT_FOUND = HTTPException(status_code=404, detail="未找到 / not found")
+
+# The security schemes of the OpenAPI description. They only read the credential (auto_error off);
+# who may do what is decided below, as before. An agency's client-credentials scheme joins them here.
+STAFF_BEARER = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    scheme_name="staffBearer",
+    auto_error=False,
+    description="Staff: `Authorization: Bearer <token>`, the token from `POST /api/v1/auth/token` (OAuth2 password flow; "
+                "valid 8 hours; ends when the password changes). The pages carry the same token in their session cookie.",
+)
+WORKER_ACCESS_CODE = APIKeyHeader(
+    name="X-Access-Code",
+    scheme_name="workerAccessCode",
+    auto_error=False,
+    description="The worker: the access code of their case (XXXX-XXXX-XXXX, shown once on the intake receipt), for that case "
+                "only. Five wrong codes lock the case for 15 minutes (429).",
+)
+BearerToken = Annotated[str | None, Security(STAFF_BEARER)]
+AccessCode = Annotated[str | None, Security(WORKER_ACCESS_CODE)]
 
 
 def get_services(request: Request) -> ServiceContext:
@@ -31,15 +53,16 @@ def get_services(request: Request) -> ServiceContext:
 Services = Annotated[ServiceContext, Depends(get_services)]
 
 
-async def optional_staff(request: Request) -> StaffPrincipal | None:
-    """The signed-in staff member (bearer token or session cookie), or None."""
-    token = presented_staff_token(request)
+async def optional_staff(request: Request, bearer: BearerToken = None) -> StaffPrincipal | None:
+    """The signed-in staff member (bearer token, or the pages' session cookie), or None."""
+    token = bearer or presented_staff_token(request)
     data = read_staff_token(request, token) if token else None
     if data is None:
         return None
     return await access.staff_for_token(get_services(request).db, data.get("uid"), data.get("pw"))
 
 
+@raises(401)
 async def require_staff(staff: Annotated[StaffPrincipal | None, Depends(optional_staff)]) -> StaffPrincipal:
     """The signed-in staff member; 401 otherwise."""
     if staff is None:
@@ -56,6 +79,7 @@ OptionalStaff = Annotated[StaffPrincipal | None, Depends(optional_staff)]
 def require_role(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:
     """Dependency factory: the staff member must hold one of `roles` (admins always pass); 403 otherwise."""
 
+    @raises(403)
     async def check(staff: CurrentStaff) -> StaffPrincipal:
         if staff.role is not Role.admin and staff.role not in roles:
             raise HTTPException(status_code=403, detail="无此权限 / your role may not do this")
@@ -68,31 +92,38 @@ AdminStaff = Annotated[StaffPrincipal, Depends(require_role(Role.admin))]
 UnionStaff = Annotated[StaffPrincipal, Depends(require_role(Role.union_legal))]
 
 
-async def worker_for_case(request: Request, case_no: str) -> WorkerPrincipal | None:
-    """The worker of `case_no`, proven by `X-Access-Code` or the status page's signed cookie."""
-    code = request.headers.get("x-access-code")
+async def worker_for_case(request: Request, case_no: str, code: str | None = None) -> WorkerPrincipal | None:
+    """The worker of `case_no`, proven by the access code (`X-Access-Code`) or the status page's signed cookie."""
+    code = code or request.headers.get("x-access-code")
     if code:
         ctx = get_services(request)
         return WorkerPrincipal(case_no) if await access.verify_access_code(ctx.db, ctx.keyring, case_no, code) else None
     return WorkerPrincipal(case_no) if worker_cookie_case(request, case_no) else None
 
 
-async def case_principal(request: Request, case_no: str) -> Principal:
+async def principal_for_case(request: Request, case_no: str, staff: StaffPrincipal | None, code: str | None) -> Principal:
     """Whoever may see `case_no` (its worker or authorised staff); 404 for everyone else."""
-    staff = await optional_staff(request)
     if staff is not None:
         if await access.staff_may_see_case(get_services(request).db, staff, case_no):
             return staff
         raise NOT_FOUND
-    worker = await worker_for_case(request, case_no)
+    worker = await worker_for_case(request, case_no, code)
     if worker is None:
         raise NOT_FOUND
     return worker
 
 
+@raises(404, 429)
+async def case_principal(request: Request, case_no: str, staff: OptionalStaff, code: AccessCode = None) -> Principal:
+    """Whoever may see the case of the path (its worker or authorised staff); the same 404 for a
+    missing case, a wrong access code and staff who may not see it; 429 while the case is locked."""
+    return await principal_for_case(request, case_no, staff, code)
+
+
 CaseReader = Annotated[Principal, Depends(case_principal)]
 
 
+@raises(403)
 async def case_worker(principal: CaseReader) -> WorkerPrincipal:
     """Only the worker of the case may do this (403 for staff who may see it)."""
     if not isinstance(principal, WorkerPrincipal):
@@ -101,6 +132,17 @@ async def case_worker(principal: CaseReader) -> WorkerPrincipal:
 
 
 CaseWorker = Annotated[WorkerPrincipal, Depends(case_worker)]
+
+
+def page_request(
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, 1-based")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description=f"items per page (default {PER_PAGE})")] = PER_PAGE,
+) -> PageRequest:
+    """The page a list operation is asked for (`page`, `per_page`), the one paging convention."""
+    return PageRequest(page=page, per_page=per_page)
+
+
+Paging = Annotated[PageRequest, Depends(page_request)]
 
 
 # ---- pages: a missing sign-in redirects to the sign-in page instead of answering 401 -----------

@@ -9,6 +9,8 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from api.problems import PROBLEM_MEDIA_TYPE, problem_body
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -38,7 +40,7 @@ class BodySizeLimit:
         limit = self._limit(scope)
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
-            await _reject(send, limit)
+            await _reject(scope, send, limit)
             return
         seen = 0
         started = rejected = False
@@ -54,7 +56,7 @@ class BodySizeLimit:
                 seen += len(message.get("body", b""))
                 if seen > limit:
                     if not started:
-                        await _reject(send, limit)
+                        await _reject(scope, send, limit)
                     rejected = True
                     return {"type": "http.disconnect"}
             return message
@@ -73,9 +75,9 @@ class BodySizeLimit:
                 raise
 
 
-async def _reject(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"请求内容过大（上限{limit // 1024} KB） / request body too large (limit {limit // 1024} KB)"},
-                      ensure_ascii=False).encode()
+async def _reject(scope: Scope, send: Send, limit: int) -> None:
+    detail = f"请求内容过大（上限{limit // 1024} KB） / request body too large (limit {limit // 1024} KB)"
+    body = json.dumps(problem_body(413, detail, scope.get("path", "")), ensure_ascii=False).encode()
     await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

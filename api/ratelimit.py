@@ -13,10 +13,13 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from api.problems import raises
+
 
 def rate_limit(door: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """Dependency: refuse with 429 and Retry-After when this client knocks too often at `door`."""
 
+    @raises(429)
     async def check(request: Request) -> None:
         settings = request.app.state.services.settings
         client = request.client.host if request.client else "unknown"

@@ -9,11 +9,13 @@ in Chinese and English."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +23,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -28,34 +31,73 @@ from pydantic import (
 from domain.calendar import Calendar
 from domain.case import CaseFacts, Category, Channel, ClaimKind, VulnerableGroup
 from domain.china_time import china_today
-from domain.identifiers import IdentifierError, normalise_id_number, normalise_mobile, normalise_uscc
+from domain.identifiers import normalise_id_number, normalise_mobile, normalise_uscc
 from domain.limitation import assess_limitation
-from domain.regions import regions
+from domain.regions import region_codes, region_slug, regions
 from domain.routing import triage
 from domain.scope import ScopeIssue, check_scope
+from domain.validation import ID_NUMBER_PATTERN, MOBILE_PATTERN, USCC_PATTERN, identifier_check, invalid
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 EARLIEST = date(2004, 1, 1)
+
+
+AMOUNT_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,2})?$"
+MAX_AMOUNT = Decimal("999999999.99")
+DATE_FIX = "日期请写成 YYYY-MM-DD，例如 2026-03-02 / write the date as YYYY-MM-DD, e.g. 2026-03-02"
+AMOUNT_FIX = "写成元，最多两位小数，例如 \"12000.50\" 或 12000.5 / give yuan with at most two decimals, e.g. \"12000.50\" or 12000.5"
 
 
 def _iso_date(value: Any) -> Any:
     """Dates only as 'YYYY-MM-DD' text (or date objects): a number such as 0 is not a date."""
     if isinstance(value, date) or (isinstance(value, str) and len(value) == 10):
         return value
-    raise ValueError("日期请写成 YYYY-MM-DD / write dates as YYYY-MM-DD, e.g. 2026-03-02")
+    raise invalid("date.format", "日期请写成 YYYY-MM-DD / write dates as YYYY-MM-DD, e.g. 2026-03-02", DATE_FIX)
 
 
 def _amount(value: Any) -> Any:
-    """Amounts as numbers or numeric text, never true/false."""
+    """Amounts as numbers or decimal text (yuan, at most two decimals), never true/false."""
     if isinstance(value, bool):
-        raise ValueError("金额应为数字，例如 12000.50 / an amount is a number such as 12000.50, not true/false")
+        raise invalid("amount.type", "金额应为数字，例如 12000.50 / an amount is a number such as 12000.50, not true/false", AMOUNT_FIX)
+    if isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value):
+        raise invalid("amount.format", "金额应为元，最多两位小数，例如 12000.50 / an amount is yuan with at most two decimals, "
+                      "e.g. 12000.50", AMOUNT_FIX)
+    return value
+
+
+def _amount_range(value: Decimal) -> Decimal:
+    """Yuan from 0 to 999,999,999.99, at most two decimals (fen)."""
+    if not value.is_finite() or value < 0 or value > MAX_AMOUNT:
+        raise invalid("amount.range", f"金额应在0至{MAX_AMOUNT}元之间 / an amount is between 0 and {MAX_AMOUNT} yuan", AMOUNT_FIX)
+    if value != value.quantize(Decimal("0.01")):
+        raise invalid("amount.places", "金额最多两位小数（角、分） / an amount has at most two decimals (jiao and fen)", AMOUNT_FIX)
     return value
 
 
 JsonDate = Annotated[date, BeforeValidator(_iso_date)]
-Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    AfterValidator(_amount_range),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": AMOUNT_PATTERN},
+                              {"type": "number", "minimum": 0, "maximum": float(MAX_AMOUNT)}],
+                    "description": "yuan with at most 2 decimals (fen): a decimal string such as \"12000.50\" (preferred), "
+                                   "or a number", "examples": ["12000.00"]}),
+]
 INTAKE_CHANNELS = {Channel.union_mediation, Channel.enterprise_committee, Channel.peoples_mediation, Channel.arbitration,
                    Channel.inspection}
+IntakeChannel = Annotated[
+    Channel,
+    WithJsonSchema({"type": "string", "enum": sorted(c.value for c in INTAKE_CHANNELS),
+                    "description": "the channel the worker prefers to start with (intake accepts these five)"}),
+]
+RegionCode = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "enum": list(region_codes()),
+                    "description": "GB/T 2260 administrative division code (e.g. 310115 for 浦东新区) or the region's slug "
+                                   "(shanghai-pudong); `GET /api/v1/regions` lists them. Stored and answered as the slug.",
+                    "examples": ["310115"]}),
+]
 
 
 class Strict(BaseModel):
@@ -65,16 +107,16 @@ class Strict(BaseModel):
 
 
 def _identifier(check: Any, value: str) -> str:
-    try:
-        return str(check(value))
-    except IdentifierError as exc:
-        raise ValueError(str(exc)) from None
+    return identifier_check(check)(value)
 
 
 class WorkerIn(Strict):
     name: Name
-    id_number: str = Field(description="18-character resident ID number (GB 11643)")
-    mobile: str = Field(description="mainland mobile number, 11 digits")
+    id_number: str = Field(json_schema_extra={"pattern": ID_NUMBER_PATTERN}, examples=["341221198003120031"],
+                           description="18-character resident ID number (GB 11643): check character and birth date checked, "
+                                       "and the first 6 digits must be a GB/T 2260 division code")
+    mobile: str = Field(json_schema_extra={"pattern": MOBILE_PATTERN}, examples=["13812345678"],
+                        description="mainland mobile number, 11 digits starting 13-19 (spaces, dashes and +86 are ignored)")
     groups: tuple[VulnerableGroup, ...] = ()
 
     @field_validator("id_number")
@@ -90,7 +132,8 @@ class WorkerIn(Strict):
 
 class EmployerIn(Strict):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-    uscc: str | None = Field(default=None, description="unified social credit code (GB 32100), if known")
+    uscc: str | None = Field(default=None, json_schema_extra={"pattern": f"^$|{USCC_PATTERN}"}, examples=["91310115MA1K4B2C3J"],
+                             description="unified social credit code (GB 32100, check character checked), if known")
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
 
     @field_validator("uscc")
@@ -101,15 +144,14 @@ class EmployerIn(Strict):
 
 class ClaimIn(Strict):
     kind: ClaimKind
-    amount: Amount | None = Field(default=None, ge=0, le=Decimal("999999999.99"), decimal_places=2,
-                                   description="yuan with at most 2 decimals (fen)")
+    amount: Amount | None = None
     months: StrictInt | None = Field(default=None, ge=0, le=600)
     description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
 
 class RepresentativeIn(Strict):
     name: Name
-    mobile: str
+    mobile: str = Field(json_schema_extra={"pattern": MOBILE_PATTERN}, description="mainland mobile number, 11 digits starting 13-19")
 
     @field_validator("mobile")
     @classmethod
@@ -125,12 +167,12 @@ class IntakeRequest(Strict):
     category: Category
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
     claims: tuple[ClaimIn, ...] = Field(min_length=1, max_length=20)
-    knew_on: JsonDate = Field(description="the day you knew, or should have known, of the problem")
+    knew_on: JsonDate = Field(description="the day you knew, or should have known, of the problem (ISO 8601 date, not in the future)")
     still_employed: StrictBool
     employment_ended_on: JsonDate | None = None
     injured_on: JsonDate | None = None
-    region: str
-    preferred_channel: Channel | None = None
+    region: RegionCode
+    preferred_channel: IntakeChannel | None = None
     wants_legal_aid: StrictBool = False
     worker_count: StrictInt = Field(default=1, ge=1, le=100_000)
     representatives: tuple[RepresentativeIn, ...] = Field(default=(), max_length=5)
@@ -143,58 +185,74 @@ class IntakeRequest(Strict):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if value not in regions():
-            raise ValueError(f"未知地区 / unknown region '{value}'; valid: {', '.join(sorted(regions()))}")
-        return value
+        slug = region_slug(value)
+        if slug is None:
+            valid = ", ".join(region_codes())
+            raise invalid("region.unknown", f"未知地区 / unknown region '{value}'; valid: {valid}",
+                          f"填写 GET /api/v1/regions 列出的行政区划代码或名称之一 / give one of the codes listed by "
+                          f"GET /api/v1/regions: {valid}")
+        return slug
 
     @field_validator("preferred_channel")
     @classmethod
     def _channel(cls, value: Channel | None) -> Channel | None:
         if value is not None and value not in INTAKE_CHANNELS:
-            raise ValueError(f"can be one of: {', '.join(sorted(c.value for c in INTAKE_CHANNELS))}")
+            valid = ", ".join(sorted(c.value for c in INTAKE_CHANNELS))
+            raise invalid("preferred_channel.not_at_intake", f"申请时不能选择此途径 / this channel cannot be chosen at intake; "
+                          f"can be one of: {valid}", f"选择其一，或不填 / choose one of {valid}, or leave it out")
         return value
 
     @field_validator("knew_on", "employment_ended_on", "injured_on")
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
-        if value is not None and value < EARLIEST:
-            raise ValueError(f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}")
-        if value is not None and value > china_today():
-            raise ValueError(f"日期不能晚于今天 / the date {value} is in the future; "
-                             "give a past date or today")
-        return value
+        return fact_date(value)
 
     @field_validator("consent_personal_information")
     @classmethod
     def _consent(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("需要您同意处理个人信息，才能受理申请 / "
-                             "your consent to processing your personal information is needed")
+            raise invalid("consent.missing", "需要您同意处理个人信息，才能受理申请 / "
+                          "your consent to processing your personal information is needed",
+                          "征得劳动者同意后填 true / ask the worker and send true once they agree")
         return value
 
     @field_validator("consent_sensitive_information")
     @classmethod
     def _sensitive_consent(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("需要您单独同意处理身份证号码等敏感个人信息（《个人信息保护法》第二十九条） / "
-                             "separate consent to processing sensitive personal information "
-                             "such as your ID number is needed (PIPL Art. 29)")
+            raise invalid("consent.sensitive_missing", "需要您单独同意处理身份证号码等敏感个人信息（《个人信息保护法》第二十九条） / "
+                          "separate consent to processing sensitive personal information such as your ID number is needed (PIPL Art. 29)",
+                          "单独征得劳动者同意后填 true / ask the worker separately and send true once they agree")
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> IntakeRequest:
         if not self.still_employed and self.employment_ended_on is None:
-            raise ValueError("employment_ended_on: 已离职请填写离职日期 / give the day your employment ended")
+            raise invalid("employment_ended_on.missing", "employment_ended_on: 已离职请填写离职日期 / give the day your employment ended",
+                          "填写离职日期，或把 still_employed 设为 true / give employment_ended_on, or set still_employed to true")
         if self.worker_count >= 10 and not self.representatives:
-            raise ValueError("representatives: 10人以上的集体争议请推举代表（《劳动争议调解仲裁法》第七条） / "
-                             "a collective dispute of 10 or more workers names its representatives (LDMAL Art. 7)")
+            raise invalid("representatives.missing", "representatives: 10人以上的集体争议请推举代表（《劳动争议调解仲裁法》第七条） / "
+                          "a collective dispute of 10 or more workers names its representatives (LDMAL Art. 7)",
+                          "填写1至5名代表的姓名和手机 / name 1 to 5 representatives with their mobiles")
         if self.category is Category.work_injury and self.injured_on is None:
-            raise ValueError("injured_on: 工伤请填写受伤或确诊日期 / give the day of the injury or diagnosis")
+            raise invalid("injured_on.missing", "injured_on: 工伤请填写受伤或确诊日期 / give the day of the injury or diagnosis",
+                          "填写 injured_on（受伤或确诊日期） / give injured_on, the day of the injury or diagnosis")
         return self
 
 
+def fact_date(value: date | None) -> date | None:
+    """A date of the facts: from 2004-01-01 (the official calendar's first year) up to today."""
+    if value is not None and value < EARLIEST:
+        raise invalid("date.too_early", f"日期不能早于{EARLIEST} / the date cannot be before {EARLIEST}",
+                      f"填写{EARLIEST}以后的日期 / give a date from {EARLIEST} on")
+    if value is not None and value > china_today():
+        raise invalid("date.future", f"日期不能晚于今天 / the date {value} is in the future; give a past date or today",
+                      "填写已经发生的日期（中国时间今天或以前） / give a day that has passed (today or earlier, China time)")
+    return value
+
+
 class GuidanceRequest(BaseModel):
-    """What the worker has entered so far; every field optional."""
+    """What the worker has entered so far; every field optional (dates as the intake takes them)."""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -210,6 +268,11 @@ class GuidanceRequest(BaseModel):
     wage_iou_only: bool = False
     wants_legal_aid: bool = False
     groups: tuple[VulnerableGroup, ...] = ()
+
+    @field_validator("knew_on", "employment_ended_on", "injured_on")
+    @classmethod
+    def _fact_dates(cls, value: date | None) -> date | None:
+        return fact_date(value)
 
 
 class Advice(BaseModel):
@@ -249,7 +312,7 @@ def intake_guidance(entered: GuidanceRequest, today: date, calendar: Calendar | 
         knew_on=entered.knew_on,
         still_employed=still,
         employment_ended_on=ended,
-        region=entered.region or "default",
+        region=region_slug(entered.region or "") or entered.region or "default",
         worker_count=entered.worker_count,
         groups=entered.groups,
         preferred_channel=entered.preferred_channel,
@@ -281,8 +344,8 @@ def intake_guidance(entered: GuidanceRequest, today: date, calendar: Calendar | 
 
 
 def jurisdiction_of(region_code: str | None) -> str:
-    """The jurisdiction profile of a region (national where the region is unknown)."""
-    area = regions().get(region_code or "")
+    """The jurisdiction profile of a region, by slug or division code (national where the region is unknown)."""
+    area = regions().get(region_slug(region_code or "") or "")
     return area.jurisdiction if area else "national"
 
 

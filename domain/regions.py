@@ -32,7 +32,8 @@ class Agency(BaseModel):
 class Region(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    code: str
+    code: str  # the slug the deployment's data uses (shanghai-pudong)
+    division_code: str  # GB/T 2260 administrative division code (310115)
     name_zh: str
     name_en: str
     jurisdiction: str
@@ -61,6 +62,7 @@ def regions() -> dict[str, Region]:
     return {
         code: Region(
             code=code,
+            division_code=item["division_code"],
             name_zh=item["name_zh"],
             name_en=item["name_en"],
             jurisdiction=item["jurisdiction"],
@@ -77,8 +79,20 @@ def regions() -> dict[str, Region]:
 
 
 def region(code: str) -> Region:
-    """The region `code`, or UnknownRegion naming the valid codes."""
-    try:
-        return regions()[code]
-    except KeyError:
-        raise UnknownRegion(f"unknown region '{code}'; valid: {', '.join(sorted(regions()))}") from None
+    """The region `code` (slug or GB/T 2260 division code), or UnknownRegion naming the valid codes."""
+    found = region_slug(code)
+    if found is None:
+        raise UnknownRegion(f"unknown region '{code}'; valid: {', '.join(region_codes())}")
+    return regions()[found]
+
+
+def region_slug(code: str) -> str | None:
+    """The slug of a region given by slug or by GB/T 2260 division code (310115), or None."""
+    if code in regions():
+        return code
+    return next((r.code for r in regions().values() if r.division_code == code), None)
+
+
+def region_codes() -> tuple[str, ...]:
+    """Every accepted way to name a region: the division codes, then the slugs."""
+    return tuple(sorted(r.division_code for r in regions().values())) + tuple(sorted(regions()))

@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,12 +28,12 @@ from domain.calendar import CalendarYear
 from domain.case import VulnerableGroup
 from domain.documents import DocumentType
 from domain.fact_dates import PastDate, PlannedDate
-from domain.identifiers import normalise_uscc
 from domain.statutes import UnknownArticle, article_key, article_text, get_law
+from domain.validation import UsccCode
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Uscc = Annotated[str, AfterValidator(normalise_uscc)]
+Uscc = UsccCode
 
 
 class Frozen(BaseModel):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pwdlib import PasswordHash
+from pydantic import Field
 from sqlmodel import col, select
 
 from domain.roles import Role
@@ -16,6 +17,7 @@ from infrastructure.db import Database
 from infrastructure.tables.users import Team, TeamKind, User
 from services.errors import NotFound, Refused
 from services.organisations import check_membership, check_not_supervising_elsewhere
+from services.read_models import Page, PageRequest, ReadModel, page_fields, paged_rows
 
 PASSWORDS = PasswordHash.recommended()
 MAX_FAILED_LOGINS = 5
@@ -190,31 +192,68 @@ async def unlock_user(db: Database, username: str) -> None:
     await _change_user(db, username, failed_logins=0, locked_until=None)
 
 
-async def list_users(db: Database, organisation_code: str | None = None) -> list[dict[str, Any]]:
-    """Every staff account (or those of one organisation's teams) with its role, team, organisation,
-    state and lockout."""
-    now = datetime.now(UTC)
+class UserPublic(ReadModel):
+    """A staff account as administrators see it (never its password hash)."""
+
+    username: str
+    display_name: str
+    role: Role
+    team_code: str | None
+    organisation_code: str | None = Field(description="the organisation of its team (`GET /api/v1/organisations`)")
+    region: str
+    is_active: bool
+    failed_logins: int
+    locked: bool = Field(description="signing in is refused for now after repeated wrong passwords")
+
+
+class UserPage(Page[UserPublic]):
+    """One page of staff accounts, by username."""
+
+
+def user_public(user: User, organisation_code: str | None = None, now: datetime | None = None) -> UserPublic:
+    """The account as listed: role, team and its organisation, state and lockout."""
+    now = now or datetime.now(UTC)
+    locked_until = user.locked_until
+    return UserPublic(
+        username=user.username, display_name=user.display_name, role=Role(user.role), team_code=user.team_code,
+        organisation_code=organisation_code, region=user.region, is_active=user.is_active, failed_logins=user.failed_logins,
+        locked=bool(locked_until and locked_until.replace(tzinfo=locked_until.tzinfo or UTC) > now),
+    )
+
+
+def _with_organisation(organisation_code: str | None = None) -> Any:  # a SQLModel select of two columns
+    """Accounts by username with their team's organisation (optionally: of one organisation only)."""
+    query = select(User, Team.organisation_code).join(Team, col(User.team_code) == col(Team.code), isouter=True)
+    if organisation_code is not None:
+        query = query.where(Team.organisation_code == organisation_code)
+    return query.order_by(col(User.username))
+
+
+async def list_users(db: Database, paging: PageRequest | None = None, organisation_code: str | None = None) -> UserPage:
+    """Staff accounts (or one organisation's) by username with their role, team, organisation, state and
+    lockout (one page; the first 50 unless asked)."""
+    paging = paging or PageRequest()
     async with db.session() as session:
-        query = select(User, Team.organisation_code).join(Team, col(User.team_code) == col(Team.code), isouter=True)
-        if organisation_code is not None:
-            query = query.where(Team.organisation_code == organisation_code)
-        rows = (await session.exec(query.order_by(col(User.username)))).all()
-    return [
-        {
-            "username": u.username,
-            "display_name": u.display_name,
-            "role": u.role,
-            "team_code": u.team_code,
-            "organisation_code": org,
-            "region": u.region,
-            "is_active": u.is_active,
-            "failed_logins": u.failed_logins,
-            "locked": bool(
-                u.locked_until and u.locked_until.replace(tzinfo=u.locked_until.tzinfo or UTC) > now
-            ),
-        }
-        for u, org in rows
-    ]
+        rows, total = await paged_rows(session, _with_organisation(organisation_code), paging)
+    now = datetime.now(UTC)
+    return UserPage(items=[user_public(u, org, now) for u, org in rows], **page_fields(total, paging))
+
+
+async def all_users(db: Database, organisation_code: str | None = None) -> list[UserPublic]:
+    """Every staff account (or one organisation's) by username (the users page shows them all)."""
+    async with db.session() as session:
+        rows = (await session.exec(_with_organisation(organisation_code))).all()
+    now = datetime.now(UTC)
+    return [user_public(u, org, now) for u, org in rows]
+
+
+async def get_user(db: Database, username: str) -> UserPublic:
+    """One account as listed; `NotFound` for a missing one."""
+    async with db.session() as session:
+        row = (await session.exec(_with_organisation().where(User.username == username))).first()
+    if row is None:
+        raise NotFound(f"没有此账户 / no account '{username}'")
+    return user_public(row[0], row[1])
 
 
 async def update_user(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from pydantic import Field
 from sqlalchemy import literal
 from sqlmodel import col, select
 
+from domain.case import Category, Channel, Stage
 from infrastructure.db import Database
 from infrastructure.tables import Case, Task
-
-SEARCH_LIMIT = 100
+from services.read_models import Page, PageRequest, ReadModel, page_fields, paged_rows
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,28 @@ class CaseFilters:
     overdue: bool = False
 
 
-async def search_cases(db: Database, filters: CaseFilters, today: date) -> list[dict[str, Any]]:
-    """Cases matching the filters, newest first (at most 100)."""
+class CaseSummary(ReadModel):
+    """One line of the case search."""
+
+    case_no: str
+    filed_on: date
+    stage: Stage
+    channel: Channel | None
+    category: Category
+    region: str
+    employer: str
+    next_deadline_on: date | None
+    overdue: bool = Field(description="the case has an open task past its due date")
+    collective: bool
+
+
+class CasePage(Page[CaseSummary]):
+    """One page of the case search, newest first."""
+
+
+async def search_cases(db: Database, filters: CaseFilters, today: date, paging: PageRequest | None = None) -> CasePage:
+    """Cases matching the filters, newest first, one page (the first 50 unless asked) with the total."""
+    paging = paging or PageRequest()
     query = select(Case)
     if filters.case_no:
         query = query.where(col(Case.case_no).contains(filters.case_no.strip().upper()))
@@ -41,21 +61,22 @@ async def search_cases(db: Database, filters: CaseFilters, today: date) -> list[
     if filters.overdue:
         query = query.where(literal("case:").op("||")(Case.case_no).in_(overdue_subjects))
     async with db.session() as session:
-        cases = (await session.exec(query.order_by(col(Case.id).desc()).limit(SEARCH_LIMIT))).all()
-        late = set((await session.exec(overdue_subjects)).all())
-    return [
-        {
-            "case_no": c.case_no,
-            "filed_on": c.filed_on.isoformat(),
-            "stage": c.stage,
-            "channel": c.channel,
-            "category": c.category,
-            "region": c.region,
-            "employer": c.employer_name,
-            "next_deadline_on": c.next_deadline_on.isoformat() if c.next_deadline_on else None,
-            "overdue": f"case:{c.case_no}" in late,
-            "collective": c.collective,
-        }
+        cases, total = await paged_rows(session, query.order_by(col(Case.id).desc()), paging)
+        subjects = [f"case:{c.case_no}" for c in cases]
+        late = set((await session.exec(overdue_subjects.where(col(Task.subject).in_(subjects)))).all()) if subjects else set()
+    items = [
+        CaseSummary(
+            case_no=c.case_no,
+            filed_on=c.filed_on,
+            stage=Stage(c.stage),
+            channel=Channel(c.channel) if c.channel else None,
+            category=Category(c.category),
+            region=c.region,
+            employer=c.employer_name,
+            next_deadline_on=c.next_deadline_on,
+            overdue=f"case:{c.case_no}" in late,
+            collective=c.collective,
+        )
         for c in cases
     ]
-
+    return CasePage(items=items, **page_fields(total, paging))

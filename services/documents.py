@@ -22,6 +22,7 @@ from infrastructure.documents import store
 from infrastructure.tables import Case, StoredDocument
 from services.context import ServiceContext
 from services.errors import NotFound
+from services.read_models import Page
 from services.supervision.console import visible_batch, visible_matter
 
 MATTER_ROLES = frozenset({Role.union_legal, Role.admin})
@@ -45,6 +46,10 @@ class DocumentPublic(BaseModel):
     pdf_sha256: str
     pdf_url: str
     html_url: str
+
+
+class DocumentPage(Page[DocumentPublic]):
+    """One page of documents, oldest first."""
 
 
 def public(rows: list[StoredDocument]) -> list[DocumentPublic]:

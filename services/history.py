@@ -6,11 +6,11 @@ case workflow's input holds the access code)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import quote
 
+from pydantic import Field
 from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
@@ -22,26 +22,29 @@ from infrastructure.tables import Case
 from infrastructure.temporal_gateway import TemporalUnavailable
 from services.context import ServiceContext
 from services.errors import NotFound, Unavailable
+from services.read_models import ReadModel
 
 MAX_WORKFLOWS = 20
 E = EventType
 
 
-@dataclass
-class HistoryLine:
-    at: str
-    kind: str  # the event type without its prefix, lower case
+class HistoryLine(ReadModel):
+    """One event of a workflow's history, told briefly."""
+
+    at: str = Field(description="China time, `YYYY-MM-DD HH:MM:SS`", pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+    kind: str = Field(description="the Temporal event type without its prefix, lower case, e.g. `timer_fired`")
     zh: str
     en: str
 
 
-@dataclass
-class WorkflowHistory:
+class WorkflowHistory(ReadModel):
+    """One workflow of the case (the case workflow or a child) and its events."""
+
     workflow_id: str
     workflow_type: str
-    ui_url: str
-    lines: list[HistoryLine] = field(default_factory=list)
-    children: list[str] = field(default_factory=list)
+    ui_url: str = Field(description="the workflow in the Temporal Web UI")
+    lines: list[HistoryLine] = Field(default_factory=list)
+    children: list[str] = Field(default_factory=list, description="workflow ids of the children it started")
 
 
 def temporal_ui_url(settings: Settings, workflow_id: str) -> str:
@@ -160,9 +163,9 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
     events = list(history.events)
     first = events[0].workflow_execution_started_event_attributes if events else None
     result = WorkflowHistory(
-        workflow_id,
-        first.workflow_type.name if first else "?",
-        temporal_ui_url(settings, workflow_id),
+        workflow_id=workflow_id,
+        workflow_type=first.workflow_type.name if first else "?",
+        ui_url=temporal_ui_url(settings, workflow_id),
     )
     for event in events:
         described = await _describe(client, event, result)
@@ -170,7 +173,7 @@ async def workflow_history(client: Client, settings: Settings, workflow_id: str)
             when = event.event_time.ToDatetime().replace(tzinfo=UTC).astimezone(CHINA_TZ)
             at = when.strftime("%Y-%m-%d %H:%M:%S")
             name = E.Name(event.event_type).removeprefix("EVENT_TYPE_").lower()
-            result.lines.append(HistoryLine(at, name, described[0], described[1]))
+            result.lines.append(HistoryLine(at=at, kind=name, zh=described[0], en=described[1]))
     return result
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +20,7 @@ from infrastructure import audit
 from infrastructure.db import Database
 from infrastructure.tables import Organisation, Task, Team, User
 from services.errors import NotFound, Refused
+from services.read_models import ReadModel
 
 # Team kinds of the first version (before organisations): the agency each one serves.
 LEGACY_TEAM_KINDS: dict[str, OrgKind] = {
@@ -439,6 +441,55 @@ async def holders_for(db: Database, region: str) -> Holders:
             by_kind.setdefault(kind.value, team.code)
     held = {agency.value: by_kind[kind.value] for agency, kind in AGENCY_KIND.items() if kind.value in by_kind}
     return Holders(teams=held, names=names)
+
+
+class TeamSummary(ReadModel):
+    code: str
+    name_zh: str
+    name_en: str
+    staff: int = Field(ge=0, description="active accounts in the team")
+
+
+class OrganisationSummary(ReadModel):
+    """An organisation as administrators list it."""
+
+    code: str
+    kind: OrgKind
+    kind_zh: str
+    kind_en: str
+    name_zh: str
+    name_en: str
+    region: str = Field(description="region slug (`GET /api/v1/regions`)")
+    supervisor: str | None = Field(description="the username of its head, who receives escalations")
+    supervisor_ok: bool = Field(description="false when the supervisor is no longer an active account of it (or an administrator)")
+    is_active: bool
+    staff: int = Field(ge=0, description="active accounts in its teams")
+    teams: list[TeamSummary]
+
+
+class OrganisationMember(ReadModel):
+    username: str
+    display_name: str
+    role: Role
+    team_code: str | None
+    is_active: bool
+
+
+class OrganisationDetail(OrganisationSummary):
+    """One organisation with every account of its teams, deactivated ones too."""
+
+    members: list[OrganisationMember]
+
+
+class TeamPublic(ReadModel):
+    """A team: it takes its organisation's kind and region."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    region: str
+    organisation_code: str | None
 
 
 async def list_organisations(db: Database) -> list[dict[str, Any]]:

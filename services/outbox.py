@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
 
+from pydantic import AwareDatetime, Field
 from sqlmodel import col, select
 
 from domain.privacy import mask_mobile
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import Notification
+from services.read_models import Page, PageRequest, ReadModel, aware, page_fields, paged_rows
+
+
+class NotificationStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+class NotificationPublic(ReadModel):
+    """One notification of the outbox, recipient masked."""
+
+    id: int
+    subject: str = Field(description="`case:<case_no>` or `matter:<matter_no>`")
+    channel: str = Field(description="sms, email or inbox")
+    recipient_kind: str
+    recipient: str = Field(description="masked")
+    template: str
+    body_zh: str
+    body_en: str
+    status: NotificationStatus
+    attempts: int
+    created_at: AwareDatetime
+    sent_at: AwareDatetime | None
+
+
+class NotificationPage(Page[NotificationPublic]):
+    """One page of the outbox, newest first."""
 
 
 def mask_recipient(kind: str, value: str) -> str:
@@ -24,29 +53,30 @@ def mask_recipient(kind: str, value: str) -> str:
 
 
 async def outbox(
-    db: Database, keyring: Keyring, status: str = "", limit: int = 100
-) -> list[dict[str, Any]]:
-    """The newest notifications with their bodies; recipients masked."""
-    query = select(Notification).order_by(col(Notification.id).desc()).limit(limit)
+    db: Database, keyring: Keyring, status: NotificationStatus | None = None, paging: PageRequest | None = None
+) -> NotificationPage:
+    """The newest notifications with their bodies, one page (the first 50 unless asked); recipients masked."""
+    paging = paging or PageRequest()
+    query = select(Notification).order_by(col(Notification.id).desc())
     if status:
-        query = query.where(Notification.status == status)
+        query = query.where(Notification.status == status.value)
     async with db.session() as session:
-        rows = (await session.exec(query)).all()
-    return [
-        {
-            "id": n.id,
-            "subject": n.subject,
-            "channel": n.channel,
-            "recipient_kind": n.recipient_kind,
-            "recipient": mask_recipient(n.recipient_kind, keyring.decrypt_text(n.recipient_enc)),
-            "template": n.template,
-            "body_zh": n.body_zh,
-            "body_en": n.body_en,
-            "status": n.status,
-            "attempts": n.attempts,
-            "created_at": n.created_at.isoformat(),
-            "sent_at": n.sent_at.isoformat() if n.sent_at else None,
-        }
+        rows, total = await paged_rows(session, query, paging)
+    items = [
+        NotificationPublic(
+            id=n.id or 0,
+            subject=n.subject,
+            channel=n.channel,
+            recipient_kind=n.recipient_kind,
+            recipient=mask_recipient(n.recipient_kind, keyring.decrypt_text(n.recipient_enc)),
+            template=n.template,
+            body_zh=n.body_zh,
+            body_en=n.body_en,
+            status=NotificationStatus(n.status),
+            attempts=n.attempts,
+            created_at=aware(n.created_at),
+            sent_at=aware(n.sent_at) if n.sent_at else None,
+        )
         for n in rows
     ]
-
+    return NotificationPage(items=items, **page_fields(total, paging))

@@ -20,7 +20,7 @@ from domain.ids import case_workflow_id
 from domain.organisations import ORG_NAMES, OrgKind
 from domain.regions import regions
 from domain.roles import Role
-from services.accounts import create_user, list_users, update_user
+from services.accounts import all_users, create_user, update_user
 from services.case_search import CaseFilters, search_cases
 from services.case_view import case_detail
 from services.dashboard import dashboard
@@ -28,9 +28,12 @@ from services.documents import case_documents
 from services.errors import ServiceError
 from services.history import history_of_case, temporal_ui_url
 from services.organisations import CODE_PATTERN, create_organisation, create_team, list_organisations, team_choices, update_organisation
-from services.outbox import outbox
+from services.outbox import NotificationStatus, outbox
+from services.read_models import PageRequest
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+SEARCH_PAGE = 100  # cases the search page lists (the newest; the heading gives the total)
+OUTBOX_PAGE = 100  # notifications the outbox page shows, newest first
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -48,13 +51,15 @@ async def cases_page(
     """Search cases by number, stage, channel, region, employer, overdue."""
     filters = CaseFilters(case_no, stage, channel, region, employer, overdue)
     searched = any((case_no, stage, channel, region, employer, overdue))
+    found = await search_cases(ctx.db, filters, china_today(), PageRequest(per_page=SEARCH_PAGE))
     return render_page(
         request,
         "admin_cases.html",
         staff=staff,
         filters=filters,
         searched=searched,
-        results=await search_cases(ctx.db, filters, china_today()),
+        results=found.items,
+        total=found.total,
         stages=[s.value for s in Stage],
         channels=[c.value for c in Channel],
         regions=list(regions().values()),
@@ -102,7 +107,8 @@ async def dashboard_page(request: Request, ctx: Services, staff: AdminPage) -> H
 @router.get("/outbox", response_class=HTMLResponse)
 async def outbox_page(request: Request, ctx: Services, staff: AdminPage, status: str = "") -> HTMLResponse:
     """The notification outbox: newest first, bodies shown, recipients masked."""
-    rows = await outbox(ctx.db, ctx.keyring, status)
+    chosen = NotificationStatus(status) if status in NotificationStatus.__members__ else None
+    rows = (await outbox(ctx.db, ctx.keyring, chosen, PageRequest(per_page=OUTBOX_PAGE))).items
     return render_page(request, "admin_outbox.html", staff=staff, rows=rows, status=status)
 
 
@@ -114,7 +120,7 @@ async def users_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLR
         request,
         "admin_users.html",
         staff=staff,
-        users=await list_users(ctx.db),
+        users=await all_users(ctx.db),
         teams=teams,
         team_labels={team["code"]: team for team in teams},
         roles=[r.value for r in Role],
@@ -173,15 +179,13 @@ KEPT_MAX = 200
 @router.get("/organisations", response_class=HTMLResponse)
 async def organisations_page(request: Request, ctx: Services, staff: AdminPage) -> HTMLResponse:
     """Organisations by region (kind, supervisor, teams, staff), with forms to create and edit them and add teams."""
-    organisations, users = await list_organisations(ctx.db), await list_users(ctx.db)
+    organisations, users = await list_organisations(ctx.db), await all_users(ctx.db)
     known = regions()
     by_region: dict[str, list[dict[str, Any]]] = {}
     for org in organisations:
         by_region.setdefault(org["region"], []).append(org)
-    admins = [u for u in users if u["role"] == Role.admin.value and u["is_active"]]
-    candidates = {
-        org["code"]: [u for u in users if u["organisation_code"] == org["code"] and u["is_active"]] + admins for org in organisations
-    }
+    admins = [u for u in users if u.role is Role.admin and u.is_active]
+    candidates = {org["code"]: [u for u in users if u.organisation_code == org["code"] and u.is_active] + admins for org in organisations}
     return render_page(
         request,
         "admin_organisations.html",

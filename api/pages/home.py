@@ -7,7 +7,7 @@ import time
 import uuid
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
@@ -20,6 +20,7 @@ from api.intake import guidance_request, intake_payload
 from api.pages.intake_context import intake_context
 from api.pages.rendering import redirect, render_page, translator
 from domain.china_time import china_today
+from domain.identifiers import birthplace_table
 from domain.intake import IntakeRequest, intake_guidance
 from domain.roles import WorkerPrincipal
 from services.case_view import case_detail
@@ -28,6 +29,13 @@ from services.evidence import MAX_FILES, EvidenceFile, EvidenceRejected, check_e
 from services.intake import IdempotencyConflict, file_intake
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/intake/birthplaces.json")
+async def birthplaces() -> Response:
+    """The GB/T 2260 codes an ID number may begin with (and the last year each was in use), for
+    the intake form's own check (templates/static/checks.js); the same table the server checks."""
+    return JSONResponse(birthplace_table(), headers={"Cache-Control": "public, max-age=86400"})
 RECEIPT_COOKIE = "lf_receipt"
 RECEIPT_MAX_AGE = 600
 

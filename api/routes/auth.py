@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from api import examples
 from api.auth import issue_staff_token
 from api.deps import CurrentStaff, Services
+from api.problems import problems
 from api.ratelimit import rate_limit
+from domain.roles import Role
 from services.accounts import authenticate
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
 class Token(BaseModel):
-    access_token: str
-    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
-    expires_in: int
+    """An OAuth2 bearer token (RFC 6749 section 5.1)."""
+
+    access_token: str = Field(description="send as `Authorization: Bearer <access_token>`")
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_in: int = Field(description="seconds")
 
 
 class Me(BaseModel):
     username: str
     display_name: str
-    role: str
+    role: Role
     team_code: str | None
     region: str
 
 
-@router.post("/token", response_model=Token, dependencies=[Depends(rate_limit("login"))],
-             responses={401: {"description": "wrong username or password"}, 423: {"description": "account locked"},
-                        429: {"description": "too many attempts from this address"}})
-async def token(request: Request, ctx: Services, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
+@router.post("/token", response_model=Token, dependencies=[Depends(rate_limit("login"))], openapi_extra=examples.SIGN_IN,
+             responses=problems(401, 423, d401="wrong username or password",
+                                d423="the account is locked for 15 minutes after repeated wrong passwords"))
+async def issue_token(request: Request, ctx: Services, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> Token:
     """Exchange a staff username and password for a bearer token (valid 8 hours)."""
     result = await authenticate(ctx.db, form.username, form.password)
     if result.locked:
@@ -47,7 +52,7 @@ async def token(request: Request, ctx: Services, form: Annotated[OAuth2PasswordR
 
 
 @router.get("/me", response_model=Me)
-async def me(staff: CurrentStaff) -> Me:
+async def get_me(staff: CurrentStaff) -> Me:
     """The signed-in staff member."""
-    return Me(username=staff.username, display_name=staff.display_name, role=staff.role.value,
+    return Me(username=staff.username, display_name=staff.display_name, role=staff.role,
               team_code=staff.team_code, region=staff.region)

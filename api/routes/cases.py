@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from fastapi import APIRouter, Body, Depends, Header, Response
+from pydantic import BaseModel, Field
 
+from api import examples
 from api.deps import CaseReader, CaseWorker, CurrentStaff, Services
+from api.problems import problems
 from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted
 from domain.actions import ActionResult, WorkerAction
@@ -16,27 +17,35 @@ from domain.intake import IntakeRequest
 from domain.roles import StaffPrincipal
 from infrastructure import audit
 from services import casework
-from services.case_view import case_detail
+from services.case_view import CaseDetail, case_detail
 from services.intake import file_intake
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", max_length=128, examples=["intake-7f3a9c"],
+    description="any unique string; the same key and body always give the same case (retry safely)")]
 
 
-@router.post("/cases", status_code=201, response_model=IntakeAccepted, dependencies=[Depends(rate_limit("intake"))],
-             responses={409: {"description": "Idempotency-Key reused for a different request"}, 429: {"description": "too many requests"}})
-async def file_case(ctx: Services, intake: IntakeRequest,
-                    idempotency_key: Annotated[str | None, Header(max_length=128)] = None) -> JSONResponse:
-    """File a complaint. The same Idempotency-Key always yields the same case (201 then 200)."""
+@router.post(
+    "/cases", status_code=201, response_model=IntakeAccepted, dependencies=[Depends(rate_limit("intake"))],
+    responses={200: {"model": IntakeAccepted, "description": "the same Idempotency-Key and body again: the case filed the "
+                                                           "first time, with the same access code"},
+               **problems(409, d409="the Idempotency-Key was used for a different request")},
+)
+async def file_case(ctx: Services, response: Response, intake: Annotated[IntakeRequest, Body(openapi_examples=examples.FILE_CASE)],
+                    idempotency_key: IdempotencyKey = None) -> IntakeAccepted:
+    """File a complaint. The same Idempotency-Key always yields the same case: 201 the first time,
+    200 after; `workflow_started` says whether the case's workflow is running now (a case accepted
+    while the workflow service is down starts by itself when it is back)."""
     filed = await file_intake(ctx, intake, idempotency_key)
-    body = IntakeAccepted(
+    response.status_code = 201 if filed.created else 200
+    return IntakeAccepted(
         case_no=filed.case_no, access_code=filed.access_code, status_url=f"/status/{filed.case_no}",
         receipt_url=f"/api/v1/cases/{filed.case_no}/documents", workflow_started=filed.started)
-    status = 201 if filed.created else 200
-    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
 
 
-@router.get("/cases/{case_no}", dependencies=[Depends(rate_limit("access"))])
-async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> dict[str, Any]:
+@router.get("/cases/{case_no}", response_model=CaseDetail, dependencies=[Depends(rate_limit("access"))])
+async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> CaseDetail:
     """The case: stage, timeline, deadlines with explanations, documents, the worker's options.
 
     The worker sends the access code in `X-Access-Code`; staff a bearer token. An unknown case
@@ -46,23 +55,26 @@ async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> dict[s
     return await case_detail(ctx.db, ctx.keyring, case_no, principal)
 
 
-class ActionRejected(BaseModel):
-    detail: str
-
-
-@router.post("/cases/{case_no}/actions", response_model=ActionResult, responses={409: {"model": ActionRejected}})
-async def worker_action(ctx: Services, case_no: str, action: WorkerAction, worker: CaseWorker) -> ActionResult:
+@router.post("/cases/{case_no}/actions", response_model=ActionResult,
+             responses=problems(409, 503, d409="the case workflow refused: `detail` says why; nothing changed"))
+async def act_on_case(ctx: Services, case_no: str, action: Annotated[WorkerAction, Body(openapi_examples=examples.WORKER_ACTION)],
+                      worker: CaseWorker) -> ActionResult:
     """The worker acts on their case (choose arbitration, sue, apply for legal aid, withdraw...)."""
     return await casework.run_worker_action(ctx, case_no, action)
 
 
 class TaskActionIn(BaseModel):
-    action: str
-    payload: dict[str, Any] = {}
+    """An action on a task: its name and its payload (`GET /api/v1/tasks/{task_id}` gives each payload's schema)."""
+
+    action: str = Field(min_length=1, max_length=60, description="one of the task's `actions`")
+    payload: dict[str, Any] = Field(default_factory=dict, description="the action's input, as its `action_schemas` entry says")
 
 
-@router.post("/tasks/{task_id:path}/actions", response_model=ActionResult, responses={409: {"model": ActionRejected}})
-async def task_action(ctx: Services, task_id: str, body: TaskActionIn, staff: CurrentStaff) -> ActionResult:
-    """A staff member acts on a task; a rejected action says why and changes nothing."""
+@router.post("/tasks/{task_id:path}/actions", response_model=ActionResult,
+             responses=problems(404, 409, 422, 503, d404="no such task, or not yours",
+                                d409="the workflow refused: `detail` says why; nothing changed"))
+async def act_on_task(ctx: Services, task_id: str, body: Annotated[TaskActionIn, Body(openapi_examples=examples.TASK_ACTION)],
+                      staff: CurrentStaff) -> ActionResult:
+    """A staff member acts on a task; a refused action says why and changes nothing."""
     task = await casework.visible_task(ctx, task_id, staff)
     return await casework.run_task_action(ctx, task, staff, body.action, body.payload)

@@ -6,8 +6,11 @@ cross-origin credentials" (the labourflow admin session cookie is then sent), or
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from google.protobuf import json_format
+from pydantic import BaseModel, Field
 from temporalio.api.common.v1 import Payloads
 
 from api.deps import get_services, require_role
@@ -17,6 +20,26 @@ from infrastructure.temporal import EncryptionCodec
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
 AdminOnly = Depends(require_role(Role.admin))
 BAD_BODY = "请求体应为 Temporal Payloads JSON / the body must be Temporal Payloads JSON ({\"payloads\": [...]})"
+
+
+class PayloadJson(BaseModel):
+    """One Temporal payload in protobuf JSON: metadata and data base64-encoded."""
+
+    metadata: dict[str, str] = Field(default_factory=dict, description="e.g. `encoding`: base64 of `binary/encrypted`")
+    data: str = Field(default="", description="base64 (left out when empty)")
+
+
+class PayloadsJson(BaseModel):
+    """Temporal `Payloads` in protobuf JSON, as the Temporal Web UI sends and expects them."""
+
+    payloads: list[PayloadJson] = Field(default_factory=list)
+
+
+BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/PayloadsJson"},
+    "example": {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "eyJjYXNlX25vIjogIkxELTIwMjYtMDAwMTIzIn0="}]},
+}}}}
+PAYLOADS = {"model": PayloadsJson, "description": "the payloads, decoded (or encoded)"}
 
 
 def _cors_headers(request: Request) -> dict[str, str]:
@@ -38,8 +61,11 @@ async def preflight(request: Request, operation: str) -> Response:
 
 async def _run(request: Request, encode: bool) -> Response:
     try:
-        payloads = json_format.Parse(await request.body(), Payloads())
-    except (json_format.ParseError, UnicodeDecodeError) as exc:
+        body = json.loads(await request.body())
+        if not isinstance(body, dict):
+            raise json_format.ParseError("the body is not a JSON object")
+        payloads = json_format.ParseDict(body, Payloads())
+    except (json_format.ParseError, ValueError) as exc:  # ValueError: not JSON, not UTF-8
         raise HTTPException(status_code=422, detail=f"{BAD_BODY}: {str(exc)[:200]}") from None
     codec = EncryptionCodec(get_services(request).keyring)
     try:
@@ -55,13 +81,15 @@ async def _run(request: Request, encode: bool) -> Response:
     return Response(content=body, media_type="application/json", headers=_cors_headers(request))
 
 
-@router.post("/decode")
-async def decode(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+@router.post("/decode", responses={200: PAYLOADS, 413: {}, 422: {"description": "not Temporal Payloads JSON, or not decodable"}},
+             openapi_extra=BODY)
+async def decode_payloads(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
     """Decrypt payloads for display in the Temporal UI (admins only)."""
     return await _run(request, encode=False)
 
 
-@router.post("/encode")
-async def encode(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+@router.post("/encode", responses={200: PAYLOADS, 413: {}, 422: {"description": "not Temporal Payloads JSON, or not encodable"}},
+             openapi_extra=BODY)
+async def encode_payloads(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
     """Encrypt payloads the Temporal UI sends (e.g. a signal typed in the UI), admins only."""
     return await _run(request, encode=True)

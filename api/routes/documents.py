@@ -12,13 +12,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import NOT_FOUND, AdminStaff, CaseReader, OptionalStaff, Services, case_principal
+from api.deps import NOT_FOUND, AccessCode, AdminStaff, CaseReader, OptionalStaff, Paging, Services, principal_for_case
+from api.problems import problems
 from domain.documents import split_subject
+from domain.roles import StaffPrincipal
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import StoredDocument
 from services import documents
-from services.documents import DocumentPublic
+from services.documents import DocumentPage, DocumentPublic
+from services.read_models import page_of
 
 router = APIRouter(prefix="/api/v1", tags=["documents"])
 
@@ -26,28 +29,23 @@ router = APIRouter(prefix="/api/v1", tags=["documents"])
 HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
-@router.get(
-    "/cases/{case_no}/documents", response_model=list[DocumentPublic], responses={404: {"description": "no such case, or not yours"}}
-)
-async def list_case_documents(ctx: Services, case_no: str, principal: CaseReader) -> list[DocumentPublic]:
-    """Documents of a case, every version, oldest first (worker: with X-Access-Code)."""
-    return await documents.case_documents(ctx.db, principal, case_no)
+@router.get("/cases/{case_no}/documents", response_model=DocumentPage)
+async def list_case_documents(ctx: Services, case_no: str, principal: CaseReader, paging: Paging) -> DocumentPage:
+    """Documents of a case, every version, oldest first, one page with the total (worker: with X-Access-Code)."""
+    return DocumentPage(**page_of(await documents.case_documents(ctx.db, principal, case_no), paging))
 
 
-@router.get(
-    "/matters/{matter_no}/documents",
-    response_model=list[DocumentPublic],
-    responses={404: {"description": "no such matter, or not for your role"}},
-)
-async def list_matter_documents(ctx: Services, matter_no: str, staff: OptionalStaff) -> list[DocumentPublic]:
-    """Documents of a union supervision matter (union legal staff and administrators)."""
-    return await documents.matter_documents(ctx.db, staff, matter_no)
+@router.get("/matters/{matter_no}/documents", response_model=DocumentPage,
+            responses=problems(404, d404="no such matter, or not for your role"))
+async def list_matter_documents(ctx: Services, matter_no: str, staff: OptionalStaff, paging: Paging) -> DocumentPage:
+    """Documents of a union supervision matter (union legal staff and administrators), oldest first, one page with the total."""
+    return DocumentPage(**page_of(await documents.matter_documents(ctx.db, staff, matter_no), paging))
 
 
-async def _authorise(request: Request, ctx: Services, staff: OptionalStaff, row: StoredDocument) -> None:
+async def _authorise(request: Request, ctx: Services, staff: StaffPrincipal | None, code: str | None, row: StoredDocument) -> None:
     kind, ident = split_subject(row.subject)
     if kind == "case":
-        if not documents.visible_to(await case_principal(request, ident), row):
+        if not documents.visible_to(await principal_for_case(request, ident, staff, code), row):
             raise NOT_FOUND
     else:
         await documents.check_matter_reader(ctx.db, staff, ident)
@@ -56,7 +54,10 @@ async def _authorise(request: Request, ctx: Services, staff: OptionalStaff, row:
 @router.get(
     "/documents/{document_id}",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/html": {}}}, 404: {"description": "no such document, or not yours"}},
+    responses={200: {"description": "the document", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                                                                "text/html": {"schema": {"type": "string"}}}},
+               **problems(404, 429, d404="no such document, or not yours",
+                          d429="five wrong access codes: the case answers nothing for 15 minutes")},
 )
 async def download_document(
     request: Request,
@@ -64,10 +65,11 @@ async def download_document(
     staff: OptionalStaff,
     document_id: str,
     format: Annotated[ContentFormat, Query(description="pdf (default) or html")] = ContentFormat.pdf,
+    code: AccessCode = None,
 ) -> Response:
-    """One stored document, exactly as issued: the PDF, or the HTML preview."""
+    """One stored document, exactly as issued: the PDF, or the HTML preview (worker: with X-Access-Code)."""
     row = await documents.find_document(ctx.db, document_id)
-    await _authorise(request, ctx, staff, row)
+    await _authorise(request, ctx, staff, code, row)
     body = await store.read_content(ctx.db, ctx.keyring, row, format)
     number = f"-{row.document_no}" if row.document_no else ""
     name = f"{row.title_zh}{number}-v{row.version}.{format.value}"
@@ -83,15 +85,7 @@ async def download_document(
     return Response(body, media_type="application/pdf", headers=headers)
 
 
-@router.post(
-    "/cases/{case_no}/summary-report",
-    response_model=DocumentPublic,
-    responses={
-        403: {"description": "administrators only"},
-        404: {"description": "no such case"},
-        503: {"description": "Temporal is not reachable; retry later"},
-    },
-)
+@router.post("/cases/{case_no}/summary-report", response_model=DocumentPublic, responses=problems(404, 503, d404="no such case"))
 async def issue_case_summary_report(ctx: Services, case_no: str, staff: AdminStaff) -> DocumentPublic:
     """Issue today's case summary report (once per case and day) and return it."""
     return await documents.issue_case_summary_report(ctx, case_no, staff)

@@ -7,17 +7,21 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.problems import PROBLEM_MEDIA_TYPE, ReadinessProblem, problem_body
+from api.schemas import Liveness, Readiness
+
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+@router.get("/healthz", response_model=Liveness)
+async def check_liveness() -> Liveness:
     """The process is up (answers even when the database or Temporal is down)."""
-    return {"status": "ok"}
+    return Liveness(status="ok")
 
 
-@router.get("/readyz", responses={503: {"description": "a dependency is not ready; the body names it"}})
-async def readyz(request: Request) -> JSONResponse:
+@router.get("/readyz", response_model=Readiness,
+            responses={503: {"model": ReadinessProblem, "description": "a dependency is not ready; `checks` names it"}})
+async def check_readiness(request: Request) -> Any:
     """Database, Temporal and the other registered checks are all reachable."""
     checks: dict[str, Any] = {}
     failing: list[str] = []
@@ -28,6 +32,8 @@ async def readyz(request: Request) -> JSONResponse:
         except Exception as exc:
             checks[name] = f"failing: {exc}"
             failing.append(name)
-    status = 503 if failing else 200
-    body = {"status": "ready" if not failing else "not ready: " + ", ".join(failing), "checks": checks}
-    return JSONResponse(status_code=status, content=body)
+    if failing:
+        detail = "not ready: " + ", ".join(failing)
+        return JSONResponse(status_code=503, media_type=PROBLEM_MEDIA_TYPE,
+                            content=problem_body(503, detail, request.url.path, checks=checks))
+    return Readiness(status="ready", checks=checks)

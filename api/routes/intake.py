@@ -3,17 +3,20 @@ upload, and the case's road ahead (what-if chain from its recorded key dates).""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi import APIRouter, Body, File, Form, HTTPException, UploadFile
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
+from api import examples
 from api.deps import CaseReader, CaseWorker, Services
+from api.problems import problems
 from domain.actions import ActionResult
 from domain.china_time import china_today
 from domain.intake import Guidance, GuidanceRequest, JsonDate, intake_guidance
+from domain.whatif import WhatIfChain
+from services import casework
 from services.case_view import case_detail, road_ahead
-from services.casework import add_evidence
 from services.evidence import EvidenceRejected, check_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -22,6 +25,7 @@ EVIDENCE_MESSAGES = {
     "evidence.too_large": "文件超过大小上限 / the file is larger than the limit",
     "evidence.bad_type": "只接受 PDF、JPEG、PNG 文件 / only PDF, JPEG and PNG files are accepted",
 }
+EVIDENCE_STATUS = {"evidence.too_large": 413, "evidence.bad_type": 415}
 
 
 class GuidanceJson(GuidanceRequest):
@@ -38,7 +42,7 @@ class GuidanceJson(GuidanceRequest):
 
 
 @router.post("/intake/guidance", response_model=Guidance)
-async def guidance(ctx: Services, entered: GuidanceJson) -> Guidance:
+async def get_intake_guidance(ctx: Services, entered: Annotated[GuidanceJson, Body(openapi_examples=examples.GUIDANCE)]) -> Guidance:
     """Advice for a partly filled intake: limitation warning, the channel that fits, scope
     referral."""
     inputs = GuidanceRequest.model_validate(entered.model_dump())
@@ -46,6 +50,8 @@ async def guidance(ctx: Services, entered: GuidanceJson) -> Guidance:
 
 
 class EvidenceAdded(BaseModel):
+    """The stored file's id and what the case workflow made of it."""
+
     evidence_id: str
     result: ActionResult
 
@@ -54,17 +60,15 @@ class EvidenceAdded(BaseModel):
     "/cases/{case_no}/evidence",
     response_model=EvidenceAdded,
     status_code=201,
-    responses={
-        409: {"description": "the workflow refused"},
-        413: {"description": "file too large"},
-        415: {"description": "not PDF, JPEG or PNG"},
-    },
+    responses=problems(409, 413, 415, 503, d409="the case workflow refused (e.g. the case is closed)",
+                       d413="the file is larger than the upload limit", d415="not a PDF, JPEG or PNG file"),
+    openapi_extra=examples.EVIDENCE,
 )
-async def upload_evidence(
+async def add_evidence(
     ctx: Services,
     case_no: str,
     worker: CaseWorker,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile, File(description="PDF, JPEG or PNG, within the upload limit")],
     description: Annotated[str, Form(max_length=300)] = "",
 ) -> EvidenceAdded:
     """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
@@ -73,21 +77,13 @@ async def upload_evidence(
     try:
         checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
     except EvidenceRejected as exc:
-        status = (
-            413
-            if exc.code == "evidence.too_large"
-            else 415
-            if exc.code == "evidence.bad_type"
-            else 422
-        )
-        raise HTTPException(status_code=status, detail=EVIDENCE_MESSAGES[exc.code]) from None
-    evidence_id, result = await add_evidence(ctx, case_no, checked, description)
+        raise HTTPException(status_code=EVIDENCE_STATUS.get(exc.code, 422), detail=EVIDENCE_MESSAGES[exc.code]) from None
+    evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description)
     return EvidenceAdded(evidence_id=evidence_id, result=result)
 
 
-@router.get("/cases/{case_no}/road")
-async def case_road(ctx: Services, case_no: str, principal: CaseReader) -> dict[str, Any]:
+@router.get("/cases/{case_no}/road", response_model=WhatIfChain)
+async def get_case_road(ctx: Services, case_no: str, principal: CaseReader) -> WhatIfChain:
     """The case's road ahead: each later deadline and its last safe day, from the recorded dates."""
     detail = await case_detail(ctx.db, ctx.keyring, case_no, principal)
-    chain = road_ahead(detail, china_today(), await ctx.calendar())
-    return chain.model_dump(mode="json", by_alias=True)
+    return road_ahead(detail, china_today(), await ctx.calendar())

@@ -38,6 +38,7 @@ from services.context import ServiceContext
 from services.errors import Forbidden, NotFound, Refused, Unavailable
 from services.supervision import batches, replies
 from services.supervision.matters import Opener, open_matter, start_matter
+from services.supervision.views import MatterSummary, matter_summary
 
 REPLY_RUNGS = {r.value for r in NOTICE_RUNGS}
 STAYS_OPEN = {"record_investigation", "revise_draft"}  # actions that leave their task open
@@ -78,7 +79,7 @@ def _overdue(rung: SupervisionRung | None, today: date) -> bool:
     )
 
 
-async def matter_summaries(db: Database, staff: StaffPrincipal, status: str = "open") -> list[dict[str, Any]]:
+async def matter_summaries(db: Database, staff: StaffPrincipal, status: str = "open") -> list[MatterSummary]:
     """The union's matters: overdue replies first, then by the next deadline."""
     today = china_today()
     async with db.session() as session:
@@ -95,30 +96,8 @@ async def matter_summaries(db: Database, staff: StaffPrincipal, status: str = "o
             )
         ).all()
     latest = {r.matter_no: r for r in rungs if r.rung in REPLY_RUNGS}
-    items = [
-        {
-            "matter_no": m.matter_no,
-            "employer_name": m.employer_name,
-            "employer_uscc": m.employer_uscc,
-            "region": m.region,
-            "status": m.status,
-            "phase": m.phase,
-            "rung": m.rung,
-            "outcome": m.outcome,
-            "opened_on": m.opened_on,
-            "next_deadline_on": m.next_deadline_on,
-            "next_deadline_rule": m.next_deadline_rule,
-            "awaiting_reply": m.awaiting_reply,
-            "reply_due_on": m.reply_due_on,
-            "overdue_reply": _overdue(latest.get(m.matter_no), today),
-            "workflow_started": m.workflow_started,
-        }
-        for m in matters
-    ]
-    return sorted(
-        items,
-        key=lambda i: (not i["overdue_reply"], i["next_deadline_on"] or date.max, i["matter_no"]),
-    )
+    items = [matter_summary(m, _overdue(latest.get(m.matter_no), today)) for m in matters]
+    return sorted(items, key=lambda i: (not i.overdue_reply, i.next_deadline_on or date.max, i.matter_no))
 
 
 async def matter_detail(db: Database, keyring: Keyring, row: SupervisionMatter) -> dict[str, Any]:

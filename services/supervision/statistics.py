@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from pydantic import Field
 from sqlmodel import col, select
 
 from domain.supervision import ESCALATION_TRIGGERS, MatterOutcome, Rung, ServiceMethod
@@ -31,6 +31,7 @@ from infrastructure.tables import (
     SupervisionMatter,
     SupervisionRung,
 )
+from services.read_models import ReadModel
 
 REPLY_RUNGS = (Rung.reminder_letter.value, Rung.opinion_notice.value)
 ESCALATIONS = {t.value for t in ESCALATION_TRIGGERS}
@@ -147,17 +148,44 @@ async def statistics(
     return result
 
 
-async def statistics_rows(
+class StatisticsRow(ReadModel):
+    """One region's figures for the period (or the total, region `total`)."""
+
+    region: str
+    matters_opened: int
+    matters_closed: int
+    matter_letters: int
+    bulk_letters: int
+    letters: int = Field(description="reminder letters: in matters and in bulk batches")
+    opinion_notices: int
+    recommendation_notices: int
+    lead_transfers: int
+    served_for_reply: int
+    replied: int
+    rectified: int
+    escalations: int
+    government_escalations: int
+    reply_rate: float | None = Field(ge=0, le=100, description="percent, one decimal; null when nothing was served")
+    rectification_rate: float | None = Field(ge=0, le=100, description="percent, one decimal; null when no matter closed")
+
+
+class StatisticsReport(ReadModel):
+    """The figures per region for [start, end], then the total (the last row)."""
+
+    start: date
+    end: date
+    rows: list[StatisticsRow]
+
+
+def _row(c: Counts) -> StatisticsRow:
+    rates = {"reply_rate": c.reply_rate, "rectification_rate": c.rectification_rate}
+    return StatisticsRow(**{k: getattr(c, k) for k in c.__dataclass_fields__}, letters=c.letters,
+                         **{k: float(v) if v is not None else None for k, v in rates.items()})
+
+
+async def statistics_report(
     db: Database, start: date, end: date, *, team_code: str | None = None, region: str | None = None
-) -> list[dict[str, Any]]:
+) -> StatisticsReport:
     """The figures per region, then the total, each with its letters and rates (the JSON form)."""
     stats = await statistics(db, start, end, team_code=team_code, region=region)
-    return [
-        {
-            **{k: getattr(c, k) for k in c.__dataclass_fields__},
-            "letters": c.letters,
-            "reply_rate": c.reply_rate,
-            "rectification_rate": c.rectification_rate,
-        }
-        for c in [*stats.rows, stats.total]
-    ]
+    return StatisticsReport(start=start, end=end, rows=[_row(c) for c in [*stats.rows, stats.total]])

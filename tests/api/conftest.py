@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ class Api:
     http: httpx.AsyncClient
     env: WorkflowEnvironment
     deps: ActivityDeps
+    app: Any = None
 
     async def token(self, username: str) -> dict[str, str]:
         response = await self.http.post("/api/v1/auth/token", data={"username": username, "password": DEMO_PASSWORD})
@@ -42,5 +44,5 @@ async def api(settings: Settings, deps: ActivityDeps) -> AsyncIterator[Api]:
         build_worker(env.client, deps, task_queue=settings.task_queue),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
     ):
-        yield Api(http, env, deps)
+        yield Api(http, env, deps, app)
     await env.shutdown()

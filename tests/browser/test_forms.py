@@ -1,5 +1,6 @@
 """The intake form's own behaviour in the browser: the language switch, validation messages next to
-each field (in the browser and, with scripts off, from the server), and the double submit."""
+each field (in the browser and, with scripts off, from the server), the double submit, and /docs, the
+API's own form, signing in and calling."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from playwright.async_api import Browser, Page, expect
 from sqlmodel import func, select
 
 from infrastructure.tables import Case
-from tests.browser.product import Product
-from tests.browser.support import DESKTOP, PHONE, Findings, accessible, fill_li_jianguo, shoot
+from tests.browser.product import DEMO_PASSWORD, Product
+from tests.browser.support import DESKTOP, PHONE, SCREENSHOTS, Findings, accessible, fill_li_jianguo, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -157,4 +158,45 @@ async def test_double_submit_creates_one_case(browser: Browser, product: Product
     assert first.headers["location"] == second.headers["location"]
     assert re.fullmatch(r"/receipt/LD-\d{4}-\d{6}", first.headers["location"])
     assert await case_count(product) == before + 2
+    await context.close()
+
+
+async def test_the_browser_checks_the_birthplace_code_as_the_server_does(browser: Browser, product: Product) -> None:
+    """The table of GB/T 2260 codes arrives with the form; a number with a valid check character but
+    no such birthplace is refused next to the field, before anything is sent."""
+    context = await browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = await context.new_page()
+    async with page.expect_response("**/intake/birthplaces.json") as table:
+        await page.goto(product.base_url + "/")
+    assert (await table.value).ok
+    field = page.locator("#f-worker-id_number")
+    await field.fill("999999199001010016")  # check character right, no such division code
+    await field.blur()
+    await expect(error_of(page, "f-worker-id_number")).to_contain_text("行政区划代码")
+    await field.fill("310115199007060027")  # Pudong (code from 1992), born 1990: real
+    await field.blur()
+    await expect(error_of(page, "f-worker-id_number")).to_be_hidden()
+    await context.close()
+
+
+async def test_api_docs_sign_in_and_call(browser: Browser, product: Product) -> None:
+    """/docs (Swagger UI, served by the product itself): "Authorize" signs the demo mediator in
+    through the OAuth2 password flow, and listTasks is called with the token."""
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await page.goto(product.base_url + "/docs")
+    await page.get_by_role("button", name="Authorize").first.click()
+    await page.locator("#oauth_username").fill("mediator")
+    await page.locator("#oauth_password").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Apply given OAuth2 credentials").click()
+    await expect(page.locator(".auth-container button", has_text="Logout").first).to_be_visible()  # signed in
+    await page.locator("button.btn-done").first.click()
+    operation = page.locator("#operations-staff-listTasks")
+    await operation.locator(".opblock-summary").click()
+    await operation.locator("button.try-out__btn").click()
+    await operation.locator("button.execute").click()
+    await expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    await expect(operation.locator(".live-responses-table")).to_contain_text('"total"')
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await operation.screenshot(path=str(SCREENSHOTS / "29-api-docs-list-tasks.png"))
     await context.close()

@@ -142,8 +142,9 @@ async def test_worker_lists_and_downloads_their_documents(
     worker = {"X-Access-Code": LI_ACCESS_CODE}
     listed = await http.get(f"/api/v1/cases/{LI_CASE_NO}/documents", headers=worker)
     assert listed.status_code == 200
-    assert [d["doc_type"] for d in listed.json()] == ["case_receipt"]  # not the union's letter
-    pdf = await http.get(listed.json()[0]["pdf_url"], headers=worker)
+    assert [d["doc_type"] for d in listed.json()["items"]] == ["case_receipt"]  # not the union's letter
+    assert listed.json()["total"] == 1
+    pdf = await http.get(listed.json()["items"][0]["pdf_url"], headers=worker)
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["cache-control"] == "private, no-store"
     assert "K7QM-4XTP-9HRW" in pdf_text(pdf.content)
@@ -153,7 +154,7 @@ async def test_worker_lists_and_downloads_their_documents(
     assert html.status_code == 200 and "受理回执" in html.text
     assert "default-src 'none'" in html.headers["content-security-policy"]
     # the status page's block shows the same list
-    documents = [DocumentPublic.model_validate(d) for d in listed.json()]
+    documents = [DocumentPublic.model_validate(d) for d in listed.json()["items"]]
     pages = page_environment(settings.templates_dir)
     block = pages.get_template("_case_documents.html").render(
         documents=documents, lang="zh", t=Translator(catalogue(settings.templates_dir), "zh")
@@ -193,7 +194,7 @@ async def test_staff_see_what_their_role_allows(
 ) -> None:
     mediator = await _token(http, "mediator")
     listed = await http.get(f"/api/v1/cases/{LI_CASE_NO}/documents", headers=mediator)
-    assert {d["doc_type"] for d in listed.json()} == {"case_receipt", "inspection_referral_letter"}
+    assert {d["doc_type"] for d in listed.json()["items"]} == {"case_receipt", "inspection_referral_letter"}
     assert (
         await http.get(f"/api/v1/documents/{world['referral'].document_id}", headers=mediator)
     ).status_code == 200
@@ -202,11 +203,11 @@ async def test_staff_see_what_their_role_allows(
     ).status_code == 404
     union = await _token(http, "union")
     matter = await http.get("/api/v1/matters/SV-2026-000007/documents", headers=union)
-    assert [d["document_no"] for d in matter.json()] == ["〔2026〕浦工监意字第1号"]
-    opinion = await http.get(matter.json()[0]["pdf_url"], headers=union)
+    assert [d["document_no"] for d in matter.json()["items"]] == ["〔2026〕浦工监意字第1号"]
+    opinion = await http.get(matter.json()["items"][0]["pdf_url"], headers=union)
     assert opinion.status_code == 200 and "工会劳动法律监督意见书" in pdf_text(opinion.content)
     assert "filename*=UTF-8''" in opinion.headers["content-disposition"]
     # union legal staff of another region see neither the matter's list nor its documents
     far = await _token(http, "union-hz")
     assert (await http.get("/api/v1/matters/SV-2026-000007/documents", headers=far)).status_code == 404
-    assert (await http.get(matter.json()[0]["pdf_url"], headers=far)).status_code == 404
+    assert (await http.get(matter.json()["items"][0]["pdf_url"], headers=far)).status_code == 404

@@ -54,7 +54,7 @@ async def test_readyz_fails_on_missing_fonts(
         monkeypatch.setenv("FONTCONFIG_FILE", str(no_fonts))
         response = await http.get("/readyz")
     assert response.status_code == 503
-    assert "fonts" in response.json()["status"]
+    assert "fonts" in response.json()["detail"]
     assert "fonts-noto-cjk" in response.json()["checks"]["fonts"]
 
 

@@ -30,8 +30,8 @@ async def test_not_ready_names_temporal_but_health_stays_up(tmp_path: Path, sqli
     app = create_app(settings, db=sqlite_db)
     assert (await _get(app, "/healthz")).status_code == 200
     response = await _get(app, "/readyz")
-    assert response.status_code == 503
-    assert "temporal" in response.json()["status"]
+    assert response.status_code == 503 and response.headers["content-type"] == "application/problem+json"
+    assert "temporal" in response.json()["detail"]
     assert response.json()["checks"]["database"] == "ok"
 
 

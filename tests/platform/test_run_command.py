@@ -88,7 +88,7 @@ def _file_a_case_and_get_its_receipt(api: int) -> None:
     while True:
         documents = httpx.get(f"{base}/api/v1/cases/{case_no}/documents", headers={"X-Access-Code": code}, timeout=10)
         assert documents.status_code == 200, documents.text
-        if any(d["doc_type"] == "case_receipt" for d in documents.json()):
+        if any(d["doc_type"] == "case_receipt" for d in documents.json()["items"]):
             break
         assert time.monotonic() < deadline, f"no receipt for {case_no} after 60 s: {documents.json()}"
         time.sleep(0.5)

@@ -86,7 +86,7 @@ async def test_intake_while_temporal_is_down_starts_when_it_returns(product: Pro
         product.stop_server()
         assert (await http.get("/healthz")).status_code == 200
         ready = await http.get("/readyz")
-        assert ready.status_code == 503 and "temporal" in ready.json()["status"]
+        assert ready.status_code == 503 and "temporal" in ready.json()["detail"]
         filed = await http.post("/api/v1/cases", json=wage_arrears())
         assert filed.status_code == 201 and filed.json()["workflow_started"] is False
         case_no = filed.json()["case_no"]

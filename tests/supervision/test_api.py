@@ -40,21 +40,21 @@ async def test_suggestions_after_three_complaints_in_90_days_not_in_120(console:
             start + timedelta(days=day),
         )
     union = await console.client("union")
-    found = (await union.get("/api/v1/supervision/suggestions")).json()
+    found = (await union.get("/api/v1/supervision/suggestions")).json()["items"]
     assert [(s["employer_uscc"], s["reason"], len(s["case_nos"])) for s in found] == [
         (WITHIN_90, "repeated", 3)
     ]
 
     strict = console.harness.settings.model_copy(update={"supervision_suggest_window_days": 60})
     swap_settings(console.app, strict)
-    assert (await union.get("/api/v1/supervision/suggestions")).json() == []
+    assert (await union.get("/api/v1/supervision/suggestions")).json()["items"] == []
     swap_settings(console.app, console.harness.settings.model_copy(update={"task_queue": harness.task_queue}))
 
     dismissed = await union.post(
         "/api/v1/supervision/suggestions/dismiss", json={"key": WITHIN_90, "reason": "已调解结案"}
     )
     assert dismissed.status_code == 204
-    assert (await union.get("/api/v1/supervision/suggestions")).json() == []
+    assert (await union.get("/api/v1/supervision/suggestions")).json()["items"] == []
 
 
 async def test_matter_actions_and_refusals_through_the_json_api(console: Console) -> None:
@@ -108,7 +108,7 @@ async def test_matter_actions_and_refusals_through_the_json_api(console: Console
     )
     assert [d["document_no"] for d in detail["documents"]] == ["〔2026〕浦工监提字第1号"]
     listed = (await union.get("/api/v1/supervision/matters")).json()
-    assert [m["matter_no"] for m in listed] == [matter_no]
+    assert [m["matter_no"] for m in listed["items"]] == [matter_no] and listed["total"] == 1
     assert (
         await union.post(f"/api/v1/supervision/matters/{matter_no}/reply-link")
     ).status_code == 409
@@ -120,15 +120,15 @@ async def test_bulk_letters_from_csv(console: Console) -> None:
     rejected = await union.post(
         "/api/v1/supervision/bulk-letters", files={"file": ("employers.csv", broken, "text/csv")}
     )
-    assert rejected.status_code == 422
-    assert [(p["line"], p["column"]) for p in rejected.json()["problems"]] == [(3, "uscc")]
+    assert rejected.status_code == 422 and rejected.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in rejected.json()["errors"]] == ["file:line 3:uscc"]
     settings = console.app.state.services.settings
     swap_settings(console.app, settings.model_copy(update={"max_upload_bytes": 100}))
     too_big = await union.post(
         "/api/v1/supervision/bulk-letters", files={"file": ("e.csv", employers_csv(3), "text/csv")}
     )
     swap_settings(console.app, settings)
-    assert too_big.status_code == 422 and "larger than" in too_big.json()["problems"][0]["en"]
+    assert too_big.status_code == 422 and "larger than" in too_big.json()["errors"][0]["message"]
     created = await union.post(
         "/api/v1/supervision/bulk-letters",
         data={"topic": "春节前工资支付提示"},
@@ -260,12 +260,12 @@ async def test_statistics_match_the_records(console: Console) -> None:
     assert (total["replied"], total["served_for_reply"], total["reply_rate"]) == (
         replies,
         served,
-        "50.0",
+        50.0,
     )
     assert (total["matters_closed"], total["rectified"], total["rectification_rate"]) == (
         1,
         1,
-        "100.0",
+        100.0,
     )
     assert (total["escalations"], total["lead_transfers"], total["matters_opened"]) == (
         escalated,

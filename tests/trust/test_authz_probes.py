@@ -50,6 +50,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 PASSWORD = "probe-password-123"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The API description is built once and the same for everyone; its examples are the stories'
+# invented people (Li Jianguo...), which this world's cases also use, so they are not leaks.
+DOCUMENTATION = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 
 # Anyone may call these (the intake, sign-in, the public rules, probes, documentation). Routes
 # with a one-time reply token: the token itself is the employer's credential.
@@ -66,10 +69,12 @@ PUBLIC = {
     ("GET", "/api/v1/deadlines"),
     ("GET", "/api/v1/deadlines/{rule_id}"),
     ("POST", "/api/v1/whatif"),
+    ("GET", "/api/v1/regions"),
     ("OPTIONS", "/api/v1/codec/{operation}"),
     ("GET", "/"),
     ("POST", "/"),
     ("POST", "/intake/guidance"),
+    ("GET", "/intake/birthplaces.json"),
     ("GET", "/status"),
     ("POST", "/status"),
     ("GET", "/login"),
@@ -541,7 +546,7 @@ async def test_no_cross_access_on_any_route(console: Console, monkeypatch: pytes
                     crossings.append(
                         f"{label}: {real.status_code} {real.headers.get('location', '')}"
                     )
-                if ref is None:
+                if ref is None and path not in DOCUMENTATION:
                     shown = [
                         text
                         for text, outsiders in world.secrets_of_a

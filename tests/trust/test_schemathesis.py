@@ -1,15 +1,20 @@
 """Property-based API testing over the whole OpenAPI description (schemathesis v4), in-process.
 
 Every operation gets schema-conforming (positive) and schema-violating (negative) requests, sent
-as an administrator and anonymously through the ASGI app, which has a real Temporal (time-skipping
-test server) and worker behind it. Checks: no response is a server error (5xx) and no invalid
-input is accepted (`negative_data_rejection`: a negative request must get a 4xx). Generation is
+in every auth mode: anonymously, as the worker of a real case (`X-Access-Code`) and as an
+administrator (bearer token), through the ASGI app, which has a real Temporal (time-skipping test
+server) and worker behind it. Positive requests of the worker and the administrator name the real
+case, its task, its receipt and a real account where the path asks for one, so the answers carry
+real objects. Checks: no server error (5xx); no invalid input accepted (`negative_data_rejection`);
+and the contract holds: every status is documented for its operation, the content type is the
+documented one, the body and the documented headers are valid against their schemas. Generation is
 derandomised (hypothesis' derandomize: a fixed seed; bounded examples, no shrinking) so a failure
 reproduces; a failure is a bug to fix in the API, not an operation to exclude.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -27,23 +32,39 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.app import create_app
 from infrastructure.settings import Settings
+from infrastructure.tables import StoredDocument, Task
 from infrastructure.temporal import data_converter
 from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
 from services.accounts import seed_demo
 from tests.conftest import TEST_SERVER
+from tests.stories import wage_arrears
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 PASSWORD = "demo-password-123"
 EXAMPLES = int(os.environ.get("LABOURFLOW_SCHEMATHESIS_EXAMPLES", "5"))
-CHECKS = [not_a_server_error, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    negative_data_rejection,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
 
 
 def _cases(operation: Any, mode: GenerationMode) -> list[Any]:
@@ -118,15 +139,33 @@ async def app_client(
     await env.shutdown()
 
 
-async def test_whole_openapi_no_server_error_no_accepted_invalid_input(
+async def _real_objects(http: httpx.AsyncClient, app: Any) -> tuple[dict[str, str], str]:
+    """File Li Jianguo's case; once its task and receipt exist, the ids a path may name, and the access code."""
+    filed = (await http.post("/api/v1/cases", json=wage_arrears(), headers={"Idempotency-Key": "schemathesis-world"})).json()
+    db = app.state.services.db
+    deadline = time.monotonic() + 30
+    while True:
+        async with db.session() as session:
+            task = (await session.exec(select(Task.task_id).where(Task.subject == f"case:{filed['case_no']}"))).first()
+            document = (await session.exec(select(StoredDocument.id).where(StoredDocument.subject == f"case:{filed['case_no']}"))).first()
+        if task and document:
+            break
+        assert time.monotonic() < deadline, "the case's task and receipt did not appear"
+        await asyncio.sleep(0.2)
+    ids = {"case_no": filed["case_no"], "task_id": task, "document_id": document, "username": "mediator", "rule_id": "D03"}
+    return ids, filed["access_code"]
+
+
+async def test_whole_openapi_conforms_in_every_auth_mode(
     app_client: tuple[httpx.AsyncClient, Any],
 ) -> None:
     http, app = app_client
     token = (
         await http.post("/api/v1/auth/token", data={"username": "admin", "password": PASSWORD})
     ).json()["access_token"]
+    real, code = await _real_objects(http, app)
     schema = schemathesis.openapi.from_dict(app.openapi())
-    identities = {"admin": {"Authorization": f"Bearer {token}"}, "anonymous": {}}
+    identities = {"anonymous": {}, "worker": {"X-Access-Code": code}, "admin": {"Authorization": f"Bearer {token}"}}
     operations = [result.ok() for result in schema.get_all_operations()]
     failures: list[str] = []
     sent: Counter[str] = Counter()
@@ -140,7 +179,11 @@ async def test_whole_openapi_no_server_error_no_accepted_invalid_input(
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             for case in generated[(operation.label, mode)]:
+                generated_path = dict(case.path_parameters or {})
                 for who, auth in identities.items():
+                    case.path_parameters = generated_path
+                    if mode is GenerationMode.POSITIVE and who != "anonymous" and generated_path:
+                        case.path_parameters = {k: real.get(k, v) for k, v in generated_path.items()}
                     kwargs = case.as_transport_kwargs(base_url="http://test", headers=auth)
                     kwargs.pop("base_url", None)
                     if kwargs.get("files"):
@@ -174,7 +217,7 @@ async def test_whole_openapi_no_server_error_no_accepted_invalid_input(
                         )
     examples = sum(len(cases) for cases in generated.values())
     print(
-        f"schemathesis: {len(operations)} operations, {examples} examples, "
+        f"schemathesis: {len(operations)} operations, {examples} examples, {len(identities)} auth modes, "
         f"{sum(sent.values())} requests "
         f"({dict(sent)}), {len(failures)} failures; generating {generating:.0f} s, "
         f"sending {time.monotonic() - started - generating:.0f} s"

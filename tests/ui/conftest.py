@@ -19,6 +19,7 @@ from api.app import create_app
 from domain.actions import WorkerActionKind
 from domain.case import Stage
 from domain.catalogue import open_worker_actions, worker_option
+from domain.deadlines import compute_deadline
 from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
@@ -103,12 +104,14 @@ async def file_case(world: World, **overrides: Any) -> tuple[str, str]:
         None,
     )
     case_no, today = registered.case_no, date.today()
+    # what the workflow records: the computed deadline with its explanation (domain.deadlines)
+    explanation = compute_deadline("D03", today).model_dump(mode="json", by_alias=True)
     async with world.db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
         case.stage, case.channel, case.next_deadline_on, case.next_deadline_rule = (
             "mediation",
             "union_mediation",
-            today + timedelta(days=15),
+            date.fromisoformat(explanation["due"]),
             "D03",
         )
         case.guidance_zh, case.guidance_en = "调解进行中", "Mediation under way"
@@ -118,13 +121,7 @@ async def file_case(world: World, **overrides: Any) -> tuple[str, str]:
             o.model_dump(mode="json") for o in open_worker_actions(Stage.mediation, offered, legal_aid_applied=False)
         ]
         session.add(case)
-        explanation = {
-            "title_zh": "调解期限",
-            "title_en": "Mediation period",
-            "explanation_zh": "自收到调解申请之日起15日内结束（D03）。",
-            "explanation_en": "Mediation ends within 15 days of receiving the application (D03).",
-            "basis": "《劳动争议调解仲裁法》第十四条",
-        }
+
         session.add(
             Deadline(
                 subject=f"case:{case_no}",
@@ -132,7 +129,7 @@ async def file_case(world: World, **overrides: Any) -> tuple[str, str]:
                 workflow_id=f"case/{case_no}/mediation/1",
                 rule_id="D03",
                 start_on=today,
-                due_on=today + timedelta(days=15),
+                due_on=date.fromisoformat(explanation["due"]),
                 explanation=explanation,
             )
         )

@@ -159,67 +159,65 @@ async def test_the_api_pages_each_list_in_due_order_without_overlap_or_gap(
     world: World, seeded: Seeded
 ) -> None:
     async with _signed_in(world) as mediator:
-        first = (await mediator.get("/api/v1/tasks")).json()
-        assert INBOX_PER_PAGE == 50
-        assert (first["mine_total"], first["team_total"], first["per_page"]) == (121, 60, 50)
-        assert (first["mine_page"], first["mine_pages"], first["team_page"], first["team_pages"]) == (
-            1,
-            3,
-            1,
-            2,
-        )
-        assert _ids(first["mine"]) == seeded.mine[:50]
-        assert 0 < seeded.overdue_mine < 50
-        overdue = [r["overdue"] for r in first["mine"]]
-        assert overdue == [True] * seeded.overdue_mine + [False] * (50 - seeded.overdue_mine)
-        assert all(r["employer"] and r["case_no"] == seeded.case_no for r in first["mine"])
-        assert _ids(first["team"]) == seeded.team[:50]
-        assert {r["assignee"] for r in first["team"]} == {"mediator2", None}
 
-        second = (await mediator.get("/api/v1/tasks", params={"mine_page": 2})).json()
-        third = (await mediator.get("/api/v1/tasks", params={"mine_page": 3, "team_page": 2})).json()
-        assert _ids(second["mine"]) == seeded.mine[50:100]
-        assert _ids(second["team"]) == seeded.team[:50]  # the other list stays on its page
-        assert _ids(third["mine"]) == seeded.mine[100:] and len(third["mine"]) == 21
-        assert third["mine"][-1]["due_on"] is None  # undated last
-        assert _ids(third["team"]) == seeded.team[50:]
-        paged = _ids(first["mine"]) + _ids(second["mine"]) + _ids(third["mine"])
+        async def page(scope: str, **params: int) -> dict[str, Any]:
+            answer = await mediator.get("/api/v1/tasks", params={"scope": scope, **params})
+            assert answer.status_code == 200, answer.text
+            return dict(answer.json())
+
+        first = await page("mine")
+        assert INBOX_PER_PAGE == 50
+        assert (first["total"], first["page"], first["pages"], first["per_page"]) == (121, 1, 3, 50)
+        assert _ids(first["items"]) == seeded.mine[:50]
+        assert 0 < seeded.overdue_mine < 50
+        overdue = [r["overdue"] for r in first["items"]]
+        assert overdue == [True] * seeded.overdue_mine + [False] * (50 - seeded.overdue_mine)
+        assert all(r["employer"] and r["case_no"] == seeded.case_no for r in first["items"])
+        team = await page("team")
+        assert (team["total"], team["pages"]) == (60, 2) and _ids(team["items"]) == seeded.team[:50]
+        assert {r["assignee"] for r in team["items"]} == {"mediator2", None}
+
+        second, third = await page("mine", page=2), await page("mine", page=3)
+        assert _ids(second["items"]) == seeded.mine[50:100]
+        assert _ids(third["items"]) == seeded.mine[100:] and len(third["items"]) == 21
+        assert third["items"][-1]["due_on"] is None  # undated last
+        assert _ids((await page("team", page=2))["items"]) == seeded.team[50:]
+        paged = _ids(first["items"]) + _ids(second["items"]) + _ids(third["items"])
         assert len(set(paged)) == len(paged) == 121 and paged == seeded.mine
 
-        past = (await mediator.get("/api/v1/tasks", params={"mine_page": 4, "team_page": 9})).json()
-        assert (past["mine"], past["team"]) == ([], [])
-        assert (past["mine_total"], past["mine_page"], past["mine_pages"]) == (121, 4, 3)
-        assert (past["team_total"], past["team_page"], past["team_pages"]) == (60, 9, 2)
+        past = await page("mine", page=4)
+        assert (past["items"], past["total"], past["page"], past["pages"]) == ([], 121, 4, 3)
 
-        whole = (await mediator.get("/api/v1/tasks", params={"per_page": 200})).json()
-        assert _ids(whole["mine"]) == seeded.mine and _ids(whole["team"]) == seeded.team
-        small = (
-            await mediator.get("/api/v1/tasks", params={"per_page": 7, "mine_page": 3})
-        ).json()
-        assert _ids(small["mine"]) == seeded.mine[14:21] and small["mine_pages"] == 18
+        both = await page("all", per_page=200)
+        assert both["total"] == 181 and set(_ids(both["items"])) == set(seeded.mine) | set(seeded.team)
+        assert [r["due_on"] for r in both["items"] if r["due_on"]] == sorted(r["due_on"] for r in both["items"] if r["due_on"])
+        assert _ids((await page("mine", per_page=200))["items"]) == seeded.mine
+        small = await page("mine", per_page=7, page=3)
+        assert _ids(small["items"]) == seeded.mine[14:21] and small["pages"] == 18
 
 
 async def test_other_teams_and_administrators_see_their_own_totals(
     world: World, seeded: Seeded
 ) -> None:
     async with _signed_in(world, "mediator-hz") as stranger:
-        theirs = (await stranger.get("/api/v1/tasks")).json()
-        assert (theirs["mine_total"], theirs["team_total"], theirs["team"]) == (10, 0, [])
+        mine = (await stranger.get("/api/v1/tasks", params={"scope": "mine"})).json()
+        theirs = (await stranger.get("/api/v1/tasks", params={"scope": "team"})).json()
+        assert (mine["total"], theirs["total"], theirs["items"]) == (10, 0, [])
     async with _signed_in(world, "admin") as admin:
-        everyone = (await admin.get("/api/v1/tasks", params={"team_page": 4})).json()
-        assert (everyone["mine_total"], everyone["team_total"]) == (0, seeded.everyone_open)
-        assert everyone["team_pages"] == 4 and len(everyone["team"]) == seeded.everyone_open - 150
+        everyone = (await admin.get("/api/v1/tasks", params={"scope": "team", "page": 4})).json()
+        assert everyone["total"] == seeded.everyone_open
+        assert everyone["pages"] == 4 and len(everyone["items"]) == seeded.everyone_open - 150
 
 
 BAD_API_PAGES = [
-    ("mine_page", "0"),
-    ("mine_page", "abc"),
-    ("mine_page", "-1"),
-    ("mine_page", "100001"),
-    ("team_page", "0"),
-    ("team_page", "2.5"),
+    ("page", "0"),
+    ("page", "abc"),
+    ("page", "-1"),
+    ("page", "100001"),
+    ("page", "2.5"),
     ("per_page", "0"),
     ("per_page", "201"),
+    ("scope", "others"),
 ]
 
 
@@ -228,6 +226,7 @@ async def test_the_api_refuses_a_bad_page_with_422_naming_the_parameter(world: W
         for name, value in BAD_API_PAGES:
             answer = await mediator.get("/api/v1/tasks", params={name: value})
             assert answer.status_code == 422, (name, value)
+            assert answer.headers["content-type"] == "application/problem+json"
             assert [e["field"] for e in answer.json()["errors"]] == [name], (name, value)
             assert name in answer.json()["detail"], (name, value)
 

@@ -64,16 +64,17 @@ async def test_the_api_does_what_the_pages_do(product: Product) -> None:
         wrong = await http.get(
             f"/api/v1/cases/{case_no}", headers={"X-Access-Code": "AAAA-BBBB-CCCC"}
         )
-        assert unknown.status_code == wrong.status_code == 404 and unknown.json() == wrong.json()
+        assert unknown.status_code == wrong.status_code == 404
+        assert {**unknown.json(), "instance": ""} == {**wrong.json(), "instance": ""}
 
         mediator = await token(http, "mediator")
         inbox = await eventually(
             http,
             "/api/v1/tasks",
             mediator,
-            lambda b: any(r["case_no"] == case_no for r in b["mine"]),
+            lambda b: any(r["case_no"] == case_no for r in b["items"]),
         )
-        task_id = next(r["task_id"] for r in inbox["mine"] if r["case_no"] == case_no)
+        task_id = next(r["task_id"] for r in inbox["items"] if r["case_no"] == case_no)
         path = "/api/v1/tasks/" + quote(task_id, safe="")
         task = (await http.get(path, headers=mediator)).json()
         assert (

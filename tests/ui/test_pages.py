@@ -155,7 +155,7 @@ async def test_tasks_of_another_team_are_as_missing_as_missing_ones(world: World
         assert (
             page.status_code == 200
             and "主持调解并记录结果" in page.text
-            and "自收到调解申请之日起15日内结束" in page.text
+            and "调解组织收到调解申请之日" in page.text
         )
         assert (
             'data-action="record_failure"' in page.text and 'name="payload.ended_on"' in page.text
@@ -170,12 +170,7 @@ async def test_tasks_of_another_team_are_as_missing_as_missing_ones(world: World
             "未找到"
         ) == missing.text.count("未找到")
         listed = (await stranger.get("/api/v1/tasks")).json()
-        assert (listed["mine"], listed["team"], listed["mine_total"], listed["team_total"]) == (
-            [],
-            [],
-            0,
-            0,
-        )
+        assert (listed["items"], listed["total"]) == ([], 0)
 
 
 async def test_inbox_lists_my_tasks_then_my_teams_overdue_first(world: World) -> None:
@@ -190,9 +185,12 @@ async def test_inbox_lists_my_tasks_then_my_teams_overdue_first(world: World) ->
         await session.commit()
     async with client_for(world) as mediator:
         await sign_in(mediator, "mediator")
-        tasks = (await mediator.get("/api/v1/tasks")).json()
-        assert [r["case_no"] for r in tasks["mine"]] == [first]
-        assert [r["case_no"] for r in tasks["team"]] == [second] and tasks["team"][0]["overdue"]
+        mine = (await mediator.get("/api/v1/tasks", params={"scope": "mine"})).json()["items"]
+        team = (await mediator.get("/api/v1/tasks", params={"scope": "team"})).json()["items"]
+        both = (await mediator.get("/api/v1/tasks")).json()["items"]
+        assert [r["case_no"] for r in mine] == [first]
+        assert [r["case_no"] for r in team] == [second] and team[0]["overdue"]
+        assert [r["case_no"] for r in both] == [second, first], "overdue first"
         page = (await mediator.get("/inbox")).text
         assert "已逾期" in page and page.index(first) < page.index(second)
 
@@ -246,7 +244,7 @@ async def test_status_page_shows_stage_deadline_and_why_road_documents_and_actio
         assert opened.status_code == 303 and opened.headers["location"] == f"/status/{case_no}"
         page = (await worker.get(f"/status/{case_no}")).text
     assert 'data-stage="mediation"' in page and "调解中" in page
-    assert "为什么是这一天" in page and "自收到调解申请之日起15日内结束（D03）" in page
+    assert "为什么是这一天" in page and "（D03）：自" in page and "调解组织收到调解申请之日" in page
     assert "接下来的路" in page and "仲裁委员会决定是否受理" in page
     actions = re.findall(r'data-action="([a-z_]+)"', page)
     assert actions == ["refuse_mediation", "add_evidence", "apply_legal_aid", "withdraw"]
@@ -373,11 +371,10 @@ async def test_admin_search_dashboard_and_outbox(world: World) -> None:
     async with client_for(world) as admin:
         await sign_in(admin, "admin")
         found = (await admin.get("/api/v1/cases", params={"employer": "瑞丰"})).json()
-        assert [c["case_no"] for c in found] == [second]
-        assert [
-            c["case_no"]
-            for c in (await admin.get("/api/v1/cases", params={"region": "shanghai-pudong"})).json()
-        ] == [first]
+        assert [c["case_no"] for c in found["items"]] == [second] and found["total"] == 1
+        for region in ("shanghai-pudong", "310115"):  # the slug or the GB/T 2260 code
+            pudong = (await admin.get("/api/v1/cases", params={"region": region})).json()
+            assert [c["case_no"] for c in pudong["items"]] == [first]
         page = await admin.get("/admin/cases", params={"case_no": first[-6:]})
         assert first in page.text and second not in page.text
         board = (await admin.get("/api/v1/dashboard")).json()
@@ -391,7 +388,7 @@ async def test_admin_search_dashboard_and_outbox(world: World) -> None:
             and "13812345678" not in outbox
             and "138****5678" in outbox
         )
-        assert (await admin.get("/api/v1/outbox")).json()[0]["recipient"] == "138****5678"
+        assert (await admin.get("/api/v1/outbox")).json()["items"][0]["recipient"] == "138****5678"
         history = await admin.get(f"/admin/cases/{first}/history")
         assert history.status_code == 200 and "暂时无法连接 Temporal" in history.text
 
