@@ -14,8 +14,8 @@ from tests.stories import wage_arrears
 
 
 async def _tasks(api: Api, headers: dict[str, str]) -> list[dict[str, Any]]:
-    inbox = (await api.http.get("/api/v1/tasks", headers=headers)).json()
-    return [*inbox["mine"], *inbox["team"]]
+    inbox = (await api.http.get("/api/v1/tasks", params={"scope": "all", "per_page": 200}, headers=headers)).json()
+    return list(inbox["items"])
 
 
 async def _appears(api: Api, headers: dict[str, str], case_no: str, kind: str) -> dict[str, Any]:

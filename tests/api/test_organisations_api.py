@@ -80,7 +80,7 @@ async def test_round_trip_organisation_team_account_and_changes(http: httpx.Asyn
     assert (await http.get("/api/v1/organisations/court-cy-2", headers=admin)).json() == body
     listed = {org["code"]: org for org in (await http.get("/api/v1/organisations", headers=admin)).json()}
     assert listed["court-cy-2"]["staff"] == 1 and listed["arb-pd"]["staff"] == 4
-    members = (await http.get("/api/v1/users", params={"organisation": "court-cy-2"}, headers=admin)).json()
+    members = (await http.get("/api/v1/users", params={"organisation": "court-cy-2"}, headers=admin)).json()["items"]
     assert [(u["username"], u["organisation_code"], u["region"]) for u in members] == [("judge-cy2", "court-cy-2", "beijing-chaoyang")]
 
     renamed = await http.patch("/api/v1/teams/court-cy-2-civil", headers=admin, json={"name_zh": "民事审判第一庭"})
@@ -120,7 +120,8 @@ async def test_refusals_are_422_with_the_message_and_unknown_codes_404(http: htt
     assert court.status_code == 422 and "the role arbitrator does not fit team 'court-pd-1'" in court.json()["detail"]
     kind_move = await http.patch("/api/v1/teams/arb-pd-1", headers=admin, json={"organisation_code": "court-pd"})
     assert kind_move.status_code == 422 and "该机构是人民法院" in kind_move.json()["detail"]
-    assert (await http.get("/api/v1/users", params={"organisation": "arb-pd"}, headers=admin)).json()[-1]["team_code"] == "arb-pd-1"
+    listed = (await http.get("/api/v1/users", params={"organisation": "arb-pd"}, headers=admin)).json()["items"]
+    assert listed[-1]["team_code"] == "arb-pd-1"
 
     for method, url, body in (
         ("GET", "/api/v1/organisations/no-such-org", None),

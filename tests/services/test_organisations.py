@@ -29,6 +29,7 @@ from services.organisations import (
     update_organisation,
     update_team,
 )
+from services.read_models import PageRequest
 
 PUDONG = "shanghai-pudong"
 ARBITRATION_STAFF = ["arb-clerk", "arb-clerk2", "arb-head", "arbitrator"]  # services.demo_agencies, team arb-pd-1
@@ -124,7 +125,7 @@ async def test_a_judge_cannot_join_a_commission_team(agencies: Database) -> None
                                         display_name="法官", team_code="arb-pd-1"))
     assert message.startswith("角色与所属机构不符：judge 不能在劳动人事争议仲裁委员会工作")
     assert "the role judge does not fit team 'arb-pd-1' (organisation kind: arbitration_commission); judge fits: court" in message
-    assert "judge-2" not in {u["username"] for u in await list_users(agencies)}
+    assert "judge-2" not in {u.username for u in (await list_users(agencies, PageRequest(per_page=200))).items}
     judge = await create_user(agencies, username="judge-2", role=Role.judge, password="a-long-password", display_name="法官",
                               team_code="court-hz-1")
     assert judge.region == "hangzhou-xihu", "without a region the account works where its team does"
@@ -187,7 +188,7 @@ async def test_moving_an_organisation_moves_its_teams_and_staff(agencies: Databa
 
 
 async def test_staff_are_listed_per_organisation_and_a_gone_supervisor_shows(agencies: Database) -> None:
-    assert [u["username"] for u in await list_users(agencies, "arb-pd")] == ARBITRATION_STAFF
+    assert [u.username for u in (await list_users(agencies, organisation_code="arb-pd")).items] == ARBITRATION_STAFF
     assert [u["username"] for u in await organisation_staff(agencies, "arb-pd")] == ARBITRATION_STAFF
     listed = {org["code"]: org for org in await list_organisations(agencies)}
     assert listed["arb-pd"]["staff"] == 4 and listed["arb-pd"]["kind_zh"] == "劳动人事争议仲裁委员会"
