@@ -9,6 +9,9 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
+# The suite runs on both cores, a test module per process (modules share their fixtures and
+# servers); `make test PYTEST_ARGS=...` replaces it (e.g. PYTEST_ARGS="tests/unit -x").
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: install run test lint typecheck bench clean help
 

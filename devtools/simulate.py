@@ -56,6 +56,7 @@ class Step(BaseModel):
     task: str | None = None
     action: str
     by: str | None = Field(default=None, alias="as")  # default: whoever the task is assigned to
+    team: str | None = None  # the team whose task it is, when two agencies have one of that kind open
     payload: dict[str, Any] = Field(default_factory=dict)
     note: str = ""
 
@@ -327,7 +328,7 @@ async def run_scenario(scenario: Scenario, *, key: bytes | None = None, keep: An
                 await sim.advance_to(step.on)
                 try:
                     outcome = await (
-                        case.act(step.task, step.action, step.payload, step.by) if step.task else case.worker(step.action, step.payload)
+                        case.act(step.task, step.action, step.payload, step.by, step.team) if step.task else case.worker(step.action, step.payload)
                     )
                 except Exception as exc:
                     raise ScenarioError(

@@ -53,7 +53,7 @@ class Observed:
         deadline = time.monotonic() + 30
         while True:
             documents = await self.http.get(f"/api/v1/cases/{case_no}/documents", headers={"X-Access-Code": code})
-            if any(d["doc_type"] == "case_receipt" for d in documents.json()):
+            if any(d["doc_type"] == "case_receipt" for d in documents.json()["items"]):
                 return case_no, code
             assert time.monotonic() < deadline, f"no receipt for {case_no}: {documents.json()}"
             await _sleep(0.1)
