@@ -327,9 +327,10 @@ async def run_scenario(scenario: Scenario, *, key: bytes | None = None, keep: An
             for number, step in enumerate(scenario.steps, start=1):
                 await sim.advance_to(step.on)
                 try:
-                    outcome = await (
-                        case.act(step.task, step.action, step.payload, step.by, step.team) if step.task else case.worker(step.action, step.payload)
-                    )
+                    if step.task:
+                        outcome = await case.act(step.task, step.action, step.payload, step.by, step.team)
+                    else:
+                        outcome = await case.worker(step.action, step.payload)
                 except Exception as exc:
                     raise ScenarioError(
                         f"step {number} on {step.on} ({step.task or 'worker'}: {step.action}) failed: "

@@ -251,6 +251,13 @@ class InspectionRequest(Frozen):
     suspicion: str = Field(min_length=1, max_length=1000, description="what the employer appears to breach")
 
 
+class LegalAidReferral(Frozen):
+    """A mediator, arbitrator or judge refers the worker to the legal-aid centre (the proceeding goes on)."""
+
+    on: PastDate
+    reason: str = Field(min_length=1, max_length=1000, description="why the worker needs a lawyer (e.g. a migrant worker claiming pay)")
+
+
 class MediationEntrustment(Frozen):
     """The case is put to mediators within a proceeding, with both parties' consent: the court's invited
     mediators before filing (委派) or after (委托), or a mediation organisation before the arbitration hearing."""

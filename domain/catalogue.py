@@ -28,6 +28,7 @@ from domain.actions import (
     InspectionRequest,
     Judgment,
     LawyerAssignment,
+    LegalAidReferral,
     MediationEntrustment,
     MediationFailure,
     Note,
@@ -84,6 +85,7 @@ class Mediation:
     record_failure = _staff("record_failure", MediationFailure)
     extend_period = _staff("extend_period", PeriodExtension, closes=False)
     refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, closes=False)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, closes=False)
 
 
 class Agreement:
@@ -113,6 +115,7 @@ class Arbitration:
     record_award = _staff("record_award", AwardRecord, roles=ARBITRATORS)
     record_settlement = _staff("record_settlement", Note, roles=ARBITRATORS)
     refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, roles=ARBITRATORS, closes=False)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=ARBITRATORS, closes=False)
     entrust_pre_hearing_mediation = _staff("entrust_pre_hearing_mediation", MediationEntrustment, roles=ARBITRATORS, closes=False)
 
 
@@ -129,6 +132,7 @@ class Litigation:
     record_appeal = _staff("record_appeal", SuitFiled, roles=COURT_INTAKE)
     record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)
     entrust_mediation = _staff("entrust_mediation", MediationEntrustment, roles=JUDGES, closes=False)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=JUDGES, closes=False)
 
 
 class Enforcement:
@@ -186,7 +190,7 @@ class Supervision:
     record_reply = _staff("record_reply", sv.ReplyRecord, roles=UNION_ROLES)
     decide_reply = _staff("decide_reply", sv.ReplyDecision, roles=UNION_ROLES)
     escalate_government = _staff("escalate_government", sv.GovernmentEscalation, roles=UNION_ROLES)
-    record_response = _staff("record_response", sv.AgencyResponse, roles=UNION_ROLES)
+    record_response = _staff("record_response", sv.AgencyResponse, roles=UNION_ROLES + PROCURATORS)
     close_matter = _staff("close_matter", sv.CloseMatter, roles=UNION_ROLES)
 
 

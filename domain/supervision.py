@@ -204,6 +204,7 @@ class SupervisionInput(Frozen):
     reply_channel_zh: str = Field(default="", max_length=1000)
     reply_default_profile: str = "zhejiang"  # D49 when the matter's own profile sets no period
     joint_mechanism: bool = False  # court-union joint mechanism: the court gets a copy of lead transfers
+    teams: dict[str, str] = Field(default_factory=dict)  # Agency -> the team holding its work in the region (the procuratorate's)
     calendar_years: tuple[CalendarYear, ...] = ()
     shift_days: int = 0  # simulations and tests only
     progress: MatterProgress | None = None

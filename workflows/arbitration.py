@@ -34,6 +34,7 @@ AWARD_ACTIONS = (
     Arbitration.record_settlement,
     Arbitration.refer_to_inspection,
     Arbitration.entrust_pre_hearing_mediation,
+    Arbitration.refer_to_legal_aid,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -50,6 +51,7 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     extend_award_period = course.extend_award_period
     refer_to_inspection = course.refer_to_inspection
     entrust_pre_hearing_mediation = course.entrust_pre_hearing_mediation
+    refer_to_legal_aid = course.refer_to_legal_aid
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:

@@ -16,7 +16,17 @@ from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import PRE_HEARING, mediate_within
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, HearingSchedule, InspectionRequest, MediationEntrustment, Note, Ruling, Suspension
+    from domain.actions import (
+        ActionResult,
+        Actor,
+        HearingSchedule,
+        InspectionRequest,
+        LegalAidReferral,
+        MediationEntrustment,
+        Note,
+        Ruling,
+        Suspension,
+    )
     from domain.catalogue import Arbitration
     from domain.organisations import Agency
     from domain.records import DeadlineStatus
@@ -137,21 +147,28 @@ async def extend_award_period(arb: ArbitrationCase, task: OpenTask, note: Note, 
 @action(Arbitration.refer_to_inspection)
 async def refer_to_inspection(arb: ArbitrationCase, task: OpenTask, request: InspectionRequest, actor: Actor) -> ActionResult:
     """A suspected violation found in arbitration goes to labour inspection; the arbitration goes on."""
-    await arb.event(
+    reason = f"仲裁审理中发现用人单位涉嫌{request.suspicion}，仲裁继续进行。"
+    await arb.refer_alongside(
+        ReferralRequest(kind=ReferralKind.inspection, sender=Agency.arbitration, on=request.on, reason_zh=reason),
         "inspection_requested",
         f"仲裁中发现用人单位涉嫌违法：{request.suspicion}，移送劳动保障监察",
         "A suspected violation is referred to labour inspection",
-        actor=actor,
-        on=request.on,
+        actor,
     )
-    referral = ReferralRequest(
-        kind=ReferralKind.inspection,
-        sender=Agency.arbitration,
-        on=request.on,
-        reason_zh=f"仲裁审理中发现用人单位涉嫌{request.suspicion}，仲裁继续进行。",
-    )
-    await arb.tell_parent("refer", referral)
     return ActionResult(message_zh="已移送劳动保障监察，仲裁继续", message_en="Referred to labour inspection; arbitration goes on")
+
+
+@action(Arbitration.refer_to_legal_aid)
+async def refer_to_legal_aid(arb: ArbitrationCase, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+    """The commission refers the worker to the legal-aid centre; the arbitration goes on."""
+    await arb.refer_alongside(
+        ReferralRequest(kind=ReferralKind.legal_aid, sender=Agency.arbitration, on=request.on, reason_zh=request.reason),
+        "legal_aid_requested",
+        f"仲裁委员会为劳动者转请法律援助：{request.reason}",
+        "The worker is referred for legal aid",
+        actor,
+    )
+    return ActionResult(message_zh="已转请法律援助，仲裁继续", message_en="Referred for legal aid; arbitration goes on")
 
 
 @action(Arbitration.entrust_pre_hearing_mediation)

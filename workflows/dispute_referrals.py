@@ -40,7 +40,10 @@ async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh
 
 async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
     """A referral the dispute does not wait for (labour inspection for a suspected violation): once the
-    receiver takes it, its channel runs alongside the case."""
+    receiver takes it, its channel runs alongside the case (legal aid: the centre decides, D56)."""
+    if request.kind is ReferralKind.legal_aid and case.legal_aid_id is not None:
+        await case.event("legal_aid_already", "劳动者已申请法律援助，无需转请", "The worker has already applied for legal aid")
+        return
     referral = await refer(case, request.kind, request.sender, request.reason_zh)
     if referral is not None and request.kind is ReferralKind.public_security:
         await police_decided(case, referral)
@@ -51,6 +54,8 @@ async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
         total, workers = case.facts.total_claimed, case.facts.worker_count
         complaint = InspectionInput(ctx=case.ctx, complained_on=referral.decided_on, amount=total, worker_count=workers)
         await case.child("inspection", complaint, InspectionResult, alongside=True)
+    elif request.kind is ReferralKind.legal_aid and case.legal_aid_id is None and not case.stage.is_closed:
+        await case.start_legal_aid()
 
 
 async def hand_over(case: DisputeCase, news: HandOver) -> None:
@@ -61,6 +66,8 @@ async def hand_over(case: DisputeCase, news: HandOver) -> None:
     case.handed = (news.agency, news.team) if news.agency is not None else None
     case.holder = (*case.current_holder(), news.on)
     await case.record_status()
+
+
 async def police_decided(case: DisputeCase, decision: ReferralResult) -> None:
     """Labour inspection's transfer answered by the police (State Council transfer provisions Art. 8):
     accepted, a criminal case is open; returned, a non-filing, after which `criminal-referral` offers

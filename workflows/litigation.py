@@ -13,9 +13,11 @@ from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import DELEGATED, ENTRUSTED, Within, mediate_within
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, Judgment, MediationEntrustment, Ruling, SuitFiled
+    from domain.actions import ActionResult, Actor, Judgment, LegalAidReferral, MediationEntrustment, Ruling, SuitFiled
     from domain.catalogue import Litigation
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
+    from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import (
         LitigationInput,
         LitigationOutcome,
@@ -74,7 +76,7 @@ class LitigationWorkflow(StatutoryWorkflow):
             "record_judgment",
             "记录一审判决",
             "Record the first-instance judgment",
-            (Litigation.record_judgment, Litigation.entrust_mediation),
+            (Litigation.record_judgment, Litigation.entrust_mediation, Litigation.refer_to_legal_aid),
             deadline_key="first_instance",
         )
         while self.judgment is None:  # the judge may entrust mediation to the court's invited mediators first
@@ -205,6 +207,17 @@ class LitigationWorkflow(StatutoryWorkflow):
             citation="《最高人民法院关于人民法院特邀调解的规定》第二十七条 / SPC invited-mediation provisions Art. 27",
         )
         return ActionResult(message_zh="已委派调解", message_en="Mediation delegated")
+
+    @action(Litigation.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        await self.refer_alongside(
+            ReferralRequest(kind=ReferralKind.legal_aid, sender=Agency.court, on=request.on, reason_zh=request.reason),
+            "legal_aid_requested",
+            f"人民法院为劳动者转请法律援助：{request.reason}",
+            "The worker is referred for legal aid",
+            actor,
+        )
+        return ActionResult(message_zh="已转请法律援助，诉讼继续", message_en="Referred for legal aid; the suit goes on")
 
     @action(Litigation.record_second_judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:

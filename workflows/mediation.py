@@ -18,7 +18,16 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, AgreementTerms, InspectionRequest, MediationFailure, PeriodExtension, SessionRecord
+    from domain.actions import (
+        ActionResult,
+        Actor,
+        AgreementTerms,
+        InspectionRequest,
+        LegalAidReferral,
+        MediationFailure,
+        PeriodExtension,
+        SessionRecord,
+    )
     from domain.case import Channel
     from domain.catalogue import Mediation
     from domain.documents import DocumentType
@@ -39,6 +48,7 @@ ACTIONS = (
     Mediation.record_failure,
     Mediation.extend_period,
     Mediation.refer_to_inspection,
+    Mediation.refer_to_legal_aid,
 )
 
 
@@ -119,26 +129,31 @@ class MediationWorkflow(StatutoryWorkflow):
                 return f"日期不能早于收到申请之日 / {name} {day} is before the application was received ({self.received_on})"
         return super().guard(task, action_name, payload)
 
+    def _sender(self) -> Agency:
+        return Agency(self.inp.channel.value) if self.inp.channel.value in Agency.__members__ else Agency.union_mediation
+
     @action(Mediation.refer_to_inspection)
     async def refer_to_inspection(self, task: OpenTask, request: InspectionRequest, actor: Actor) -> ActionResult:
-        await self.event(
+        reason = f"调解中发现用人单位涉嫌{request.suspicion}，调解继续进行。"
+        await self.refer_alongside(
+            ReferralRequest(kind=ReferralKind.inspection, sender=self._sender(), on=request.on, reason_zh=reason),
             "inspection_requested",
             f"调解中发现用人单位涉嫌违法：{request.suspicion}，移送劳动保障监察",
             "A suspected violation is referred to labour inspection",
-            actor=actor,
-            on=request.on,
-        )
-        sender = Agency(self.inp.channel.value) if self.inp.channel.value in Agency.__members__ else Agency.union_mediation
-        await self.tell_parent(
-            "refer",
-            ReferralRequest(
-                kind=ReferralKind.inspection,
-                sender=sender,
-                on=request.on,
-                reason_zh=f"调解中发现用人单位涉嫌{request.suspicion}，调解继续进行。",
-            ),
+            actor,
         )
         return ActionResult(message_zh="已移送劳动保障监察，调解继续", message_en="Referred to labour inspection; mediation goes on")
+
+    @action(Mediation.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        await self.refer_alongside(
+            ReferralRequest(kind=ReferralKind.legal_aid, sender=self._sender(), on=request.on, reason_zh=request.reason),
+            "legal_aid_requested",
+            f"调解组织为劳动者转请法律援助：{request.reason}",
+            "The worker is referred for legal aid",
+            actor,
+        )
+        return ActionResult(message_zh="已转请法律援助，调解继续", message_en="Referred for legal aid; mediation goes on")
 
     @action(Mediation.record_session)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import StaffAction
     from domain.deadlines import Deadline
     from domain.ids import case_workflow_id
+    from domain.organisations import TASK_HOLDERS
     from domain.records import DeadlineStatus, TaskStatus, matter_subject
     from domain.supervision import MatterPhase
     from domain.supervision_rules import LEVEL, LadderState, supervision_deadline
@@ -68,7 +69,7 @@ class SupervisionCase(StatutoryWorkflow):
     def start(self, inp: sv.SupervisionInput) -> None:
         self.inp, self.signatory = inp, inp.signatory
         clock = SupervisionClock(inp.jurisdiction, inp.calendar_years, inp.shift_days, inp.reply_default_profile)
-        self.setup(matter_subject(inp.matter_no), clock, inp.region, inp.team_code)
+        self.setup(matter_subject(inp.matter_no), clock, inp.region, inp.team_code, inp.teams)
         progress = inp.progress
         if progress is not None:
             self.phase, self.kit.seq = progress.phase, progress.seq
@@ -161,8 +162,10 @@ class SupervisionCase(StatutoryWorkflow):
         deadline_key: str | None = None,
         data: dict[str, Any] | None = None,
     ) -> bool:
-        """Open a union task; wait until `done()`, the matter closes or the deadline passes."""
-        task = await self.open_task(kind, zh, en, actions, deadline_key=deadline_key, role="union_legal", data=data)
+        """Open a union task (or, for a kind another agency holds, that agency's: the procuratorate records
+        what it does with a lead); wait until `done()`, the matter closes or the deadline passes."""
+        role = None if kind in TASK_HOLDERS else "union_legal"
+        task = await self.open_task(kind, zh, en, actions, deadline_key=deadline_key, role=role, data=data)
 
         def finished() -> bool:
             return done() or self.closing is not None

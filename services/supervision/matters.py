@@ -25,6 +25,7 @@ from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import Case, SupervisionCaseLink, SupervisionMatter, Team
 from services.errors import Refused
+from services.organisations import holders_for
 
 log = structlog.get_logger("labourflow.supervision")
 
@@ -100,6 +101,7 @@ async def open_matter(
     calendar_years: tuple[CalendarYear, ...] = (),
 ) -> str:
     """Commit the matter (number, employer, links, start input); returns the matter number."""
+    holders = await holders_for(db, opener.region)  # a lead transferred to the procuratorate reaches its own inbox
     async with db.session() as session:
         existing = await _open_matter_for(session, opening.employer.uscc, opener.team_code)
         if existing:
@@ -124,6 +126,7 @@ async def open_matter(
             signatory=opening.signatory,
             joint_mechanism=opening.joint_mechanism,
             calendar_years=calendar_years,
+            teams=holders.teams,
         )
         employer = opening.employer
         session.add(

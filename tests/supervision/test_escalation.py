@@ -104,6 +104,8 @@ async def test_government_then_lead_transfer_with_a_copy_to_the_court(
     issued = await matter.act("approve_notice", "approve_notice", {}, who="union")
     assert "〔2026〕浦工监移字第1号" in issued.message_zh
     await matter.act("record_service", "record_service", {"served_on": "2026-09-03"})
+    lead = await matter.task("record_procuratorate_decision")
+    assert (lead.team_code, lead.role) == ("procuratorate-pd-1", "procurator"), "the procuratorate's own inbox"
     await matter.act(
         "record_procuratorate_decision",
         "record_response",

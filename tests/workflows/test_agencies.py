@@ -210,3 +210,18 @@ async def test_mediation_before_the_arbitration_hearing_ends_it_with_an_agreemen
     await case.wait_event("pre_hearing_settled")
     row = await case.wait_stage(Stage.enforcement)
     assert row.stage == Stage.enforcement
+
+
+async def test_a_mediator_refers_the_worker_to_legal_aid_and_mediation_goes_on(harness: Harness) -> None:
+    """Any channel may refer the worker to the legal-aid centre: its reviewer takes the referral and
+    then decides within 7 days (D56, Legal Aid Law Art. 43), while the mediation goes on."""
+    case = await harness.file(wage_arrears(), date(2026, 3, 2))
+    await case.act("mediate", "refer_to_legal_aid", {"on": "2026-03-02", "reason": "农民工追索劳动报酬，无力委托律师"})
+    referral = await case.task("receive_referral")
+    assert (referral.team_code, referral.role) == ("legal-aid-pd-1", "legal_aid_reviewer")
+    await case.act("receive_referral", "accept_referral", {"on": "2026-03-02"})
+    decision = await case.task("decide_legal_aid")
+    assert (decision.team_code, decision.role, decision.due_on) == ("legal-aid-pd-1", "legal_aid_reviewer", date(2026, 3, 9))
+    assert (await case.task("mediate")).status == "open", "mediation goes on"
+    [row] = await _referrals(harness, case)
+    assert (row.kind, row.status, row.sender_team) == ("legal_aid", "accepted", "union-med-1")

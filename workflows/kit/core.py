@@ -121,6 +121,12 @@ class WorkflowKit:
         if parent is not None:
             await workflow.get_external_workflow_handle(parent.workflow_id).signal(signal, arg)
 
+    async def refer_alongside(self, request: Any, kind: str, zh: str, en: str, actor: Actor) -> None:
+        """Record why, then ask the case to refer it on (a `ReferralRequest`): labour inspection for a
+        suspected violation, legal aid for the worker; this proceeding goes on meanwhile."""
+        await self.event(kind, zh, en, actor=actor, on=request.on)
+        await self.tell_parent("refer", request)
+
     async def notify(
         self,
         template: str,
