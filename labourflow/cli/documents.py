@@ -20,8 +20,65 @@ LOCK_FILE = "versions.lock.json"
 
 
 @documents_app.command("verify")
-def verify(document_id: str) -> None:
-    """Re-render a stored document from its stored inputs; compare the HTML and PDF hashes."""
+def verify(
+    target: str = typer.Argument(..., metavar="FILE.pdf|DOCUMENT_ID"),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON (files only)"),
+) -> None:
+    """Check a signed PDF (genuine, altered, unknown signer, revoked, superseded), or re-render a stored document by id.
+
+    A file: exit 0 when it is genuine, unaltered and current, 1 otherwise. An id: the stored
+    document is re-rendered from its stored inputs and the HTML and PDF hashes compared.
+    """
+    path = Path(target)
+    if target.lower().endswith(".pdf") or path.is_file():
+        _verify_file(path, as_json)
+        return
+    _verify_stored(target)
+
+
+def _verify_file(path: Path, as_json: bool) -> None:
+    from infrastructure.db import Database
+    from infrastructure.settings import SettingsError, get_settings
+    from services.document_verification import DocumentCheck, local_time, verify_upload
+
+    try:
+        settings = get_settings()
+        pdf = path.read_bytes()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", code=2)
+
+    async def _go() -> DocumentCheck:
+        db = Database(settings.resolved_database_url)
+        try:
+            return await verify_upload(db, settings, pdf)
+        finally:
+            await db.dispose()
+
+    check = asyncio.run(_go())
+    if as_json:
+        typer.echo(check.model_dump_json(indent=2))
+    else:
+        typer.echo(f"{check.status.value}: {path}")
+        typer.echo(f"  {check.message_zh}\n  {check.message_en}")
+        facts = [
+            ("signed by", check.signed_by),
+            ("signed at", f"{local_time(check.signed_at)} (Beijing time)" if check.signed_at else None),
+            ("document", f"{check.document.title_en} {check.document.document_no or ''} v{check.document.version}"
+             if check.document else None),
+            ("case or matter", check.belongs_to),
+            ("superseded by", f"{check.superseded_by.document_no or check.superseded_by.document_id} v{check.superseded_by.version}"
+             if check.superseded_by else None),
+        ]
+        for label, value in facts:
+            if value:
+                typer.echo(f"  {label}: {value}")
+    if not check.genuine:
+        raise typer.Exit(1)
+
+
+def _verify_stored(document_id: str) -> None:
     from infrastructure.crypto import Keyring
     from infrastructure.db import Database
     from infrastructure.documents.issue import Verification, verify_document

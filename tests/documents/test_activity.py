@@ -22,8 +22,8 @@ from infrastructure.db import Database
 from infrastructure.documents import store
 from infrastructure.documents.issue import verify_document
 from infrastructure.documents.numbering import reserve_number
-from infrastructure.signing.verify import unsigned_original
 from infrastructure.settings import Settings
+from infrastructure.signing.verify import unsigned_original
 from infrastructure.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
 from infrastructure.tables.documents import ImmutableDocumentError
 from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
