@@ -13,7 +13,7 @@ from api.pages.rendering import render_page
 from api.ratelimit import rate_limit
 from infrastructure.signing import keystore
 from services import document_verification
-from services.document_verification import DocumentCheck, local_time
+from services.document_verification import CheckStatus, DocumentCheck, local_time
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,7 +45,8 @@ async def verify_upload(request: Request, ctx: Services) -> HTMLResponse:
 @router.get("/verify/{document_id}", response_class=HTMLResponse, dependencies=[Depends(rate_limit("verify"))])
 async def verify_code(request: Request, ctx: Services, document_id: str, c: str = Query("", max_length=64)) -> HTMLResponse:
     """Where the QR code leads: the document it names, and the upload form to check a file."""
-    return _page(request, await document_verification.check_code(ctx.db, ctx.keyring, document_id, c))
+    check = await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    return _page(request, check, 404 if check.status is CheckStatus.unknown_document else 200)
 
 
 @router.get("/pki/dev-ca.crl")

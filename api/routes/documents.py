@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 
+from api import examples
 from api.deps import NOT_FOUND, AccessCode, AdminStaff, CaseReader, OptionalStaff, Paging, Services, principal_for_case
 from api.problems import problems
 from api.ratelimit import rate_limit
@@ -21,7 +22,7 @@ from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import StoredDocument
 from services import document_verification, documents
-from services.document_verification import DocumentCheck
+from services.document_verification import CheckStatus, DocumentCheck
 from services.documents import DocumentPage, DocumentPublic
 from services.read_models import page_of
 
@@ -94,7 +95,8 @@ async def issue_case_summary_report(ctx: Services, case_no: str, staff: AdminSta
 
 
 @router.post("/documents/verify", response_model=DocumentCheck, dependencies=[Depends(rate_limit("verify"))],
-             responses=problems(413, 429, d413="the file is larger than the upload limit", d429="too many checks from this address"))
+             responses=problems(413, 429, d413="the file is larger than the upload limit", d429="too many checks from this address"),
+             openapi_extra=examples.SIGNED_PDF)
 async def verify_document_file(
     ctx: Services, file: Annotated[UploadFile, File(description="the signed PDF, as received")]
 ) -> DocumentCheck:
@@ -107,9 +109,12 @@ async def verify_document_file(
 
 
 @router.get("/documents/{document_id}/check", response_model=DocumentCheck, dependencies=[Depends(rate_limit("verify"))],
-            responses=problems(429, d429="too many checks from this address"))
+            responses=problems(404, 429, d404="no document with this id and check value", d429="too many checks from this address"))
 async def check_document_code(
     ctx: Services, document_id: str, c: Annotated[str, Query(max_length=64, description="the check value printed in the QR code")]
 ) -> DocumentCheck:
     """Anyone: what the QR code on a document names (document, issuer, case or matter) and whether it is current."""
-    return await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    check = await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    if check.status is CheckStatus.unknown_document:
+        raise NOT_FOUND
+    return check
