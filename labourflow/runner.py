@@ -242,8 +242,8 @@ async def run_all(settings: Settings) -> int:
     """`labourflow run`: the whole product in the foreground. Returns the exit code."""
     from infrastructure.db import Database, migrate_async
     from services.accounts import seed_demo
-    from services.signing_keys import prepare_dev_signing
     from services.organisations import move_open_tasks_to_holders
+    from services.signing_keys import prepare_dev_signing
 
     children: list[tuple[str, asyncio.subprocess.Process]] = []
     stop_event = asyncio.Event()

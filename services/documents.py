@@ -7,16 +7,19 @@ staff and administrators. Missing and not theirs are refused alike."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.common import WorkflowIDConflictPolicy
 
 from domain.china_time import china_today
 from domain.documents import CATALOGUE, DocumentRef, DocumentType, RenderDocumentInput, document_idempotency_key
 from domain.ids import document_workflow_id
 from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
+from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents import store
 from infrastructure.tables import Case, StoredDocument
@@ -132,3 +135,16 @@ async def issue_case_summary_report(ctx: ServiceContext, case_no: str, staff: St
         result_type=DocumentRef,
     )
     return public([await find_document(ctx.db, ref.document_id)])[0]
+
+
+async def bench_items(db: Database, keyring: Keyring, limit: int) -> list[tuple[str, str, dict[str, Any], str]]:
+    """Stored documents to time (label, template, context, id): the newest of each type first, then older ones."""
+    async with db.session() as session:
+        rows = list((await session.exec(select(StoredDocument).order_by(col(StoredDocument.created_at).desc()).limit(limit * 4))).all())
+    seen: set[str] = set()
+    firsts = [row for row in rows if not (row.doc_type in seen or seen.add(row.doc_type))]  # type: ignore[func-returns-value]
+    chosen = (firsts + [row for row in rows if row not in firsts])[:limit]
+    return [
+        (f"{row.doc_type} v{row.version} {row.id[:8]}", row.template_name, json.loads(store.decrypt_context(keyring, row)), row.id)
+        for row in chosen
+    ]

@@ -22,7 +22,10 @@ from services.errors import Refused
 
 def _ca(settings: Settings) -> DevCertificateAuthority:
     if not settings.uses_dev_ca:
-        raise Refused("开发证书机构未启用 / the development CA is off (LABOURFLOW_SIGNING_DEV_CA); production keys come from LABOURFLOW_SIGNING_KEYS")
+        raise Refused(
+            "开发证书机构未启用 / the development CA is off (LABOURFLOW_SIGNING_DEV_CA);"
+            " production keys come from LABOURFLOW_SIGNING_KEYS"
+        )
     return keystore.dev_ca(settings)
 
 

@@ -116,6 +116,48 @@ def _verify_stored(document_id: str) -> None:
     raise typer.Exit(1)
 
 
+@documents_app.command("bench")
+def bench(
+    rounds: int = typer.Option(3, "--rounds", min=1, help="renders and signatures of each document"),
+    limit: int = typer.Option(16, "--limit", min=1, help="how many stored documents (the newest of each type first)"),
+) -> None:
+    """Time the unsigned render and the signature of stored documents: a signed PDF may cost at most 1.5 x the render.
+
+    The documents are re-rendered from their stored inputs and signed for the platform; nothing is
+    stored. `python -m devtools documents bench` does the same on the catalogue samples.
+    """
+    from infrastructure.crypto import Keyring
+    from infrastructure.db import Database
+    from infrastructure.documents.bench import BUDGET, BenchItem, run_bench, summary
+    from infrastructure.documents.sealing import Issuer
+    from infrastructure.settings import SettingsError, get_settings
+    from services.documents import bench_items
+
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+    async def load() -> list[BenchItem]:
+        db = Database(settings.resolved_database_url)
+        try:
+            return [BenchItem(*item) for item in await bench_items(db, Keyring.from_settings(settings), limit)]
+        finally:
+            await db.dispose()
+
+    items = asyncio.run(load())
+    if not items:
+        fail("no stored documents to time; issue some first (or run `python -m devtools documents bench` in a checkout)", code=2)
+    issuer = Issuer(settings.signing_platform_code, settings.signing_platform_name)
+    lines = run_bench(settings, settings.templates_dir, items, rounds, issuer)
+    for line in lines:
+        typer.echo(f"{line.label:44} render {line.render_ms:6.0f} ms  sign {line.sign_ms:5.0f} ms  {line.ratio:4.2f} x")
+    typer.echo(summary(lines))
+    total = sum(line.render_ms + line.sign_ms for line in lines) / sum(line.render_ms for line in lines)
+    if total > BUDGET:
+        raise typer.Exit(1)
+
+
 @documents_app.command("types")
 def types() -> None:
     """The catalogue: type, Chinese title, audience, document number code."""

@@ -25,7 +25,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate
 from infrastructure.documents import store
 from infrastructure.documents.sealing import Issuer, check_value, sign_issued
-from infrastructure.settings import Settings
+from infrastructure.settings import Settings, get_settings
 from infrastructure.signing import keystore
 from infrastructure.signing.ca import DevCertificateAuthority
 from infrastructure.signing.keys import load_pkcs12_signer
@@ -317,11 +317,8 @@ async def test_the_crl_is_served_and_lists_the_revoked_certificate(world: World,
     assert len(list(x509.load_der_x509_crl(response.content))) == 1
 
 
-@pytest.mark.parametrize("name", list(EXPECTED))
-def test_the_cli_tells_each_case_apart(world: World, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from infrastructure.settings import get_settings
-
-    s = world.settings
+def _cli_env(s: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line reads its settings from the environment: point it at this world."""
     for key, value in {
         "ENV": "test",
         "DATA_DIR": str(s.data_dir),
@@ -334,6 +331,11 @@ def test_the_cli_tells_each_case_apart(world: World, name: str, tmp_path: Path, 
     }.items():
         monkeypatch.setenv(f"LABOURFLOW_{key}", value)
     get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_the_cli_tells_each_case_apart(world: World, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _cli_env(world.settings, monkeypatch)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(world.files[name])
     try:
@@ -342,3 +344,15 @@ def test_the_cli_tells_each_case_apart(world: World, name: str, tmp_path: Path, 
         get_settings.cache_clear()
     assert result.output.startswith(f"{EXPECTED[name].value}: "), result.output
     assert result.exit_code == (0 if name == "genuine" else 1)
+
+
+def test_the_bench_times_render_and_signature_of_stored_documents(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    _cli_env(world.settings, monkeypatch)
+    try:
+        result = CliRunner().invoke(cli, ["documents", "bench", "--rounds", "1"])
+    finally:
+        get_settings.cache_clear()
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines[:-1]] == ["opinion_notice"] * 3, result.output
+    assert re.match(r"3 documents: render median \d+ ms, signature median \d+ ms; a signed PDF costs \d\.\d\d x", lines[-1]), lines[-1]
+    assert result.exit_code == (0 if "within" in lines[-1] else 1)

@@ -25,11 +25,22 @@ def own_pki(tmp_path: Path) -> Settings:
 
 async def test_prepare_gives_the_platform_and_each_active_organisation_a_test_certificate(own_pki: Settings, sqlite_db: Database) -> None:
     async with sqlite_db.session() as session:
-        session.add(Organisation(code="hd-union", kind="union_federation", name_zh="北京市海淀区总工会", name_en="Haidian", region="beijing-haidian"))
-        session.add(Organisation(code="old-org", kind="union_federation", name_zh="已撤销", name_en="Gone", region="beijing-haidian", is_active=False))
+        session.add(
+            Organisation(
+                code="hd-union", kind="union_federation", name_zh="北京市海淀区总工会", name_en="Haidian", region="beijing-haidian"
+            )
+        )
+        session.add(
+            Organisation(
+                code="old-org", kind="union_federation", name_zh="已撤销", name_en="Gone", region="beijing-haidian", is_active=False
+            )
+        )
         await session.commit()
     prepared = await signing_keys.prepare_dev_signing(sqlite_db, own_pki)
-    assert {(c.org_code, c.org_name) for c in prepared} == {("labourflow", own_pki.signing_platform_name), ("hd-union", "北京市海淀区总工会")}
+    assert {(c.org_code, c.org_name) for c in prepared} == {
+        ("labourflow", own_pki.signing_platform_name),
+        ("hd-union", "北京市海淀区总工会"),
+    }
     assert all("TEST ONLY" in c.certificate().subject.rfc4514_string() for c in prepared)
     again = await signing_keys.prepare_dev_signing(sqlite_db, own_pki)  # idempotent: nothing new issued
     assert [c.serial for c in again] == [c.serial for c in prepared]
