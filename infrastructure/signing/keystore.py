@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
@@ -23,7 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 from pyhanko.sign.signers import Signer
 
 from infrastructure.settings import Settings
-from infrastructure.signing.ca import DevCertificateAuthority, OrgCertificate
+from infrastructure.signing.ca import CRL_VALIDITY, DevCertificateAuthority, OrgCertificate
 from infrastructure.signing.keys import KeyConfig, KeyLoadError, Pkcs11KeyConfig, Pkcs12KeyConfig, load_pkcs12_signer, open_signer
 
 _KEY_CONFIG: TypeAdapter[Pkcs12KeyConfig | Pkcs11KeyConfig] = TypeAdapter(KeyConfig)
@@ -101,8 +102,19 @@ def trust(settings: Settings) -> Trust:
     if settings.uses_dev_ca:
         ca = dev_ca(settings)
         roots.append(ca.root_certificate())
-        crls.append(ca.crl())  # read afresh: a revocation by another process shows at once
+        crls.append(_fresh_crl(ca))
     return Trust(tuple(roots), tuple(crls))
+
+
+def _fresh_crl(ca: DevCertificateAuthority) -> bytes:
+    """The development CA's CRL, read afresh (a revocation by another process shows at once) and
+    republished once half its validity has passed, so a server that runs for months keeps answering."""
+    data = ca.crl()
+    next_update = x509.load_der_x509_crl(data).next_update_utc
+    if next_update is None or next_update - datetime.now(UTC) < CRL_VALIDITY / 2:
+        ca.publish_crl()
+        data = ca.crl()
+    return data
 
 
 def _certificate(path: Path) -> x509.Certificate:
