@@ -46,7 +46,9 @@ class DocumentPublic(BaseModel):
     page_count: int
     pdf_size: int
     html_sha256: str
-    pdf_sha256: str
+    pdf_sha256: str  # of the unsigned render (reproducible), a prefix of the served file
+    signed_sha256: str | None = None  # of the served, signed PDF (None: issued before signing)
+    signed_by: str | None = None  # the organisation that signed it
     pdf_url: str
     html_url: str
 
@@ -73,6 +75,8 @@ def public(rows: list[StoredDocument]) -> list[DocumentPublic]:
             pdf_size=row.pdf_size,
             html_sha256=row.html_sha256,
             pdf_sha256=row.pdf_sha256,
+            signed_sha256=row.signed_sha256,
+            signed_by=row.signer_name,
             pdf_url=f"/api/v1/documents/{row.id}?format=pdf",
             html_url=f"/api/v1/documents/{row.id}?format=html",
         )

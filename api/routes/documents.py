@@ -79,7 +79,7 @@ async def download_document(
     headers = {
         "Content-Disposition": f"inline; filename=\"document.{format.value}\"; filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store",
-        "ETag": f'"{row.pdf_sha256 if format is ContentFormat.pdf else row.html_sha256}"',
+        "ETag": f'"{(row.signed_sha256 or row.pdf_sha256) if format is ContentFormat.pdf else row.html_sha256}"',
         "X-Content-Type-Options": "nosniff",
     }
     if format is ContentFormat.html:

@@ -90,3 +90,14 @@ def test_production_signs_with_the_pkcs12_file_the_settings_name(tmp_path: Path,
     )
     signer = keystore.signer_for(production, "hd-union", "北京市海淀区总工会")
     assert signer.signing_cert is not None and int(signer.signing_cert.serial_number) == cert.serial
+
+
+def test_verification_republishes_the_dev_crl_once_half_of_it_has_passed(own_pki: Settings) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+
+    ca = keystore.dev_ca(own_pki)  # opened once per process, as in a long-running server
+    ca.publish_crl(now=datetime.now(UTC) - timedelta(days=20))  # 10 of its 30 days left
+    crl = x509.load_der_x509_crl(keystore.trust(own_pki).crls[-1])
+    assert crl.next_update_utc is not None and crl.next_update_utc - datetime.now(UTC) > timedelta(days=29)
