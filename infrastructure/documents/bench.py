@@ -61,6 +61,7 @@ def run_bench(settings: Settings, templates_dir: Path, items: Sequence[BenchItem
                 document_no=item.context.get("doc", {}).get("document_no") or item.document_id[:8],
                 signing_time=datetime.now(UTC),
                 qr_url=f"{settings.base_url}/verify/{item.document_id}?c=000000000000",
+                ink=pdf.last_page_ink,
             )
             if round_no:
                 render[item.label].append(rendered - started)

@@ -176,6 +176,7 @@ async def issue_document(
         document_no=number or document_id[:8].upper(),
         signing_time=datetime.now(UTC).replace(microsecond=0),
         qr_url=verification_url(settings, keyring, document_id),
+        ink=rendered.pdf.last_page_ink,
     )
     row, content = _rows(
         keyring, request, spec, context, info.version, info.sha256, rendered, previous, issued_on

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,9 +21,14 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.signing import keystore
-from infrastructure.signing.sign import sign_pdf
+from infrastructure.documents.render import Rect
+from infrastructure.signing.sign import SealBox, sign_pdf
 from infrastructure.tables import Case, Organisation, SupervisionMatter, Team
 
+# The text area of the document templates' A4 pages (margins 30/24/28/27 mm) in PDF points, and
+# the search for a free place for the seal: steps and the clearance kept around it.
+_TEXT_LEFT, _TEXT_TOP = 77, 757
+_STEP_X, _STEP_Y, _GAP = 10, 6, 4
 CHECK_LENGTH = 12  # hex digits of the QR code's check value: 48 bits, not guessable by trying
 
 
@@ -99,10 +105,30 @@ async def _team_issuer(session: Any, team: Team) -> Issuer:
     return Issuer(team.code, team.name_zh)
 
 
+def seal_box(ink: Sequence[Rect], default: SealBox = SealBox()) -> SealBox:
+    """Where the seal goes on the last page: the lowest free place of its size in the text area,
+    as far right as it can be (the default, bottom right, when the page ends early), so that it
+    covers no text, table or line; the default when the page is full (then it overlaps, as an ink seal would)."""
+    width, height = default.x2 - default.x1, default.y2 - default.y1
+    for y1 in range(default.y1, _TEXT_TOP - height + 1, _STEP_Y):
+        for x2 in range(default.x2, _TEXT_LEFT + width - 1, -_STEP_X):
+            box = (x2 - width - _GAP, y1 - _GAP, x2 + _GAP, y1 + height + _GAP)
+            if not any(r[0] < box[2] and box[0] < r[2] and r[1] < box[3] and box[1] < r[3] for r in ink):
+                return SealBox(page=default.page, x1=x2 - width, y1=y1, x2=x2, y2=y1 + height)
+    return default
+
+
 def sign_issued(
-    settings: Settings, issuer: Issuer, pdf: bytes, *, document_no: str, signing_time: datetime, qr_url: str | None
+    settings: Settings,
+    issuer: Issuer,
+    pdf: bytes,
+    *,
+    document_no: str,
+    signing_time: datetime,
+    qr_url: str | None,
+    ink: Sequence[Rect] = (),
 ) -> SignedPdf:
-    """Sign a rendered document for `issuer` (CPU-bound: call it in a thread from async code)."""
+    """Sign a rendered document for `issuer`, the seal placed clear of `ink` (CPU-bound: call it in a thread from async code)."""
     signer = keystore.signer_for(settings, issuer.code, issuer.name)
     signed = sign_pdf(
         pdf,
@@ -112,6 +138,7 @@ def sign_issued(
         signing_time=signing_time,
         tsa_url=settings.tsa_url or None,
         tsa_timeout=settings.tsa_timeout,
+        seal=seal_box(ink),
         qr_url=qr_url,
     )
     cert = signer.signing_cert

@@ -24,12 +24,12 @@ from domain.documents import DocumentType, RenderDocumentInput
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate
 from infrastructure.documents import store
-from infrastructure.documents.sealing import Issuer, check_value, sign_issued
+from infrastructure.documents.sealing import Issuer, check_value, seal_box, sign_issued
 from infrastructure.settings import Settings, get_settings
 from infrastructure.signing import keystore
 from infrastructure.signing.ca import DevCertificateAuthority
 from infrastructure.signing.keys import load_pkcs12_signer
-from infrastructure.signing.sign import sign_pdf
+from infrastructure.signing.sign import SealBox, sign_pdf
 from infrastructure.signing.verify import VerificationStatus, unsigned_original, verify_pdf
 from infrastructure.tables import StoredDocument
 from labourflow.cli.base import app as cli
@@ -152,6 +152,7 @@ def signed_samples(
             document_no=sample.context["doc"]["document_no"] or sample.context["doc"]["id"][:8],
             signing_time=datetime.now(UTC).replace(microsecond=0),
             qr_url=f"http://127.0.0.1:8000/verify/{sample.context['doc']['id']}?c=0123456789ab",
+            ink=sample.rendered.pdf.last_page_ink,
         ).pdf
         for doc_type, sample in rendered_samples.items()
     }
@@ -174,6 +175,17 @@ def test_each_catalogue_document_signed_validates_with_pyhanko_against_the_dev_c
     # The unsigned render is byte for byte inside the signed file: the stored hash still refers to it.
     assert signed.startswith(rendered_samples[doc_type].rendered.pdf.pdf)
     assert result.unsigned_sha256 == rendered_samples[doc_type].rendered.pdf.sha256
+
+
+@pytest.mark.parametrize("doc_type", list(DocumentType))
+def test_the_seal_covers_nothing_printed_on_the_last_page(
+    doc_type: DocumentType, rendered_samples: dict[DocumentType, RenderedSample]
+) -> None:
+    ink = rendered_samples[doc_type].rendered.pdf.last_page_ink
+    box = seal_box(ink)
+    assert ink and not [r for r in ink if r[0] < box.x2 and box.x1 < r[2] and r[1] < box.y2 and box.y1 < r[3]]
+    if doc_type is DocumentType.case_receipt:  # its contact line sits where the seal usually goes
+        assert box != SealBox()
 
 
 @pytest.fixture(scope="module")
