@@ -19,9 +19,9 @@ from sqlmodel import select
 from domain.documents import DocumentSpec, split_subject
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
+from infrastructure.documents.render import Rect
 from infrastructure.settings import Settings
 from infrastructure.signing import keystore
-from infrastructure.documents.render import Rect
 from infrastructure.signing.sign import SealBox, sign_pdf
 from infrastructure.tables import Case, Organisation, SupervisionMatter, Team
 
