@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from domain.documents import CATALOGUE, DocumentType, split_subject
 from infrastructure.crypto import Keyring
@@ -86,6 +87,10 @@ _UNKNOWN_DOCUMENT = (
     "未找到与此二维码对应的文书：二维码可能被篡改或抄错。",
     "No document matches this QR code: the code may have been tampered with or mistyped.",
 )
+_UNKNOWN_CODE = (
+    "未找到与此核验码对应的文书：请核对文书页脚的核验码（12 位，如 BEF2-E876-3BEF）。",
+    "No document has this check code: compare it with the code in the document's footer (12 characters, e.g. BEF2-E876-3BEF).",
+)
 _NOT_REGISTERED = (
     "另外，本系统的文书登记中没有这份文件。",
     " This file is not in this system's register of issued documents, however.",
@@ -125,6 +130,11 @@ async def check_code(db: Database, keyring: Keyring, document_id: str, check: st
     row = await store.get_document(db, document_id) if len(document_id) <= 36 else None
     if row is None or not check_matches(keyring, document_id, check):
         return _answer(CheckStatus.unknown_document, *_UNKNOWN_DOCUMENT)
+    return await _registered(db, row)
+
+
+async def _registered(db: Database, row: StoredDocument) -> DocumentCheck:
+    """A document found by its code: what it is, and whether a correction replaced it."""
     successor = await _latest_successor(db, row)
     if successor is not None:
         zh, en = _superseded_messages(successor)
@@ -144,6 +154,19 @@ async def check_code(db: Database, keyring: Keyring, document_id: str, check: st
         document=_version(row),
         superseded_by=_version(successor) if successor is not None else None,
     )
+
+
+async def check_printed_code(db: Database, code: str) -> DocumentCheck:
+    """What the code printed in a document's footer (核验码, e.g. BEF2-E876-3BEF) names, for a paper copy."""
+    digits = re.sub(r"[^0-9a-f]", "", code.lower())
+    if len(digits) != 12:
+        return _answer(CheckStatus.unknown_document, *_UNKNOWN_CODE)
+    prefix = f"{digits[:8]}-{digits[8:]}"  # the id's first 12 hex digits, as the footer groups them
+    async with db.session() as session:
+        rows = (await session.exec(select(StoredDocument).where(col(StoredDocument.id).startswith(prefix)).limit(2))).all()
+    if len(rows) != 1:
+        return _answer(CheckStatus.unknown_document, *_UNKNOWN_CODE)
+    return await _registered(db, rows[0])
 
 
 def _answer(status: CheckStatus, zh: str, en: str) -> DocumentCheck:

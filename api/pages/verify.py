@@ -18,14 +18,17 @@ from services.document_verification import CheckStatus, DocumentCheck, local_tim
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, check: DocumentCheck | None = None, status: int = 200, error: str = "") -> HTMLResponse:
-    return render_page(request, "verify.html", status, check=check, error=error, local_time=local_time)
+def _page(request: Request, check: DocumentCheck | None = None, status: int = 200, error: str = "", code: str = "") -> HTMLResponse:
+    return render_page(request, "verify.html", status, check=check, error=error, local_time=local_time, code=code)
 
 
-@router.get("/verify", response_class=HTMLResponse)
-async def verify_page(request: Request) -> HTMLResponse:
-    """The upload form."""
-    return _page(request)
+@router.get("/verify", response_class=HTMLResponse, dependencies=[Depends(rate_limit("verify"))])
+async def verify_page(request: Request, ctx: Services, code: str = Query("", max_length=40)) -> HTMLResponse:
+    """The upload form; with `code`, what the check code printed in a document's footer names."""
+    if not code:
+        return _page(request)
+    check = await document_verification.check_printed_code(ctx.db, code)
+    return _page(request, check, 404 if check.status is CheckStatus.unknown_document else 200, code=code)
 
 
 @router.post("/verify", response_class=HTMLResponse, dependencies=[Depends(rate_limit("verify"))])

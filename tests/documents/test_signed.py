@@ -368,3 +368,14 @@ def test_the_bench_times_render_and_signature_of_stored_documents(world: World, 
     assert [line.split()[0] for line in lines[:-1]] == ["opinion_notice"] * 3, result.output
     assert re.match(r"3 documents: render median \d+ ms, signature median \d+ ms; a signed PDF costs \d\.\d\d x", lines[-1]), lines[-1]
     assert result.exit_code == (0 if "within" in lines[-1] else 1)
+
+
+async def test_the_code_printed_in_the_footer_finds_the_document_for_a_paper_copy(world: World, http: httpx.AsyncClient) -> None:
+    from infrastructure.documents.context import verification_code
+
+    current = await http.get(f"/verify?code={verification_code(world.ids['b2']).lower()}&lang=en")
+    old = await http.get(f"/verify?code={verification_code(world.ids['b'])}&lang=en")
+    wrong = await http.get("/verify?code=0000-0000-0000&lang=en")
+    assert current.status_code == 200 and 'data-status="registered"' in current.text and MATTER in current.text
+    assert old.status_code == 200 and 'data-status="superseded"' in old.text
+    assert wrong.status_code == 404 and 'data-status="unknown_document"' in wrong.text
