@@ -130,17 +130,18 @@ def sign_issued(
 ) -> SignedPdf:
     """Sign a rendered document for `issuer`, the seal placed clear of `ink` (CPU-bound: call it in a thread from async code)."""
     signer = keystore.signer_for(settings, issuer.code, issuer.name)
-    signed = sign_pdf(
-        pdf,
-        signer,
-        org_name=issuer.name,
-        document_no=document_no,
-        signing_time=signing_time,
-        tsa_url=settings.tsa_url or None,
-        tsa_timeout=settings.tsa_timeout,
-        seal=seal_box(ink),
-        qr_url=qr_url,
-    )
+    with keystore.signing_lock(signer):
+        signed = sign_pdf(
+            pdf,
+            signer,
+            org_name=issuer.name,
+            document_no=document_no,
+            signing_time=signing_time,
+            tsa_url=settings.tsa_url or None,
+            tsa_timeout=settings.tsa_timeout,
+            seal=seal_box(ink),
+            qr_url=qr_url,
+        )
     cert = signer.signing_cert
     serial = f"{int(cert.serial_number):x}" if cert is not None else ""
     return SignedPdf(signed, issuer, serial, signing_time)

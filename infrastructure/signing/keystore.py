@@ -31,6 +31,7 @@ _KEY_CONFIG: TypeAdapter[Pkcs12KeyConfig | Pkcs11KeyConfig] = TypeAdapter(KeyCon
 _LOCK = threading.Lock()
 _SIGNERS: dict[str, Signer] = {}
 _CAS: dict[Path, DevCertificateAuthority] = {}
+_SIGNING: dict[int, threading.Lock] = {}  # by id(): cached signers live as long as the process
 _TOKENS = ExitStack()  # PKCS#11 sessions stay open for the life of the process
 
 
@@ -68,6 +69,13 @@ def signer_for(settings: Settings, org_code: str, org_name: str) -> Signer:
             f" add it to LABOURFLOW_SIGNING_KEYS (a PKCS#12 file or a PKCS#11 token)"
         )
     return _dev_signer(dev_ca(settings).ensure_organisation(org_code, org_name), dev_ca(settings))
+
+
+def signing_lock(signer: Signer) -> threading.Lock:
+    """One signature at a time per signer: a PKCS#11 session allows one operation at a time, and
+    the document worker runs several activities at once (the GIL would serialise the work anyway)."""
+    with _LOCK:
+        return _SIGNING.setdefault(id(signer), threading.Lock())
 
 
 def _dev_signer(cert: OrgCertificate, ca: DevCertificateAuthority) -> Signer:
