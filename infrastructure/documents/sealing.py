@@ -1,8 +1,10 @@
 """Signing an issued document: which organisation signs it, the check value its QR code carries, the signature.
 
-The organisation that issues a document signs it: the one its facts name as issuer (or mediation
-organisation) when that is an organisation or team known here, else the one holding the case or
-the union supervision matter, else the platform itself (a worker's own application, a receipt).
+The organisation that issues a document signs it: the one its facts name as issuer (the catalogue's
+`issuer_field`: the union of a supervision letter, the mediation organisation of an agreement) when
+that is an organisation or team known here, else the one holding the case or the union supervision
+matter (a receipt, a mediation record), else the platform itself. The worker's own applications
+are drafted by the platform from what the worker entered, and the platform signs them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from domain.documents import DocumentSpec, split_subject
+from domain.documents import DocumentSpec, DocumentType, split_subject
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents.render import Rect
@@ -29,7 +31,18 @@ from infrastructure.tables import Case, Organisation, SupervisionMatter, Team
 # the search for a free place for the seal: steps and the clearance kept around it.
 _TEXT_LEFT, _TEXT_TOP = 77, 757
 _STEP_X, _STEP_Y, _GAP = 10, 6, 4
-CHECK_LENGTH = 12  # hex digits of the QR code's check value: 48 bits, not guessable by trying
+CHECK_LENGTH = 12
+# The worker's own papers, which the platform drafts from what the worker entered: the platform
+# signs them (the organisation they are addressed to has not issued anything).
+WORKER_AUTHORED = frozenset(
+    {
+        DocumentType.mediation_application,
+        DocumentType.arbitration_application,
+        DocumentType.legal_aid_application,
+        DocumentType.payment_order_application,
+        DocumentType.evidence_list,
+    }
+)  # hex digits of the QR code's check value: 48 bits, not guessable by trying
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,9 @@ def verification_url(settings: Settings, keyring: Keyring, document_id: str) -> 
 
 async def issuer_of(db: Database, settings: Settings, spec: DocumentSpec, subject: str, facts: dict[str, Any]) -> Issuer:
     """The organisation that signs a document of `spec` about `subject` (see the module's note)."""
-    named = facts.get(spec.issuer_field or "issuer") or facts.get("mediation_org")
+    if spec.doc_type in WORKER_AUTHORED:
+        return Issuer(settings.signing_platform_code, settings.signing_platform_name)
+    named = facts.get(spec.issuer_field) if spec.issuer_field else None
     name = named.get("name") if isinstance(named, dict) else None
     async with db.session() as session:
         if name:
