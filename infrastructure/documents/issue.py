@@ -179,21 +179,9 @@ async def issue_document(
         ink=rendered.pdf.last_page_ink,
     )
     row, content = _rows(
-        keyring, request, spec, context, info.version, info.sha256, rendered, previous, issued_on
+        keyring, request, spec, context, info.version, info.sha256, rendered, signed, previous, issued_on
     )
-    _add_signature(row, content, keyring, signed)
     return store.to_ref(await store.save(db, row, content))
-
-
-def _add_signature(row: StoredDocument, content: DocumentContent, keyring: Keyring, signed: SignedPdf) -> None:
-    """Store and serve the signed PDF; the row's pdf hash stays that of the unsigned render (its prefix)."""
-    _, content.pdf_enc = store.encrypt_part(keyring, row.id, "pdf", signed.pdf)
-    row.signed_sha256 = signed.sha256
-    row.signed_size = len(signed.pdf)
-    row.signer_org = signed.issuer.code
-    row.signer_name = signed.issuer.name
-    row.signer_serial = signed.serial
-    row.signed_at = signed.signed_at
 
 
 def _rows(
@@ -204,12 +192,14 @@ def _rows(
     template_version: int,
     template_sha256: str,
     rendered: Rendered,
+    signed: SignedPdf,
     previous: StoredDocument | None,
     issued_on: date,
 ) -> tuple[StoredDocument, DocumentContent]:
     document_id = context["doc"]["id"]
     kid, html_blob = store.encrypt_part(keyring, document_id, "html", rendered.html.encode())
-    _, pdf_blob = store.encrypt_part(keyring, document_id, "pdf", rendered.pdf.pdf)
+    # The signed PDF is stored and served; the row's pdf hash is the unsigned render's (its prefix).
+    _, pdf_blob = store.encrypt_part(keyring, document_id, "pdf", signed.pdf)
     row = StoredDocument(
         id=document_id,
         idempotency_key=request.idempotency_key,
@@ -233,6 +223,12 @@ def _rows(
         page_count=rendered.pdf.page_count,
         content_key_id=kid,
         created_at=datetime.now(UTC),
+        signed_sha256=signed.sha256,
+        signed_size=len(signed.pdf),
+        signer_org=signed.issuer.code,
+        signer_name=signed.issuer.name,
+        signer_serial=signed.serial,
+        signed_at=signed.signed_at,
     )
     return row, DocumentContent(document_id=document_id, html_enc=html_blob, pdf_enc=pdf_blob)
 
