@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography import x509
-from pydantic import TypeAdapter, ValidationError
+from pydantic import SecretStr, TypeAdapter, ValidationError
 from pyhanko.sign.signers import Signer
 
 from infrastructure.settings import Settings
@@ -83,7 +83,7 @@ def _dev_signer(cert: OrgCertificate, ca: DevCertificateAuthority) -> Signer:
     with _LOCK:
         signer = _SIGNERS.get(key)
         if signer is None:
-            signer = load_pkcs12_signer(Pkcs12KeyConfig(path=cert.pkcs12_path, passphrase=ca.passphrase))  # type: ignore[arg-type]
+            signer = load_pkcs12_signer(Pkcs12KeyConfig(path=cert.pkcs12_path, passphrase=SecretStr(ca.passphrase)))
             _SIGNERS[key] = signer
         return signer
 

@@ -10,7 +10,7 @@ import asyncio
 
 import typer
 
-from infrastructure.settings import SettingsError, get_settings
+from infrastructure.settings import Settings, SettingsError, get_settings
 from labourflow.cli.base import app, fail
 
 signing_app = typer.Typer(help="The organisations' signing certificates (development CA): list, prepare, rotate, revoke.",
@@ -18,7 +18,7 @@ signing_app = typer.Typer(help="The organisations' signing certificates (develop
 app.add_typer(signing_app, name="signing")
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     try:
         return get_settings()
     except SettingsError as exc:
