@@ -4,9 +4,11 @@ on a fresh task queue per test."""
 
 from __future__ import annotations
 
+import atexit
 import base64
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 import time
@@ -40,6 +42,7 @@ POSTGRES_URL = os.environ.get("LABOURFLOW_TEST_POSTGRES_URL")
 # about a second, every test that issues a document would pay it. Tests that revoke or rotate
 # give their settings a folder of their own (`signing_pki_dir`).
 SHARED_PKI = Path(tempfile.mkdtemp(prefix="labourflow-test-pki-"))
+atexit.register(shutil.rmtree, SHARED_PKI, True)
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
