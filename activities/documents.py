@@ -25,6 +25,7 @@ from infrastructure.documents.context import DocumentDataError
 from infrastructure.documents.environment import DocumentTemplateError
 from infrastructure.documents.issue import DocumentRequestError, issue_document
 from infrastructure.documents.store import DocumentConflictError
+from infrastructure.signing.keystore import NoSigningKeyError
 
 log = structlog.get_logger("labourflow.documents")
 
@@ -36,6 +37,7 @@ NON_RETRYABLE = (
     DocumentTemplateError,
     DocumentRequestError,
     DocumentConflictError,
+    NoSigningKeyError,  # a configuration gap: the failure names the setting to add
 )
 
 
@@ -53,7 +55,7 @@ class DocumentActivities:
         """Render and store the requested document (idempotent on `request.idempotency_key`)."""
         deps = self._deps
         try:
-            ref = await issue_document(deps.db, deps.keyring, deps.settings.templates_dir, request)
+            ref = await issue_document(deps.db, deps.keyring, deps.settings, request)
         except NON_RETRYABLE as exc:
             raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from None
         # Counted per document returned: a retry whose first attempt had stored the document (its

@@ -77,6 +77,7 @@ SIGN_IN = form_example("application/x-www-form-urlencoded",
                        {"grant_type": "password", "username": "mediator", "password": "the-demo-password"})
 EVIDENCE = form_example("multipart/form-data",
                         {"file": "工资条.pdf (PDF, JPEG or PNG)", "description": "2025年5月工资条 / payslip, May 2025"})
+SIGNED_PDF = form_example("multipart/form-data", {"file": "工监意2026-7.pdf (the signed PDF as received)"})
 BULK_LETTERS = form_example("multipart/form-data", {
     "file": "单位名称,统一社会信用代码,地址\n上海宏建劳务分包有限公司,91310115MA1K4B2C3J,上海市浦东新区申江路100号\n",
     "topic": "春节前工资支付提示 / wages before the Spring Festival",

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 runtime=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0)
-testing=(chromium poppler-utils docker-compose nginx-light redis-server nodejs)
+testing=(chromium poppler-utils libnss3-tools zbar-tools softhsm2 docker-compose nginx-light redis-server nodejs)
 
 wanted=("${runtime[@]}")
 [[ "${1:-}" == "--test" ]] && wanted+=("${testing[@]}")

@@ -149,35 +149,26 @@ def documents_sample(
 
 @documents_app.command("bench")
 def documents_bench(
-    rounds: int = typer.Option(5, "--rounds", min=1, help="renders of each catalogue sample"),
+    rounds: int = typer.Option(3, "--rounds", min=1, help="renders and signatures of each catalogue sample"),
 ) -> None:
-    """Time HTML + PDF rendering of each catalogue sample (after a warm-up round): medians."""
-    import statistics
-    import time
-
+    """Time the unsigned render and the signature of each catalogue sample (after a warm-up round): medians and the ratio."""
     from devtools.document_samples import all_samples, validated_facts
-    from infrastructure.documents.issue import render_from_parts
-    from infrastructure.settings import PROJECT_ROOT
+    from infrastructure.documents.bench import BenchItem, run_bench, summary
+    from infrastructure.documents.context import build_context
+    from infrastructure.documents.sealing import Issuer
+    from infrastructure.settings import PROJECT_ROOT, get_settings
 
-    templates = PROJECT_ROOT / "templates"
-    samples = all_samples()
-    timings: dict[DocumentType, list[float]] = {doc_type: [] for doc_type in samples}
-    for round_no in range(rounds + 1):
-        for doc_type, item in samples.items():
-            started = time.perf_counter()
-            render_from_parts(
-                templates, CATALOGUE[doc_type], validated_facts(item), item.parties, item.meta()
-            )
-            if round_no:  # round 0 warms up fonts and caches, as a running worker already has
-                timings[doc_type].append(time.perf_counter() - started)
-    every = [t for values in timings.values() for t in values]
-    for doc_type, values in timings.items():
-        typer.echo(f"{doc_type.value:36} median {statistics.median(values) * 1000:6.0f} ms")
-    p90 = statistics.quantiles(every, n=10)[-1] if len(every) > 1 else every[0]
-    typer.echo(
-        f"all {len(every)} renders: median {statistics.median(every) * 1000:.0f} ms,"
-        f" p90 {p90 * 1000:.0f} ms, first render in a fresh process is slower (font loading)"
-    )
+    settings = get_settings()
+    items = []
+    for doc_type, item in all_samples().items():
+        spec = CATALOGUE[doc_type]
+        context = build_context(spec, validated_facts(item), item.parties, item.meta())
+        items.append(BenchItem(doc_type.value, spec.template, context, item.meta().document_id))
+    issuer = Issuer("hd-union", "北京市海淀区总工会")
+    lines = run_bench(settings, PROJECT_ROOT / "templates", items, rounds, issuer)
+    for line in lines:
+        typer.echo(f"{line.label:36} render {line.render_ms:6.0f} ms  sign {line.sign_ms:5.0f} ms  {line.ratio:4.2f} x")
+    typer.echo(summary(lines))
 
 
 @app.command("faulty-worker")

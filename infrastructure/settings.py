@@ -155,6 +155,23 @@ class Settings(BaseSettings):
     sms_templates: dict[str, str] = Field(default_factory=dict)  # our message template -> approved template id
     sms_endpoint: str = "sms.tencentcloudapi.com"
     sms_timeout: float = Field(default=30, gt=0)
+    # Signed documents (README "Signed documents"). Every issued PDF is signed by the organisation
+    # that issues it. Development and tests: a development CA under `signing_pki_dir` (default
+    # data_dir/pki) makes TEST certificates on demand; on unless production. Production: one key per
+    # organisation code, `{"code": {"kind": "pkcs12", "path": ..., "passphrase": ...}}` or
+    # `{"kind": "pkcs11", "module": ..., "token_label": ..., "key_label": ..., "pin": ...}`, the files
+    # mounted as secrets; verification trusts `signing_trust_roots` and reads `signing_crls` (files a
+    # job keeps fresh). A time-stamping authority (RFC 3161) makes the signatures PAdES B-T.
+    signing_dev_ca: bool | None = None  # None: on outside production
+    signing_pki_dir: Path | None = None
+    signing_keys: dict[str, dict[str, object]] = Field(default_factory=dict)
+    signing_trust_roots: list[Path] = Field(default_factory=list)
+    signing_crls: list[Path] = Field(default_factory=list)
+    signing_platform_code: str = "labourflow"  # signs what no organisation issues (a worker's own application)
+    signing_platform_name: str = "劳动争议在线服务平台"
+    tsa_url: str = ""
+    tsa_timeout: float = Field(default=10, gt=0)
+    rate_limit_verify: str = "30/60"
 
     @field_validator("encryption_keys", mode="before")
     @classmethod
@@ -225,6 +242,15 @@ class Settings(BaseSettings):
     @property
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or self.data_dir / "evidence"
+
+    @property
+    def uses_dev_ca(self) -> bool:
+        """Whether documents are signed with the development CA's TEST certificates."""
+        return self.signing_dev_ca if self.signing_dev_ca is not None else not self.is_production
+
+    @property
+    def resolved_pki_dir(self) -> Path:
+        return self.signing_pki_dir or self.data_dir / "pki"
 
     @property
     def temporal_db_file(self) -> Path:

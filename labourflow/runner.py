@@ -163,6 +163,8 @@ def _ready_banner(settings: Settings, started_temporal: bool, demo_password: str
         f"  API docs             {base}/docs",
         f"  OpenAPI              {base}/openapi.json",
         f"  Health / readiness   {base}/healthz  {base}/readyz",
+        f"  Check a document     {base}/verify"
+        + ("  (signed with TEST certificates: dev CA in " + str(settings.resolved_pki_dir) + ")" if settings.uses_dev_ca else ""),
         f"  Temporal             {settings.temporal_address}  (namespace {settings.temporal_namespace})",
         f"  Temporal Web UI      {ui}",
         *_metrics_lines(settings, started_temporal),
@@ -241,6 +243,7 @@ async def run_all(settings: Settings) -> int:
     from infrastructure.db import Database, migrate_async
     from services.accounts import seed_demo
     from services.organisations import move_open_tasks_to_holders
+    from services.signing_keys import prepare_dev_signing
 
     children: list[tuple[str, asyncio.subprocess.Process]] = []
     stop_event = asyncio.Event()
@@ -286,6 +289,11 @@ async def run_all(settings: Settings) -> int:
             # holds them now (idempotent; production runs `labourflow organisations move-tasks` once).
             if moved := await move_open_tasks_to_holders(db):
                 log.info("open tasks moved to the agencies that hold them", tasks=moved)
+            if settings.uses_dev_ca:
+                # TEST certificates for every organisation before the first document is signed.
+                certificates = await prepare_dev_signing(db, settings)
+                log.info("development signing certificates ready", organisations=len(certificates),
+                         folder=str(settings.resolved_pki_dir))
             await db.dispose()
         env_python = [sys.executable, "-m", "labourflow"]
         os.environ.update(_child_env(settings))

@@ -7,16 +7,19 @@ staff and administrators. Missing and not theirs are refused alike."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.common import WorkflowIDConflictPolicy
 
 from domain.china_time import china_today
 from domain.documents import CATALOGUE, DocumentRef, DocumentType, RenderDocumentInput, document_idempotency_key
 from domain.ids import document_workflow_id
 from domain.roles import Principal, Role, StaffPrincipal, WorkerPrincipal
+from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents import store
 from infrastructure.tables import Case, StoredDocument
@@ -43,7 +46,9 @@ class DocumentPublic(BaseModel):
     page_count: int
     pdf_size: int
     html_sha256: str
-    pdf_sha256: str
+    pdf_sha256: str  # of the unsigned render (reproducible), a prefix of the served file
+    signed_sha256: str | None = None  # of the served, signed PDF (None: issued before signing)
+    signed_by: str | None = None  # the organisation that signed it
     pdf_url: str
     html_url: str
 
@@ -70,6 +75,8 @@ def public(rows: list[StoredDocument]) -> list[DocumentPublic]:
             pdf_size=row.pdf_size,
             html_sha256=row.html_sha256,
             pdf_sha256=row.pdf_sha256,
+            signed_sha256=row.signed_sha256,
+            signed_by=row.signer_name,
             pdf_url=f"/api/v1/documents/{row.id}?format=pdf",
             html_url=f"/api/v1/documents/{row.id}?format=html",
         )
@@ -132,3 +139,16 @@ async def issue_case_summary_report(ctx: ServiceContext, case_no: str, staff: St
         result_type=DocumentRef,
     )
     return public([await find_document(ctx.db, ref.document_id)])[0]
+
+
+async def bench_items(db: Database, keyring: Keyring, limit: int) -> list[tuple[str, str, dict[str, Any], str]]:
+    """Stored documents to time (label, template, context, id): the newest of each type first, then older ones."""
+    async with db.session() as session:
+        rows = list((await session.exec(select(StoredDocument).order_by(col(StoredDocument.created_at).desc()).limit(limit * 4))).all())
+    seen: set[str] = set()
+    firsts = [row for row in rows if not (row.doc_type in seen or seen.add(row.doc_type))]  # type: ignore[func-returns-value]
+    chosen = (firsts + [row for row in rows if row not in firsts])[:limit]
+    return [
+        (f"{row.doc_type} v{row.version} {row.id[:8]}", row.template_name, json.loads(store.decrypt_context(keyring, row)), row.id)
+        for row in chosen
+    ]

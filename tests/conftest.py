@@ -4,10 +4,13 @@ on a fresh task queue per test."""
 
 from __future__ import annotations
 
+import atexit
 import base64
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -35,6 +38,11 @@ BIN = Path(sys.executable).parent
 TEST_SERVER = str(BIN / "temporal-test-server")
 DEV_SERVER = str(BIN / "temporal")
 POSTGRES_URL = os.environ.get("LABOURFLOW_TEST_POSTGRES_URL")
+# One development CA for the whole test session: making a root and an organisation's key costs
+# about a second, every test that issues a document would pay it. Tests that revoke or rotate
+# give their settings a folder of their own (`signing_pki_dir`).
+SHARED_PKI = Path(tempfile.mkdtemp(prefix="labourflow-test-pki-"))
+atexit.register(shutil.rmtree, SHARED_PKI, True)
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
@@ -49,6 +57,7 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
         "lookup_hash_key": secrets.token_urlsafe(16),
         "log_format": "console",
         "intake_min_fill_seconds": 0,  # tests post forms at once; tests/trust checks the real default
+        "signing_pki_dir": SHARED_PKI,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -10,16 +10,19 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 
+from api import examples
 from api.deps import NOT_FOUND, AccessCode, AdminStaff, CaseReader, OptionalStaff, Paging, Services, principal_for_case
 from api.problems import problems
+from api.ratelimit import rate_limit
 from domain.documents import split_subject
 from domain.roles import StaffPrincipal
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import StoredDocument
-from services import documents
+from services import document_verification, documents
+from services.document_verification import CheckStatus, DocumentCheck
 from services.documents import DocumentPage, DocumentPublic
 from services.read_models import page_of
 
@@ -76,7 +79,7 @@ async def download_document(
     headers = {
         "Content-Disposition": f"inline; filename=\"document.{format.value}\"; filename*=UTF-8''{quote(name)}",
         "Cache-Control": "private, no-store",
-        "ETag": f'"{row.pdf_sha256 if format is ContentFormat.pdf else row.html_sha256}"',
+        "ETag": f'"{(row.signed_sha256 or row.pdf_sha256) if format is ContentFormat.pdf else row.html_sha256}"',
         "X-Content-Type-Options": "nosniff",
     }
     if format is ContentFormat.html:
@@ -89,3 +92,29 @@ async def download_document(
 async def issue_case_summary_report(ctx: Services, case_no: str, staff: AdminStaff) -> DocumentPublic:
     """Issue today's case summary report (once per case and day) and return it."""
     return await documents.issue_case_summary_report(ctx, case_no, staff)
+
+
+@router.post("/documents/verify", response_model=DocumentCheck, dependencies=[Depends(rate_limit("verify"))],
+             responses=problems(413, 429, d413="the file is larger than the upload limit", d429="too many checks from this address"),
+             openapi_extra=examples.SIGNED_PDF)
+async def verify_document_file(
+    ctx: Services, file: Annotated[UploadFile, File(description="the signed PDF, as received")]
+) -> DocumentCheck:
+    """Anyone: is this PDF a genuine, unaltered document issued here, by whom, and was it superseded? (no sign-in)"""
+    limit = ctx.settings.max_upload_bytes
+    pdf = await file.read(limit + 1)
+    if len(pdf) > limit:
+        raise HTTPException(status_code=413, detail=f"文件超过 {limit} 字节 / the file is larger than {limit} bytes")
+    return await document_verification.verify_upload(ctx.db, ctx.settings, pdf)
+
+
+@router.get("/documents/{document_id}/check", response_model=DocumentCheck, dependencies=[Depends(rate_limit("verify"))],
+            responses=problems(404, 429, d404="no document with this id and check value", d429="too many checks from this address"))
+async def check_document_code(
+    ctx: Services, document_id: str, c: Annotated[str, Query(max_length=64, description="the check value printed in the QR code")]
+) -> DocumentCheck:
+    """Anyone: what the QR code on a document names (document, issuer, case or matter) and whether it is current."""
+    check = await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    if check.status is CheckStatus.unknown_document:
+        raise NOT_FOUND
+    return check

@@ -37,6 +37,9 @@ from infrastructure.documents.environment import render_html, template_info
 from infrastructure.documents.numbering import reserve_number
 from infrastructure.documents.parties import load_parties
 from infrastructure.documents.render import RenderedPdf, html_to_pdf, renderer_fingerprint, sha256_text
+from infrastructure.documents.sealing import SignedPdf, issuer_of, sign_issued, verification_url
+from infrastructure.settings import Settings
+from infrastructure.signing.verify import unsigned_original
 from infrastructure.tables import DocumentContent, StoredDocument
 
 PLACEHOLDER_NO = "〔0000〕字第0号"
@@ -141,9 +144,10 @@ async def _document_no(
 
 
 async def issue_document(
-    db: Database, keyring: Keyring, templates_dir: Path, request: RenderDocumentInput
+    db: Database, keyring: Keyring, settings: Settings, request: RenderDocumentInput
 ) -> DocumentRef:
-    """Render and store the document asked for, once per idempotency key."""
+    """Render, sign and store the document asked for, once per idempotency key."""
+    templates_dir = settings.templates_dir
     existing = await store.find_by_key(db, request.idempotency_key)
     if existing is not None:
         return store.to_ref(existing)
@@ -163,8 +167,19 @@ async def issue_document(
     rendered = await asyncio.to_thread(
         render_document, templates_dir, spec.template, context, document_id
     )
+    issuer = await issuer_of(db, settings, spec, request.subject, request.facts)
+    signed = await asyncio.to_thread(
+        sign_issued,
+        settings,
+        issuer,
+        rendered.pdf.pdf,
+        document_no=number or document_id[:8].upper(),
+        signing_time=datetime.now(UTC).replace(microsecond=0),
+        qr_url=verification_url(settings, keyring, document_id),
+        ink=rendered.pdf.last_page_ink,
+    )
     row, content = _rows(
-        keyring, request, spec, context, info.version, info.sha256, rendered, previous, issued_on
+        keyring, request, spec, context, info.version, info.sha256, rendered, signed, previous, issued_on
     )
     return store.to_ref(await store.save(db, row, content))
 
@@ -177,12 +192,14 @@ def _rows(
     template_version: int,
     template_sha256: str,
     rendered: Rendered,
+    signed: SignedPdf,
     previous: StoredDocument | None,
     issued_on: date,
 ) -> tuple[StoredDocument, DocumentContent]:
     document_id = context["doc"]["id"]
     kid, html_blob = store.encrypt_part(keyring, document_id, "html", rendered.html.encode())
-    _, pdf_blob = store.encrypt_part(keyring, document_id, "pdf", rendered.pdf.pdf)
+    # The signed PDF is stored and served; the row's pdf hash is the unsigned render's (its prefix).
+    _, pdf_blob = store.encrypt_part(keyring, document_id, "pdf", signed.pdf)
     row = StoredDocument(
         id=document_id,
         idempotency_key=request.idempotency_key,
@@ -206,6 +223,12 @@ def _rows(
         page_count=rendered.pdf.page_count,
         content_key_id=kid,
         created_at=datetime.now(UTC),
+        signed_sha256=signed.sha256,
+        signed_size=len(signed.pdf),
+        signer_org=signed.issuer.code,
+        signer_name=signed.issuer.name,
+        signer_serial=signed.serial,
+        signed_at=signed.signed_at,
     )
     return row, DocumentContent(document_id=document_id, html_enc=html_blob, pdf_enc=pdf_blob)
 
@@ -238,13 +261,20 @@ async def verify_document(
         )
     for fmt, recorded in (
         (store.ContentFormat.html, row.html_sha256),
-        (store.ContentFormat.pdf, row.pdf_sha256),
+        (store.ContentFormat.pdf, row.signed_sha256 or row.pdf_sha256),
     ):
-        stored_hash = _sha256(await store.read_content(db, keyring, row, fmt))
+        stored = await store.read_content(db, keyring, row, fmt)
+        stored_hash = _sha256(stored)
         if stored_hash != recorded:
             differences.append(
                 f"stored {fmt.value}: its bytes hash to {stored_hash}, recorded {recorded}"
             )
+        elif fmt is store.ContentFormat.pdf and row.signed_sha256 is not None:
+            unsigned = unsigned_original(stored)
+            if unsigned is None or _sha256(unsigned) != row.pdf_sha256:
+                differences.append(
+                    f"stored signed pdf: the unsigned render inside it does not hash to {row.pdf_sha256}"
+                )
     rendered = await asyncio.to_thread(
         render_document, templates_dir, row.template_name, context, row.id
     )

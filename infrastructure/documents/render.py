@@ -28,11 +28,17 @@ class FontFallbackError(RuntimeError):
     """The PDF came out without an embedded CJK font: Chinese text would print as boxes."""
 
 
+Rect = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points from the page's bottom left
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     pdf: bytes
     page_count: int
     fonts: tuple[str, ...]
+    # What is drawn on the last page (text, images, borders, backgrounds): where the signature's
+    # seal must not go. Layout facts only, not part of the bytes.
+    last_page_ink: tuple[Rect, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -86,9 +92,31 @@ def html_to_pdf(html: str, *, identifier: str) -> RenderedPdf:
             full_fonts=False,
         )
         fonts = tuple(sorted({font.name.decode().split("+", 1)[-1] for font in document.fonts.values()}))
+        ink = _ink(document.pages[-1])
     if not any("CJK" in name for name in fonts):
         raise FontFallbackError(f"no CJK font was embedded (fonts: {', '.join(fonts) or 'none'}); {FIX}")
-    return RenderedPdf(pdf=pdf, page_count=len(document.pages), fonts=fonts)
+    return RenderedPdf(pdf=pdf, page_count=len(document.pages), fonts=fonts, last_page_ink=ink)
+
+
+def _ink(page: Any) -> tuple[Rect, ...]:
+    """Rectangles of everything drawn on a laid-out page, in PDF points (CSS px are 0.75 pt)."""
+    from weasyprint.formatting_structure import boxes
+
+    height = page.height * 0.75
+    rects: list[Rect] = []
+    for box in page._page_box.descendants():
+        if isinstance(box, boxes.TextBox | boxes.ReplacedBox):
+            x, y, w, h = box.position_x, box.position_y, box.width, box.height
+        elif getattr(box, "element_tag", None) in ("html", "body"):
+            continue  # the page's own background
+        elif any(box.style[f"border_{side}_width"] for side in ("top", "right", "bottom", "left")) or (
+            box.style["background_color"].alpha > 0 and not isinstance(box, boxes.PageBox)
+        ):
+            x, y, w, h = box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height()
+        else:
+            continue
+        rects.append((x * 0.75, height - (y + h) * 0.75, (x + w) * 0.75, height - y * 0.75))
+    return tuple(rects)
 
 
 def sha256_text(text: str) -> str:

@@ -50,6 +50,7 @@ CRL_VALIDITY = timedelta(days=30)  # republished by `ensure` once half of it has
 ROOT_VALIDITY = timedelta(days=3650)
 ORG_VALIDITY = timedelta(days=730)
 RENEW_BEFORE = timedelta(days=30)  # `ensure_organisation` issues a successor this long before expiry
+_NAME_MAX = 64  # ub-organization-name, ub-common-name (RFC 5280); `cryptography` counts UTF-8 bytes
 _CLOCK_SKEW = timedelta(minutes=5)  # certificates start a little in the past: machines' clocks differ
 
 _PrivateKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
@@ -245,11 +246,12 @@ class DevCertificateAuthority:
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, org_name),
+                # X.520 bounds names to 64 characters; the seal prints the whole name, the certificate a cut.
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, _cut(org_name, _NAME_MAX)),
                 x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, f"labourflow 测试证书 {TEST_MARK}"),
                 # Organisation identifier (X.520 2.5.4.97): the code the product knows the organisation by.
                 x509.NameAttribute(NameOID.ORGANIZATION_IDENTIFIER, org_code),
-                x509.NameAttribute(NameOID.COMMON_NAME, f"{org_name} {TEST_MARK}"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"{_cut(org_name, _NAME_MAX - len(TEST_MARK) - 1)} {TEST_MARK}"),
             ]
         )
         serial = x509.random_serial_number()
@@ -439,6 +441,11 @@ def _certificate(base: Path, entry: dict[str, Any]) -> OrgCertificate:
         revoked_at=datetime.fromisoformat(revoked_at) if revoked_at else None,
         revocation_reason=entry["revocation_reason"],
     )
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """`text` cut to at most `max_bytes` of UTF-8, on a character boundary."""
+    return text.encode()[:max_bytes].decode(errors="ignore")
 
 
 def _new_key(algorithm: KeyAlgorithm) -> _PrivateKey:

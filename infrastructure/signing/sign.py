@@ -37,7 +37,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import QRStampStyle, TextStampStyle
 
 from infrastructure.signing.ca import TEST_MARK
 
@@ -168,10 +168,12 @@ def sign_pdf(
     seal: SealBox | None = SealBox(),  # frozen: sharing the default is safe
     reason: str | None = None,
     location: str | None = None,
+    qr_url: str | None = None,
 ) -> bytes:
     """Sign `pdf_bytes` for `org_name` (PAdES B-B, or B-T with `tsa_url`); the input is an unchanged prefix of the result.
 
-    `seal=None` signs without a visible seal area. `signing_time` must carry a time zone.
+    `seal=None` signs without a visible seal area. `signing_time` must carry a time zone. `qr_url`
+    puts a QR code carrying that address (the document's verification page) in the seal area.
     """
     if signing_time.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
@@ -194,7 +196,8 @@ def sign_pdf(
         lines = seal_lines(org_name=org_name, document_no=document_no, signing_time=signing_time, test_certificate=test_certificate)
         text = "\n".join(lines)
         font_size = 8
-        stamp_style = TextStampStyle(
+        style_class = QRStampStyle if qr_url else TextStampStyle
+        stamp_style = style_class(
             # Only our parameters: '%' in a name or number is data, never a format directive.
             stamp_text="\n".join(f"%(l{i})s" for i in range(len(lines))),
             text_box_style=TextBoxStyle(
@@ -211,6 +214,8 @@ def sign_pdf(
             ),
         )
         text_params = {f"l{i}": line for i, line in enumerate(lines)}
+        if qr_url:
+            text_params["url"] = qr_url
         field_spec = SigFieldSpec(sig_field_name=field_name, on_page=page, box=(seal.x1, seal.y1, seal.x2, seal.y2))
 
     meta = PdfSignatureMetadata(

@@ -13,6 +13,7 @@ from infrastructure.tables.documents import (
     DocumentContent,
     DocumentCounter,
     DocumentNumber,
+    DocumentReceipt,
     StoredDocument,
 )
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
@@ -44,6 +45,7 @@ __all__ = [
     "DocumentContent",
     "DocumentCounter",
     "DocumentNumber",
+    "DocumentReceipt",
     "Evidence",
     "IdempotencyKey",
     "Notification",

@@ -70,6 +70,15 @@ class StoredDocument(SQLModel, table=True):
     page_count: int
     content_key_id: str = Field(max_length=32)
     created_at: datetime = timestamp()
+    # The signature (README "Signed documents"): the stored and served PDF is the signed one; the
+    # hashes above stay those of the unsigned render, a byte-for-byte prefix of the signed file.
+    # None on documents issued before signing existed.
+    signed_sha256: str | None = Field(default=None, max_length=64, index=True)
+    signed_size: int | None = None
+    signer_org: str | None = Field(default=None, max_length=64)  # organisation (or team) code
+    signer_name: str | None = Field(default=None, max_length=200)
+    signer_serial: str | None = Field(default=None, max_length=64)  # certificate serial, hex
+    signed_at: datetime | None = timestamp(nullable=True, default_now=False)
 
 
 class DocumentContent(SQLModel, table=True):
@@ -80,6 +89,19 @@ class DocumentContent(SQLModel, table=True):
     document_id: str = Field(primary_key=True, foreign_key="document.id", max_length=36)
     html_enc: bytes = Field(sa_type=LargeBinary)
     pdf_enc: bytes = Field(sa_type=LargeBinary)
+
+
+class DocumentReceipt(SQLModel, table=True):
+    """A record of receipt: a signed document opened through a link (which one, when, its hash)."""
+
+    __tablename__ = "document_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: str = Field(foreign_key="document.id", max_length=36, index=True)
+    signed_sha256: str = Field(max_length=64)  # the bytes that were served
+    channel: str = Field(max_length=40)  # e.g. "supervision-reply" (the employer's reply link)
+    reference: str = Field(max_length=80, index=True)  # the link's business id, e.g. the matter number
+    opened_at: datetime = timestamp()
 
 
 class ImmutableDocumentError(RuntimeError):

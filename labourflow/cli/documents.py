@@ -20,8 +20,65 @@ LOCK_FILE = "versions.lock.json"
 
 
 @documents_app.command("verify")
-def verify(document_id: str) -> None:
-    """Re-render a stored document from its stored inputs; compare the HTML and PDF hashes."""
+def verify(
+    target: str = typer.Argument(..., metavar="FILE.pdf|DOCUMENT_ID"),
+    as_json: bool = typer.Option(False, "--json", help="print the answer as JSON (files only)"),
+) -> None:
+    """Check a signed PDF (genuine, altered, unknown signer, revoked, superseded), or re-render a stored document by id.
+
+    A file: exit 0 when it is genuine, unaltered and current, 1 otherwise. An id: the stored
+    document is re-rendered from its stored inputs and the HTML and PDF hashes compared.
+    """
+    path = Path(target)
+    if target.lower().endswith(".pdf") or path.is_file():
+        _verify_file(path, as_json)
+        return
+    _verify_stored(target)
+
+
+def _verify_file(path: Path, as_json: bool) -> None:
+    from infrastructure.db import Database
+    from infrastructure.settings import SettingsError, get_settings
+    from services.document_verification import DocumentCheck, local_time, verify_upload
+
+    try:
+        settings = get_settings()
+        pdf = path.read_bytes()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+    except OSError as exc:
+        fail(f"cannot read {path}: {exc.strerror}", code=2)
+
+    async def _go() -> DocumentCheck:
+        db = Database(settings.resolved_database_url)
+        try:
+            return await verify_upload(db, settings, pdf)
+        finally:
+            await db.dispose()
+
+    check = asyncio.run(_go())
+    if as_json:
+        typer.echo(check.model_dump_json(indent=2))
+    else:
+        typer.echo(f"{check.status.value}: {path}")
+        typer.echo(f"  {check.message_zh}\n  {check.message_en}")
+        facts = [
+            ("signed by", check.signed_by),
+            ("signed at", f"{local_time(check.signed_at)} (Beijing time)" if check.signed_at else None),
+            ("document", f"{check.document.title_en} {check.document.document_no or ''} v{check.document.version}"
+             if check.document else None),
+            ("case or matter", check.belongs_to),
+            ("superseded by", f"{check.superseded_by.document_no or check.superseded_by.document_id} v{check.superseded_by.version}"
+             if check.superseded_by else None),
+        ]
+        for label, value in facts:
+            if value:
+                typer.echo(f"  {label}: {value}")
+    if not check.genuine:
+        raise typer.Exit(1)
+
+
+def _verify_stored(document_id: str) -> None:
     from infrastructure.crypto import Keyring
     from infrastructure.db import Database
     from infrastructure.documents.issue import Verification, verify_document
@@ -57,6 +114,48 @@ def verify(document_id: str) -> None:
     for difference in result.differences:
         typer.echo(f"  {difference}", err=True)
     raise typer.Exit(1)
+
+
+@documents_app.command("bench")
+def bench(
+    rounds: int = typer.Option(3, "--rounds", min=1, help="renders and signatures of each document"),
+    limit: int = typer.Option(16, "--limit", min=1, help="how many stored documents (the newest of each type first)"),
+) -> None:
+    """Time the unsigned render and the signature of stored documents: a signed PDF may cost at most 1.5 x the render.
+
+    The documents are re-rendered from their stored inputs and signed for the platform; nothing is
+    stored. `python -m devtools documents bench` does the same on the catalogue samples.
+    """
+    from infrastructure.crypto import Keyring
+    from infrastructure.db import Database
+    from infrastructure.documents.bench import BUDGET, BenchItem, run_bench, summary
+    from infrastructure.documents.sealing import Issuer
+    from infrastructure.settings import SettingsError, get_settings
+    from services.documents import bench_items
+
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        fail(str(exc), code=2)
+
+    async def load() -> list[BenchItem]:
+        db = Database(settings.resolved_database_url)
+        try:
+            return [BenchItem(*item) for item in await bench_items(db, Keyring.from_settings(settings), limit)]
+        finally:
+            await db.dispose()
+
+    items = asyncio.run(load())
+    if not items:
+        fail("no stored documents to time; issue some first (or run `python -m devtools documents bench` in a checkout)", code=2)
+    issuer = Issuer(settings.signing_platform_code, settings.signing_platform_name)
+    lines = run_bench(settings, settings.templates_dir, items, rounds, issuer)
+    for line in lines:
+        typer.echo(f"{line.label:44} render {line.render_ms:6.0f} ms  sign {line.sign_ms:5.0f} ms  {line.ratio:4.2f} x")
+    typer.echo(summary(lines))
+    total = sum(line.render_ms + line.sign_ms for line in lines) / sum(line.render_ms for line in lines)
+    if total > BUDGET:
+        raise typer.Exit(1)
 
 
 @documents_app.command("types")

@@ -11,11 +11,10 @@ from sqlmodel import select
 
 from domain.china_time import china_today
 from domain.supervision import EmployerReply
-from infrastructure.documents import store
-from infrastructure.documents.store import ContentFormat
 from infrastructure.tables import StoredDocument, SupervisionMatter, SupervisionReplyLink
 from services.context import ServiceContext
 from services.errors import NotFound, Refused, ServiceError
+from services.receipts import serve_with_receipt
 from services.supervision import replies
 from services.supervision.console import employer_reply
 
@@ -44,9 +43,12 @@ async def reply_target(ctx: ServiceContext, token: str) -> ReplyTarget:
     return ReplyTarget(link, matter, document)
 
 
+RECEIPT_CHANNEL = "supervision-reply"
+
+
 async def notice_pdf(ctx: ServiceContext, target: ReplyTarget) -> bytes:
-    """The PDF of the notice the link is for."""
-    return await store.read_content(ctx.db, ctx.keyring, target.document, ContentFormat.pdf)
+    """The signed PDF of the notice the link is for; each opening is recorded as a receipt."""
+    return await serve_with_receipt(ctx.db, ctx.keyring, target.document, channel=RECEIPT_CHANNEL, reference=target.matter.matter_no)
 
 
 async def submit_reply(ctx: ServiceContext, target: ReplyTarget, kind: str, text: str, uploads: list[replies.Upload]) -> None:

@@ -23,6 +23,7 @@ from infrastructure.documents import store
 from infrastructure.documents.issue import verify_document
 from infrastructure.documents.numbering import reserve_number
 from infrastructure.settings import Settings
+from infrastructure.signing.verify import unsigned_original
 from infrastructure.tables import DocumentContent, DocumentCounter, StoredDocument, TimelineEvent
 from infrastructure.tables.documents import ImmutableDocumentError
 from tests.documents.support import LI_CASE_NO, insert_li_case, pdf_text
@@ -83,7 +84,12 @@ async def test_run_twice_one_row_with_the_parties_joined_in(
         row is not None and row.version == 1 and row.template_name == "arbitration_application.html"
     )
     pdf = await store.read_content(db, keyring, row, store.ContentFormat.pdf)
-    assert hashlib.sha256(pdf).hexdigest() == first.pdf_sha256
+    # The stored file is the signed one; the recorded hash is of the unsigned render inside it.
+    assert hashlib.sha256(pdf).hexdigest() == row.signed_sha256 != first.pdf_sha256
+    unsigned = unsigned_original(pdf)
+    assert unsigned is not None and hashlib.sha256(unsigned).hexdigest() == first.pdf_sha256
+    # No organisation or team is in this database: the platform signs.
+    assert (row.signer_org, row.signer_name) == (settings.signing_platform_code, settings.signing_platform_name)
     text = pdf_text(pdf)
     assert (
         "李建国" in text and LI_ID in text and "人民币叁万陆仟元整" in text and "（46岁）" in text

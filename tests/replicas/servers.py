@@ -137,6 +137,7 @@ def process_env(settings: Settings, **extra: str) -> dict[str, str]:
         "LABOURFLOW_ENCRYPTION_KEYS": ",".join(f"{kid}:{key}" for kid, key in settings.encryption_keys.items()),
         "LABOURFLOW_ENCRYPTION_KEY_ID": settings.encryption_key_id,
         "LABOURFLOW_LOOKUP_HASH_KEY": settings.lookup_hash_key,
+        "LABOURFLOW_SIGNING_PKI_DIR": str(settings.resolved_pki_dir),  # the test session's development CA
         "LABOURFLOW_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",  # none: these processes need no Temporal
         "LABOURFLOW_LOG_FORMAT": "json",
     }

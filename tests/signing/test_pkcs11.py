@@ -123,3 +123,33 @@ def test_a_wrong_label_or_pin_fails_when_opening_not_when_signing(token: Token) 
         pass
     # The PIN never appears in the configuration's text (logs, error pages).
     assert PIN not in repr(Pkcs11KeyConfig(module=token.module, token_label=TOKEN, key_label="k", pin=PIN))
+
+
+def test_production_settings_name_a_token_and_documents_are_signed_and_verified_with_it(
+    token: Token, unsigned_pdf: bytes, now: datetime, tmp_path: Path
+) -> None:
+    """The whole production path: `LABOURFLOW_SIGNING_KEYS` names the token, the worker opens it once
+    and keeps it, the issued document verifies against the configured root and CRL files."""
+    from infrastructure.documents.sealing import Issuer, sign_issued
+    from infrastructure.settings import Environment
+    from infrastructure.signing import keystore
+    from tests.conftest import make_settings
+
+    crl = tmp_path / "ca.crl"
+    crl.write_bytes(token.ca.crl())
+    settings = make_settings(
+        tmp_path,
+        env=Environment.production,
+        signing_keys={UNION[0]: {"kind": "pkcs11", "module": str(token.module), "token_label": TOKEN, "key_label": "seal-rsa", "pin": PIN}},
+        signing_trust_roots=[token.ca.root_certificate_path],
+        signing_crls=[crl],
+    )
+    issuer = Issuer(*UNION)
+    assert keystore.signer_for(settings, *UNION) is keystore.signer_for(settings, *UNION)  # one login per process
+    signed = sign_issued(settings, issuer, unsigned_pdf, document_no="P11-3", signing_time=now, qr_url="https://example.cn/verify/x?c=0")
+
+    trust = keystore.trust(settings)
+    assert len(trust.roots) == 1  # production: only the configured roots, no development CA
+    result = verify_pdf(signed.pdf, trust.roots, trust.crls)
+    assert result.status is VerificationStatus.GENUINE, result.signatures
+    assert result.org_name == UNION[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.signers import SimpleSigner
@@ -45,3 +46,24 @@ def test_a_timestamp_from_an_untrusted_tsa_is_not_genuine(
     assert result.status is VerificationStatus.UNVERIFIABLE, result.signatures
     assert result.signatures[0].problem == "timestamp_untrusted"
     assert "时间戳" in result.message_zh and "timestamp" in result.message_en
+
+
+def test_the_tsa_setting_makes_issued_documents_b_t_and_the_service_trusts_the_configured_tsa_root(
+    unsigned_pdf: bytes, local_tsa: LocalTsa, now: datetime, tmp_path: Path
+) -> None:
+    """`LABOURFLOW_TSA_URL` and the TSA's root in `LABOURFLOW_SIGNING_TRUST_ROOTS`: what issuing and the verification page use."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from infrastructure.documents.sealing import Issuer, sign_issued
+    from infrastructure.signing import keystore
+    from tests.conftest import make_settings
+
+    root = tmp_path / "tsa-root.pem"
+    root.write_bytes(local_tsa.root.public_bytes(Encoding.PEM))
+    settings = make_settings(tmp_path, tsa_url=local_tsa.url, signing_trust_roots=[root])
+    signed = sign_issued(settings, Issuer(*UNION), unsigned_pdf, document_no="T-9", signing_time=now, qr_url=None)
+
+    trust = keystore.trust(settings)
+    result = verify_pdf(signed.pdf, trust.roots, trust.crls)
+    assert result.status is VerificationStatus.GENUINE, result.signatures
+    assert result.deciding is not None and result.deciding.timestamp_time is not None

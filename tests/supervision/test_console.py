@@ -4,6 +4,7 @@ one staff member and approved by another -> service -> the employer replies onli
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from infrastructure.tables import Blob
+from infrastructure.tables import Blob, DocumentReceipt, StoredDocument
 from tests.supervision.harness import Console
 from tests.supervision.stories import complaint
 
@@ -94,6 +95,14 @@ async def test_from_suggestion_to_an_employer_reply(console: Console) -> None:
     )
     pdf = await public.get(f"/reply/{token.group(1)}/notice.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # The employer opened the signed notice through the link: a record of receipt with its hash.
+    async with harness.deps.db.session() as session:
+        receipts = (await session.exec(select(DocumentReceipt))).all()
+        letter = await session.get(StoredDocument, receipts[0].document_id) if receipts else None
+    assert [(r.channel, r.reference, r.signed_sha256) for r in receipts] == [
+        ("supervision-reply", matter_no, hashlib.sha256(pdf.content).hexdigest())
+    ]
+    assert letter is not None and letter.signed_sha256 == receipts[0].signed_sha256 and letter.doc_type == "reminder_letter"
     wrong_type = await public.post(
         f"/reply/{token.group(1)}",
         data={"kind": "rectified", "text": "已整改"},

@@ -83,6 +83,15 @@ PUBLIC = {
     ("GET", "/reply/{token}"),
     ("GET", "/reply/{token}/notice.pdf"),
     ("POST", "/reply/{token}"),
+    # Document verification (README "Signed documents"): anyone, rate-limited; the answer shows no
+    # personal data. The development CA's revocation list and root certificate, as certificates name them.
+    ("POST", "/api/v1/documents/verify"),
+    ("GET", "/api/v1/documents/{document_id}/check"),
+    ("GET", "/verify"),
+    ("POST", "/verify"),
+    ("GET", "/verify/{document_id}"),
+    ("GET", "/pki/dev-ca.crl"),
+    ("GET", "/pki/ca.crt"),
     ("GET", "/static"),
     # Prometheus: route templates and counts, no personal data; answered to direct requests from the
     # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.
@@ -280,6 +289,7 @@ async def build_world(console: Console) -> World:
             "rate_limit_intake": "10000/60",
             "rate_limit_login": "10000/60",
             "rate_limit_access": "10000/60",
+            "rate_limit_verify": "10000/60",
         }
     ))
     http = httpx.AsyncClient(

@@ -21,6 +21,7 @@ from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
 from services.dashboard import SUPERVISION_DOCUMENTS
+from services.document_verification import CheckStatus
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
 MESSAGES: dict[str, dict[str, str]] = catalogue(PAGES.parent)  # messages.json plus domain/data/labels.json
@@ -88,6 +89,7 @@ LABELLED = [
     ("referral.status.", [s.value for s in ReferralStatus]),
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
+    ("verify.status.", [s.value for s in CheckStatus]),
 ]
 
 
