@@ -1,0 +1,121 @@
+"""Agencies' own systems: the client-credentials token, the organisation's event feed, and the
+administrator's registration, rotation and revocation of a system (the organisation page's twins)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api import examples
+from api.auth import issue_agency_token as signed_agency_token
+from api.deps import AdminStaff, EventReader, Services
+from api.problems import problems
+from api.ratelimit import rate_limit
+from domain.agency_systems import Scope
+from services import agency_systems
+from services.agency_systems import AgencyCredentials, AgencySystemPublic
+from services.agency_work import MAX_FEED, EventFeed, event_feed
+
+auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = APIRouter(prefix="/api/v1", tags=["agency systems"])
+INVALID_CLIENT = "客户端凭据无效或已吊销 / unknown, wrong or revoked client credentials"
+
+
+class AgencyToken(BaseModel):
+    """An OAuth2 access token for an agency system (RFC 6749 section 5.1)."""
+
+    access_token: str = Field(description="send as `Authorization: Bearer <access_token>`")
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_in: int = Field(description="seconds")
+    scope: str = Field(description="the scopes granted, space-separated")
+
+
+def _basic_credentials(request: Request) -> tuple[str, str] | None:
+    """client_id and client_secret from HTTP Basic (RFC 6749 section 2.3.1), if sent that way."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return None
+    try:
+        client_id, _, secret = base64.b64decode(header[6:].strip(), validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return client_id, secret
+
+
+@auth_router.post("/agency-token", response_model=AgencyToken, dependencies=[Depends(rate_limit("agency_token"))],
+                  openapi_extra=examples.AGENCY_TOKEN,
+                  responses=problems(400, 401, d400="grant_type is not client_credentials, or a scope was asked for that the "
+                                                    "system does not hold", d401="unknown, wrong or revoked client credentials"))
+async def issue_agency_token(
+    request: Request, ctx: Services,
+    grant_type: Annotated[Literal["client_credentials"], Form(description="always `client_credentials`")],
+    client_id: Annotated[str, Form(max_length=40)] = "",
+    client_secret: Annotated[str, Form(max_length=100)] = "",
+    scope: Annotated[str, Form(max_length=200, description="space-separated; empty: every scope the system holds")] = "",
+) -> AgencyToken:
+    """Exchange an agency system's client id and secret (form fields or HTTP Basic) for a bearer token."""
+    client_id, client_secret = _basic_credentials(request) or (client_id, client_secret)
+    system = await agency_systems.authenticate_system(ctx.db, client_id, client_secret)
+    if system is None:
+        raise HTTPException(status_code=401, detail=INVALID_CLIENT, headers={"WWW-Authenticate": "Basic"})
+    asked = set(scope.split()) if scope.strip() else set(system.scopes)
+    if not asked <= set(system.scopes):
+        extra = " ".join(sorted(asked - set(system.scopes)))
+        raise HTTPException(status_code=400, detail=f"系统未获授权的范围 / scopes not granted to this system: {extra}")
+    granted = sorted(asked)
+    seconds = ctx.settings.agency_token_seconds
+    return AgencyToken(access_token=signed_agency_token(request, system, granted), expires_in=seconds, scope=" ".join(granted))
+
+
+@router.get("/events", response_model=EventFeed, responses=problems(403, d403="the token lacks the events:read scope"))
+async def list_events(
+    ctx: Services, system: EventReader,
+    cursor: Annotated[int, Query(ge=0, le=2**62, description="the last sequence number already read (0: from the start)")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_FEED, description="events per answer")] = 100,
+) -> EventFeed:
+    """The organisation's events after `cursor`, oldest first (the same events its webhook receives)."""
+    return await event_feed(ctx.db, system, cursor, limit)
+
+
+class AgencySystemIn(BaseModel):
+    """A new agency system for an organisation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[Scope] = Field(min_length=1, max_length=len(Scope))
+    webhook_url: str | None = Field(default=None, max_length=500, description="https URL to receive events at; none: feed only")
+
+
+@router.get("/organisations/{code}/systems", response_model=list[AgencySystemPublic],
+            responses=problems(404, d404="no such organisation"))
+async def list_agency_systems(ctx: Services, code: str, _: AdminStaff) -> list[AgencySystemPublic]:
+    """The organisation's agency systems with their webhook delivery state (last delivered, pending, failures)."""
+    return await agency_systems.list_systems(ctx.db, code)
+
+
+@router.post("/organisations/{code}/systems", status_code=201, response_model=AgencyCredentials,
+             responses=problems(404, 422, d404="no such organisation", d422="the webhook URL is not an absolute https URL"))
+async def register_agency_system(ctx: Services, code: str, staff: AdminStaff,
+                                 body: Annotated[AgencySystemIn, Body(openapi_examples=examples.NEW_AGENCY_SYSTEM)]) -> AgencyCredentials:
+    """Register an agency system: its client id and secret and its webhook secret, shown only in this answer."""
+    return await agency_systems.register_system(ctx.db, ctx.keyring, code, body.name, body.scopes, body.webhook_url,
+                                                by=staff.username, production=ctx.settings.is_production)
+
+
+@router.post("/organisations/{code}/systems/{client_id}/rotate", response_model=AgencyCredentials,
+             responses=problems(404, d404="no such active system of this organisation"))
+async def rotate_agency_system_secret(ctx: Services, code: str, client_id: str, staff: AdminStaff) -> AgencyCredentials:
+    """A new client secret, shown only in this answer; the old secret and its tokens stop working."""
+    return await agency_systems.rotate_secret(ctx.db, code, client_id, by=staff.username)
+
+
+@router.post("/organisations/{code}/systems/{client_id}/revoke", response_model=AgencySystemPublic,
+             responses=problems(404, d404="no such system of this organisation"))
+async def revoke_agency_system(ctx: Services, code: str, client_id: str, staff: AdminStaff) -> AgencySystemPublic:
+    """Revoke the system: its tokens are refused at once and its webhook gets nothing more."""
+    return await agency_systems.revoke_system(ctx.db, code, client_id, by=staff.username)
