@@ -140,6 +140,10 @@ async def register_system(db: Database, keyring: Keyring, organisation_code: str
     Deliveries start after the organisation's latest event (a new system is not sent the past; the
     feed has it)."""
     url = check_webhook_url(webhook_url, production)
+    if not scopes:
+        raise SystemRefused("请至少选择一项授权范围 / choose at least one scope")
+    if not name.strip():
+        raise SystemRefused("请填写系统名称 / the system needs a name")
     secret, signing = _new_secret(), new_webhook_secret()
     async with db.write_session() as session:
         if await session.get(Organisation, organisation_code) is None:

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from activities.deps import ActivityDeps
+from domain.agency_systems import Scope
 from infrastructure.agency_events import append_event
 from services.accounts import seed_demo
 from services.agency_systems import AgencySystemPublic, list_systems, register_system
@@ -112,7 +113,7 @@ async def test_events_arrive_signed_in_order_once_after_outages(deps: ActivityDe
     await seed_demo(deps.db, "webhook-password-1")
     hook, url = receiver
     await _emit(deps, "arb-pd", 2)  # before registration: the feed has them, the webhook starts after them
-    credentials = await register_system(deps.db, deps.keyring, "arb-pd", "commission system", [], url, by="admin")
+    credentials = await register_system(deps.db, deps.keyring, "arb-pd", "commission system", [Scope.events_read], url, by="admin")
     assert credentials.webhook_secret
     hook.secret = credentials.webhook_secret
     counts = Counts()
