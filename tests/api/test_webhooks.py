@@ -2,12 +2,12 @@
 with the Standard Webhooks reference library (`standardwebhooks`) and applies each event id once.
 Events missed while the receiver is down arrive in order once it is back (short backoff here);
 an event whose answer was lost is sent again and applied once; another organisation's events
-never reach it; each attempt is counted by outcome."""
+never reach it; each attempt is counted by outcome in `labourflow_webhook_deliveries_total`, as a
+worker's Prometheus endpoint serves it."""
 
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,9 +25,12 @@ from starlette.routing import Route
 from activities.deps import ActivityDeps
 from domain.agency_systems import Scope
 from infrastructure.agency_events import append_event
+from infrastructure.metrics import ProductMetrics, worker_runtime
 from services.accounts import seed_demo
 from services.agency_systems import AgencySystemPublic, list_systems, register_system
 from services.webhooks import WebhookPolicy, deliver_once, sign
+from tests.observability.scrape import scrape, value
+from tests.support import free_port
 
 POLICY = WebhookPolicy(backoff=0.2, backoff_max=0.4, timeout=2.0, lease=5.0, poll=0.05)
 
@@ -63,16 +66,10 @@ class Receiver:
         return Response(status_code=204)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
     hook = Receiver()
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", hook.endpoint, methods=["POST"])]),
                                            host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     serving = asyncio.create_task(server.serve())
@@ -90,18 +87,25 @@ async def _emit(deps: ActivityDeps, organisation: str, n: int, start: int = 0) -
         await session.commit()
 
 
-async def _deliver_until(deps: ActivityDeps, http: httpx.AsyncClient, counts: Counter[str], done: Any, seconds: float = 10) -> None:
+class Counts(Counter[str]):
+    """The outcomes as the deliverer reports them, passed on to the worker's product metrics."""
+
+    def __init__(self, metrics: ProductMetrics) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+    def update_one(self, outcome: str) -> None:
+        self[outcome] += 1
+        self.metrics.webhook_delivery(outcome)
+
+
+async def _deliver_until(deps: ActivityDeps, http: httpx.AsyncClient, counts: Counts, done: Any, seconds: float = 10) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while not done():
         assert loop.time() < deadline, "delivery did not finish"
         await deliver_once(deps.db, deps.keyring, http, POLICY, counts.update_one)
         await asyncio.sleep(POLICY.poll)
-
-
-class Counts(Counter[str]):
-    def update_one(self, outcome: str) -> None:
-        self[outcome] += 1
 
 
 async def _state(deps: ActivityDeps, organisation: str) -> AgencySystemPublic:
@@ -116,7 +120,12 @@ async def test_events_arrive_signed_in_order_once_after_outages(deps: ActivityDe
     credentials = await register_system(deps.db, deps.keyring, "arb-pd", "commission system", [Scope.events_read], url, by="admin")
     assert credentials.webhook_secret
     hook.secret = credentials.webhook_secret
-    counts = Counts()
+    port = free_port()
+    runtime = worker_runtime("127.0.0.1", port)  # kept: the endpoint lives as long as the runtime
+    metrics = ProductMetrics(runtime.metric_meter)
+    metrics.start_workflow_series()
+    assert value(scrape(f"http://127.0.0.1:{port}/metrics"), "labourflow_webhook_deliveries_total", outcome="failed") == 0
+    counts = Counts(metrics)
     async with httpx.AsyncClient() as http:
         await _emit(deps, "arb-pd", 3, start=2)
         await _emit(deps, "court-pd", 2)  # another organisation's: never sent here
@@ -143,6 +152,9 @@ async def test_events_arrive_signed_in_order_once_after_outages(deps: ActivityDe
     state = await _state(deps, "arb-pd")
     assert (state.delivered_seq, state.pending, state.failures, state.last_error) == (9, 0, 0, "")
     assert counts["delivered"] == 7
+    text = scrape(f"http://127.0.0.1:{port}/metrics")
+    assert value(text, "labourflow_webhook_deliveries_total", outcome="delivered") == 7
+    assert value(text, "labourflow_webhook_deliveries_total", outcome="failed") == counts["failed"] == len(hook.attempts) - 7
 
 
 def test_the_signature_is_hmac_sha256_of_id_timestamp_and_body() -> None:
