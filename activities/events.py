@@ -11,10 +11,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.agency_systems import EventType
 from domain.documents import DocumentRef
-from domain.records import DeadlineRecord, TaskRecord
+from domain.records import DeadlineRecord, TaskRecord, TimelineEventRecord
 from domain.referrals import ReferralRecord
 from infrastructure.agency_events import append_for, organisations_of_subject, organisations_of_teams
 
+# Timeline entries that are events of their own for the organisations (the rest are told as tasks,
+# decisions, deadlines and documents).
+TIMELINE_EVENTS = {"document_attached": EventType.document_attached}
 TASK_EVENTS = {"open": EventType.task_opened, "done": EventType.decision_recorded, "cancelled": EventType.task_cancelled}
 
 
@@ -55,3 +58,13 @@ async def document_event(session: AsyncSession, ref: DocumentRef) -> int:
             "issued_on": ref.issued_on.isoformat() if ref.issued_on else None, "supersedes": ref.supersedes}
     organisations = await organisations_of_subject(session, ref.subject)
     return await append_for(session, organisations, f"document:{ref.document_id}", EventType.document_issued, ref.subject, data)
+
+
+async def timeline_event(session: AsyncSession, event: TimelineEventRecord) -> int:
+    """A timeline entry the organisations are told of as such (a file attached to the case)."""
+    event_type = TIMELINE_EVENTS.get(event.kind)
+    if event_type is None:
+        return 0
+    organisations = await organisations_of_subject(session, event.subject)
+    data = {"kind": event.kind, "on": event.on_date.isoformat(), **event.data}
+    return await append_for(session, organisations, f"timeline:{event.subject}:{event.event_key}", event_type, event.subject, data)

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
-from activities.events import deadline_event, task_event
+from activities.events import deadline_event, task_event, timeline_event
 from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
@@ -35,6 +35,7 @@ class ProjectionActivities:
         """Append a timeline event once (same subject and event key: no second row)."""
         async with self._db.write_session() as session:
             written = await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
+            await timeline_event(session, event)
             await session.commit()
         if written and event.kind == CASE_OPENED_EVENT:  # a retry finds the row: counted once
             self._metrics.case_opened()

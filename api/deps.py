@@ -120,20 +120,25 @@ def staff_or_system(*scopes: Scope) -> Callable[..., Awaitable[StaffPrincipal | 
     return check
 
 
-@raises(401)
-async def require_system(system: AgencySystemPrincipal | None = Depends(_system_dependency(Scope.events_read))
-                         ) -> AgencySystemPrincipal:
-    """An agency system's token; 401 otherwise."""
-    if system is None:
-        raise HTTPException(status_code=401, detail="需要系统令牌 / an agency system's token is required (POST /api/v1/auth/agency-token)",
-                            headers={"WWW-Authenticate": "Bearer"})
-    return system
+def agency_system(scope: Scope) -> Callable[..., Awaitable[AgencySystemPrincipal]]:
+    """Dependency factory: an agency system's token (the operation needs `scope`, checked by the
+    service); 401 otherwise."""
+
+    @raises(401)
+    async def check(system: AgencySystemPrincipal | None = Depends(_system_dependency(scope))) -> AgencySystemPrincipal:
+        if system is None:
+            raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                                detail="需要系统令牌 / an agency system's token is required (POST /api/v1/auth/agency-token)")
+        return system
+
+    return check
 
 
 TaskReader = Annotated[StaffPrincipal | AgencySystemPrincipal, Depends(staff_or_system(Scope.tasks_read))]
 TaskActor = Annotated[StaffPrincipal | AgencySystemPrincipal,
                       Depends(staff_or_system(Scope.referrals_write, Scope.decisions_write))]
-EventReader = Annotated[AgencySystemPrincipal, Depends(require_system)]
+EventReader = Annotated[AgencySystemPrincipal, Depends(agency_system(Scope.events_read))]
+DocumentAttacher = Annotated[AgencySystemPrincipal, Depends(agency_system(Scope.documents_write))]
 
 
 def require_role(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:

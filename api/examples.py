@@ -100,3 +100,5 @@ NEW_AGENCY_SYSTEM = examples("登记仲裁委的案件管理系统 / register th
                              {"name": "浦东仲裁委办案系统 / Pudong commission case system",
                               "scopes": ["referrals:write", "decisions:write", "events:read", "tasks:read"],
                               "webhook_url": "https://cms.arb-pd.example.cn/labourflow/events"})
+ATTACHMENT = form_example("multipart/form-data", {"file": "仲裁庭审笔录.pdf (PDF, JPEG or PNG)",
+                                                  "description": "庭审笔录 / hearing record"})

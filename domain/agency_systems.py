@@ -15,6 +15,7 @@ class Scope(StrEnum):
     decisions_write = "decisions:write"  # every other task action: acceptance, award, judgment, hearings...
     events_read = "events:read"  # the pull feed GET /api/v1/events
     tasks_read = "tasks:read"  # the organisation's open tasks and their action schemas
+    documents_write = "documents:write"  # attach files to the cases of the organisation's tasks
 
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {
@@ -22,6 +23,7 @@ SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.decisions_write: "record decisions and other actions on the organisation's tasks",
     Scope.events_read: "read the organisation's event feed",
     Scope.tasks_read: "list and read the organisation's open tasks",
+    Scope.documents_write: "attach files (PDF, JPEG, PNG) to the cases of the organisation's tasks",
 }
 
 # The actions of a referral task (domain.catalogue.Referral); every other task action is a decision.
@@ -45,6 +47,7 @@ class EventType(StrEnum):
     task_cancelled = "task.cancelled"
     deadline_changed = "deadline.changed"  # set, recomputed, met or missed
     document_issued = "document.issued"
+    document_attached = "document.attached"  # a file an agency added to the case (its own system, or staff)
 
 
 @dataclass(frozen=True)

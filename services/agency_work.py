@@ -18,13 +18,16 @@ from pydantic import AwareDatetime, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from domain.actions import ActionResult, Actor
+from domain.actions import ActionResult, Actor, AttachedFile
 from domain.agency_systems import AgencySystemPrincipal, Scope, scope_for_action
+from domain.ids import case_workflow_id
+from infrastructure import audit
 from infrastructure.db import Database
 from infrastructure.tables import AgencyActionReceipt, AgencyEvent, Task
-from services.casework import run_task_action_as
+from services.casework import run_task_action_as, run_update
 from services.context import ServiceContext
 from services.errors import Forbidden, NotFound, Refused, ServiceError
+from services.evidence import EvidenceFile, store_evidence
 from services.read_models import ReadModel, aware
 
 MAX_FEED = 500
@@ -85,29 +88,66 @@ async def _receipt(db: Database, system: AgencySystemPrincipal, key: str) -> Age
         return (await session.exec(query)).first()
 
 
-async def act_as_system(ctx: ServiceContext, task_id: str, system: AgencySystemPrincipal, action: str,
-                        payload: dict[str, Any], idempotency_key: str | None) -> SystemActionDone:
-    """The system's action on one of its organisation's tasks, once per Idempotency-Key."""
-    if not idempotency_key:
+async def _earlier(db: Database, system: AgencySystemPrincipal, key: str | None, digest: str) -> SystemActionDone | None:
+    """The answer already given under this key (None: the key is new); 400 without a key, 409 for another request."""
+    if not key:
         raise IdempotencyKeyMissing()
-    require_scope(system, scope_for_action(action))
-    digest = _request_hash(task_id, action, payload)
-    earlier = await _receipt(ctx.db, system, idempotency_key)
-    if earlier is not None:
-        if earlier.request_hash != digest:
-            raise IdempotencyKeyReused()
-        return SystemActionDone(ActionResult.model_validate(earlier.result), replayed=True)
-    task = await system_task(ctx.db, task_id, system)
-    update_id = "agency-" + hashlib.sha256(f"{system.system_id}:{idempotency_key}".encode()).hexdigest()[:32]
-    result = await run_task_action_as(ctx, task, system_actor(system, task), action, payload, update_id)
+    earlier = await _receipt(db, system, key)
+    if earlier is None:
+        return None
+    if earlier.request_hash != digest:
+        raise IdempotencyKeyReused()
+    return SystemActionDone(ActionResult.model_validate(earlier.result), replayed=True)
+
+
+def _update_id(system: AgencySystemPrincipal, key: str) -> str:
+    return "agency-" + hashlib.sha256(f"{system.system_id}:{key}".encode()).hexdigest()[:32]
+
+
+async def _keep(db: Database, system: AgencySystemPrincipal, key: str, digest: str, result: ActionResult) -> SystemActionDone:
     try:
-        async with ctx.db.write_session() as session:
-            session.add(AgencyActionReceipt(system_id=system.system_id, idempotency_key=idempotency_key, request_hash=digest,
+        async with db.write_session() as session:
+            session.add(AgencyActionReceipt(system_id=system.system_id, idempotency_key=key, request_hash=digest,
                                             result=result.model_dump(mode="json")))
             await session.commit()
     except IntegrityError:
         pass  # a concurrent request with the same key recorded the same answer (the update ran once)
     return SystemActionDone(result, replayed=False)
+
+
+async def act_as_system(ctx: ServiceContext, task_id: str, system: AgencySystemPrincipal, action: str,
+                        payload: dict[str, Any], idempotency_key: str | None) -> SystemActionDone:
+    """The system's action on one of its organisation's tasks, once per Idempotency-Key."""
+    require_scope(system, scope_for_action(action))
+    digest = _request_hash(task_id, action, payload)
+    if earlier := await _earlier(ctx.db, system, idempotency_key, digest):
+        return earlier
+    assert idempotency_key is not None
+    task = await system_task(ctx.db, task_id, system)
+    result = await run_task_action_as(ctx, task, system_actor(system, task), action, payload, _update_id(system, idempotency_key))
+    return await _keep(ctx.db, system, idempotency_key, digest, result)
+
+
+async def attach_as_system(ctx: ServiceContext, task_id: str, system: AgencySystemPrincipal, upload: EvidenceFile,
+                           description: str, idempotency_key: str | None) -> SystemActionDone:
+    """The system adds a file to the case of one of its tasks (stored encrypted outside Temporal, then
+    the case workflow's `attach-document` update records it), once per Idempotency-Key."""
+    require_scope(system, Scope.documents_write)
+    digest = hashlib.sha256(b"attach:" + task_id.encode() + b":" + description.encode() + b":" + upload.data).hexdigest()
+    if earlier := await _earlier(ctx.db, system, idempotency_key, digest):
+        return earlier
+    assert idempotency_key is not None
+    task = await system_task(ctx.db, task_id, system)
+    if not task.subject.startswith("case:"):
+        raise NotFound()  # files are attached to cases; a matter's task has none
+    case_no = task.subject.removeprefix("case:")
+    actor = system_actor(system, task)
+    row = await store_evidence(ctx.storage, ctx.db, ctx.keyring, case_no, upload, description=description, uploaded_by=system.username)
+    attached = AttachedFile(evidence_id=row.id, actor=actor, task_id=task.task_id)
+    result = await run_update(ctx, case_workflow_id(case_no), "attach-document", attached, _update_id(system, idempotency_key))
+    await audit.record(ctx.db, actor=system.username, action="case.attach_document", object_type="case", object_id=case_no,
+                       after={"evidence_id": row.id, "task_id": task.task_id})
+    return await _keep(ctx.db, system, idempotency_key, digest, result)
 
 
 class AgencyEventPublic(ReadModel):

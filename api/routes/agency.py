@@ -7,18 +7,20 @@ import base64
 import binascii
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, File, Form, Header, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import examples
 from api.auth import issue_agency_token as signed_agency_token
-from api.deps import AdminStaff, EventReader, Services
+from api.deps import AdminStaff, DocumentAttacher, EventReader, Services
 from api.problems import problems
 from api.ratelimit import rate_limit
+from api.routes.intake import checked_upload
+from domain.actions import ActionResult
 from domain.agency_systems import Scope
 from services import agency_systems
 from services.agency_systems import AgencyCredentials, AgencySystemPublic
-from services.agency_work import MAX_FEED, EventFeed, event_feed
+from services.agency_work import MAX_FEED, EventFeed, attach_as_system, event_feed
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 router = APIRouter(prefix="/api/v1", tags=["agency systems"])
@@ -79,6 +81,28 @@ async def list_events(
 ) -> EventFeed:
     """The organisation's events after `cursor`, oldest first (the same events its webhook receives)."""
     return await event_feed(ctx.db, system, cursor, limit)
+
+
+@router.post("/tasks/{task_id:path}/attachments", status_code=201, response_model=ActionResult, openapi_extra=examples.ATTACHMENT,
+             responses={200: {"model": ActionResult, "description": "the same Idempotency-Key and file again: the first answer"},
+                        **problems(400, 403, 404, 409, 413, 415, 503, d400="no Idempotency-Key",
+                                   d403="the token lacks the documents:write scope", d404="no such task of the organisation's",
+                                   d409="the case workflow refused (a closed case), or the key was used for another request",
+                                   d413="the file is larger than the upload limit", d415="not a PDF, JPEG or PNG file")})
+async def attach_document(
+    ctx: Services, response: Response, task_id: str, system: DocumentAttacher,
+    file: Annotated[UploadFile, File(description="PDF, JPEG or PNG, within the upload limit")],
+    description: Annotated[str, Form(max_length=300)] = "",
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=128,
+                                                  description="required: the same key and file are attached once")] = None,
+) -> ActionResult:
+    """An agency system adds a file to the case of one of its organisation's tasks (stored encrypted
+    outside Temporal; the case's timeline and the organisations' events record it)."""
+    checked = await checked_upload(file, ctx.settings.max_upload_bytes)
+    done = await attach_as_system(ctx, task_id, system, checked, description, idempotency_key)
+    response.status_code = 200 if done.replayed else 201
+    response.headers["Idempotent-Replayed"] = "true" if done.replayed else "false"
+    return done.result
 
 
 class AgencySystemIn(BaseModel):

@@ -16,7 +16,7 @@ COMMISSION = "arb-pd"  # the Pudong commission's organisation (team arb-pd-1)
 
 
 async def register(api: Api, organisation: str = COMMISSION, scopes: tuple[str, ...] = ("referrals:write", "decisions:write",
-                   "events:read", "tasks:read"), webhook_url: str | None = None) -> dict[str, Any]:
+                   "events:read", "tasks:read", "documents:write"), webhook_url: str | None = None) -> dict[str, Any]:
     """Register a system as the administrator; the credentials answer (secrets shown once)."""
     admin = await api.token("admin")
     body: dict[str, Any] = {"name": f"{organisation} case system", "scopes": list(scopes), "webhook_url": webhook_url}

@@ -11,9 +11,11 @@ from typing import Any
 from sqlmodel import col, select
 
 from domain.china_time import china_today
-from infrastructure.tables import AgencySystem, AuditEntry, TimelineEvent
+from infrastructure.tables import AgencySystem, AuditEntry, Evidence, TimelineEvent
 from tests.api.agency_support import referral_to_commission, register, system_headers, wait_task
 from tests.api.conftest import Api
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 async def _events(api: Api, headers: dict[str, str], cursor: int = 0) -> list[dict[str, Any]]:
@@ -111,3 +113,40 @@ async def test_scopes_organisations_rotation_and_revocation_limit_the_system(api
     assert (await api.http.post(f"{base}/revoke", headers=admin)).json()["is_active"] is False
     assert (await api.http.get(path, headers=renewed)).status_code == 401
     assert (await api.http.get(path, headers=mediator)).status_code == 404
+
+
+async def test_the_system_attaches_a_file_to_the_case_of_its_task_once(api: Api) -> None:
+    """A hearing record attached by the commission's system: stored outside Temporal, on the case's
+    timeline as the system's, told to the organisation as `document.attached`, once per key."""
+    commission, court = await register(api), await register(api, "court-pd")
+    case_no = await referral_to_commission(api)
+    system = await system_headers(api, commission)
+    referral = await wait_task(api, system, case_no, "receive_referral")
+    url = f"/api/v1/tasks/{referral['task_id']}/attachments"
+    pdf = {"file": ("庭审笔录.pdf", PDF, "application/pdf")}
+    keyed = {**system, "Idempotency-Key": "cms-file-1"}
+    first = await api.http.post(url, headers=keyed, files=pdf, data={"description": "庭审笔录"})
+    assert first.status_code == 201 and first.headers["Idempotent-Replayed"] == "false", first.text
+    again = await api.http.post(url, headers=keyed, files=pdf, data={"description": "庭审笔录"})
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
+    other_file = await api.http.post(url, headers=keyed, files={"file": ("b.pdf", PDF + b"%more", "application/pdf")})
+    assert other_file.status_code == 409
+    assert (await api.http.post(url, headers=system, files=pdf)).status_code == 400
+    text_file = {"file": ("x.txt", b"hello", "text/plain")}
+    not_pdf = await api.http.post(url, headers={**system, "Idempotency-Key": "cms-file-2"}, files=text_file)
+    assert not_pdf.status_code == 415
+    theirs = {**await system_headers(api, court), "Idempotency-Key": "court-file-1"}
+    assert (await api.http.post(url, headers=theirs, files=pdf)).status_code == 404
+    narrow = {**await system_headers(api, commission, scope="tasks:read"), "Idempotency-Key": "cms-file-3"}
+    assert (await api.http.post(url, headers=narrow, files=pdf)).status_code == 403
+    staff = {**await api.token("arb-clerk"), "Idempotency-Key": "clerk-file-1"}
+    assert (await api.http.post(url, headers=staff, files=pdf)).status_code == 401, "a system's operation"
+
+    async with api.deps.db.session() as session:
+        stored = (await session.exec(select(Evidence).where(Evidence.case_no == case_no))).all()
+        timeline = (await session.exec(select(TimelineEvent).where(TimelineEvent.kind == "document_attached"))).all()
+    assert [e.uploaded_by for e in stored] == [f"system:{commission['client_id']}"], "one file stored, by the system"
+    assert len(timeline) == 1 and timeline[0].data["evidence_id"] == stored[0].id and "case system" in timeline[0].actor
+    events = await _events(api, system)
+    attached = [e for e in events if e["type"] == "document.attached"]
+    assert len(attached) == 1 and attached[0]["data"]["evidence_id"] == stored[0].id

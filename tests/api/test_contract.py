@@ -36,7 +36,7 @@ OPERATION_IDS = {
     "openMatter", "resumeBulkLetters", "searchCases", "updateUser",
     "listOrganisations", "createOrganisation", "getOrganisation", "updateOrganisation", "createTeam", "updateTeam",
     "issueAgencyToken", "listEvents", "listAgencySystems", "registerAgencySystem", "rotateAgencySystemSecret",
-    "revokeAgencySystem",
+    "revokeAgencySystem", "attachDocument",
 }
 PAGED = {"listTasks", "searchCases", "listUsers", "listOutbox", "listMatters", "listCaseDocuments", "listMatterDocuments",
          "listSuggestions"}
@@ -130,7 +130,7 @@ def test_security_schemes_let_docs_sign_in_and_name_who_may_call(spec: dict[str,
     assert by_id["listEvents"]["security"] == [{"agencyClientCredentials": ["events:read"]}]
     agency = schemes["agencyClientCredentials"]["flows"]["clientCredentials"]
     assert agency["tokenUrl"] == "/api/v1/auth/agency-token"
-    assert set(agency["scopes"]) == {"referrals:write", "decisions:write", "events:read", "tasks:read"}
+    assert set(agency["scopes"]) == {"referrals:write", "decisions:write", "events:read", "tasks:read", "documents:write"}
     assert "security" not in by_id["fileCase"] and "security" not in by_id["listRegions"]
     for op in by_id.values():
         if ("401" in op["responses"] and op["operationId"] not in ("issueToken", "issueAgencyToken")) or "403" in op["responses"]:

@@ -151,6 +151,7 @@ PROTECTED = {
     ("POST", "/api/v1/organisations/{code}/teams"),
     ("PATCH", "/api/v1/teams/{code}"),
     ("GET", "/api/v1/events"),
+    ("POST", "/api/v1/tasks/{task_id:path}/attachments"),
     ("GET", "/api/v1/organisations/{code}/systems"),
     ("POST", "/api/v1/organisations/{code}/systems"),
     ("POST", "/api/v1/organisations/{code}/systems/{client_id}/rotate"),
