@@ -14,7 +14,7 @@ from api.csrf import checked_form, set_flash
 from api.deps import AdminPage, Services
 from api.forms import split_bilingual
 from api.pages.rendering import both, redirect, render_page
-from domain.agency_systems import SCOPE_DESCRIPTIONS, Scope
+from domain.agency_systems import Scope
 from domain.case import Channel, Stage
 from domain.china_time import china_today
 from domain.ids import case_workflow_id
@@ -243,9 +243,12 @@ async def organisations_action(request: Request, ctx: Services, staff: AdminPage
 async def _systems_page(request: Request, ctx: Services, staff: AdminPage, code: str, status_code: int = 200,
                         shown: agency_systems.AgencyCredentials | None = None) -> HTMLResponse:
     organisation = await organisation_detail(ctx.db, code)  # 404 for an unknown organisation
-    return render_page(request, "admin_systems.html", status_code, staff=staff, org=organisation,
+    page = render_page(request, "admin_systems.html", status_code, staff=staff, org=organisation,
                        systems=await agency_systems.list_systems(ctx.db, code), shown=shown,
-                       scopes=[(scope.value, SCOPE_DESCRIPTIONS[scope]) for scope in Scope])
+                       scopes=[scope.value for scope in Scope])
+    if shown is not None:
+        page.headers["Cache-Control"] = "no-store"  # the secrets are in this answer only
+    return page
 
 
 @router.get("/organisations/{code}/systems", response_class=HTMLResponse)

@@ -50,10 +50,10 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
 
 @auth_router.post("/agency-token", response_model=AgencyToken, dependencies=[Depends(rate_limit("agency_token"))],
                   openapi_extra=examples.AGENCY_TOKEN,
-                  responses=problems(400, 401, d400="grant_type is not client_credentials, or a scope was asked for that the "
-                                                    "system does not hold", d401="unknown, wrong or revoked client credentials"))
+                  responses=problems(400, 401, d400="a scope was asked for that the system does not hold",
+                                     d401="unknown, wrong or revoked client credentials"))
 async def issue_agency_token(
-    request: Request, ctx: Services,
+    request: Request, response: Response, ctx: Services,
     grant_type: Annotated[Literal["client_credentials"], Form(description="always `client_credentials`")],
     client_id: Annotated[str, Form(max_length=40)] = "",
     client_secret: Annotated[str, Form(max_length=100)] = "",
@@ -70,6 +70,7 @@ async def issue_agency_token(
         raise HTTPException(status_code=400, detail=f"系统未获授权的范围 / scopes not granted to this system: {extra}")
     granted = sorted(asked)
     seconds = ctx.settings.agency_token_seconds
+    response.headers["Cache-Control"] = "no-store"  # RFC 6749 section 5.1
     return AgencyToken(access_token=signed_agency_token(request, system, granted), expires_in=seconds, scope=" ".join(granted))
 
 
@@ -124,17 +125,20 @@ async def list_agency_systems(ctx: Services, code: str, _: AdminStaff) -> list[A
 
 @router.post("/organisations/{code}/systems", status_code=201, response_model=AgencyCredentials,
              responses=problems(404, 422, d404="no such organisation", d422="the webhook URL is not an absolute https URL"))
-async def register_agency_system(ctx: Services, code: str, staff: AdminStaff,
+async def register_agency_system(ctx: Services, response: Response, code: str, staff: AdminStaff,
                                  body: Annotated[AgencySystemIn, Body(openapi_examples=examples.NEW_AGENCY_SYSTEM)]) -> AgencyCredentials:
     """Register an agency system: its client id and secret and its webhook secret, shown only in this answer."""
+    response.headers["Cache-Control"] = "no-store"
     return await agency_systems.register_system(ctx.db, ctx.keyring, code, body.name, body.scopes, body.webhook_url,
                                                 by=staff.username, production=ctx.settings.is_production)
 
 
 @router.post("/organisations/{code}/systems/{client_id}/rotate", response_model=AgencyCredentials,
              responses=problems(404, d404="no such active system of this organisation"))
-async def rotate_agency_system_secret(ctx: Services, code: str, client_id: str, staff: AdminStaff) -> AgencyCredentials:
+async def rotate_agency_system_secret(ctx: Services, response: Response, code: str, client_id: str,
+                                      staff: AdminStaff) -> AgencyCredentials:
     """A new client secret, shown only in this answer; the old secret and its tokens stop working."""
+    response.headers["Cache-Control"] = "no-store"
     return await agency_systems.rotate_secret(ctx.db, code, client_id, by=staff.username)
 
 

@@ -30,7 +30,7 @@ async def system_headers(api: Api, credentials: dict[str, Any], scope: str = "")
     form = {"grant_type": "client_credentials", "client_id": credentials["client_id"],
             "client_secret": credentials["client_secret"], "scope": scope}
     answer = await api.http.post("/api/v1/auth/agency-token", data=form)
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store", answer.text
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}
 
 

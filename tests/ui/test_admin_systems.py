@@ -27,7 +27,7 @@ async def test_admin_registers_rotates_and_revokes_an_agency_system_by_page(worl
         token = await csrf(admin, PAGE)
         registered = await admin.post(PAGE, data={"csrf_token": token, "op": "register", "name": "仲裁委办案系统",
                                                   "scopes": ["tasks:read", "events:read"], "webhook_url": "https://cms.example.cn/hook"})
-        assert registered.status_code == 201, registered.text
+        assert registered.status_code == 201 and registered.headers["cache-control"] == "no-store", registered.text
         page = registered.text
         client_id, secret = _secret(page, "client_id"), _secret(page, "client_secret")
         assert _secret(page, "webhook_secret").startswith("whsec_") and secret.startswith("lfs_")

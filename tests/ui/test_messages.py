@@ -13,6 +13,7 @@ import pytest
 from api.forms import choice_values, field_keys
 from api.i18n import catalogue
 from domain.actions import WorkerActionKind
+from domain.agency_systems import Scope
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
@@ -88,6 +89,7 @@ LABELLED = [
     ("referral.status.", [s.value for s in ReferralStatus]),
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
+    ("scope.", [s.value for s in Scope]),
 ]
 
 
