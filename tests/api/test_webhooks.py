@@ -25,7 +25,10 @@ from starlette.routing import Route
 from activities.deps import ActivityDeps
 from domain.agency_systems import Scope
 from infrastructure.agency_events import append_event
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
 from infrastructure.metrics import ProductMetrics, worker_runtime
+from infrastructure.settings import Settings
 from services.accounts import seed_demo
 from services.agency_systems import AgencySystemPublic, list_systems, register_system
 from services.webhooks import WebhookPolicy, deliver_once, sign
@@ -113,7 +116,14 @@ async def _state(deps: ActivityDeps, organisation: str) -> AgencySystemPublic:
     return system
 
 
-async def test_events_arrive_signed_in_order_once_after_outages(deps: ActivityDeps, receiver: tuple[Receiver, str]) -> None:
+@pytest.fixture
+def deps_on(db: Database, settings: Settings) -> ActivityDeps:
+    """The deliverer's dependencies on the database under test (SQLite, and PostgreSQL when configured)."""
+    return ActivityDeps(settings=settings, db=db, keyring=Keyring.from_settings(settings))
+
+
+async def test_events_arrive_signed_in_order_once_after_outages(deps_on: ActivityDeps, receiver: tuple[Receiver, str]) -> None:
+    deps = deps_on
     await seed_demo(deps.db, "webhook-password-1")
     hook, url = receiver
     await _emit(deps, "arb-pd", 2)  # before registration: the feed has them, the webhook starts after them
