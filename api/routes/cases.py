@@ -75,7 +75,7 @@ class TaskActionIn(BaseModel):
 ActionKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=128, examples=["cms-7f3a9c-accept"],
     description="required from an agency system (any unique string): the same key and body have their effect once, "
-                "and a retry gets the first answer (`Idempotent-Replayed: true`); optional for staff")]
+                "and a retry gets the first answer (`Idempotent-Replayed: true`); not used for staff")]
 
 
 @router.post("/tasks/{task_id:path}/actions", response_model=ActionResult,

@@ -144,6 +144,8 @@ PROTECTED = {
     ("POST", "/admin/users"),
     ("GET", "/admin/organisations"),
     ("POST", "/admin/organisations"),
+    ("GET", "/admin/organisations/{code}/systems"),
+    ("POST", "/admin/organisations/{code}/systems"),
     ("GET", "/api/v1/organisations"),
     ("POST", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{code}"),
