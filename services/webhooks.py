@@ -95,7 +95,7 @@ async def _due_receivers(db: Database, now: datetime) -> list[int]:
         return [i for i in (await session.exec(query)).all() if i is not None]
 
 
-async def _claim(db: Database, system_id: int, owner: str, now: datetime, lease: float) -> AgencySystem | None:
+async def claim_receiver(db: Database, system_id: int, owner: str, now: datetime, lease: float) -> AgencySystem | None:
     """Take the receiver for `lease` seconds unless another deliverer holds it."""
     free = or_(col(AgencySystem.claimed_until).is_(None), col(AgencySystem.claimed_until) < now)
     statement = (update(AgencySystem).where(and_(col(AgencySystem.id) == system_id, free))
@@ -153,7 +153,7 @@ async def deliver_once(db: Database, keyring: Keyring, http: httpx.AsyncClient, 
     owner = owner or deliverer_id()
     delivered = 0
     for system_id in await _due_receivers(db, datetime.now(UTC)):
-        system = await _claim(db, system_id, owner, datetime.now(UTC), policy.lease)
+        system = await claim_receiver(db, system_id, owner, datetime.now(UTC), policy.lease)
         if system is None:
             continue  # another deliverer has it
         try:

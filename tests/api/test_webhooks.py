@@ -11,6 +11,7 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -31,7 +32,7 @@ from infrastructure.metrics import ProductMetrics, worker_runtime
 from infrastructure.settings import Settings
 from services.accounts import seed_demo
 from services.agency_systems import AgencySystemPublic, list_systems, register_system
-from services.webhooks import WebhookPolicy, deliver_once, sign
+from services.webhooks import WebhookPolicy, claim_receiver, deliver_once, sign
 from tests.observability.scrape import scrape, value
 from tests.support import free_port
 
@@ -172,3 +173,22 @@ def test_the_signature_is_hmac_sha256_of_id_timestamp_and_body() -> None:
     secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     body = b'{"test": 2432232314}'
     assert sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body) == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+
+
+async def test_a_dead_deliverers_receiver_is_taken_over_after_its_lease(deps_on: ActivityDeps, receiver: tuple[Receiver, str]) -> None:
+    """Two worker replicas never deliver to one receiver at once; a deliverer that died holding a
+    receiver (its claim never released) delays it only until the lease runs out: nothing is lost."""
+    deps, (hook, url) = deps_on, receiver
+    await seed_demo(deps.db, "webhook-password-1")
+    credentials = await register_system(deps.db, deps.keyring, "arb-pd", "commission system", [Scope.events_read], url, by="admin")
+    hook.secret = credentials.webhook_secret or ""
+    await _emit(deps, "arb-pd", 3)
+    short = WebhookPolicy(backoff=0.2, backoff_max=0.4, timeout=2.0, lease=0.5, poll=0.05)
+    assert await claim_receiver(deps.db, credentials.system.id, "dead-worker", datetime.now(UTC), short.lease) is not None
+    async with httpx.AsyncClient() as http:
+        assert await deliver_once(deps.db, deps.keyring, http, short, lambda outcome: None, owner="live-worker") == 0
+        assert hook.attempts == [], "the live claim is respected"
+        await asyncio.sleep(short.lease + 0.1)
+        assert await deliver_once(deps.db, deps.keyring, http, short, lambda outcome: None, owner="live-worker") == 3
+    assert [e["sequence"] for e in hook.applied] == [1, 2, 3]
+    assert (await _state(deps, "arb-pd")).delivered_seq == 3
