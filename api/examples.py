@@ -102,3 +102,5 @@ NEW_AGENCY_SYSTEM = examples("登记仲裁委的案件管理系统 / register th
                               "webhook_url": "https://cms.arb-pd.example.cn/labourflow/events"})
 ATTACHMENT = form_example("multipart/form-data", {"file": "仲裁庭审笔录.pdf (PDF, JPEG or PNG)",
                                                   "description": "庭审笔录 / hearing record"})
+AGENCY_SYSTEM_CHANGE = examples("Webhook 改址 / the webhook moves",
+                                {"webhook_url": "https://cms2.arb-pd.example.cn/labourflow/events"})

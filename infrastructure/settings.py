@@ -163,6 +163,7 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(default=10.0, gt=0)  # one delivery's HTTP request
     webhook_poll_seconds: float = Field(default=2.0, gt=0)  # how often an idle deliverer looks for new events
     webhook_lease_seconds: float = Field(default=120.0, gt=0)  # a dead deliverer's receiver is taken over after this
+    webhook_secret_grace_seconds: float = Field(default=86400.0, ge=0)  # the old signing secret still signs this long
 
     @field_validator("encryption_keys", mode="before")
     @classmethod

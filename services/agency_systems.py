@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from pydantic import AwareDatetime, Field
@@ -55,6 +55,14 @@ class AgencySystemPublic(ReadModel):
     next_attempt_at: AwareDatetime | None
     last_delivered_at: AwareDatetime | None
     last_error: str
+
+
+class WebhookSecret(ReadModel):
+    """Shown once: the new webhook signing secret; the old one signs too until `previous_until`."""
+
+    system: AgencySystemPublic
+    webhook_secret: str = Field(description="`whsec_...`, shown only now")
+    previous_until: AwareDatetime | None = Field(description="until then each delivery carries both signatures")
 
 
 class AgencyCredentials(ReadModel):
@@ -194,6 +202,58 @@ async def revoke_system(db: Database, organisation_code: str, client_id: str, *,
     await audit.record(db, actor=by, action="agency_system.revoke", object_type="agency_system", object_id=client_id)
     [shown] = await _public(db, [stored])
     return shown
+
+
+async def _changed(db: Database, row: AgencySystem, **values: object) -> AgencySystem:
+    async with db.write_session() as session:
+        stored = await session.get(AgencySystem, row.id)
+        assert stored is not None
+        for name, value in values.items():
+            setattr(stored, name, value)
+        session.add(stored)
+        await session.commit()
+        await session.refresh(stored)
+    return stored
+
+
+async def change_webhook(db: Database, organisation_code: str, client_id: str, webhook_url: str | None, *, by: str,
+                         production: bool = False) -> AgencySystemPublic:
+    """Point the system's webhook elsewhere (or nowhere: feed only); pending events go to the new URL."""
+    row = await _system(db, organisation_code, client_id)
+    if not row.is_active:
+        raise NotFound()
+    url = check_webhook_url(webhook_url, production)
+    stored = await _changed(db, row, webhook_url=url, failures=0, next_attempt_at=None, last_error="")
+    await audit.record(db, actor=by, action="agency_system.webhook", object_type="agency_system", object_id=client_id,
+                       before={"webhook_url": row.webhook_url}, after={"webhook_url": url})
+    [shown] = await _public(db, [stored])
+    return shown
+
+
+async def rotate_webhook_secret(db: Database, keyring: Keyring, organisation_code: str, client_id: str, *, by: str,
+                                grace_seconds: float) -> WebhookSecret:
+    """A new signing secret (shown once); the old one keeps signing for `grace_seconds` (Standard
+    Webhooks: several space-separated signatures), so the receiver can switch without a gap."""
+    row = await _system(db, organisation_code, client_id)
+    if not row.is_active:
+        raise NotFound()
+    signing = new_webhook_secret()
+    until = datetime.now(UTC) + timedelta(seconds=grace_seconds) if grace_seconds > 0 else None
+    stored = await _changed(db, row, webhook_secret_enc=keyring.encrypt_text(signing),
+                            previous_webhook_secret_enc=row.webhook_secret_enc if until else None, previous_secret_until=until)
+    await audit.record(db, actor=by, action="agency_system.rotate_webhook_secret", object_type="agency_system", object_id=client_id,
+                       after={"previous_until": until})
+    [shown] = await _public(db, [stored])
+    return WebhookSecret(system=shown, webhook_secret=signing, previous_until=until)
+
+
+def signing_secrets(keyring: Keyring, system: AgencySystem, now: datetime) -> list[str]:
+    """The secrets a delivery is signed with now: the current one, and the previous one during its grace."""
+    current = [keyring.decrypt_text(system.webhook_secret_enc)]
+    until = system.previous_secret_until
+    if system.previous_webhook_secret_enc and until is not None and aware(until) > now:
+        return [*current, keyring.decrypt_text(system.previous_webhook_secret_enc)]
+    return current
 
 
 async def authenticate_system(db: Database, client_id: str, client_secret: str) -> AgencySystem | None:

@@ -35,6 +35,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
 from infrastructure.tables import AgencyEventCounter, AgencySystem
+from services.agency_systems import signing_secrets
 from services.agency_work import event_public, events_after
 
 log = structlog.get_logger("labourflow.webhooks")
@@ -69,11 +70,11 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(secret: str, message_id: str, body: bytes, now: float | None = None) -> dict[str, str]:
-    """The headers of one delivery."""
+def signed_headers(secrets: list[str], message_id: str, body: bytes, now: float | None = None) -> dict[str, str]:
+    """The headers of one delivery: one signature per secret, space-separated (a rotation's grace)."""
     timestamp = int(now if now is not None else time.time())
     return {"content-type": "application/json", "webhook-id": message_id, "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(secret, message_id, timestamp, body)}
+            "webhook-signature": " ".join(sign(secret, message_id, timestamp, body) for secret in secrets)}
 
 
 def deliverer_id() -> str:
@@ -114,10 +115,10 @@ async def _mine(db: Database, system_id: int, owner: str, **values: object) -> N
         await session.commit()
 
 
-async def _post(http: httpx.AsyncClient, url: str, secret: str, message_id: str, body: bytes, timeout: float) -> str | None:
+async def _post(http: httpx.AsyncClient, url: str, secrets: list[str], message_id: str, body: bytes, timeout: float) -> str | None:
     """Send one event; None on a 2xx answer, else what went wrong (no response body: it is theirs)."""
     try:
-        answer = await http.post(url, content=body, headers=signed_headers(secret, message_id, body), timeout=timeout)
+        answer = await http.post(url, content=body, headers=signed_headers(secrets, message_id, body), timeout=timeout)
     except httpx.HTTPError as exc:
         return f"{type(exc).__name__}"
     return None if 200 <= answer.status_code < 300 else f"HTTP {answer.status_code}"
@@ -127,11 +128,12 @@ async def _deliver_to(db: Database, keyring: Keyring, http: httpx.AsyncClient, s
                       policy: WebhookPolicy, count: Outcome) -> int:
     """Send the receiver's events in order until one fails or none is left; how many were delivered."""
     assert system.id is not None and system.webhook_url
-    secret, cursor, failures, delivered = keyring.decrypt_text(system.webhook_secret_enc), system.delivered_seq, system.failures, 0
+    cursor, failures, delivered = system.delivered_seq, system.failures, 0
     while events := await events_after(db, system.organisation_code, cursor, BATCH):
         for event in events:
             body = event_public(event).model_dump_json().encode()
-            error = await _post(http, system.webhook_url, secret, event.event_id, body, policy.timeout)
+            secrets = signing_secrets(keyring, system, datetime.now(UTC))
+            error = await _post(http, system.webhook_url, secrets, event.event_id, body, policy.timeout)
             now = datetime.now(UTC)
             if error is not None:
                 failures += 1

@@ -241,12 +241,13 @@ async def organisations_action(request: Request, ctx: Services, staff: AdminPage
 
 
 async def _systems_page(request: Request, ctx: Services, staff: AdminPage, code: str, status_code: int = 200,
-                        shown: agency_systems.AgencyCredentials | None = None) -> HTMLResponse:
+                        shown: agency_systems.AgencyCredentials | None = None,
+                        signing: agency_systems.WebhookSecret | None = None) -> HTMLResponse:
     organisation = await organisation_detail(ctx.db, code)  # 404 for an unknown organisation
     page = render_page(request, "admin_systems.html", status_code, staff=staff, org=organisation,
-                       systems=await agency_systems.list_systems(ctx.db, code), shown=shown,
+                       systems=await agency_systems.list_systems(ctx.db, code), shown=shown, signing=signing,
                        scopes=[scope.value for scope in Scope])
-    if shown is not None:
+    if shown is not None or signing is not None:
         page.headers["Cache-Control"] = "no-store"  # the secrets are in this answer only
     return page
 
@@ -272,9 +273,17 @@ async def systems_action(request: Request, ctx: Services, staff: AdminPage, code
         if op == "rotate":
             shown = await agency_systems.rotate_secret(ctx.db, code, client_id, by=staff.username)
             return await _systems_page(request, ctx, staff, code, 200, shown)
-        if op != "revoke":
+        if op == "rotate_webhook":
+            signing = await agency_systems.rotate_webhook_secret(ctx.db, ctx.keyring, code, client_id, by=staff.username,
+                                                                 grace_seconds=ctx.settings.webhook_secret_grace_seconds)
+            return await _systems_page(request, ctx, staff, code, 200, signing=signing)
+        if op == "webhook":
+            await agency_systems.change_webhook(ctx.db, code, client_id, str(form.get("webhook_url", "")).strip() or None,
+                                                by=staff.username, production=ctx.settings.is_production)
+        elif op == "revoke":
+            await agency_systems.revoke_system(ctx.db, code, client_id, by=staff.username)
+        else:
             raise ValueError(f"未知操作 / unknown operation '{op[:20]}'")
-        await agency_systems.revoke_system(ctx.db, code, client_id, by=staff.username)
     except (ServiceError, ValueError) as exc:
         if isinstance(exc, ServiceError) and exc.status == 404:
             raise
@@ -282,7 +291,7 @@ async def systems_action(request: Request, ctx: Services, staff: AdminPage, code
         _flash_refusal(request, response, "systems.failed", exc)
         return response
     response = redirect(f"/admin/organisations/{code}/systems")
-    set_flash(request, response, "ok", *both(request, "systems.revoked", client_id=client_id))
+    set_flash(request, response, "ok", *both(request, f"systems.done.{op}", client_id=client_id))
     return response
 
 

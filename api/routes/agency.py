@@ -19,7 +19,7 @@ from api.routes.intake import checked_upload
 from domain.actions import ActionResult
 from domain.agency_systems import Scope
 from services import agency_systems
-from services.agency_systems import AgencyCredentials, AgencySystemPublic
+from services.agency_systems import AgencyCredentials, AgencySystemPublic, WebhookSecret
 from services.agency_work import MAX_FEED, EventFeed, attach_as_system, event_feed
 
 auth_router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -140,6 +140,36 @@ async def rotate_agency_system_secret(ctx: Services, response: Response, code: s
     """A new client secret, shown only in this answer; the old secret and its tokens stop working."""
     response.headers["Cache-Control"] = "no-store"
     return await agency_systems.rotate_secret(ctx.db, code, client_id, by=staff.username)
+
+
+class AgencySystemChange(BaseModel):
+    """Where the system's webhook points (null: no webhook, the feed only)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhook_url: str | None = Field(max_length=500, description="https URL to receive events at; null: feed only")
+
+
+@router.patch("/organisations/{code}/systems/{client_id}", response_model=AgencySystemPublic,
+              responses=problems(404, 422, d404="no such active system of this organisation",
+                                 d422="the webhook URL is not an absolute https URL"))
+async def update_agency_system(ctx: Services, code: str, client_id: str, staff: AdminStaff,
+                               body: Annotated[AgencySystemChange, Body(openapi_examples=examples.AGENCY_SYSTEM_CHANGE)]
+                               ) -> AgencySystemPublic:
+    """Point the system's webhook at another URL (events not yet delivered go there, in order), or none."""
+    return await agency_systems.change_webhook(ctx.db, code, client_id, body.webhook_url, by=staff.username,
+                                               production=ctx.settings.is_production)
+
+
+@router.post("/organisations/{code}/systems/{client_id}/rotate-webhook-secret", response_model=WebhookSecret,
+             responses=problems(404, d404="no such active system of this organisation"))
+async def rotate_agency_system_webhook_secret(ctx: Services, response: Response, code: str, client_id: str,
+                                              staff: AdminStaff) -> WebhookSecret:
+    """A new webhook signing secret, shown only in this answer; deliveries carry the old secret's
+    signature too for LABOURFLOW_WEBHOOK_SECRET_GRACE_SECONDS, so the receiver can switch without a gap."""
+    response.headers["Cache-Control"] = "no-store"
+    return await agency_systems.rotate_webhook_secret(ctx.db, ctx.keyring, code, client_id, by=staff.username,
+                                                      grace_seconds=ctx.settings.webhook_secret_grace_seconds)
 
 
 @router.post("/organisations/{code}/systems/{client_id}/revoke", response_model=AgencySystemPublic,

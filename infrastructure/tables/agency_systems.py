@@ -26,6 +26,9 @@ class AgencySystem(SQLModel, table=True):
     secret_hash: str = Field(max_length=64)  # SHA-256 of the client secret; the secret is shown once
     webhook_url: str | None = Field(default=None, max_length=500)
     webhook_secret_enc: str  # whsec_..., encrypted: it signs every delivery, so it must be readable
+    # After a rotation the old signing secret signs too, until then (receivers switch without a gap).
+    previous_webhook_secret_enc: str | None = None
+    previous_secret_until: datetime | None = timestamp(nullable=True, default_now=False)
     is_active: bool = True
     created_by: str = Field(default="", max_length=64)
     created_at: datetime = timestamp()

@@ -36,7 +36,7 @@ OPERATION_IDS = {
     "openMatter", "resumeBulkLetters", "searchCases", "updateUser",
     "listOrganisations", "createOrganisation", "getOrganisation", "updateOrganisation", "createTeam", "updateTeam",
     "issueAgencyToken", "listEvents", "listAgencySystems", "registerAgencySystem", "rotateAgencySystemSecret",
-    "revokeAgencySystem", "attachDocument",
+    "revokeAgencySystem", "attachDocument", "updateAgencySystem", "rotateAgencySystemWebhookSecret",
 }
 PAGED = {"listTasks", "searchCases", "listUsers", "listOutbox", "listMatters", "listCaseDocuments", "listMatterDocuments",
          "listSuggestions"}

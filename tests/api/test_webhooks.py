@@ -31,7 +31,7 @@ from infrastructure.db import Database
 from infrastructure.metrics import ProductMetrics, worker_runtime
 from infrastructure.settings import Settings
 from services.accounts import seed_demo
-from services.agency_systems import AgencySystemPublic, list_systems, register_system
+from services.agency_systems import AgencySystemPublic, change_webhook, list_systems, register_system, rotate_webhook_secret
 from services.webhooks import WebhookPolicy, claim_receiver, deliver_once, sign
 from tests.observability.scrape import scrape, value
 from tests.support import free_port
@@ -49,11 +49,15 @@ class Receiver:
     applied: list[dict[str, Any]] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     attempts: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    raw: list[tuple[bytes, dict[str, str]]] = field(default_factory=list)
     bad_signatures: int = 0
 
     async def endpoint(self, request: Request) -> Response:
         body = await request.body()
         self.attempts.append(request.headers.get("webhook-id", ""))
+        self.paths.append(request.url.path)
+        self.raw.append((body, dict(request.headers)))
         if not self.up:
             return Response(status_code=503)
         try:
@@ -74,7 +78,8 @@ class Receiver:
 async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
     hook = Receiver()
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", hook.endpoint, methods=["POST"])]),
+    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/hook", hook.endpoint, methods=["POST"]),
+                                                                     Route("/moved", hook.endpoint, methods=["POST"])]),
                                            host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     serving = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
@@ -192,3 +197,33 @@ async def test_a_dead_deliverers_receiver_is_taken_over_after_its_lease(deps_on:
         assert await deliver_once(deps.db, deps.keyring, http, short, lambda outcome: None, owner="live-worker") == 3
     assert [e["sequence"] for e in hook.applied] == [1, 2, 3]
     assert (await _state(deps, "arb-pd")).delivered_seq == 3
+
+
+async def test_the_webhook_moves_and_its_secret_rotates_without_a_gap(deps_on: ActivityDeps, receiver: tuple[Receiver, str]) -> None:
+    """After a rotation each delivery carries two signatures (Standard Webhooks), so a receiver still
+    holding the old secret and one already holding the new both verify, until the grace ends; a new
+    URL gets what was pending, in order."""
+    deps, (hook, url) = deps_on, receiver
+    await seed_demo(deps.db, "webhook-password-1")
+    credentials = await register_system(deps.db, deps.keyring, "arb-pd", "commission system", [Scope.events_read], url, by="admin")
+    old_secret, client_id = credentials.webhook_secret or "", credentials.client_id
+    rotated = await rotate_webhook_secret(deps.db, deps.keyring, "arb-pd", client_id, by="admin", grace_seconds=1.5)
+    assert rotated.webhook_secret != old_secret and rotated.previous_until is not None
+    await change_webhook(deps.db, "arb-pd", client_id, url.replace("/hook", "/moved"), by="admin")
+    await _emit(deps, "arb-pd", 2)
+    hook.secret = old_secret  # the receiver has not switched yet
+    async with httpx.AsyncClient() as http:
+        assert await deliver_once(deps.db, deps.keyring, http, POLICY, lambda outcome: None) == 2
+        assert hook.paths == ["/moved", "/moved"] and hook.bad_signatures == 0 and len(hook.applied) == 2
+        for body, headers in hook.raw:
+            assert headers["webhook-signature"].count("v1,") == 2
+            assert Webhook(rotated.webhook_secret).verify(body, headers), "a receiver that switched verifies too"
+
+        await asyncio.sleep(1.6)  # the grace is over: only the new secret signs
+        await _emit(deps, "arb-pd", 1, start=2)
+        assert await deliver_once(deps.db, deps.keyring, http, POLICY, lambda outcome: None) == 0
+        assert hook.bad_signatures == 1 and hook.raw[-1][1]["webhook-signature"].count("v1,") == 1
+        hook.secret = rotated.webhook_secret
+        await asyncio.sleep(POLICY.backoff_max)
+        assert await deliver_once(deps.db, deps.keyring, http, POLICY, lambda outcome: None) == 1
+    assert [e["sequence"] for e in hook.applied] == [1, 2, 3]

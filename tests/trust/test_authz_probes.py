@@ -158,6 +158,8 @@ PROTECTED = {
     ("POST", "/api/v1/organisations/{code}/systems"),
     ("POST", "/api/v1/organisations/{code}/systems/{client_id}/rotate"),
     ("POST", "/api/v1/organisations/{code}/systems/{client_id}/revoke"),
+    ("PATCH", "/api/v1/organisations/{code}/systems/{client_id}"),
+    ("POST", "/api/v1/organisations/{code}/systems/{client_id}/rotate-webhook-secret"),
     ("GET", "/union"),
     ("GET", "/union/matters"),
     ("GET", "/union/suggestions"),

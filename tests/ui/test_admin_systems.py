@@ -8,9 +8,18 @@ from __future__ import annotations
 import html
 import re
 
+import httpx
+
 from tests.ui.conftest import World, client_for, csrf, sign_in
 
 PAGE = "/admin/organisations/arb-pd/systems"
+
+
+async def post_and_follow(client: httpx.AsyncClient, url: str, form: dict[str, str]) -> str:
+    """Post a form that redirects; the page it lands on (with its flash), unescaped."""
+    response = await client.post(url, data=form)
+    assert response.status_code == 303, response.text
+    return html.unescape((await client.get(response.headers["location"])).text)
 
 
 def _secret(page: str, name: str) -> str:
@@ -43,6 +52,16 @@ async def test_admin_registers_rotates_and_revokes_an_agency_system_by_page(worl
         assert fresh != secret and "webhook_secret" not in rotated.text.split("credentials")[1].split("</section>")[0]
         assert (await admin.post("/api/v1/auth/agency-token", data=form)).status_code == 401
         assert (await admin.post("/api/v1/auth/agency-token", data=form | {"client_secret": fresh})).status_code == 200
+
+        signing = await admin.post(PAGE, data={"csrf_token": token, "op": "rotate_webhook", "client_id": client_id})
+        assert signing.status_code == 200 and signing.headers["cache-control"] == "no-store"
+        assert _secret(signing.text, "webhook_secret").startswith("whsec_") and "新旧两个签名" in signing.text
+        moved = await post_and_follow(admin, PAGE, {"csrf_token": token, "op": "webhook", "client_id": client_id,
+                                                    "webhook_url": "https://cms2.example.cn/hook"})
+        assert f"已更新 {client_id} 的 Webhook 地址" in moved and "https://cms2.example.cn/hook" in moved
+        refused = await post_and_follow(admin, PAGE, {"csrf_token": token, "op": "webhook", "client_id": client_id,
+                                                      "webhook_url": "ftp://cms.example.cn"})
+        assert "未能办理：Webhook 地址须为" in refused
 
         elsewhere = await admin.post("/admin/organisations/court-pd/systems", data={"csrf_token": token, "op": "rotate",
                                                                                    "client_id": client_id})

@@ -90,6 +90,7 @@ LABELLED = [
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
     ("scope.", [s.value for s in Scope]),
+    ("systems.done.", ["revoke", "webhook"]),
 ]
 
 

@@ -51,6 +51,8 @@ def upgrade() -> None:
     sa.Column('secret_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('webhook_url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('webhook_secret_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('previous_webhook_secret_enc', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('previous_secret_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
