@@ -1,9 +1,11 @@
 """The administrator registers an agency's own system in the browser: from the organisations page to
 the commission's systems page, the scopes and webhook URL typed in, the secrets shown once, the row
-with its delivery state; then the secret rotated and the system revoked."""
+with its delivery state; then the secret rotated and the system revoked. And /docs signing a system
+in with its client credentials."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -48,4 +50,32 @@ async def test_admin_registers_rotates_and_revokes_a_system_in_the_browser(brows
     await page.locator(f'tr[data-system="{client_id}"]').get_by_role("button", name="吊销").click()
     await expect(page.get_by_text(f"已吊销 {client_id}")).to_be_visible()
     await expect(page.locator(f'tr[data-system="{client_id}"]')).to_contain_text("已吊销")
+    await context.close()
+
+
+async def test_api_docs_authorize_an_agency_system_with_client_credentials(browser: Browser, product: Product) -> None:
+    """/docs: "Authorize" with the commission system's client id and secret (the OAuth2
+    client-credentials flow the description declares), then listEvents answers the feed."""
+    async with httpx.AsyncClient(base_url=product.base_url) as http:
+        token = (await http.post("/api/v1/auth/token", data={"username": "admin", "password": DEMO_PASSWORD})).json()
+        registered = await http.post("/api/v1/organisations/arb-pd/systems", headers={"Authorization": f"Bearer {token['access_token']}"},
+                                     json={"name": "docs system", "scopes": ["events:read", "tasks:read"]})
+        credentials = registered.json()
+    context = await browser.new_context(viewport=DESKTOP)
+    page = await context.new_page()
+    await page.goto(product.base_url + "/docs")
+    await page.get_by_role("button", name="Authorize").first.click()
+    await page.locator("#client_id_clientCredentials").fill(credentials["client_id"])
+    await page.locator("#client_secret_clientCredentials").fill(credentials["client_secret"])
+    section = page.locator(".auth-container", has_text="agencyClientCredentials (OAuth2, clientCredentials)")
+    await section.locator('label[for="events:read-clientCredentials-checkbox-agencyClientCredentials"]').click()
+    await section.get_by_role("button", name="Apply given OAuth2 credentials").click()
+    await expect(section.locator("button", has_text="Logout")).to_be_visible()  # the token endpoint answered
+    await page.locator("button.btn-done").first.click()
+    operation = page.locator('[id$="-listEvents"]').first
+    await operation.locator(".opblock-summary").click()
+    await operation.locator("button.try-out__btn").click()
+    await operation.locator("button.execute").click()
+    await expect(operation.locator(".live-responses-table tbody .response-col_status").first).to_have_text("200")
+    await expect(operation.locator(".live-responses-table")).to_contain_text('"next_cursor"')
     await context.close()
