@@ -1,12 +1,13 @@
 """An agency's own system plugs in: the administrator registers the Pudong commission's case system
 (client credentials shown once), the system takes the union's referral and records the acceptance
-decision (LDMAL Art. 29, D13) through the same workflow Updates as the clerk's page, each under an
-Idempotency-Key (a retry has its effect once), reads the commission's events, and reaches nothing
+decision (LDMAL Art. 29, D13) and schedules the hearing (Art. 35) through the same workflow Updates
+as the staff's pages, each under an Idempotency-Key (a retry has its effect once), reads the commission's events, and reaches nothing
 of another organisation's. Rotating the secret or revoking the system ends its tokens."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -60,7 +61,17 @@ async def test_the_commission_system_accepts_the_referral_and_records_acceptance
                            json=ruling) for _ in range(2)]
     decided, raced = await asyncio.gather(*twice)  # a retry racing the first: the key names one Workflow Update
     assert decided.status_code == raced.status_code == 200 and decided.json() == raced.json(), (decided.text, raced.text)
-    await wait_task(api, await api.token("arbitrator"), case_no, "record_award")
+    award = await wait_task(api, system, case_no, "record_award")
+    # Scheduling the hearing does not close the task, so only the key stops a retry from recording it twice.
+    hearing = {"action": "schedule_hearing", "payload": {"hearing_on": (china_today() + timedelta(days=10)).isoformat(),
+                                                          "notice_served_on": china_today().isoformat()}}
+    for _ in range(2):
+        scheduled = await api.http.post(f"/api/v1/tasks/{award['task_id']}/actions", headers={**system, "Idempotency-Key": "cms-4"},
+                                        json=hearing)
+        assert scheduled.status_code == 200, scheduled.text
+    async with api.deps.db.session() as session:
+        hearings = (await session.exec(select(TimelineEvent).where(TimelineEvent.kind == "hearing_scheduled"))).all()
+    assert len(hearings) == 1 and "case system" in hearings[0].actor
 
     events = await _events(api, system)
     assert [e["sequence"] for e in events] == list(range(1, len(events) + 1)), "numbered without gaps"
