@@ -10,6 +10,7 @@ from typing import Any
 from temporalio import activity
 
 from activities.deps import ActivityDeps
+from activities.events import referral_event
 from domain.records import CaseAccessGrant
 from domain.referrals import ReferralRecord
 from infrastructure.tables import CaseAccess, Referral
@@ -31,6 +32,7 @@ class AgencyActivities:
         async with self._db.write_session() as session:
             await upsert(session, Referral, values, key=("referral_key",),
                          update=("status", "acknowledge_by", "decided_on", "reason", "document_id", "updated_at"))
+            await referral_event(session, record)
             await session.commit()
 
     @activity.defn(name="grant-case-access")

@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.deps import ActivityDeps
+from activities.events import document_event
 from domain.documents import (
     RENDER_DOCUMENT_ACTIVITY,
     DocumentFactsError,
@@ -61,5 +62,9 @@ class DocumentActivities:
         # Counted per document returned: a retry whose first attempt had stored the document (its
         # completion lost) counts it again, which is rare and errs on the side of more.
         deps.metrics.document_rendered(ref.doc_type.value)
+        # After the document is stored: a retry finds it stored and still writes the event (once, by its key).
+        async with deps.db.write_session() as session:
+            await document_event(session, ref)
+            await session.commit()
         log.info("document ready", doc_type=ref.doc_type.value, document_id=ref.document_id)
         return ref

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
+from activities.events import deadline_event, task_event, timeline_event
 from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
@@ -34,6 +35,7 @@ class ProjectionActivities:
         """Append a timeline event once (same subject and event key: no second row)."""
         async with self._db.write_session() as session:
             written = await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
+            await timeline_event(session, event)
             await session.commit()
         if written and event.kind == CASE_OPENED_EVENT:  # a retry finds the row: counted once
             self._metrics.case_opened()
@@ -48,6 +50,7 @@ class ProjectionActivities:
                 session, Deadline, values, key=("subject", "deadline_key"),
                 update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
             )
+            await deadline_event(session, deadline)
             await session.commit()
         if newly_missed:  # counted when the status turns, not again on a retry
             self._metrics.deadline_missed(deadline.rule_id)
@@ -61,6 +64,7 @@ class ProjectionActivities:
         mutable = [name for name in values if name not in ("task_id", "created_at")]
         async with self._db.write_session() as session:
             await upsert(session, Task, values, key=("task_id",), update=mutable)
+            await task_event(session, task)
             await session.commit()
 
     @activity.defn(name="record-case-status")

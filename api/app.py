@@ -19,7 +19,7 @@ from api.errors import install_error_handlers
 from api.metrics import install_metrics
 from api.middleware import BodySizeLimit
 from api.openapi import install_openapi, operation_id
-from api.routes import auth, cases, codec, deadlines, documents, health, reference
+from api.routes import agency, auth, cases, codec, deadlines, documents, health, reference
 from api.routes import supervision as supervision_routes
 from api.templating import page_environment
 from infrastructure import __version__
@@ -93,6 +93,7 @@ def create_app(
     app.middleware("http")(_request_context)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(agency.auth_router)
     app.include_router(cases.router)
     app.include_router(codec.router)
     app.include_router(deadlines.router)
@@ -104,7 +105,7 @@ def create_app(
     from api.routes import intake as intake_api
     from api.routes import staff as staff_api
 
-    for router in (intake_api.router, staff_api.router, admin_api.router):
+    for router in (intake_api.router, staff_api.router, admin_api.router, agency.router):
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router, verify.router):
         app.include_router(router)

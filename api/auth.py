@@ -1,6 +1,8 @@
 """Credentials on the wire: the signed staff token (a bearer token for the JSON API, the same token
-in a session cookie for pages) and the worker's short-lived signed cookie. Who may see what is
-decided by the services (`services.access`); the dependencies that apply it are in `api/deps.py`.
+in a session cookie for pages), an agency system's client-credentials token (a bearer token too,
+signed with another salt, so neither can pass for the other) and the worker's short-lived signed
+cookie. Who may see what is decided by the services (`services.access`, `services.agency_work`);
+the dependencies that apply it are in `api/deps.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from typing import Any
 from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from infrastructure.tables import User
+from infrastructure.tables import AgencySystem, User
+from services import agency_systems
 from services.access import token_fragment
 
 SESSION_COOKIE = "lf_session"
@@ -26,6 +29,22 @@ def _serializer(request: Request, salt: str) -> URLSafeTimedSerializer:
 def issue_staff_token(request: Request, user: User) -> str:
     """A signed token naming the user and a fragment of the password hash (8 hours)."""
     return _serializer(request, "staff").dumps({"uid": user.id, "pw": token_fragment(user)})
+
+
+def issue_agency_token(request: Request, system: AgencySystem, scopes: list[str]) -> str:
+    """A signed token naming the agency system, a fragment of its secret's hash and its scopes."""
+    data = {"sid": system.id, "sh": agency_systems.token_fragment(system), "scope": scopes}
+    return _serializer(request, "agency").dumps(data)
+
+
+def read_agency_token(request: Request, token: str) -> dict[str, Any] | None:
+    """An agency token's content if its signature holds and it has not expired."""
+    max_age = request.app.state.services.settings.agency_token_seconds
+    try:
+        data: dict[str, Any] = _serializer(request, "agency").loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    return data
 
 
 def issue_worker_cookie(request: Request, case_no: str) -> str:

@@ -13,19 +13,21 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Query, Request, Security
-from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
+from fastapi.security import APIKeyHeader, OAuth2, OAuth2PasswordBearer
 
-from api.auth import presented_staff_token, read_staff_token, worker_cookie_case
+from api.auth import presented_staff_token, read_agency_token, read_staff_token, worker_cookie_case
 from api.problems import raises
+from domain.agency_systems import SCOPE_DESCRIPTIONS, AgencySystemPrincipal, Scope
 from domain.roles import INBOX_ROLES, Principal, Role, StaffPrincipal, WorkerPrincipal
-from services import access
+from services import access, agency_systems
 from services.context import ServiceContext
 from services.read_models import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
 NOT_FOUND = HTTPException(status_code=404, detail="未找到 / not found")
 
 # The security schemes of the OpenAPI description. They only read the credential (auto_error off);
-# who may do what is decided below, as before. An agency's client-credentials scheme joins them here.
+# who may do what is decided below, as before.
 STAFF_BEARER = OAuth2PasswordBearer(
     tokenUrl="/api/v1/auth/token",
     scheme_name="staffBearer",
@@ -39,6 +41,15 @@ WORKER_ACCESS_CODE = APIKeyHeader(
     auto_error=False,
     description="The worker: the access code of their case (XXXX-XXXX-XXXX, shown once on the intake receipt), for that case "
                 "only. Five wrong codes lock the case for 15 minutes (429).",
+)
+AGENCY_CLIENT = OAuth2(
+    flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl="/api/v1/auth/agency-token",
+                                                                  scopes=dict(SCOPE_DESCRIPTIONS))),
+    scheme_name="agencyClientCredentials",
+    auto_error=False,
+    description="An agency's own system: `Authorization: Bearer <token>`, the token from `POST /api/v1/auth/agency-token` "
+                "(OAuth2 client credentials, registered by an administrator for one organisation; valid 1 hour; ends when "
+                "the secret is rotated or the system revoked). It acts as its organisation's team within its scopes.",
 )
 BearerToken = Annotated[str | None, Security(STAFF_BEARER)]
 AccessCode = Annotated[str | None, Security(WORKER_ACCESS_CODE)]
@@ -74,6 +85,60 @@ async def require_staff(staff: Annotated[StaffPrincipal | None, Depends(optional
 
 CurrentStaff = Annotated[StaffPrincipal, Depends(require_staff)]
 OptionalStaff = Annotated[StaffPrincipal | None, Depends(optional_staff)]
+
+
+def _system_dependency(*scopes: Scope) -> Callable[..., Awaitable[AgencySystemPrincipal | None]]:
+    """The agency system behind the bearer token, or None; `scopes` are what the operation may need
+    (documented on the operation; each service checks the one it needs)."""
+
+    # Defaults, not Annotated: annotations are strings here and could not see `scopes`.
+    async def optional_system(request: Request, header: str | None = Security(AGENCY_CLIENT, scopes=[s.value for s in scopes])
+                              ) -> AgencySystemPrincipal | None:
+        token = header[7:].strip() if header and header.lower().startswith("bearer ") else None
+        data = read_agency_token(request, token) if token else None
+        if data is None:
+            return None
+        return await agency_systems.system_for_token(get_services(request).db, data.get("sid"), data.get("sh"), data.get("scope"))
+
+    return optional_system
+
+
+def staff_or_system(*scopes: Scope) -> Callable[..., Awaitable[StaffPrincipal | AgencySystemPrincipal]]:
+    """Dependency factory: a signed-in staff member or an agency system (its token's scopes checked
+    by the service); 401 for anyone else."""
+
+    @raises(401)
+    async def check(staff: OptionalStaff, system: AgencySystemPrincipal | None = Depends(_system_dependency(*scopes))
+                    ) -> StaffPrincipal | AgencySystemPrincipal:
+        if staff is not None:
+            return staff
+        if system is not None:
+            return system
+        raise HTTPException(status_code=401, detail="请先登录 / sign in first (POST /api/v1/auth/token or /api/v1/auth/agency-token)",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    return check
+
+
+def agency_system(scope: Scope) -> Callable[..., Awaitable[AgencySystemPrincipal]]:
+    """Dependency factory: an agency system's token (the operation needs `scope`, checked by the
+    service); 401 otherwise."""
+
+    @raises(401)
+    async def check(system: AgencySystemPrincipal | None = Depends(_system_dependency(scope))) -> AgencySystemPrincipal:
+        if system is None:
+            raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
+                                detail="需要系统令牌 / an agency system's token is required (POST /api/v1/auth/agency-token)")
+        return system
+
+    return check
+
+
+TaskReader = Annotated[StaffPrincipal | AgencySystemPrincipal, Depends(staff_or_system(Scope.tasks_read))]
+TaskActor = Annotated[StaffPrincipal | AgencySystemPrincipal,
+                      Depends(staff_or_system(Scope.referrals_write, Scope.decisions_write))]
+EventReader = Annotated[AgencySystemPrincipal, Depends(agency_system(Scope.events_read))]
+DocumentAttacher = Annotated[AgencySystemPrincipal, Depends(agency_system(Scope.documents_write))]
 
 
 def require_role(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrincipal]]:

@@ -94,3 +94,14 @@ NEW_TEAM = examples("新增一个仲裁庭 / add an arbitral tribunal team",
                      "name_en": "Second tribunal, Pudong commission"})
 TEAM_CHANGE = examples("团队改名 / rename a team",
                        {"name_zh": "浦东新区劳动人事争议仲裁委员会立案庭", "name_en": "Filing office, Pudong commission"})
+AGENCY_TOKEN = form_example("application/x-www-form-urlencoded",
+                            {"grant_type": "client_credentials", "client_id": "lfa_3f9c0a7d51e2b846",
+                             "client_secret": "lfs_the-secret-shown-once", "scope": "referrals:write decisions:write"})
+NEW_AGENCY_SYSTEM = examples("登记仲裁委的案件管理系统 / register the commission's case-management system",
+                             {"name": "浦东仲裁委办案系统 / Pudong commission case system",
+                              "scopes": ["referrals:write", "decisions:write", "events:read", "tasks:read"],
+                              "webhook_url": "https://cms.arb-pd.example.cn/labourflow/events"})
+ATTACHMENT = form_example("multipart/form-data", {"file": "仲裁庭审笔录.pdf (PDF, JPEG or PNG)",
+                                                  "description": "庭审笔录 / hearing record"})
+AGENCY_SYSTEM_CHANGE = examples("Webhook 改址 / the webhook moves",
+                                {"webhook_url": "https://cms2.arb-pd.example.cn/labourflow/events"})

@@ -31,8 +31,11 @@ TAGS = [
     {"name": "deadlines", "description": "Statutory deadlines D01-D72, one computed deadline, the what-if chain."},
     {"name": "supervision", "description": "Union labour-law supervision (一函两书): suggestions, matters, bulk letters, statistics."},
     {"name": "admin", "description": "Administrators: case search, dashboard, history, users, the notification outbox."},
+    {"name": "agency systems", "description": "Agencies' own systems: the event feed, and their registration by administrators "
+                                              "(client credentials, webhook, rotation, revocation)."},
     {"name": "reference", "description": "Reference data: the regions served, by GB/T 2260 code."},
-    {"name": "auth", "description": "Staff sign-in (OAuth2 password flow) and who is signed in."},
+    {"name": "auth", "description": "Staff sign-in (OAuth2 password flow), who is signed in, and agency systems' "
+                                  "tokens (OAuth2 client credentials)."},
     {"name": "codec", "description": "The Temporal Web UI's remote codec (administrators only)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]

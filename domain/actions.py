@@ -37,6 +37,14 @@ class Actor(Frozen):
 SYSTEM = Actor(kind="system", display_name="系统 / system")
 
 
+class AttachedFile(Frozen):
+    """An agency adds a stored file to the case (its id only; the bytes stay in the object store)."""
+
+    evidence_id: str = Field(min_length=1, max_length=36)
+    actor: Actor
+    task_id: str | None = None  # the task it was attached for, when there is one
+
+
 class TaskAction(Frozen):
     """A staff member acts on an open task (e.g. records the mediation outcome)."""
 

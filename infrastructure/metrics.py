@@ -42,9 +42,10 @@ OUTBOX_PENDING = "labourflow_outbox_pending"
 OUTBOX_FAILED = "labourflow_outbox_failed"
 OUTBOX_OLDEST_PENDING_AGE = "labourflow_outbox_oldest_pending_age_seconds"
 BACKLOG_SAMPLED = "labourflow_backlog_sampled_timestamp_seconds"
-# Reserved for the webhook feature (not built yet): a counter labelled `outcome` (delivered,
-# failed, given_up). Nothing emits it today, so no dashboard panel or alert names it.
+# Webhook delivery attempts to agency systems (services/webhooks.py), labelled `outcome`:
+# delivered (a 2xx answer) or failed (an error or another status; retried after a backoff).
 WEBHOOK_DELIVERIES = "labourflow_webhook_deliveries"
+WEBHOOK_OUTCOMES = ("delivered", "failed")
 
 # When a pending deadline falls due, relative to China's today (labels of DEADLINES_PENDING).
 DUE_WINDOWS = ("past", "today", "next_7_days")
@@ -83,6 +84,7 @@ class ProductMetrics:
         self._outbox_failed = meter.create_gauge(OUTBOX_FAILED, "Notifications given up after the last attempt")
         self._outbox_age = meter.create_gauge_float(OUTBOX_OLDEST_PENDING_AGE, "Age of the oldest notification waiting")
         self._sampled = meter.create_gauge_float(BACKLOG_SAMPLED, "When the backlog gauges were last read from the database")
+        self._webhooks = meter.create_counter(WEBHOOK_DELIVERIES, "Webhook delivery attempts to agency systems, by outcome")
 
     @classmethod
     def off(cls) -> ProductMetrics:
@@ -95,6 +97,8 @@ class ProductMetrics:
         self._cases_opened.add(0)
         for rule_id in RULE_IDS:
             self._deadlines_missed.add(0, {"rule_id": rule_id})
+        for outcome in WEBHOOK_OUTCOMES:
+            self._webhooks.add(0, {"outcome": outcome})
 
     def start_document_series(self) -> None:
         """The document worker's counter, at zero for every document type."""
@@ -109,6 +113,9 @@ class ProductMetrics:
 
     def document_rendered(self, doc_type: str) -> None:
         self._documents.add(1, {"doc_type": doc_type})
+
+    def webhook_delivery(self, outcome: str) -> None:
+        self._webhooks.add(1, {"outcome": outcome})
 
     def record_backlog(self, backlog: Backlog) -> None:
         """Set every gauge from one reading of the database (roles and windows with no rows at 0)."""

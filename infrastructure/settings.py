@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     rate_limit_intake: str = "20/60"  # requests per seconds, per client address
     rate_limit_login: str = "10/60"
     rate_limit_access: str = "30/60"
+    rate_limit_agency_token: str = "30/60"  # noqa: S105 (a rate, not a secret): client-credentials token requests (a token lasts an hour)
     supervision_suggest_complaints: int = 3
     supervision_suggest_window_days: int = 90
     # Worker Versioning (deploy/README.md, "Upgrading"): every worker polls as one version of one
@@ -172,6 +173,14 @@ class Settings(BaseSettings):
     tsa_url: str = ""
     tsa_timeout: float = Field(default=10, gt=0)
     rate_limit_verify: str = "30/60"
+    # Agencies' own systems (README "Agencies' own systems"): client-credentials tokens and webhooks.
+    agency_token_seconds: int = Field(default=3600, ge=60, le=86400)
+    webhook_backoff_seconds: float = Field(default=5.0, gt=0)  # first retry; doubled each failure
+    webhook_backoff_max_seconds: float = Field(default=3600.0, gt=0)  # retries never wait longer than this
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)  # one delivery's HTTP request
+    webhook_poll_seconds: float = Field(default=2.0, gt=0)  # how often an idle deliverer looks for new events
+    webhook_lease_seconds: float = Field(default=120.0, gt=0)  # a dead deliverer's receiver is taken over after this
+    webhook_secret_grace_seconds: float = Field(default=86400.0, ge=0)  # the old signing secret still signs this long
 
     @field_validator("encryption_keys", mode="before")
     @classmethod

@@ -336,7 +336,8 @@ async def _supervise(children: list[tuple[str, asyncio.subprocess.Process]], sto
 async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, interceptors: Sequence[Interceptor] = (),
                        metrics_port: int | None = None) -> None:
     """`labourflow worker`: wait for Temporal, then poll until SIGINT/SIGTERM. The workflow role
-    also sends the notification outbox and counts the backlog for the metrics. Metrics are served
+    also sends the notification outbox and the agency systems' webhooks, and counts the backlog for
+    the metrics. Metrics are served
     on `metrics_port` (default: `worker_metrics_port`), traces follow the tracing settings."""
     from activities.deps import ActivityDeps
     from infrastructure.metrics import MetricsPortBusy, ProductMetrics, worker_runtime
@@ -346,6 +347,7 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     from labourflow.release import release_version
     from labourflow.worker import build_worker
     from services.monitoring import sample_backlog_forever
+    from services.webhooks import WebhookPolicy, deliver_forever
 
     sender = build_sender(settings) if role is not WorkerRole.documents else None  # a missing setting stops start-up at once
     port = worker_metrics_port(settings, role) if metrics_port is None else metrics_port
@@ -382,6 +384,8 @@ async def serve_worker(settings: Settings, role: WorkerRole = WorkerRole.all, in
     if sender is not None:
         metrics.start_workflow_series()
         background.append(asyncio.create_task(dispatch_forever(deps.db, deps.keyring, sender, lease=settings.outbox_lease_seconds)))
+        background.append(asyncio.create_task(
+            deliver_forever(deps.db, deps.keyring, WebhookPolicy.from_settings(settings), metrics.webhook_delivery)))
         if runtime is not None:  # nobody to show the counts to otherwise
             background.append(asyncio.create_task(sample_backlog_forever(deps.db, metrics, settings.metrics_sample_seconds)))
     if role is not WorkerRole.workflows:

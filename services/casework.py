@@ -44,12 +44,13 @@ def actor_of(staff: StaffPrincipal) -> Actor:
     return Actor(kind="staff", username=staff.username, role=staff.role.value, team_code=staff.team_code, display_name=staff.display_name)
 
 
-async def run_update(ctx: ServiceContext, workflow_id: str, update: str, arg: Any) -> ActionResult:
-    """Run a Workflow Update; a validator's refusal becomes `ActionRefused` with its reason."""
+async def run_update(ctx: ServiceContext, workflow_id: str, update: str, arg: Any, update_id: str | None = None) -> ActionResult:
+    """Run a Workflow Update; a validator's refusal becomes `ActionRefused` with its reason. With an
+    `update_id`, Temporal runs it once: the same id again returns the first run's result."""
     try:
         client = await ctx.client()
         handle = client.get_workflow_handle(workflow_id)
-        return await handle.execute_update(update, arg, result_type=ActionResult)
+        return await handle.execute_update(update, arg, id=update_id, result_type=ActionResult)
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
         raise ActionRefused(getattr(cause, "message", None) or str(cause)) from None
@@ -66,12 +67,18 @@ async def run_worker_action(ctx: ServiceContext, case_no: str, action: WorkerAct
 
 async def run_task_action(ctx: ServiceContext, task: Task, staff: StaffPrincipal, action: str, payload: dict[str, Any]) -> ActionResult:
     """A staff member's action on a task, as the `act` update of the task's workflow, then audited."""
-    actor = actor_of(staff)
+    return await run_task_action_as(ctx, task, actor_of(staff), action, payload)
+
+
+async def run_task_action_as(ctx: ServiceContext, task: Task, actor: Actor, action: str, payload: dict[str, Any],
+                             update_id: str | None = None) -> ActionResult:
+    """An action on a task by `actor` (a person, or an agency system acting for its team), as the
+    `act` update of the task's workflow, then audited."""
     request = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
     before = {"status": task.status, "assignee": task.assignee, "due_on": task.due_on}
-    result = await run_update(ctx, task.workflow_id, "act", request)
-    await audit.record(ctx.db, actor=staff.username, action=f"task.{action}", object_type="task", object_id=task.task_id,
-                       before=before, after={"payload": payload, "documents": list(result.document_ids)})
+    result = await run_update(ctx, task.workflow_id, "act", request, update_id)
+    await audit.record(ctx.db, actor=actor.username or actor.kind, action=f"task.{action}", object_type="task",
+                       object_id=task.task_id, before=before, after={"payload": payload, "documents": list(result.document_ids)})
     return result
 
 

@@ -214,8 +214,17 @@ async def _cases_of(session: AsyncSession, tasks: list[Task]) -> dict[str, Case]
 async def task_list(db: Database, staff: StaffPrincipal, today: date, scope: TaskScope, paging: PageRequest) -> TaskPage:
     """One page of open tasks in inbox order (dated first by due date, so overdue first; undated
     last; then by task id): mine, my team's others, or both. Three queries whatever the size."""
+    return await _task_page(db, _scope_where(staff, scope), today, paging)
+
+
+async def organisation_task_list(db: Database, team_codes: tuple[str, ...], today: date, paging: PageRequest) -> TaskPage:
+    """An organisation's open tasks (every team's), in inbox order: what its agency system sees."""
+    return await _task_page(db, [Task.status == "open", col(Task.team_code).in_(team_codes)] if team_codes else None, today, paging)
+
+
+async def _task_page(db: Database, where: list[Any] | None, today: date, paging: PageRequest) -> TaskPage:
     async with db.session() as session:
-        tasks, total, _, _ = await _inbox_list(session, _scope_where(staff, scope), paging.page, paging.per_page, clamp=False)
+        tasks, total, _, _ = await _inbox_list(session, where, paging.page, paging.per_page, clamp=False)
         cases = await _cases_of(session, tasks)
     items = [task_row(t, cases.get(_case_no(t.subject) or ""), today) for t in tasks]
     return TaskPage(items=items, **page_fields(total, paging))

@@ -23,7 +23,7 @@ from workflows.kit.clock import Clock
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from domain.actions import ActionResult, WorkerAction, WorkerActionKind
+    from domain.actions import ActionResult, AttachedFile, WorkerAction, WorkerActionKind
     from domain.catalogue import WORKER_PAYLOADS
     from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
@@ -128,6 +128,20 @@ class DisputeWorkflow(DisputeCase):
     @worker_act.validator
     def _validate_worker_act(self, request: WorkerAction) -> None:
         self._check_worker(request)
+
+    @workflow.update(name="attach-document")
+    async def attach_document(self, request: AttachedFile) -> ActionResult:
+        """An agency (its staff or its own system) adds a file to the case: it joins the timeline."""
+        await self.event("document_attached", f"{request.actor.label}提交文件", f"{request.actor.label} attached a file",
+                         actor=request.actor, data={"evidence_id": request.evidence_id, "task_id": request.task_id})
+        return ActionResult(message_zh="文件已附卷", message_en="File attached to the case")
+
+    @attach_document.validator
+    def _validate_attach_document(self, request: AttachedFile) -> None:
+        if self.stage.is_closed:
+            raise ApplicationError("案件已结案 / the case is closed", non_retryable=True)
+        if request.actor.kind != "staff":
+            raise ApplicationError("只有办案机构可以附卷 / only an agency may attach files here", non_retryable=True)
 
     @workflow.signal(name="milestone")
     async def milestone(self, news: Milestone) -> None:

@@ -14,12 +14,14 @@ from api.csrf import checked_form, set_flash
 from api.deps import AdminPage, Services
 from api.forms import split_bilingual
 from api.pages.rendering import both, redirect, render_page
+from domain.agency_systems import Scope
 from domain.case import Channel, Stage
 from domain.china_time import china_today
 from domain.ids import case_workflow_id
 from domain.organisations import ORG_NAMES, OrgKind
 from domain.regions import regions
 from domain.roles import Role
+from services import agency_systems
 from services.accounts import all_users, create_user, update_user
 from services.case_search import CaseFilters, search_cases
 from services.case_view import case_detail
@@ -27,7 +29,15 @@ from services.dashboard import dashboard
 from services.documents import case_documents
 from services.errors import ServiceError
 from services.history import history_of_case, temporal_ui_url
-from services.organisations import CODE_PATTERN, create_organisation, create_team, list_organisations, team_choices, update_organisation
+from services.organisations import (
+    CODE_PATTERN,
+    create_organisation,
+    create_team,
+    list_organisations,
+    organisation_detail,
+    team_choices,
+    update_organisation,
+)
 from services.outbox import NotificationStatus, outbox
 from services.read_models import PageRequest
 
@@ -227,6 +237,61 @@ async def organisations_action(request: Request, ctx: Services, staff: AdminPage
     anchor = f"#org-{code}" if re.fullmatch(CODE_PATTERN, code) else ""
     response = redirect(f"/admin/organisations{anchor}")
     set_flash(request, response, "ok", *both(request, f"orgs.done.{op}", code=done))
+    return response
+
+
+async def _systems_page(request: Request, ctx: Services, staff: AdminPage, code: str, status_code: int = 200,
+                        shown: agency_systems.AgencyCredentials | None = None,
+                        signing: agency_systems.WebhookSecret | None = None) -> HTMLResponse:
+    organisation = await organisation_detail(ctx.db, code)  # 404 for an unknown organisation
+    page = render_page(request, "admin_systems.html", status_code, staff=staff, org=organisation,
+                       systems=await agency_systems.list_systems(ctx.db, code), shown=shown, signing=signing,
+                       scopes=[scope.value for scope in Scope])
+    if shown is not None or signing is not None:
+        page.headers["Cache-Control"] = "no-store"  # the secrets are in this answer only
+    return page
+
+
+@router.get("/organisations/{code}/systems", response_class=HTMLResponse)
+async def systems_page(request: Request, ctx: Services, staff: AdminPage, code: str) -> HTMLResponse:
+    """An organisation's agency systems: scopes, webhook and where its delivery stands; register, rotate, revoke."""
+    return await _systems_page(request, ctx, staff, code)
+
+
+@router.post("/organisations/{code}/systems", response_class=HTMLResponse)
+async def systems_action(request: Request, ctx: Services, staff: AdminPage, code: str) -> Response:
+    """Register a system or rotate its secret (the answer shows the secrets once, never in a cookie), or revoke it."""
+    form = await checked_form(request)
+    op, client_id = str(form.get("op", "")), str(form.get("client_id", ""))[:40]
+    try:
+        if op == "register":
+            chosen = [Scope(value) for value in form.getlist("scopes") if value in set(Scope)]
+            shown = await agency_systems.register_system(
+                ctx.db, ctx.keyring, code, str(form.get("name", "")).strip()[:200] or code, chosen,
+                str(form.get("webhook_url", "")).strip() or None, by=staff.username, production=ctx.settings.is_production)
+            return await _systems_page(request, ctx, staff, code, 201, shown)
+        if op == "rotate":
+            shown = await agency_systems.rotate_secret(ctx.db, code, client_id, by=staff.username)
+            return await _systems_page(request, ctx, staff, code, 200, shown)
+        if op == "rotate_webhook":
+            signing = await agency_systems.rotate_webhook_secret(ctx.db, ctx.keyring, code, client_id, by=staff.username,
+                                                                 grace_seconds=ctx.settings.webhook_secret_grace_seconds)
+            return await _systems_page(request, ctx, staff, code, 200, signing=signing)
+        if op == "webhook":
+            await agency_systems.change_webhook(ctx.db, code, client_id, str(form.get("webhook_url", "")).strip() or None,
+                                                by=staff.username, production=ctx.settings.is_production)
+        elif op == "revoke":
+            await agency_systems.revoke_system(ctx.db, code, client_id, by=staff.username)
+        else:
+            raise ValueError(f"未知操作 / unknown operation '{op[:20]}'")
+    except (ServiceError, ValueError) as exc:
+        if isinstance(exc, ServiceError) and exc.status == 404:
+            raise
+        response = redirect(f"/admin/organisations/{code}/systems")
+        _flash_refusal(request, response, "systems.failed", exc)
+        return response
+    response = redirect(f"/admin/organisations/{code}/systems")
+    set_flash(request, response, "ok", *both(request, f"systems.done.{op}", client_id=client_id))
     return response
 
 

@@ -8,15 +8,17 @@ from fastapi import APIRouter, Body, Depends, Header, Response
 from pydantic import BaseModel, Field
 
 from api import examples
-from api.deps import CaseReader, CaseWorker, CurrentStaff, Services
+from api.deps import CaseReader, CaseWorker, Services, TaskActor
 from api.problems import problems
 from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted
 from domain.actions import ActionResult, WorkerAction
+from domain.agency_systems import AgencySystemPrincipal
 from domain.intake import IntakeRequest
 from domain.roles import StaffPrincipal
 from infrastructure import audit
 from services import casework
+from services.agency_work import act_as_system
 from services.case_view import CaseDetail, case_detail
 from services.intake import file_intake
 
@@ -70,11 +72,26 @@ class TaskActionIn(BaseModel):
     payload: dict[str, Any] = Field(default_factory=dict, description="the action's input, as its `action_schemas` entry says")
 
 
+ActionKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=128, examples=["cms-7f3a9c-accept"],
+    description="required from an agency system (any unique string): the same key and body have their effect once, "
+                "and a retry gets the first answer (`Idempotent-Replayed: true`); not used for staff")]
+
+
 @router.post("/tasks/{task_id:path}/actions", response_model=ActionResult,
-             responses=problems(404, 409, 422, 503, d404="no such task, or not yours",
-                                d409="the workflow refused: `detail` says why; nothing changed"))
-async def act_on_task(ctx: Services, task_id: str, body: Annotated[TaskActionIn, Body(openapi_examples=examples.TASK_ACTION)],
-                      staff: CurrentStaff) -> ActionResult:
-    """A staff member acts on a task; a refused action says why and changes nothing."""
-    task = await casework.visible_task(ctx, task_id, staff)
-    return await casework.run_task_action(ctx, task, staff, body.action, body.payload)
+             responses=problems(400, 403, 404, 409, 422, 503, d400="an agency system sent no Idempotency-Key",
+                                d403="the agency system's token lacks the scope of this action",
+                                d404="no such task, or not yours",
+                                d409="the workflow refused (`detail` says why; nothing changed), or the Idempotency-Key was "
+                                     "used for another request"))
+async def act_on_task(ctx: Services, response: Response, task_id: str,
+                      body: Annotated[TaskActionIn, Body(openapi_examples=examples.TASK_ACTION)],
+                      actor: TaskActor, idempotency_key: ActionKey = None) -> ActionResult:
+    """A staff member, or an agency system for its organisation's team, acts on a task; a refused
+    action says why and changes nothing."""
+    if isinstance(actor, AgencySystemPrincipal):
+        done = await act_as_system(ctx, task_id, actor, body.action, body.payload, idempotency_key)
+        response.headers["Idempotent-Replayed"] = "true" if done.replayed else "false"
+        return done.result
+    task = await casework.visible_task(ctx, task_id, actor)
+    return await casework.run_task_action(ctx, task, actor, body.action, body.payload)

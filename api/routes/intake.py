@@ -17,7 +17,7 @@ from domain.intake import Guidance, GuidanceRequest, JsonDate, intake_guidance
 from domain.whatif import WhatIfChain
 from services import casework
 from services.case_view import case_detail, road_ahead
-from services.evidence import EvidenceRejected, check_evidence
+from services.evidence import EvidenceFile, EvidenceRejected, check_evidence
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
 EVIDENCE_MESSAGES = {
@@ -26,6 +26,14 @@ EVIDENCE_MESSAGES = {
     "evidence.bad_type": "只接受 PDF、JPEG、PNG 文件 / only PDF, JPEG and PNG files are accepted",
 }
 EVIDENCE_STATUS = {"evidence.too_large": 413, "evidence.bad_type": 415}
+
+
+async def checked_upload(file: UploadFile, limit: int) -> EvidenceFile:
+    """An uploaded file that passed the checks (PDF, JPEG or PNG by content, within `limit`); 413/415/422 otherwise."""
+    try:
+        return check_evidence(file.filename or "", await file.read(limit + 1), limit)
+    except EvidenceRejected as exc:
+        raise HTTPException(status_code=EVIDENCE_STATUS.get(exc.code, 422), detail=EVIDENCE_MESSAGES[exc.code]) from None
 
 
 class GuidanceJson(GuidanceRequest):
@@ -73,11 +81,7 @@ async def add_evidence(
 ) -> EvidenceAdded:
     """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
     Temporal, then its id is given to the case workflow (`add_evidence`)."""
-    limit = ctx.settings.max_upload_bytes
-    try:
-        checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
-    except EvidenceRejected as exc:
-        raise HTTPException(status_code=EVIDENCE_STATUS.get(exc.code, 422), detail=EVIDENCE_MESSAGES[exc.code]) from None
+    checked = await checked_upload(file, ctx.settings.max_upload_bytes)
     evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description)
     return EvidenceAdded(evidence_id=evidence_id, result=result)
 

@@ -1,5 +1,6 @@
 """SQLModel tables of the application database. Import this package to register every table."""
 
+from infrastructure.tables.agency_systems import AgencyActionReceipt, AgencyEvent, AgencyEventCounter, AgencySystem
 from infrastructure.tables.audit import AuditEntry
 from infrastructure.tables.cases import (
     Case,
@@ -34,6 +35,10 @@ from infrastructure.tables.tasks import Notification, Task
 from infrastructure.tables.users import Team, User
 
 __all__ = [
+    "AgencyActionReceipt",
+    "AgencyEvent",
+    "AgencyEventCounter",
+    "AgencySystem",
     "AuditEntry",
     "Blob",
     "Case",

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from labourflow.cli import audit, deadlines, deployment, documents, organisations, serve, signing, storage, users  # noqa: F401  (register commands)
+from labourflow.cli import (  # noqa: F401  (register commands)
+    agency_systems,
+    audit,
+    deadlines,
+    deployment,
+    documents,
+    organisations,
+    serve,
+    signing,
+    storage,
+    users,
+)
 from labourflow.cli.base import app
 
 

@@ -1,12 +1,14 @@
-"""Every projection and outbox activity is idempotent: run twice, one row (on SQLite and PostgreSQL)."""
+"""Every projection and outbox activity is idempotent: run twice, one row (on SQLite and PostgreSQL),
+and one event for the agency systems."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, update
+from sqlmodel import col, select
 from temporalio.testing import ActivityEnvironment
 
 from activities.deps import ActivityDeps
@@ -18,7 +20,7 @@ from domain.records import AssignmentRequest, DeadlineRecord, DeadlineStatus, No
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
-from infrastructure.tables import Deadline, Notification, Task, TimelineEvent
+from infrastructure.tables import AgencyEvent, Deadline, Notification, Task, TimelineEvent
 from services.accounts import seed_demo
 from services.intake import register_case
 from tests.stories import wage_arrears
@@ -91,3 +93,34 @@ async def test_assignment_prefers_the_least_loaded_and_honours_exclusions(filed:
     assert await env.run(tasks.assign_task, request) == "mediator2"
     assert await env.run(tasks.assign_task, request.model_copy(update={"exclude": ("mediator2",)})) == "mediator"
     assert await env.run(tasks.assign_task, AssignmentRequest(role="mediator", team_code="nobody")) is None
+
+
+async def test_events_once_per_happening_numbered_without_gaps_per_organisation(filed: tuple[ActivityDeps, str]) -> None:
+    """What agency systems are sent: a retried projection writes no second event; concurrent writers
+    still number each organisation's events 1..n without gaps; the log refuses changes."""
+    deps, case_no = filed
+    projections, env = ProjectionActivities(deps), ActivityEnvironment()
+
+    def task(n: int, team: str, status: str = "open") -> TaskRecord:
+        return TaskRecord(task_id=f"wf-{team}#{n}", subject=f"case:{case_no}", workflow_id=f"wf-{team}", kind="record_award",
+                          role="arbitrator", title_zh="裁决", title_en="Award", team_code=team, status=status,  # type: ignore[arg-type]
+                          outcome="record_award" if status == "done" else None)
+
+    await env.run(projections.record_task, task(0, "arb-pd-1"))
+    await env.run(projections.record_task, task(0, "arb-pd-1"))  # a retry, or a reminder: no new event
+    await env.run(projections.record_task, task(0, "arb-pd-1", "done"))
+    await env.run(projections.record_task, task(0, "arb-pd-1", "done"))
+    await asyncio.gather(*(env.run(projections.record_task, task(n, team)) for n in range(1, 9) for team in ("arb-pd-1", "court-pd-1")))
+    async with deps.db.session() as session:
+        rows = (await session.exec(select(AgencyEvent).order_by(col(AgencyEvent.organisation_code), col(AgencyEvent.seq)))).all()
+    by_org: dict[str, list[AgencyEvent]] = {}
+    for row in rows:
+        by_org.setdefault(row.organisation_code, []).append(row)
+    assert [(e.type, e.data["task_id"]) for e in by_org["arb-pd"][:2]] == [("task.opened", "wf-arb-pd-1#0"),
+                                                                         ("decision.recorded", "wf-arb-pd-1#0")]
+    assert [e.seq for e in by_org["arb-pd"]] == list(range(1, 11)) and [e.seq for e in by_org["court-pd"]] == list(range(1, 9))
+    assert len({e.event_id for e in rows}) == len(rows) == 18
+    with pytest.raises(Exception, match="append-only"):
+        async with deps.db.write_session() as session:
+            await session.exec(update(AgencyEvent).values(type="tampered"))  # type: ignore[call-overload]
+            await session.commit()

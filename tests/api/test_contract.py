@@ -36,6 +36,8 @@ OPERATION_IDS = {
     "openMatter", "resumeBulkLetters", "searchCases", "updateUser",
     "listOrganisations", "createOrganisation", "getOrganisation", "updateOrganisation", "createTeam", "updateTeam",
     "verifyDocumentFile", "checkDocumentCode",
+    "issueAgencyToken", "listEvents", "listAgencySystems", "registerAgencySystem", "rotateAgencySystemSecret",
+    "revokeAgencySystem", "attachDocument", "updateAgencySystem", "rotateAgencySystemWebhookSecret",
 }
 PAGED = {"listTasks", "searchCases", "listUsers", "listOutbox", "listMatters", "listCaseDocuments", "listMatterDocuments",
          "listSuggestions"}
@@ -123,11 +125,18 @@ def test_security_schemes_let_docs_sign_in_and_name_who_may_call(spec: dict[str,
         "apiKey", "header", "X-Access-Code")
     by_id = {op["operationId"]: op for _, _, op in _operations(spec)}
     assert by_id["getCase"]["security"] == [{"staffBearer": []}, {"workerAccessCode": []}]
-    assert by_id["listTasks"]["security"] == [{"staffBearer": []}]
+    assert by_id["listTasks"]["security"] == [{"staffBearer": []}, {"agencyClientCredentials": ["tasks:read"]}]
+    assert by_id["actOnTask"]["security"] == [{"staffBearer": []},
+                                              {"agencyClientCredentials": ["referrals:write", "decisions:write"]}]
+    assert by_id["listEvents"]["security"] == [{"agencyClientCredentials": ["events:read"]}]
+    agency = schemes["agencyClientCredentials"]["flows"]["clientCredentials"]
+    assert agency["tokenUrl"] == "/api/v1/auth/agency-token"
+    assert set(agency["scopes"]) == {"referrals:write", "decisions:write", "events:read", "tasks:read", "documents:write"}
     assert "security" not in by_id["fileCase"] and "security" not in by_id["listRegions"]
     for op in by_id.values():
-        if ("401" in op["responses"] and op["operationId"] != "issueToken") or "403" in op["responses"]:
-            assert {"staffBearer": []} in op.get("security", []), op["operationId"]
+        if ("401" in op["responses"] and op["operationId"] not in ("issueToken", "issueAgencyToken")) or "403" in op["responses"]:
+            named = {name for requirement in op.get("security", []) for name in requirement}
+            assert named & {"staffBearer", "agencyClientCredentials"}, op["operationId"]
 
 
 def test_every_request_body_has_a_valid_example_and_only_json_schema(spec: dict[str, Any]) -> None:

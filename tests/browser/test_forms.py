@@ -188,7 +188,8 @@ async def test_api_docs_sign_in_and_call(browser: Browser, product: Product) -> 
     await page.get_by_role("button", name="Authorize").first.click()
     await page.locator("#oauth_username").fill("mediator")
     await page.locator("#oauth_password").fill(DEMO_PASSWORD)
-    await page.get_by_role("button", name="Apply given OAuth2 credentials").click()
+    staff_section = page.locator(".auth-container", has_text="staffBearer (OAuth2, password)")  # the agencies' section is next
+    await staff_section.get_by_role("button", name="Apply given OAuth2 credentials").click()
     await expect(page.locator(".auth-container button", has_text="Logout").first).to_be_visible()  # signed in
     await page.locator("button.btn-done").first.click()
     operation = page.locator("#operations-staff-listTasks")

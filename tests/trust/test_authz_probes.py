@@ -10,7 +10,9 @@ reply (documents, a one-time reply link, an attachment), a bulk-letter batch. Ea
 is then called with A's objects in its path parameters by two users of every role (workers of two
 cases, mediators of two teams, union legal staff of two regions, two administrators), the staff of
 every other agency (each kind, and another region's commission) and anonymously; a case that went
-straight to arbitration (C) is the Pudong commission's, whose task the union may not open. Whoever
+straight to arbitration (C) is the Pudong commission's, whose task the union may not open. Three
+agency systems with client credentials and every scope probe too: the commission's own (entitled to
+case C's task only) and two other organisations' (entitled to nothing). Whoever
 is not entitled to an object must get exactly what they get for a missing object (the same 404), or
 a role-level refusal (401/403, or the redirect to the sign-in page) - never a success. Routes
 without an object parameter (lists, dashboards) must not show A's objects to those users. The counts
@@ -36,10 +38,12 @@ from starlette.requests import Request
 
 from api.auth import SESSION_COOKIE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
+from domain.agency_systems import Scope
 from domain.roles import Role
 from infrastructure.tables import StoredDocument, Task
 from services import access
 from services.accounts import create_user
+from services.agency_systems import register_system
 from tests.stories import dismissal, wage_arrears
 from tests.supervision.bulk_support import employers_csv
 from tests.supervision.harness import Console
@@ -64,6 +68,7 @@ PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("POST", "/api/v1/auth/token"),
+    ("POST", "/api/v1/auth/agency-token"),
     ("POST", "/api/v1/cases"),
     ("POST", "/api/v1/intake/guidance"),
     ("GET", "/api/v1/deadlines"),
@@ -148,12 +153,22 @@ PROTECTED = {
     ("POST", "/admin/users"),
     ("GET", "/admin/organisations"),
     ("POST", "/admin/organisations"),
+    ("GET", "/admin/organisations/{code}/systems"),
+    ("POST", "/admin/organisations/{code}/systems"),
     ("GET", "/api/v1/organisations"),
     ("POST", "/api/v1/organisations"),
     ("GET", "/api/v1/organisations/{code}"),
     ("PATCH", "/api/v1/organisations/{code}"),
     ("POST", "/api/v1/organisations/{code}/teams"),
     ("PATCH", "/api/v1/teams/{code}"),
+    ("GET", "/api/v1/events"),
+    ("POST", "/api/v1/tasks/{task_id:path}/attachments"),
+    ("GET", "/api/v1/organisations/{code}/systems"),
+    ("POST", "/api/v1/organisations/{code}/systems"),
+    ("POST", "/api/v1/organisations/{code}/systems/{client_id}/rotate"),
+    ("POST", "/api/v1/organisations/{code}/systems/{client_id}/revoke"),
+    ("PATCH", "/api/v1/organisations/{code}/systems/{client_id}"),
+    ("POST", "/api/v1/organisations/{code}/systems/{client_id}/rotate-webhook-secret"),
     ("GET", "/union"),
     ("GET", "/union/matters"),
     ("GET", "/union/suggestions"),
@@ -188,6 +203,10 @@ OTHER_AGENCIES = {
     "ent_mediator": "ent-mediator",
 }
 AGENCY_STAFF = {**COMMISSION_A, **OTHER_AGENCIES}
+# Agencies' own systems with client credentials and every scope: the Pudong commission's (entitled to
+# case C's task, nothing else) and two others' (entitled to nothing here).
+SYSTEMS = {"system_commission_a": "arb-pd", "system_commission_b": "arb-hz", "system_court": "court-pd"}
+OTHER_SYSTEMS = {"system_commission_b", "system_court"}
 IDENTITIES = (
     "worker_a",
     "worker_b",
@@ -200,11 +219,12 @@ IDENTITIES = (
     "admin_b",
     "anonymous",
     *AGENCY_STAFF,
+    *SYSTEMS,
 )
-CASE_OUTSIDERS = {"worker_b", "worker_c", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
-UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
+CASE_OUTSIDERS = {"worker_b", "worker_c", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
+UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
 # Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
-CASE_C_OUTSIDERS = {"worker_a", "worker_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES}
+CASE_C_OUTSIDERS = {"worker_a", "worker_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES, *OTHER_SYSTEMS}
 TASK_C_OUTSIDERS = CASE_C_OUTSIDERS | {"mediator_a", "union_a", "worker_c"}
 # A refusal for the role (not about the object): allowed instead of "the same as a missing object".
 ROLE_REFUSALS = {401, 403}
@@ -290,6 +310,7 @@ async def build_world(console: Console) -> World:
             "rate_limit_login": "10000/60",
             "rate_limit_access": "10000/60",
             "rate_limit_verify": "10000/60",
+            "rate_limit_agency_token": "10000/60",
         }
     ))
     http = httpx.AsyncClient(
@@ -346,6 +367,12 @@ async def build_world(console: Console) -> World:
             {"Authorization": f"Bearer {token_value}"},
             {SESSION_COOKIE: token_value},
         )
+    for who, organisation in SYSTEMS.items():
+        registered = await register_system(db, app.state.services.keyring, organisation, who, list(Scope), None, by="admin")
+        form = {"grant_type": "client_credentials", "client_id": registered.client_id, "client_secret": registered.client_secret}
+        issued = await http.post("/api/v1/auth/agency-token", data=form)
+        assert issued.status_code == 200, issued.text
+        credentials[who] = ({"Authorization": f"Bearer {issued.json()['access_token']}"}, {})
     request = Request({"type": "http", "app": app, "headers": []})
     for who, filed in (("worker_a", filed_a), ("worker_b", filed_b), ("worker_c", filed_c)):
         credentials[who] = (

@@ -1,10 +1,11 @@
 """Property-based API testing over the whole OpenAPI description (schemathesis v4), in-process.
 
 Every operation gets schema-conforming (positive) and schema-violating (negative) requests, sent
-in every auth mode: anonymously, as the worker of a real case (`X-Access-Code`) and as an
-administrator (bearer token), through the ASGI app, which has a real Temporal (time-skipping test
-server) and worker behind it. Positive requests of the worker and the administrator name the real
-case, its task, its receipt and a real account where the path asks for one, so the answers carry
+in every auth mode: anonymously, as the worker of a real case (`X-Access-Code`), as an
+administrator (bearer token) and as the agency system of the organisation holding the case (client
+credentials, every scope), through the ASGI app, which has a real Temporal (time-skipping test
+server) and worker behind it. Positive requests of the worker, the administrator and the system name the real
+case, its task, its receipt, a real account, organisation and (another) agency system where the path asks for one, so the answers carry
 real objects. Checks: no server error (5xx); no invalid input accepted (`negative_data_rejection`);
 and the contract holds: every status is documented for its operation, the content type is the
 documented one, the body and the documented headers are valid against their schemas. Generation is
@@ -39,17 +40,19 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
 from api.app import create_app
+from domain.agency_systems import Scope
 from infrastructure.settings import Settings
-from infrastructure.tables import StoredDocument, Task
+from infrastructure.tables import StoredDocument, Task, Team
 from infrastructure.temporal import data_converter
 from infrastructure.temporal_gateway import TemporalGateway
 from labourflow.worker import build_worker
 from services.accounts import seed_demo
+from services.agency_systems import register_system
 from tests.conftest import TEST_SERVER
 from tests.stories import wage_arrears
 
@@ -118,6 +121,7 @@ async def app_client(
             "rate_limit_intake": "100000/60",
             "rate_limit_login": "100000/60",
             "rate_limit_access": "100000/60",
+            "rate_limit_agency_token": "100000/60",
         }
     )
     env = await WorkflowEnvironment.start_time_skipping(
@@ -152,8 +156,24 @@ async def _real_objects(http: httpx.AsyncClient, app: Any) -> tuple[dict[str, st
             break
         assert time.monotonic() < deadline, "the case's task and receipt did not appear"
         await asyncio.sleep(0.2)
-    ids = {"case_no": filed["case_no"], "task_id": task, "document_id": document, "username": "mediator", "rule_id": "D03"}
+    async with db.session() as session:
+        organisation = (await session.exec(select(Team.organisation_code).join(Task, col(Task.team_code) == col(Team.code))
+                                           .where(Task.task_id == task))).one()
+    assert organisation is not None
+    ids = {"case_no": filed["case_no"], "task_id": task, "document_id": document, "username": "mediator", "rule_id": "D03",
+           "code": organisation}
     return ids, filed["access_code"]
+
+
+async def _agency_system(http: httpx.AsyncClient, app: Any, organisation: str) -> tuple[str, str]:
+    """The organisation's system with every scope: its bearer token; and another system's client id
+    (the administrator's rotate and revoke name that one, so the probing system's token stays valid)."""
+    services = app.state.services
+    mine = await register_system(services.db, services.keyring, organisation, "probing system", list(Scope), None, by="admin")
+    other = await register_system(services.db, services.keyring, organisation, "other system", list(Scope), None, by="admin")
+    form = {"grant_type": "client_credentials", "client_id": mine.client_id, "client_secret": mine.client_secret}
+    issued = (await http.post("/api/v1/auth/agency-token", data=form)).json()
+    return issued["access_token"], other.client_id
 
 
 async def test_whole_openapi_conforms_in_every_auth_mode(
@@ -164,8 +184,10 @@ async def test_whole_openapi_conforms_in_every_auth_mode(
         await http.post("/api/v1/auth/token", data={"username": "admin", "password": PASSWORD})
     ).json()["access_token"]
     real, code = await _real_objects(http, app)
+    system_token, real["client_id"] = await _agency_system(http, app, real["code"])
     schema = schemathesis.openapi.from_dict(app.openapi())
-    identities = {"anonymous": {}, "worker": {"X-Access-Code": code}, "admin": {"Authorization": f"Bearer {token}"}}
+    identities = {"anonymous": {}, "worker": {"X-Access-Code": code}, "admin": {"Authorization": f"Bearer {token}"},
+                  "system": {"Authorization": f"Bearer {system_token}"}}
     operations = [result.ok() for result in schema.get_all_operations()]
     failures: list[str] = []
     sent: Counter[str] = Counter()

@@ -13,6 +13,7 @@ import pytest
 from api.forms import choice_values, field_keys
 from api.i18n import catalogue
 from domain.actions import WorkerActionKind
+from domain.agency_systems import Scope
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
@@ -90,6 +91,8 @@ LABELLED = [
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
     ("verify.status.", [s.value for s in CheckStatus]),
+    ("scope.", [s.value for s in Scope]),
+    ("systems.done.", ["revoke", "webhook"]),
 ]
 
 
