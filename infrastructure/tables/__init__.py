@@ -16,6 +16,7 @@ from infrastructure.tables.documents import (
     StoredDocument,
 )
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
+from infrastructure.tables.parties import CaseRespondent, RespondentLink
 from infrastructure.tables.projections import Deadline, TimelineEvent
 from infrastructure.tables.storage import Blob
 from infrastructure.tables.supervision import (
@@ -39,6 +40,7 @@ __all__ = [
     "CaseAccess",
     "CaseClaim",
     "CaseCounter",
+    "CaseRespondent",
     "CaseStageVisit",
     "Deadline",
     "DocumentContent",
@@ -49,6 +51,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "Referral",
+    "RespondentLink",
     "StoredDocument",
     "SupervisionAttachment",
     "SupervisionBatch",

@@ -16,6 +16,7 @@ from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
+from domain.parties import RespondentRole
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
@@ -62,6 +63,7 @@ LABELLED = [
     ("group.", [g.value for g in VulnerableGroup]),
     ("scope.", [s.value for s in ScopeIssue]),
     ("role.", [r.value for r in Role]),
+    ("party_role.", [r.value for r in RespondentRole]),
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),
     ("action.", sorted(TASK_PAYLOADS)),

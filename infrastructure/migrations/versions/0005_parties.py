@@ -1,0 +1,78 @@
+"""Parties: every respondent of a case (role, credit code, address, encrypted contact) and their
+one-time links; existing cases get their employer as respondent 1.
+
+Revision ID: 0005
+Revises: 0004
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+S = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    op.create_table(
+        "case_respondent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_no", S(length=20), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("role", S(length=20), nullable=False),
+        sa.Column("name", S(length=200), nullable=False),
+        sa.Column("uscc", S(length=18), nullable=True),
+        sa.Column("address", S(length=300), nullable=False),
+        sa.Column("contact_enc", S(), nullable=True),
+        sa.Column("electronic_service", sa.Boolean(), nullable=False),
+        sa.Column("answer", S(length=20), nullable=True),
+        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("proposed_times", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["case_no"], ["dispute_case.case_no"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("case_no", "seq"),
+    )
+    with op.batch_alter_table("case_respondent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_respondent_case_no"), ["case_no"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_respondent_role"), ["role"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_respondent_name"), ["name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_case_respondent_uscc"), ["uscc"], unique=False)
+    op.create_table(
+        "respondent_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", S(length=64), nullable=False),
+        sa.Column("case_no", S(length=20), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("purpose", S(length=30), nullable=False),
+        sa.Column("document_id", S(length=36), nullable=True),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked", sa.Boolean(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("respondent_link", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_respondent_link_case_no"), ["case_no"], unique=False)
+    # Cases filed before: their one employer is respondent 1.
+    op.execute(
+        "INSERT INTO case_respondent (case_no, seq, role, name, uscc, address, electronic_service, proposed_times) "
+        "SELECT case_no, 1, 'employer', employer_name, employer_uscc, '', false, '[]' FROM dispute_case"
+    )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("respondent_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_respondent_link_case_no"))
+    op.drop_table("respondent_link")
+    with op.batch_alter_table("case_respondent", schema=None) as batch_op:
+        for name in ("uscc", "name", "role", "case_no"):
+            batch_op.drop_index(batch_op.f(f"ix_case_respondent_{name}"))
+    op.drop_table("case_respondent")
