@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import col, select
 
-from infrastructure.tables import CaseRespondent
 from domain.china_time import china_today
+from infrastructure.tables import CaseRespondent
 from services.dashboard import dashboard
 from services.supervision.suggestions import complaints_in
 from tests.api.conftest import Api
