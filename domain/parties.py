@@ -10,8 +10,9 @@ workflow keeps about each respondent (no contact details)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -136,3 +137,98 @@ class Respondent(BaseModel):
     @property
     def label_zh(self) -> str:
         return f"{self.name}（{ROLES[self.role].zh}）"
+
+
+# ---- the invitation to mediate and electronic service --------------------------------------------
+
+
+class InvitationAnswer(StrEnum):
+    """A respondent's answer to the invitation to mediate (mediation is voluntary: LDMAL Art. 5)."""
+
+    agreed = "agreed"
+    refused = "refused"
+
+
+class InvitationOutcome(StrEnum):
+    """Where the invitation leaves the mediation."""
+
+    open = "open"  # answers outstanding, period running
+    agreed = "agreed"  # every respondent agreed
+    partly = "partly"  # the period ended: some agreed, the others did not answer; mediation goes on with those who came
+    refused = "refused"  # a respondent refused: mediation ends (People's Mediation Law Art. 17)
+    no_answer = "no_answer"  # the period ended and nobody agreed: deemed unwilling, mediation ends
+
+
+@dataclass(frozen=True)
+class AnswerRule:
+    """How long a respondent has to answer the invitation, counted from the day it was served."""
+
+    working_days: int
+    basis: str
+
+
+# The mediation organisation accepts within 3 working days where both parties agree to mediate, and
+# writes to the applicant where one does not (Enterprise Labour Dispute Consultation and Mediation
+# Provisions, MOHRSS Order 17, Art. 22): the respondent's answer is awaited for those 3 working days.
+INVITATION_ANSWER = AnswerRule(
+    3, "《企业劳动争议协商调解规定》第二十二条 / Enterprise Labour Dispute Consultation and Mediation Provisions Art. 22")
+REFUSAL_BASIS = "《人民调解法》第十七条 / People's Mediation Law Art. 17; 《劳动争议调解仲裁法》第五条 / LDMAL Art. 5"
+ELECTRONIC_SERVICE_BASIS = "《民事诉讼法》第九十条 / Civil Procedure Law Art. 90"
+
+
+def answer_due(served_on: date, is_workday: Callable[[date], bool], rule: AnswerRule = INVITATION_ANSWER) -> date:
+    """The last day to answer: `rule.working_days` working days after the day of service (that day not counted)."""
+    day, left = served_on, rule.working_days
+    while left:
+        day += timedelta(days=1)
+        if is_workday(day):
+            left -= 1
+    return day
+
+
+def invitation_outcome(invited: Sequence[int], answers: Mapping[int, InvitationAnswer], period_over: bool) -> InvitationOutcome:
+    """Where the answers leave mediation: one refusal ends it; all agreeing opens it; at the end of the
+    period, silence counts as unwillingness unless someone agreed (mediation goes on with them)."""
+    if any(answers.get(seq) is InvitationAnswer.refused for seq in invited):
+        return InvitationOutcome.refused
+    agreed = [seq for seq in invited if answers.get(seq) is InvitationAnswer.agreed]
+    if len(agreed) == len(invited):
+        return InvitationOutcome.agreed
+    if not period_over:
+        return InvitationOutcome.open
+    return InvitationOutcome.partly if agreed else InvitationOutcome.no_answer
+
+
+class RespondentAnswer(BaseModel):
+    """A respondent's answer through its link (the `respondent-answer` Update)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    answer: InvitationAnswer
+    proposed_times: tuple[datetime, ...] = ()
+    reason: str = ""
+
+
+class RespondentServed(BaseModel):
+    """A document reached a respondent that agreed to electronic service (its link was opened)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    served_at: datetime  # aware; its China date is the date of service
+    purpose: str = "mediation_invitation"
+
+
+class InviteRespondents(BaseModel):
+    """What the `invite-respondents` activity needs: whom to invite, by whom, until when."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    case_no: str
+    workflow_id: str
+    respondents: tuple[Respondent, ...]
+    organisation: str
+    invited_on: date
+    answer_due: date

@@ -13,8 +13,8 @@ from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
 from workflows.kit.actions import action
-from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
+from workflows.mediation_parties import RespondentInvitations
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
@@ -65,7 +65,7 @@ def period_rule(inp: MediationInput) -> tuple[str, str | None]:
 
 
 @workflow.defn(name="mediation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
-class MediationWorkflow(StatutoryWorkflow):
+class MediationWorkflow(RespondentInvitations):
     """One mediation attempt with its statutory period and the mediator's task."""
 
     def __init__(self) -> None:
@@ -92,6 +92,8 @@ class MediationWorkflow(StatutoryWorkflow):
         self.task = await self.open_task(
             "mediate", "主持调解并记录结果", "Hold the mediation and record its outcome", ACTIONS, deadline_key="period"
         )
+        if inp.respondents and workflow.patched("respondent-invitations"):
+            await self.invite_respondents(inp.respondents, inp.organisation, inp.limitation)
         if not await self.until("period", lambda: self.result is not None):
             await self.close_deadline("period", DeadlineStatus.missed)
             await self.close_task(self.task, "period_expired", status=TaskStatus.cancelled)

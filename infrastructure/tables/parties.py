@@ -41,6 +41,8 @@ class RespondentLink(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     case_no: str = Field(max_length=20, index=True)
     seq: int
+    workflow_id: str = Field(max_length=120)  # the workflow that takes the respondent's answer
+    invitation_key: str = Field(max_length=200, unique=True)  # one link per respondent and invitation (activity retries)
     purpose: str = Field(max_length=30)  # mediation_invitation | service
     document_id: str | None = Field(default=None, max_length=36)
     expires_on: date | None = None

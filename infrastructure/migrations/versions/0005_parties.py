@@ -49,6 +49,8 @@ def upgrade() -> None:
         sa.Column("token_hash", S(length=64), nullable=False),
         sa.Column("case_no", S(length=20), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("workflow_id", S(length=120), nullable=False),
+        sa.Column("invitation_key", S(length=200), nullable=False),
         sa.Column("purpose", S(length=30), nullable=False),
         sa.Column("document_id", S(length=36), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=True),
@@ -58,9 +60,15 @@ def upgrade() -> None:
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("token_hash"),
+        sa.UniqueConstraint("invitation_key"),
     )
     with op.batch_alter_table("respondent_link", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_respondent_link_case_no"), ["case_no"], unique=False)
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("secret_enc", S(), nullable=True))
+        batch_op.add_column(sa.Column("attachment_name", S(length=100), nullable=True))
+        batch_op.add_column(sa.Column("attachment_type", S(length=60), nullable=True))
+        batch_op.add_column(sa.Column("attachment_text", S(), nullable=True))
     # Cases filed before: their one employer is respondent 1.
     op.execute(
         "INSERT INTO case_respondent (case_no, seq, role, name, uscc, address, electronic_service, proposed_times) "
@@ -69,6 +77,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        for name in ("attachment_text", "attachment_type", "attachment_name", "secret_enc"):
+            batch_op.drop_column(name)
     with op.batch_alter_table("respondent_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_respondent_link_case_no"))
     op.drop_table("respondent_link")

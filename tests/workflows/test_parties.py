@@ -1,0 +1,102 @@
+"""Both parties at the table, on the time-skipping server: each respondent is invited through its own
+link when mediation opens; a refusal ends mediation and offers arbitration with its last day
+(People's Mediation Law Art. 17, LDMAL Art. 5); silence until the answer period ends (3 working days,
+Enterprise Mediation Provisions Art. 22) offers the worker arbitration; electronic service dates
+the service from the day the link was opened (Civil Procedure Law Art. 90)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlmodel import select
+
+from domain.case import Stage
+from domain.china_time import CHINA_TZ
+from domain.parties import RespondentServed
+from infrastructure.tables import Notification, RespondentLink
+from infrastructure.temporal_gateway import TemporalGateway
+from services import respondents
+from services.context import ServiceContext
+from tests.stories import rider, wage_arrears
+from tests.workflows.harness import CaseRun, Harness
+
+pytestmark = pytest.mark.slow
+
+
+def _ctx(harness: Harness) -> ServiceContext:
+    settings = harness.deps.settings
+    return ServiceContext.from_settings(settings, db=harness.db, temporal=TemporalGateway(settings, harness.env.client),
+                                        search_attributes=False)
+
+
+async def _tokens(harness: Harness, case: CaseRun) -> dict[str, str]:
+    """The links the outbox will send, by channel (the texts name them as {link})."""
+    await case.wait_event("respondents_invited")
+    async with harness.db.session() as session:
+        rows = (await session.exec(select(Notification).where(Notification.subject == case.subject,
+                                                              Notification.template == "respondent_invitation"))).all()
+    assert all("{link}" in row.body_zh and row.secret_enc for row in rows), "the link travels encrypted, not in the text"
+    return {row.channel: harness.deps.keyring.decrypt_text(row.secret_enc or "").rsplit("/", 1)[1] for row in rows}
+
+
+async def test_the_partner_firm_refuses_and_the_worker_is_offered_arbitration(harness: Harness) -> None:
+    case = await harness.file(rider(), date(2026, 11, 2))  # a Monday
+    tokens = await _tokens(harness, case)
+    assert set(tokens) == {"email", "sms"}, "the partner firm by e-mail, the platform by SMS"
+    # 3 working days after 11-02 (Enterprise Labour Dispute Consultation and Mediation Provisions Art. 22).
+    assert (await case.deadline("answer-1")).due_on == date(2026, 11, 5)
+
+    ctx = _ctx(harness)
+    partner = await respondents.respondent_view(ctx, tokens["email"])
+    assert partner.respondent.name == "上海众骑劳务外包有限公司" and partner.respondent.seq == 1
+    await respondents.answer(ctx, partner, "refused", [], "不存在劳动关系")
+    await case.wait_event("mediation_refused")
+    row = await case.wait_stage(Stage.arbitration_eligible)
+    offered = next(o for o in row.worker_options if o["action"] == "choose_arbitration")
+    assert offered["last_day"] is not None, "arbitration is offered with its last day"
+    again = await respondents.respondent_view(ctx, tokens["email"])
+    assert again.used and again.respondent.answer == "refused", "the used link still shows what was recorded"
+    with pytest.raises(respondents.Refused):
+        await respondents.answer(ctx, again, "agreed", [], "")
+
+
+async def test_nobody_answers_and_the_worker_is_offered_arbitration(harness: Harness) -> None:
+    case = await harness.file(wage_arrears(), date(2026, 3, 2))
+    await case.wait_event("respondents_invited")
+    assert (await case.deadline("answer-1")).due_on == date(2026, 3, 5)
+    await harness.sleep(3)  # 03-05: still within the period
+    assert "respondents_no_answer" not in await case.events()
+    await harness.sleep(1)  # 03-06: the period has passed
+    await case.wait_event("respondents_no_answer")
+    option = await case.wait_option("refuse_mediation")
+    assert option["last_day"] is not None and "仲裁" in option["label_zh"]
+    assert (await case.case_row()).stage == Stage.mediation, "the mediator may still bring them together"
+    assert (await case.deadlines())["answer-1"].status == "missed"
+    await case.worker("refuse_mediation")
+    await case.wait_stage(Stage.arbitration_eligible)
+
+
+async def test_electronic_service_dates_the_answer_period_from_the_opening(harness: Harness) -> None:
+    case = await harness.file(rider(), date(2026, 11, 2))
+    tokens = await _tokens(harness, case)
+    async with harness.db.session() as session:
+        link = (await session.exec(select(RespondentLink).where(RespondentLink.case_no == case.case_no,
+                                                                RespondentLink.seq == 2))).one()
+    await harness.sleep(2)  # 11-04: the platform opens its link, having agreed to electronic service
+    opened_at = datetime.combine(date(2026, 11, 4), time(10, 30), CHINA_TZ)
+    await harness.env.client.get_workflow_handle(link.workflow_id).signal(
+        "respondent-served", RespondentServed(seq=2, served_at=opened_at))
+    await case.wait_event("respondent_served")
+    served = (await case.deadlines())["answer-2"]
+    assert (served.start_on, served.due_on) == (date(2026, 11, 4), date(2026, 11, 9)), "Thu, Fri, Mon after the day of service"
+    await harness.sleep(2)  # 11-06: past the first period (11-05), within the one from service
+    assert "respondents_no_answer" not in await case.events()
+
+    ctx = _ctx(harness)
+    for channel in ("email", "sms"):
+        view = await respondents.respondent_view(ctx, tokens[channel])
+        await respondents.answer(ctx, view, "agreed", [datetime(2026, 11, 10, 14, 0, tzinfo=CHINA_TZ)], "")
+    await case.wait_event("respondents_agreed")
+    assert (await case.case_row()).stage == Stage.mediation
+    await case.task("mediate")
