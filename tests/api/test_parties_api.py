@@ -1,12 +1,17 @@
-"""Respondents through the JSON API and the intake form: several per case, each with its role and
+"""Respondents through the JSON API, the intake form and their one-time links: several per case, each with its role and
 credit code; the suggestion rule counts every respondent named by credit code."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from datetime import datetime
+
 from sqlmodel import col, select
 
-from domain.china_time import china_today
-from infrastructure.tables import CaseRespondent
+from domain.china_time import CHINA_TZ, china_today
+from infrastructure.tables import CaseRespondent, Evidence, Notification, RespondentLink, TimelineEvent
+from services import respondents
 from services.dashboard import dashboard
 from services.supervision.suggestions import complaints_in
 from tests.api.conftest import Api
@@ -68,3 +73,82 @@ async def test_the_form_takes_further_respondents(api: Api) -> None:
         roles = (await session.exec(select(CaseRespondent.role).where(CaseRespondent.case_no == case_no)
                                     .order_by(col(CaseRespondent.seq)))).all()
     assert list(roles) == ["partner", "platform"]
+
+
+async def _links(api: Api, case_no: str) -> dict[str, str]:
+    """The respondents' links as the outbox will send them, by channel."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        async with api.deps.db.session() as session:
+            rows = (await session.exec(select(Notification).where(Notification.subject == f"case:{case_no}",
+                                                                  Notification.template == "respondent_invitation"))).all()
+        if len(rows) == 2:
+            return {r.channel: api.deps.keyring.decrypt_text(r.secret_enc or "").split("/respond/", 1)[1] for r in rows}
+        await asyncio.sleep(0.1)
+    raise AssertionError("no invitations in the outbox")
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+async def test_the_partner_firm_answers_through_its_link(api: Api) -> None:
+    filed = (await api.http.post("/api/v1/cases", json=rider())).json()
+    case_no = filed["case_no"]
+    other = (await api.http.post("/api/v1/cases", json=wage_arrears())).json()["case_no"]
+    links = await _links(api, case_no)
+    page = await api.http.get(f"/respond/{links['email']}")
+    assert page.status_code == 200 and "上海众骑劳务外包有限公司" in page.text and case_no in page.text
+    assert "孙浩" not in page.text and "13671234567" not in page.text and other not in page.text, "the notice and nothing else"
+    assert "上海快送信息科技有限公司" not in page.text, "one respondent's link shows nothing of the other"
+
+    served = await api.http.post(f"/respond/{links['email']}/service", data={"csrf_token": _csrf(page.text)})
+    assert served.status_code == 303
+    page = await api.http.get(f"/respond/{links['email']}")
+    assert 'id="service-state"' in page.text
+    async with api.deps.db.session() as session:
+        link = (await session.exec(select(RespondentLink).where(RespondentLink.case_no == case_no, RespondentLink.seq == 1))).one()
+    assert link.opened_at is not None, "the moment of service is recorded"
+    await _wait_event(api, case_no, "respondent_served")
+
+    answered = await api.http.post(f"/respond/{links['email']}/answer", data={
+        "csrf_token": _csrf(page.text), "answer": "agreed", "proposed_time": ["2026-12-10T14:00", ""], "reason": ""})
+    assert answered.status_code == 303, answered.text[:500]
+    page = await api.http.get(f"/respond/{links['email']}")
+    assert 'id="answered"' in page.text and 'id="send-answer"' not in page.text, "answered once; the page says so"
+    again = await api.http.post(f"/respond/{links['email']}/answer", data={"csrf_token": _csrf(page.text), "answer": "refused"})
+    assert again.status_code == 409 and "已经答复" in again.text
+    async with api.deps.db.session() as session:
+        party = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == case_no, CaseRespondent.seq == 1))).one()
+    assert party.answer == "agreed" and party.electronic_service
+    assert [datetime.fromisoformat(t).astimezone(CHINA_TZ).hour for t in party.proposed_times] == [14]
+    await _wait_event(api, case_no, "respondent_agreed")
+
+    sent = await api.http.post(f"/respond/{links['email']}/evidence", data={"csrf_token": _csrf(page.text), "description": "考勤记录"},
+                               files={"file": ("kq.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    assert sent.status_code == 303
+    async with api.deps.db.session() as session:
+        stored = (await session.exec(select(Evidence).where(Evidence.case_no == case_no))).all()
+    assert [e.uploaded_by for e in stored] == ["respondent:1"]
+
+
+async def test_replaced_and_unknown_links_say_so(api: Api) -> None:
+    case_no = (await api.http.post("/api/v1/cases", json=rider())).json()["case_no"]
+    links = await _links(api, case_no)
+    fresh = await respondents.new_link(api.app.state.services, case_no, 2)
+    replaced = await api.http.get(f"/respond/{links['sms']}")
+    assert replaced.status_code == 410 and "取代" in replaced.text
+    assert (await api.http.get(f"/respond/{fresh}")).status_code == 200
+    unknown = await api.http.get("/respond/not-a-real-token-at-all")
+    assert unknown.status_code == 404 and "上海" not in unknown.text
+
+
+async def _wait_event(api: Api, case_no: str, kind: str) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        async with api.deps.db.session() as session:
+            if (await session.exec(select(TimelineEvent).where(TimelineEvent.subject == f"case:{case_no}",
+                                                               TimelineEvent.kind == kind))).first():
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"no event {kind}")

@@ -37,8 +37,8 @@ from starlette.requests import Request
 from api.auth import SESSION_COOKIE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
 from domain.roles import Role
-from infrastructure.tables import StoredDocument, Task
-from services import access
+from infrastructure.tables import RespondentLink, StoredDocument, Task
+from services import access, respondents
 from services.accounts import create_user
 from tests.stories import dismissal, wage_arrears
 from tests.supervision.bulk_support import employers_csv
@@ -83,6 +83,11 @@ PUBLIC = {
     ("GET", "/reply/{token}"),
     ("GET", "/reply/{token}/notice.pdf"),
     ("POST", "/reply/{token}"),
+    # A respondent's one-time link: the token is its credential and reaches one respondent of one case.
+    ("GET", "/respond/{respondent_token}"),
+    ("POST", "/respond/{respondent_token}/service"),
+    ("POST", "/respond/{respondent_token}/answer"),
+    ("POST", "/respond/{respondent_token}/evidence"),
     ("GET", "/static"),
     # Prometheus: route templates and counts, no personal data; answered to direct requests from the
     # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.
@@ -305,6 +310,9 @@ async def build_world(console: Console) -> World:
     )
     assert task_c.team_code == "arb-pd-1"
 
+    await _wait_row(db, select(RespondentLink).where(RespondentLink.case_no == case_a))
+    respondent_token = await respondents.new_link(app.state.services, case_a, 1)  # as handed over with a posted letter
+
     await _staff(console, "probe-med-a", Role.mediator, task_a.team_code, "shanghai-pudong")
     await _staff(console, "probe-med-b", Role.mediator, "union-med-hz", "hangzhou-xihu")
     await _staff(console, "probe-union-b", Role.union_legal, "union-fed-hz-1", "hangzhou-xihu")
@@ -395,6 +403,7 @@ async def build_world(console: Console) -> World:
         ObjectRef("rule_id", "D03", "D999", set(), "a rule"),
         ObjectRef("operation", "decode", "nothing", set(), "codec operation"),
         ObjectRef("token", token, secrets.token_urlsafe(24), set(), "reply token"),
+        ObjectRef("respondent_token", respondent_token, secrets.token_urlsafe(24), set(), "respondent link"),
     ]
     signer = Signer(app.state.services.settings.session_secret, salt="csrf")
     csrf_value = secrets.token_urlsafe(24)

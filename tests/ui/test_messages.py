@@ -16,7 +16,7 @@ from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
-from domain.parties import RespondentRole
+from domain.parties import InvitationAnswer, RespondentRole
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
@@ -64,6 +64,8 @@ LABELLED = [
     ("scope.", [s.value for s in ScopeIssue]),
     ("role.", [r.value for r in Role]),
     ("party_role.", [r.value for r in RespondentRole]),
+    ("respond.done.", ["service", "answer", "evidence"]),
+    ("respond.answered.", [a.value for a in InvitationAnswer]),
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),
     ("action.", sorted(TASK_PAYLOADS)),
