@@ -5,6 +5,7 @@ invitation however often the activity runs."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import select
@@ -12,9 +13,13 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from activities.notifications import message_environment
+from domain.china_time import CHINA_TZ
 from domain.parties import InviteRespondents, contact_channel
+from domain.sittings import ABSENCE, Sitting, SittingNotice, party_kind
+from infrastructure.ics import TITLES, sitting_ics
 from infrastructure.links import link_hash, new_link_token
-from infrastructure.tables import CaseRespondent, Notification, RespondentLink
+from infrastructure.tables import Case, CaseRespondent, Notification, RespondentLink, SittingRow
+from infrastructure.upsert import upsert
 
 LINK_PURPOSE = "respondent"
 
@@ -24,7 +29,7 @@ class PartyActivities:
         self._db, self._keyring, self._settings = deps.db, deps.keyring, deps.settings
 
     def activities(self) -> list[Callable[..., Any]]:
-        return [self.invite_respondents]
+        return [self.invite_respondents, self.record_sitting, self.notify_sitting]
 
     def _texts(self, template: str, params: dict[str, Any]) -> tuple[str, str]:
         env = message_environment(self._settings.templates_dir)
@@ -60,3 +65,65 @@ class PartyActivities:
                         secret_enc=self._keyring.encrypt_text(f"{self._settings.base_url}/respond/{token}")))
                 await session.commit()
         return reached
+
+    @activity.defn(name="record-sitting")
+    async def record_sitting(self, notice: SittingNotice) -> None:
+        """The sitting as the calendars read it (one row per case, kind and number; the latest version wins)."""
+        sitting = notice.sitting
+        async with self._db.write_session() as session:
+            values = {
+                "case_no": sitting.case_no, "workflow_id": notice.workflow_id, "kind": sitting.kind.value, "number": sitting.number,
+                "starts_at": sitting.starts_at, "ends_at": sitting.starts_at + timedelta(minutes=sitting.minutes),
+                "place": sitting.place, "online_link": sitting.online_link, "summoned": list(sitting.summoned),
+                "organisation": sitting.organisation, "team_code": sitting.team_code, "convened_by": sitting.convened_by,
+                "status": sitting.status, "version": sitting.version, "reason": sitting.reason, "attendance": {},
+                "updated_at": datetime.now(UTC),
+            }
+            changing = [name for name in values if name not in ("case_no", "kind", "number", "attendance")]
+            await upsert(session, SittingRow, values, key=("case_no", "kind", "number"), update=changing)
+            await session.commit()
+
+    @activity.defn(name="notify-sitting")
+    async def notify_sitting(self, notice: SittingNotice) -> int:
+        """Tell every party summoned: a message with the .ics (e-mail attaches it; SMS names where to get it);
+        a respondent's message carries a fresh link whose opening is the service. Once per party and version."""
+        sitting, told = notice.sitting, 0
+        ics = sitting_ics(sitting)
+        async with self._db.write_session() as session:
+            case = (await session.exec(select(Case).where(Case.case_no == sitting.case_no))).one()
+            parties = {f"respondent:{p.seq}": p for p in (await session.exec(
+                select(CaseRespondent).where(CaseRespondent.case_no == sitting.case_no))).all()}
+            for party in sitting.summoned:
+                key = f"{notice.workflow_id}|{sitting.kind.value}-{sitting.number}-v{sitting.version}|{party}"
+                if (await session.exec(select(Notification.id).where(Notification.dedupe_key == f"{notice.subject}|{key}"))).first():
+                    continue
+                row = parties.get(party)
+                address = case.worker_phone_enc if party == "applicant" else row.contact_enc if row else None
+                if address is None:
+                    continue
+                secret = self._service_link(session, sitting, notice.workflow_id, key, row.seq) if row is not None else None
+                name = self._keyring.decrypt_text(case.worker_name_enc) if row is None else row.name
+                zh, en = self._texts("sitting_notice", self._notice_params(sitting, name, party, secret is not None))
+                session.add(Notification(
+                    dedupe_key=f"{notice.subject}|{key}", subject=notice.subject,
+                    channel=contact_channel(self._keyring.decrypt_text(address)), recipient_kind="worker" if row is None else "respondent",
+                    recipient_enc=address, template="sitting_notice", body_zh=zh[:2000], body_en=en[:2000], secret_enc=secret,
+                    attachment_name=f"{sitting.case_no}-{sitting.number}.ics", attachment_type="text/calendar", attachment_text=ics))
+                told += 1
+            await session.commit()
+        return told
+
+    def _service_link(self, session: Any, sitting: Sitting, workflow_id: str, key: str, seq: int) -> str:
+        token = new_link_token()
+        session.add(RespondentLink(token_hash=link_hash(self._keyring, LINK_PURPOSE, token), case_no=sitting.case_no, seq=seq,
+                                   workflow_id=workflow_id, invitation_key=key, purpose=f"{sitting.kind.value}_notice"))
+        return self._keyring.encrypt_text(f"{self._settings.base_url}/respond/{token}")
+
+    @staticmethod
+    def _notice_params(sitting: Sitting, name: str, party: str, linked: bool) -> dict[str, Any]:
+        zh, en = TITLES[sitting.kind]
+        consequence = ABSENCE.get((sitting.kind, party_kind(party)))
+        return {"title_zh": zh, "title_en": en, "name": name, "case_no": sitting.case_no, "version": sitting.version,
+                "when": sitting.starts_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M"), "where": sitting.place or sitting.online_link,
+                "reason": sitting.reason, "link": linked,
+                "basis_zh": (consequence.basis if consequence else "").split(" / ")[0] or "调解自愿"}

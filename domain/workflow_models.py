@@ -200,6 +200,7 @@ class ArbitrationInput(Frozen):
     ctx: CaseContext
     applied_on: date
     mediation: MediationHistory | None = None
+    respondents: tuple[Respondent, ...] = ()  # summoned to the hearings
 
 
 class ArbitrationResult(Frozen):

@@ -50,3 +50,29 @@ class RespondentLink(SQLModel, table=True):
     revoked: bool = False
     opened_at: datetime | None = timestamp(nullable=True, default_now=False)  # first opened: the time of service
     used_at: datetime | None = timestamp(nullable=True, default_now=False)  # its one-time act was done
+
+
+class SittingRow(SQLModel, table=True):
+    """A mediation session or hearing on the calendar (projection of the workflow that set it)."""
+
+    __tablename__ = "sitting"
+    __table_args__ = (UniqueConstraint("case_no", "kind", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_no: str = Field(max_length=20, index=True)
+    workflow_id: str = Field(max_length=120)
+    kind: str = Field(max_length=30)
+    number: int
+    starts_at: datetime = timestamp(index=True, default_now=False)
+    ends_at: datetime = timestamp(default_now=False)
+    place: str = Field(default="", max_length=200)
+    online_link: str = Field(default="", max_length=300)
+    summoned: list[Any] = json_column(list)
+    organisation: str = Field(default="", max_length=200)
+    team_code: str | None = Field(default=None, max_length=64, index=True)
+    convened_by: str | None = Field(default=None, max_length=64, index=True)
+    status: str = Field(default="scheduled", max_length=20)
+    version: int = 1
+    reason: str = Field(default="", max_length=500)
+    attendance: dict[str, Any] = json_column(dict)
+    updated_at: datetime = timestamp()

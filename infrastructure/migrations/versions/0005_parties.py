@@ -64,6 +64,32 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("respondent_link", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_respondent_link_case_no"), ["case_no"], unique=False)
+    op.create_table(
+        "sitting",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_no", S(length=20), nullable=False),
+        sa.Column("workflow_id", S(length=120), nullable=False),
+        sa.Column("kind", S(length=30), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("place", S(length=200), nullable=False),
+        sa.Column("online_link", S(length=300), nullable=False),
+        sa.Column("summoned", sa.JSON(), nullable=False),
+        sa.Column("organisation", S(length=200), nullable=False),
+        sa.Column("team_code", S(length=64), nullable=True),
+        sa.Column("convened_by", S(length=64), nullable=True),
+        sa.Column("status", S(length=20), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("reason", S(length=500), nullable=False),
+        sa.Column("attendance", sa.JSON(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("case_no", "kind", "number"),
+    )
+    with op.batch_alter_table("sitting", schema=None) as batch_op:
+        for name in ("case_no", "starts_at", "team_code", "convened_by"):
+            batch_op.create_index(batch_op.f(f"ix_sitting_{name}"), [name], unique=False)
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.add_column(sa.Column("secret_enc", S(), nullable=True))
         batch_op.add_column(sa.Column("attachment_name", S(length=100), nullable=True))
@@ -77,6 +103,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sitting", schema=None) as batch_op:
+        for name in ("convened_by", "team_code", "starts_at", "case_no"):
+            batch_op.drop_index(batch_op.f(f"ix_sitting_{name}"))
+    op.drop_table("sitting")
     with op.batch_alter_table("notification", schema=None) as batch_op:
         for name in ("attachment_text", "attachment_type", "attachment_name", "secret_enc"):
             batch_op.drop_column(name)
