@@ -73,7 +73,9 @@ class PartyActivities:
         async with self._db.write_session() as session:
             values = {
                 "case_no": sitting.case_no, "workflow_id": notice.workflow_id, "kind": sitting.kind.value, "number": sitting.number,
-                "starts_at": sitting.starts_at, "ends_at": sitting.starts_at + timedelta(minutes=sitting.minutes),
+                # UTC in the database: SQLite keeps no offset, so every stored time is UTC (as `timestamp()` writes them)
+                "starts_at": sitting.starts_at.astimezone(UTC),
+                "ends_at": (sitting.starts_at + timedelta(minutes=sitting.minutes)).astimezone(UTC),
                 "place": sitting.place, "online_link": sitting.online_link, "summoned": list(sitting.summoned),
                 "organisation": sitting.organisation, "team_code": sitting.team_code, "convened_by": sitting.convened_by,
                 "status": sitting.status, "version": sitting.version, "reason": sitting.reason, "attendance": {},

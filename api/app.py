@@ -99,7 +99,7 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(supervision_routes.router)
     app.include_router(reference.router)
-    from api.pages import admin, home, reply, respond, staff, status, tasks, union
+    from api.pages import admin, calendar, home, reply, respond, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
     from api.routes import staff as staff_api
@@ -107,7 +107,7 @@ def create_app(
     for router in (intake_api.router, staff_api.router, admin_api.router):
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router,
-                   respond.router):
+                   respond.router, calendar.router):
         app.include_router(router)
     install_metrics(app)
     if tracing is not None:

@@ -25,16 +25,28 @@ def sitting_uid(sitting: Sitting, domain: str = "labourflow") -> str:
 
 def sitting_ics(sitting: Sitting, *, stamp: datetime | None = None) -> str:
     """The .ics text of one sitting (cancelled sittings as METHOD:CANCEL)."""
-    zh, en = TITLES[sitting.kind]
+    return sittings_ics([sitting], stamp=stamp, method="CANCEL" if sitting.status == "cancelled" else "REQUEST")
+
+
+def sittings_ics(sittings: list[Sitting], *, stamp: datetime | None = None, method: str = "PUBLISH") -> str:
+    """One calendar with an event per sitting (a party's whole schedule, or one notice)."""
     calendar = Calendar()
     calendar.add("prodid", "-//labourflow//sittings//ZH")
     calendar.add("version", "2.0")
+    calendar.add("method", method)
+    for sitting in sittings:
+        calendar.add_component(_event(sitting, stamp or datetime.now(UTC)))
+    calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai, as RFC 5545 requires with TZID
+    return calendar.to_ical().decode("utf-8")
+
+
+def _event(sitting: Sitting, stamp: datetime) -> Event:
+    zh, en = TITLES[sitting.kind]
     cancelled = sitting.status == "cancelled"
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", sitting_uid(sitting))
     event.add("sequence", sitting.version)
-    event.add("dtstamp", stamp or datetime.now(UTC))
+    event.add("dtstamp", stamp)
     start = sitting.starts_at.astimezone(CHINA_TZ)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=sitting.minutes))
@@ -46,6 +58,4 @@ def sitting_ics(sitting: Sitting, *, stamp: datetime | None = None) -> str:
     event.add("description", f"{sitting.organisation}：{zh}（案件编号{sitting.case_no}）{reason}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event["organizer"] = vCalAddress("mailto:noreply@labourflow.invalid")
-    calendar.add_component(event)
-    calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai, as RFC 5545 requires with TZID
-    return calendar.to_ical().decode("utf-8")
+    return event

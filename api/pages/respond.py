@@ -16,6 +16,7 @@ from api.pages.rendering import render_page, translator
 from services import respondents
 from services.errors import NotFound, ServiceError
 from services.evidence import EvidenceRejected, check_evidence
+from services.sittings import upcoming
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +30,9 @@ async def _page(request: Request, ctx: Services, token: str, status: int = 200, 
         view = await respondents.respondent_view(ctx, token)
     except (NotFound, respondents.LinkClosed) as exc:
         return _closed(request, exc)
+    sittings = await upcoming(ctx.db, view.case_no, f"respondent:{view.respondent.seq}")
     return render_page(request, "respond.html", status, token=token, view=view, error=error, done=done,
+                       sittings=sittings, ics_base=f"/respond/{token}",
                        max_mb=ctx.settings.max_upload_bytes // 1_048_576)
 
 

@@ -27,6 +27,7 @@ from services.context import ServiceContext
 from services.documents import case_documents
 from services.errors import ServiceError
 from services.evidence import EvidenceRejected, check_evidence
+from services.sittings import upcoming
 
 router = APIRouter(include_in_schema=False)
 
@@ -91,6 +92,8 @@ async def status_page(request: Request, ctx: Services, case_no: str) -> Response
         next=next_deadline(detail),
         road=road,
         documents=await case_documents(ctx.db, worker, case_no),
+        sittings=await upcoming(ctx.db, case_no, "applicant"),
+        ics_base=f"/status/{case_no}",
         actions=_action_forms(worker_actions(detail)),
         max_upload_mb=settings.max_upload_bytes // 1_048_576,
         max_upload_bytes=settings.max_upload_bytes,

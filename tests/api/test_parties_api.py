@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import icalendar
 from sqlmodel import col, select
 
 from domain.china_time import CHINA_TZ, china_today
@@ -152,3 +153,50 @@ async def _wait_event(api: Api, case_no: str, kind: str) -> None:
                 return
         await asyncio.sleep(0.1)
     raise AssertionError(f"no event {kind}")
+
+
+async def _mediate_task(api: Api, case_no: str, staff: dict[str, str]) -> str:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        found = await api.http.get(f"/api/v1/cases/{case_no}", headers=staff)
+        tasks = [t for t in found.json()["tasks"] if t["kind"] == "mediate"] if found.status_code == 200 else []
+        if tasks:
+            return str(tasks[0]["task_id"])
+        await asyncio.sleep(0.1)
+    raise AssertionError("no mediate task")
+
+
+async def test_sessions_on_the_calendars_and_on_each_partys_page(api: Api) -> None:
+    staff = await api.token("mediator")
+    first = (await api.http.post("/api/v1/cases", json=rider())).json()
+    second = (await api.http.post("/api/v1/cases", json=wage_arrears())).json()
+    tomorrow = (china_today() + timedelta(days=1)).isoformat()
+    session = {"on": tomorrow, "at": "14:00", "minutes": 90, "place": "浦东新区总工会第一调解室"}
+    for filed in (first, second):
+        task_id = await _mediate_task(api, filed["case_no"], staff)
+        done = await api.http.post(f"/api/v1/tasks/{task_id}/actions", headers=staff,
+                                   json={"action": "schedule_session", "payload": session})
+        assert done.status_code == 200, done.text
+    await _wait_event(api, second["case_no"], "mediation_session_set")
+
+    week = await api.http.get(f"/calendar?view=week&day={tomorrow}", headers=staff)
+    assert week.status_code == 200 and first["case_no"] in week.text and second["case_no"] in week.text
+    assert 'id="conflicts"' in week.text and week.text.count('class="conflict-flag"') == 4, "same person and same room, both ways"
+    other = await api.http.get(f"/calendar?view=day&scope=organisation&day={tomorrow}", headers=await api.token("mediator-hz"))
+    assert other.status_code == 200 and first["case_no"] not in other.text, "another organisation's calendar does not show them"
+
+    worker = await api.http.post("/status", data={"case_no": first["case_no"], "access_code": first["access_code"],
+                                                   "csrf_token": _csrf((await api.http.get("/status")).text)})
+    assert worker.status_code in (302, 303)
+    status = await api.http.get(f"/status/{first['case_no']}")
+    assert 'id="sittings"' in status.text and "浦东新区总工会第一调解室" in status.text
+    ics = await api.http.get(f"/status/{first['case_no']}/sittings.ics")
+    event = next(iter(icalendar.Calendar.from_ical(ics.text).walk("VEVENT")))
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert event.decoded("dtstart") == datetime.combine(china_today() + timedelta(days=1), datetime.min.time().replace(hour=14),
+                                                        CHINA_TZ)
+    links = await _links(api, first["case_no"])
+    page = await api.http.get(f"/respond/{links['sms']}")
+    assert 'id="sittings"' in page.text
+    platform_ics = await api.http.get(f"/respond/{links['sms']}/sittings.ics")
+    assert "BEGIN:VEVENT" in platform_ics.text and second["case_no"] not in platform_ics.text

@@ -88,6 +88,7 @@ PUBLIC = {
     ("POST", "/respond/{respondent_token}/service"),
     ("POST", "/respond/{respondent_token}/answer"),
     ("POST", "/respond/{respondent_token}/evidence"),
+    ("GET", "/respond/{respondent_token}/sittings.ics"),
     ("GET", "/static"),
     # Prometheus: route templates and counts, no personal data; answered to direct requests from the
     # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.
@@ -165,6 +166,8 @@ PROTECTED = {
     ("GET", "/union/bulk-letters/{batch_no}"),
     ("POST", "/union/bulk-letters/{batch_no}/resume"),
     ("GET", "/union/statistics"),
+    ("GET", "/calendar"),
+    ("GET", "/status/{case_no}/sittings.ics"),
 }
 # The agencies' staff (demo accounts): the Pudong commission holds case C's acceptance decision; every
 # other organisation, of every kind and in another region, must find case C as missing as a missing one.

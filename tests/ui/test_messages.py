@@ -21,6 +21,7 @@ from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
+from domain.sittings import SittingKind
 from services.dashboard import SUPERVISION_DOCUMENTS
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
@@ -65,6 +66,8 @@ LABELLED = [
     ("role.", [r.value for r in Role]),
     ("party_role.", [r.value for r in RespondentRole]),
     ("respond.done.", ["service", "answer", "evidence"]),
+    ("sitting.", [k.value for k in SittingKind]),
+    ("calendar.clash.", ["same_person", "same_place"]),
     ("respond.answered.", [a.value for a in InvitationAnswer]),
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),
