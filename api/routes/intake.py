@@ -78,7 +78,7 @@ async def add_evidence(
         checked = check_evidence(file.filename or "", await file.read(limit + 1), limit)
     except EvidenceRejected as exc:
         raise HTTPException(status_code=EVIDENCE_STATUS.get(exc.code, 422), detail=EVIDENCE_MESSAGES[exc.code]) from None
-    evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description)
+    evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description, worker=worker)
     return EvidenceAdded(evidence_id=evidence_id, result=result)
 
 

@@ -16,7 +16,7 @@ from infrastructure.tables.documents import (
     StoredDocument,
 )
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
-from infrastructure.tables.parties import CaseRespondent, RespondentLink, SittingRow
+from infrastructure.tables.parties import CaseAgent, CaseRespondent, RespondentLink, SittingRow
 from infrastructure.tables.projections import Deadline, TimelineEvent
 from infrastructure.tables.storage import Blob
 from infrastructure.tables.supervision import (
@@ -38,6 +38,7 @@ __all__ = [
     "Blob",
     "Case",
     "CaseAccess",
+    "CaseAgent",
     "CaseClaim",
     "CaseCounter",
     "CaseRespondent",

@@ -76,3 +76,21 @@ class SittingRow(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     attendance: dict[str, Any] = json_column(dict)
     updated_at: datetime = timestamp()
+
+
+class CaseAgent(SQLModel, table=True):
+    """An agent the worker authorised for one case: its own access code (keyed hash), the acts it may take."""
+
+    __tablename__ = "case_agent"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent_no: str = Field(max_length=16, unique=True)
+    case_no: str = Field(foreign_key="dispute_case.case_no", max_length=20, index=True)
+    kind: str = Field(max_length=20)
+    name_enc: str
+    mobile_enc: str
+    powers: list[Any] = json_column(list)
+    special: bool = False
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = timestamp()
+    revoked_at: datetime | None = timestamp(nullable=True, default_now=False)

@@ -36,9 +36,11 @@ from starlette.requests import Request
 
 from api.auth import SESSION_COOKIE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
-from domain.roles import Role
+from domain.actions import WorkerActionKind
+from domain.agents import AgentAuthorisation, AgentKind
+from domain.roles import Role, WorkerPrincipal
 from infrastructure.tables import RespondentLink, StoredDocument, Task
-from services import access, respondents
+from services import access, agents, respondents
 from services.accounts import create_user
 from tests.stories import dismissal, wage_arrears
 from tests.supervision.bulk_support import employers_csv
@@ -168,6 +170,8 @@ PROTECTED = {
     ("GET", "/union/statistics"),
     ("GET", "/calendar"),
     ("GET", "/status/{case_no}/sittings.ics"),
+    ("GET", "/status/{case_no}/agents"),
+    ("POST", "/status/{case_no}/agents"),
 }
 # The agencies' staff (demo accounts): the Pudong commission holds case C's acceptance decision; every
 # other organisation, of every kind and in another region, must find case C as missing as a missing one.
@@ -191,6 +195,7 @@ IDENTITIES = (
     "worker_a",
     "worker_b",
     "worker_c",
+    "agent_b",  # a lawyer case B's worker authorised with every power
     "mediator_a",
     "mediator_b",
     "union_a",
@@ -200,10 +205,10 @@ IDENTITIES = (
     "anonymous",
     *AGENCY_STAFF,
 )
-CASE_OUTSIDERS = {"worker_b", "worker_c", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
-UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
+CASE_OUTSIDERS = {"worker_b", "worker_c", "agent_b", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
+UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "agent_b", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
 # Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
-CASE_C_OUTSIDERS = {"worker_a", "worker_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES}
+CASE_C_OUTSIDERS = {"worker_a", "worker_b", "agent_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES}
 TASK_C_OUTSIDERS = CASE_C_OUTSIDERS | {"mediator_a", "union_a", "worker_c"}
 # A refusal for the role (not about the object): allowed instead of "the same as a missing object".
 ROLE_REFUSALS = {401, 403}
@@ -357,6 +362,13 @@ async def build_world(console: Console) -> World:
                 )
             },
         )
+
+    lawyer = await agents.authorise(db, app.state.services.keyring, WorkerPrincipal(filed_b["case_no"]), AgentAuthorisation(
+        kind=AgentKind.lawyer, name="周律师", mobile="13900001111", powers=tuple(WorkerActionKind), special=True))
+    credentials["agent_b"] = (
+        {"X-Access-Code": lawyer.access_code},
+        {WORKER_COOKIE_PREFIX + filed_b["case_no"]: issue_worker_cookie(request, filed_b["case_no"], lawyer.agent_no)},
+    )
 
     year = date.today().year
     objects = [

@@ -13,6 +13,7 @@ import pytest
 from api.forms import choice_values, field_keys
 from api.i18n import catalogue
 from domain.actions import WorkerActionKind
+from domain.agents import AgentKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
@@ -68,6 +69,7 @@ LABELLED = [
     ("respond.done.", ["service", "answer", "evidence"]),
     ("sitting.", [k.value for k in SittingKind]),
     ("calendar.clash.", ["same_person", "same_place"]),
+    ("agents.kind.", [k.value for k in AgentKind]),
     ("respond.answered.", [a.value for a in InvitationAnswer]),
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),

@@ -90,6 +90,26 @@ def upgrade() -> None:
     with op.batch_alter_table("sitting", schema=None) as batch_op:
         for name in ("case_no", "starts_at", "team_code", "convened_by"):
             batch_op.create_index(batch_op.f(f"ix_sitting_{name}"), [name], unique=False)
+    op.create_table(
+        "case_agent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("agent_no", S(length=16), nullable=False),
+        sa.Column("case_no", S(length=20), nullable=False),
+        sa.Column("kind", S(length=20), nullable=False),
+        sa.Column("name_enc", S(), nullable=False),
+        sa.Column("mobile_enc", S(), nullable=False),
+        sa.Column("powers", sa.JSON(), nullable=False),
+        sa.Column("special", sa.Boolean(), nullable=False),
+        sa.Column("code_hash", S(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["case_no"], ["dispute_case.case_no"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("agent_no"),
+        sa.UniqueConstraint("code_hash"),
+    )
+    with op.batch_alter_table("case_agent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_case_agent_case_no"), ["case_no"], unique=False)
     with op.batch_alter_table("notification", schema=None) as batch_op:
         batch_op.add_column(sa.Column("secret_enc", S(), nullable=True))
         batch_op.add_column(sa.Column("attachment_name", S(length=100), nullable=True))
@@ -103,6 +123,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("case_agent", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_case_agent_case_no"))
+    op.drop_table("case_agent")
     with op.batch_alter_table("sitting", schema=None) as batch_op:
         for name in ("convened_by", "team_code", "starts_at", "case_no"):
             batch_op.drop_index(batch_op.f(f"ix_sitting_{name}"))
