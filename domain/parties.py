@@ -141,6 +141,13 @@ class Respondent(BaseModel):
 
 # ---- the invitation to mediate and electronic service --------------------------------------------
 
+# The case's documents a respondent receives (served on it): the worker's applications and the
+# records, agreements and decisions of the proceedings it is a party to.
+SERVED_ON_RESPONDENTS = frozenset({
+    "mediation_application", "mediation_record", "mediation_agreement", "mediation_termination_notice",
+    "arbitration_application", "evidence_list",
+})
+
 
 class InvitationAnswer(StrEnum):
     """A respondent's answer to the invitation to mediate (mediation is voluntary: LDMAL Art. 5)."""

@@ -17,7 +17,9 @@ from sqlmodel import col, select
 
 from domain.actions import ActionResult
 from domain.china_time import CHINA_TZ, china_today
-from domain.parties import InvitationAnswer, RespondentAnswer, RespondentServed, role_label
+from domain.parties import SERVED_ON_RESPONDENTS, InvitationAnswer, RespondentAnswer, RespondentServed, role_label
+from infrastructure.documents import store
+from infrastructure.documents.store import ContentFormat
 from infrastructure.links import link_hash, new_link_token
 from infrastructure.tables import Case, CaseRespondent, Deadline, RespondentLink
 from services.casework import run_update
@@ -163,3 +165,39 @@ async def new_link(ctx: ServiceContext, case_no: str, seq: int) -> str:
                                    opened_at=latest.opened_at))
         await session.commit()
     return token
+
+
+@dataclass(frozen=True)
+class ServedDocument:
+    document_id: str
+    title_zh: str
+    document_no: str | None
+    issued_on: object
+    served_at: str | None  # when it reached the respondent through its link (electronic service), Beijing time
+
+
+async def served_documents(ctx: ServiceContext, view: RespondentView) -> list[ServedDocument]:
+    """The case's documents served on this respondent, with when each reached it."""
+    rows = await store.list_documents(ctx.db, f"case:{view.case_no}")
+    served = view.respondent.served_documents or {}
+    def beijing(at: str | None) -> str | None:
+        return datetime.fromisoformat(at).astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M") if at else None
+
+    return [ServedDocument(r.id, r.title_zh, r.document_no, r.issued_on, beijing(served.get(r.id)))
+            for r in rows if r.doc_type in SERVED_ON_RESPONDENTS]
+
+
+async def served_pdf(ctx: ServiceContext, view: RespondentView, document_id: str) -> bytes:
+    """One of those documents; with electronic service agreed, the first download records its service time."""
+    if document_id not in {d.document_id for d in await served_documents(ctx, view)}:
+        raise NotFound(GONE)
+    row = await store.get_document(ctx.db, document_id)
+    assert row is not None
+    if view.respondent.electronic_service and document_id not in (view.respondent.served_documents or {}):
+        async with ctx.db.write_session() as session:
+            party = await session.get(CaseRespondent, view.respondent.id)
+            if party is not None and document_id not in (party.served_documents or {}):
+                party.served_documents = {**(party.served_documents or {}), document_id: datetime.now(UTC).isoformat()}
+                session.add(party)
+                await session.commit()
+    return await store.read_content(ctx.db, ctx.keyring, row, ContentFormat.pdf)

@@ -32,7 +32,7 @@ async def _page(request: Request, ctx: Services, token: str, status: int = 200, 
         return _closed(request, exc)
     sittings = await upcoming(ctx.db, view.case_no, f"respondent:{view.respondent.seq}")
     return render_page(request, "respond.html", status, token=token, view=view, error=error, done=done,
-                       sittings=sittings, ics_base=f"/respond/{token}",
+                       sittings=sittings, ics_base=f"/respond/{token}", documents=await respondents.served_documents(ctx, view),
                        max_mb=ctx.settings.max_upload_bytes // 1_048_576)
 
 
@@ -105,3 +105,14 @@ async def evidence(request: Request, ctx: Services, respondent_token: str) -> Re
         return await _page(request, ctx, respondent_token, 422, error=message)
     await respondents.add_respondent_evidence(ctx, view, checked, str(form.get("description", ""))[:300])
     return _after(respondent_token, "evidence")
+
+
+@router.get("/respond/{respondent_token}/documents/{document_id}")
+async def served_document(request: Request, ctx: Services, respondent_token: str, document_id: str) -> Response:
+    """A document served on this respondent (PDF); its first download is its service, once electronic service is agreed."""
+    try:
+        view = await respondents.respondent_view(ctx, respondent_token)
+        pdf = await respondents.served_pdf(ctx, view, document_id)
+    except (NotFound, respondents.LinkClosed) as exc:
+        return _closed(request, exc)
+    return Response(content=pdf, media_type="application/pdf", headers={"X-Content-Type-Options": "nosniff"})

@@ -30,6 +30,7 @@ class CaseRespondent(SQLModel, table=True):
     answer: str | None = Field(default=None, max_length=20)  # agreed | refused (to mediate)
     answered_at: datetime | None = timestamp(nullable=True, default_now=False)
     proposed_times: list[Any] = json_column(list)
+    served_documents: dict[str, Any] = json_column(dict)  # document id -> when it reached the respondent (its link)
 
 
 class RespondentLink(SQLModel, table=True):

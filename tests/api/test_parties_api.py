@@ -200,3 +200,26 @@ async def test_sessions_on_the_calendars_and_on_each_partys_page(api: Api) -> No
     assert 'id="sittings"' in page.text
     platform_ics = await api.http.get(f"/respond/{links['sms']}/sittings.ics")
     assert "BEGIN:VEVENT" in platform_ics.text and second["case_no"] not in platform_ics.text
+
+
+async def test_documents_served_on_a_respondent_record_when_they_reached_it(api: Api) -> None:
+    case_no = (await api.http.post("/api/v1/cases", json=rider())).json()["case_no"]
+    links = await _links(api, case_no)
+    page = await api.http.get(f"/respond/{links['email']}")
+    deadline = time.monotonic() + 20
+    while "调解申请书" not in page.text and time.monotonic() < deadline:  # the application is rendered meanwhile
+        await asyncio.sleep(0.2)
+        page = await api.http.get(f"/respond/{links['email']}")
+    assert "调解申请书" in page.text and "受理回执" not in page.text, "documents served on it, not the worker's receipt"
+    href = page.text.split(f'/respond/{links["email"]}/documents/', 1)[1].split('"', 1)[0]
+    before = await api.http.get(f"/respond/{links['email']}/documents/{href}")
+    assert before.status_code == 200 and before.content.startswith(b"%PDF")
+    async with api.deps.db.session() as session:
+        party = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == case_no, CaseRespondent.seq == 1))).one()
+    assert party.served_documents == {}, "without electronic service, a download is not service"
+    await api.http.post(f"/respond/{links['email']}/service", data={"csrf_token": _csrf(page.text)})
+    await api.http.get(f"/respond/{links['email']}/documents/{href}")
+    page = await api.http.get(f"/respond/{links['email']}")
+    assert "送达时间" in page.text
+    receipt = await api.http.get(f"/respond/{links['email']}/documents/not-one-of-them")
+    assert receipt.status_code == 404

@@ -91,6 +91,7 @@ PUBLIC = {
     ("POST", "/respond/{respondent_token}/answer"),
     ("POST", "/respond/{respondent_token}/evidence"),
     ("GET", "/respond/{respondent_token}/sittings.ics"),
+    ("GET", "/respond/{respondent_token}/documents/{document_id}"),
     ("GET", "/static"),
     # Prometheus: route templates and counts, no personal data; answered to direct requests from the
     # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.

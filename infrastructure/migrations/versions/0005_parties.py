@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("answer", S(length=20), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("proposed_times", sa.JSON(), nullable=False),
+        sa.Column("served_documents", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["case_no"], ["dispute_case.case_no"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("case_no", "seq"),
@@ -117,8 +118,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("attachment_text", S(), nullable=True))
     # Cases filed before: their one employer is respondent 1.
     op.execute(
-        "INSERT INTO case_respondent (case_no, seq, role, name, uscc, address, electronic_service, proposed_times) "
-        "SELECT case_no, 1, 'employer', employer_name, employer_uscc, '', false, '[]' FROM dispute_case"
+        "INSERT INTO case_respondent (case_no, seq, role, name, uscc, address, electronic_service, proposed_times, served_documents) "
+        "SELECT case_no, 1, 'employer', employer_name, employer_uscc, '', false, '[]', '{}' FROM dispute_case"
     )
 
 
