@@ -397,6 +397,37 @@ def _mediator_documents() -> list[SampleDocument]:
             serial=15,
         ),
         SampleDocument(
+            DocumentType.mediation_invitation,
+            "case:LD-2026-000123",
+            {
+                "issuer": PUDONG_MEDIATION,
+                "addressee": "上海宏建劳务分包有限公司",
+                "role_zh": "用人单位",
+                "received_on": "2026-03-02",
+                "answer_due": "2026-03-05",
+                "basis": "《企业劳动争议协商调解规定》第二十二条",
+            },
+            li_parties(),
+            date(2026, 3, 2),
+        ),
+        SampleDocument(
+            DocumentType.sitting_notice,
+            "case:LD-2026-000123",
+            {
+                "issuer": PUDONG_ARBITRATION,
+                "addressee": "申请人、被申请人",
+                "kind_zh": "仲裁开庭",
+                "starts_at": "2026-04-08 09:30",
+                "minutes": 120,
+                "place": "上海市浦东新区浦东大道141号第三仲裁庭",
+                "summoned": ["上海宏建劳务分包有限公司（被申请人）"],
+                "basis": "《劳动争议调解仲裁法》第三十五条",
+                "consequence_zh": "申请人无正当理由拒不到庭的，可以视为撤回仲裁申请；被申请人无正当理由拒不到庭的，可以缺席裁决",
+            },
+            li_parties(),
+            date(2026, 4, 1),
+        ),
+        SampleDocument(
             DocumentType.case_transfer_letter,
             "case:LD-2026-000123",
             {

@@ -298,3 +298,40 @@ class CaseTransferFacts(_Facts):
 class CaseSummaryFacts(_Facts):
     prepared_for_zh: ShortText = "系统管理员"
     notes: list[Text] = Field(default_factory=list)
+
+
+# --- the parties' notices (invitation to mediate, sessions and hearings) ---------------------------
+
+
+class MediationInvitationFacts(_Facts):
+    """调解邀请函: the letter for post inviting one respondent to mediate (its link is sent by message)."""
+
+    issuer: Organisation
+    addressee: ShortText
+    role_zh: ShortText
+    received_on: date
+    answer_due: date
+    basis: ShortText
+    attachments: list[ShortText] = Field(default_factory=list)
+    contact: Contact | None = None
+    signatory: Signatory | None = None
+    cc: list[ShortText] = Field(default_factory=list)
+
+
+class SittingNoticeFacts(_Facts):
+    """调解/开庭通知书: when and where a session or hearing is, whom it summons, and what follows absence."""
+
+    issuer: Organisation
+    addressee: ShortText
+    kind_zh: ShortText  # 调解 / 仲裁开庭
+    starts_at: ShortText  # "2026-11-07 09:30" (Beijing time)
+    minutes: int = Field(ge=15, le=480)
+    place: ShortText
+    summoned: list[ShortText] = Field(min_length=1)
+    basis: ShortText
+    consequence_zh: Text | None = None
+    changed_zh: Text | None = None  # a postponement or move: why
+    attachments: list[ShortText] = Field(default_factory=list)
+    contact: Contact | None = None
+    signatory: Signatory | None = None
+    cc: list[ShortText] = Field(default_factory=list)

@@ -145,7 +145,7 @@ class Respondent(BaseModel):
 # records, agreements and decisions of the proceedings it is a party to.
 SERVED_ON_RESPONDENTS = frozenset({
     "mediation_application", "mediation_record", "mediation_agreement", "mediation_termination_notice",
-    "arbitration_application", "evidence_list",
+    "arbitration_application", "evidence_list", "sitting_notice",
 })
 
 

@@ -17,14 +17,17 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.options import NOTIFY
 
 with workflow.unsafe.imports_passed_through():
+    from domain import paperwork
     from domain.actions import ActionResult, WorkerActionKind
     from domain.catalogue import worker_option
     from domain.china_time import CHINA_TZ
     from domain.deadlines import Deadline
+    from domain.documents import DocumentType
     from domain.parties import (
         ELECTRONIC_SERVICE_BASIS,
         INVITATION_ANSWER,
         REFUSAL_BASIS,
+        ROLES,
         InvitationAnswer,
         InvitationOutcome,
         InviteRespondents,
@@ -65,6 +68,8 @@ class RespondentInvitations(StatutoryWorkflow):
         )
         for respondent in respondents:
             await self._answer_period(respondent, today)
+            await self.document(DocumentType.mediation_invitation, paperwork.mediation_invitation(
+                organisation, respondent.name, ROLES[respondent.role].zh, today, due, INVITATION_ANSWER.basis))
         names = "、".join(r.label_zh for r in respondents)
         await self.event("respondents_invited", f"已通过短信、邮件或邮寄向{names}发出调解邀请，请于{due}前答复",
                          f"{len(respondents)} respondent(s) invited to mediate; answers due by {due}",

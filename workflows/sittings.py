@@ -17,11 +17,14 @@ from workflows.kit.options import NOTIFY, PROJECTION
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
+    from domain import paperwork
     from domain.actions import ActionResult, Actor
     from domain.catalogue import Arbitration, Mediation
     from domain.china_time import CHINA_TZ
+    from domain.documents import DocumentType
     from domain.parties import Respondent
     from domain.sittings import (
+        ABSENCE,
         APPLICANT,
         NOTICE,
         Attendance,
@@ -36,6 +39,8 @@ with workflow.unsafe.imports_passed_through():
         postponement_problem,
     )
 
+TITLES_ZH = {SittingKind.mediation_session: ("调解", ""), SittingKind.arbitration_hearing: ("仲裁开庭", ""),
+             SittingKind.court_hearing: ("开庭", "")}
 SITTING_ACTIONS = frozenset({"schedule_session", "change_session", "record_session_attendance", "set_hearing", "change_hearing",
                              "record_hearing_attendance"})
 
@@ -90,6 +95,13 @@ class Sittings(StatutoryWorkflow):
                                                                         subject=self.kit.subject), **PROJECTION)
 
     async def _notify(self, sitting: Sitting) -> None:
+        """The notice document (one for every party summoned), then each party's message with the .ics."""
+        consequences = "；".join(c.zh for (kind, _), c in ABSENCE.items() if kind is sitting.kind)
+        names = [f"{r.name}（被申请人）" for r in self.sitting_parties()]
+        zh, _ = TITLES_ZH[sitting.kind]
+        await self.document(DocumentType.sitting_notice, paperwork.sitting_notice(
+            sitting.organisation, zh, sitting.starts_at.astimezone(CHINA_TZ), sitting.minutes, sitting.place or sitting.online_link,
+            names or ["被申请人"], NOTICE[sitting.kind].basis, consequences or None, sitting.reason or None))
         await workflow.execute_activity("notify-sitting", SittingNotice(sitting=sitting, workflow_id=self.kit.workflow_id,
                                                                         subject=self.kit.subject), result_type=int, **NOTIFY)
 

@@ -167,6 +167,21 @@ KEY_PHRASES: dict[DocumentType, list[str]] = {
         "LD-2026-000123",
         "调解终止通知书",
     ],
+    DocumentType.mediation_invitation: [
+        "调解邀请函",
+        "上海宏建劳务分包有限公司：",
+        "2026年3月5日前答复是否同意调解",
+        "《企业劳动争议协商调解规定》第二十二条",
+        "LD-2026-000123",
+    ],
+    DocumentType.sitting_notice: [
+        "仲裁开庭通知书",
+        "09:30",
+        "第三仲裁庭",
+        "李建国（申请人）、上海宏建劳务分包有限公司（被申请人）",
+        "可以缺席裁决",
+        "《劳动争议调解仲裁法》第三十五条",
+    ],
     DocumentType.case_summary_report: [
         "案件情况报告",
         "内部文件",

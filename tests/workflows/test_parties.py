@@ -14,7 +14,7 @@ from sqlmodel import select
 from domain.case import Stage
 from domain.china_time import CHINA_TZ
 from domain.parties import RespondentServed
-from infrastructure.tables import Notification, RespondentLink
+from infrastructure.tables import Notification, RespondentLink, StoredDocument
 from infrastructure.temporal_gateway import TemporalGateway
 from services import respondents
 from services.context import ServiceContext
@@ -44,6 +44,10 @@ async def test_the_partner_firm_refuses_and_the_worker_is_offered_arbitration(ha
     case = await harness.file(rider(), date(2026, 11, 2))  # a Monday
     tokens = await _tokens(harness, case)
     assert set(tokens) == {"email", "sms"}, "the partner firm by e-mail, the platform by SMS"
+    async with harness.db.session() as session:
+        letters = (await session.exec(select(StoredDocument.title_zh).where(StoredDocument.subject == case.subject,
+                                                                            StoredDocument.doc_type == "mediation_invitation"))).all()
+    assert len(letters) == 2, "a letter for post to each respondent as well"
     # 3 working days after 11-02 (Enterprise Labour Dispute Consultation and Mediation Provisions Art. 22).
     assert (await case.deadline("answer-1")).due_on == date(2026, 11, 5)
 

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.case import Stage
 from domain.china_time import CHINA_TZ
-from infrastructure.tables import Notification, SittingRow
+from infrastructure.tables import Notification, SittingRow, StoredDocument
 from tests.stories import rider
 from tests.workflows.harness import CaseRun, Harness
 
@@ -59,6 +59,10 @@ async def test_a_hearing_needs_five_days_notice_and_every_party_gets_an_ics(harn
     async with harness.db.session() as session:
         row = (await session.exec(select(SittingRow).where(SittingRow.case_no == case.case_no))).one()
     assert row.summoned == ["applicant", "respondent:1", "respondent:2"] and row.convened_by == "arbitrator"
+    async with harness.db.session() as session:
+        notice = (await session.exec(select(StoredDocument).where(StoredDocument.subject == case.subject,
+                                                                  StoredDocument.doc_type == "sitting_notice"))).all()
+    assert len(notice) == 1, "one notice document for every party summoned"
 
 
 async def test_postponement_is_asked_three_days_before_and_everyone_is_told_again(harness: Harness) -> None:
