@@ -42,7 +42,8 @@ class PartyActivities:
         before); returns how many respondents have a contact the outbox can reach."""
         reached = 0
         for respondent in request.respondents:
-            key = f"{request.workflow_id}|invite|{respondent.seq}"
+            step = "invite" if request.purpose == "mediation_invitation" else request.purpose
+            key = f"{request.workflow_id}|{step}|{respondent.seq}"
             async with self._db.write_session() as session:
                 party = (await session.exec(select(CaseRespondent).where(
                     CaseRespondent.case_no == request.case_no, CaseRespondent.seq == respondent.seq))).first()
@@ -52,15 +53,15 @@ class PartyActivities:
                 token = new_link_token()
                 session.add(RespondentLink(token_hash=link_hash(self._keyring, LINK_PURPOSE, token), case_no=request.case_no,
                                            seq=respondent.seq, workflow_id=request.workflow_id, invitation_key=key,
-                                           purpose="mediation_invitation"))
+                                           purpose=request.purpose))
                 if party is not None and party.contact_enc:
-                    zh, en = self._texts("respondent_invitation", {
+                    zh, en = self._texts(request.template, {
                         "respondent": respondent.name, "organisation": request.organisation, "case_no": request.case_no,
                         "due": request.answer_due.isoformat()})
                     contact = self._keyring.decrypt_text(party.contact_enc)
                     session.add(Notification(
                         dedupe_key=f"{request.subject}|{key}", subject=request.subject, channel=contact_channel(contact),
-                        recipient_kind="respondent", recipient_enc=party.contact_enc, template="respondent_invitation",
+                        recipient_kind="respondent", recipient_enc=party.contact_enc, template=request.template,
                         body_zh=zh[:2000], body_en=en[:2000],
                         secret_enc=self._keyring.encrypt_text(f"{self._settings.base_url}/respond/{token}")))
                 await session.commit()

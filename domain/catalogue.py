@@ -125,6 +125,7 @@ class Arbitration:
     change_hearing = _staff("change_hearing", SittingChange, roles=ARBITRATORS, closes=False)
     record_hearing_attendance = _staff("record_hearing_attendance", Attendance, roles=ARBITRATORS, closes=False)
     confirm_consequence = _staff("confirm_consequence", ConsequenceDecision, roles=ARBITRATORS)
+    serve_electronically = _staff("serve_electronically", Note, roles=(Role.arbitration_clerk, *ARBITRATORS), closes=False)
 
 
 class PostAward:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from domain.identifiers import IdentifierError, normalise_mobile
 
@@ -239,3 +239,15 @@ class InviteRespondents(BaseModel):
     organisation: str
     invited_on: date
     answer_due: date
+    purpose: str = "mediation_invitation"  # or arbitration_service: the application's copy served for a defence (D16)
+    template: str = "respondent_invitation"
+
+
+class RespondentDefence(BaseModel):
+    """A respondent's defence in arbitration, filed through its link (LDMAL Art. 30)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int
+    text: str = Field(min_length=10, max_length=4000)
+    evidence_ids: tuple[str, ...] = ()

@@ -12,12 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from domain.actions import ActionResult
 from domain.china_time import CHINA_TZ, china_today
-from domain.parties import SERVED_ON_RESPONDENTS, InvitationAnswer, RespondentAnswer, RespondentServed, role_label
+from domain.parties import (
+    SERVED_ON_RESPONDENTS,
+    InvitationAnswer,
+    RespondentAnswer,
+    RespondentDefence,
+    RespondentServed,
+    role_label,
+)
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.links import link_hash, new_link_token
@@ -28,6 +36,8 @@ from services.errors import NotFound, Refused, Unavailable
 from services.evidence import EvidenceFile, store_evidence
 
 PURPOSE = "respondent"  # activities.parties.LINK_PURPOSE
+ARBITRATION = "arbitration_service"
+SERVED_BY_OPENING = ("mediation_invitation", ARBITRATION)  # links whose opening starts a period in the workflow
 GONE = "此链接无效 / this link is not valid"
 REPLACED = "此链接已被新的链接取代，请使用最近收到的链接 / this link was replaced by a newer one: use the latest link you received"
 EXPIRED = ("此链接已过期（{day}）；已提交的答复和材料均已保存。如需继续，请联系调解组织 / "
@@ -77,8 +87,9 @@ async def respondent_view(ctx: ServiceContext, token: str) -> RespondentView:
         party = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == link.case_no,
                                                                  CaseRespondent.seq == link.seq))).one()
         case = (await session.exec(select(Case).where(Case.case_no == link.case_no))).one()
+        period = "defence" if link.purpose == ARBITRATION else "answer"
         due = (await session.exec(select(Deadline.due_on).where(
-            Deadline.deadline_key == f"{link.workflow_id}#answer-{link.seq}"))).first()
+            Deadline.deadline_key == f"{link.workflow_id}#{period}-{link.seq}"))).first()
     return RespondentView(link, party, link.case_no, case.category, case.holder_name or "劳动争议调解组织",
                           due.isoformat() if due else None, used=link.used_at is not None)
 
@@ -106,8 +117,8 @@ async def _serve(ctx: ServiceContext, view: RespondentView) -> None:
                                      .where(col(RespondentLink.id) == view.link.id, col(RespondentLink.opened_at).is_(None))
                                      .values(opened_at=now))
         await session.commit()
-    if claimed.rowcount != 1:
-        return  # opened at the same moment in another window: that one serves
+    if claimed.rowcount != 1 or view.link.purpose not in SERVED_BY_OPENING:
+        return  # opened at the same moment in another window (that one serves), or a notice: its time is recorded
     try:
         client = await ctx.client()
         await client.get_workflow_handle(view.link.workflow_id).signal(
@@ -201,3 +212,15 @@ async def served_pdf(ctx: ServiceContext, view: RespondentView, document_id: str
                 session.add(party)
                 await session.commit()
     return await store.read_content(ctx.db, ctx.keyring, row, ContentFormat.pdf)
+
+
+async def file_defence(ctx: ServiceContext, view: RespondentView, text: str, upload: EvidenceFile | None) -> ActionResult:
+    """The respondent's defence in arbitration (with a file, stored outside Temporal), once."""
+    if view.link.purpose != ARBITRATION:
+        raise NotFound(GONE)
+    evidence = (await add_respondent_evidence(ctx, view, upload, "答辩书"),) if upload else ()
+    try:
+        return await run_update(ctx, view.link.workflow_id, "respondent-defence",
+                                RespondentDefence(seq=view.link.seq, text=text, evidence_ids=evidence))
+    except ValidationError:
+        raise Refused("答辩意见至少10个字 / write at least 10 characters") from None

@@ -10,7 +10,7 @@ from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
 from workflows import arbitration_course as course
-from workflows import sittings
+from workflows import arbitration_parties, sittings
 from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 
@@ -39,6 +39,7 @@ AWARD_ACTIONS = (
     Arbitration.set_hearing,
     Arbitration.change_hearing,
     Arbitration.record_hearing_attendance,
+    Arbitration.serve_electronically,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -59,6 +60,7 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     set_hearing, change_hearing = sittings.set_hearing, sittings.change_hearing
     record_hearing_attendance = sittings.record_hearing_attendance
     confirm_consequence = course.confirm_consequence
+    serve_electronically = arbitration_parties.serve_electronically
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:

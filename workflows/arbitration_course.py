@@ -10,10 +10,10 @@ from datetime import date
 
 from temporalio import workflow
 
+from workflows.arbitration_parties import RespondentService
 from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import PRE_HEARING, mediate_within
-from workflows.sittings import Sittings
 
 with workflow.unsafe.imports_passed_through():
     from domain.actions import (
@@ -36,14 +36,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import ArbitrationOutcome, ArbitrationResult, CaseContext, MediationOutcome
 
 
-class ArbitrationCase(Sittings):
+class ArbitrationCase(RespondentService):
     """The arbitration's state: acceptance, result, suspensions, restarts, the extension, hearings."""
 
     SITTING_KIND = SittingKind.arbitration_hearing
     accepted_on: date
     ctx: CaseContext
-    respondents: tuple[Respondent, ...] = ()
-
     def sitting_parties(self) -> tuple[Respondent, ...]:
         return self.respondents
 

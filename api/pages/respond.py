@@ -116,3 +116,24 @@ async def served_document(request: Request, ctx: Services, respondent_token: str
     except (NotFound, respondents.LinkClosed) as exc:
         return _closed(request, exc)
     return Response(content=pdf, media_type="application/pdf", headers={"X-Content-Type-Options": "nosniff"})
+
+
+@router.post("/respond/{respondent_token}/defence", response_class=HTMLResponse)
+async def defence(request: Request, ctx: Services, respondent_token: str) -> Response:
+    """The respondent's defence in arbitration (LDMAL Art. 30), with an optional file."""
+    form = await checked_form(request)
+    try:
+        view = await respondents.respondent_view(ctx, respondent_token)
+    except (NotFound, respondents.LinkClosed) as exc:
+        return _closed(request, exc)
+    upload, limit = form.get("file"), ctx.settings.max_upload_bytes
+    try:
+        checked = check_evidence(upload.filename, await upload.read(limit + 1), limit) \
+            if isinstance(upload, UploadFile) and upload.filename else None
+        await respondents.file_defence(ctx, view, str(form.get("text", "")), checked)
+    except EvidenceRejected as exc:
+        name = upload.filename if isinstance(upload, UploadFile) else ""
+        return await _page(request, ctx, respondent_token, 422, error=translator(request)(exc.code, name=name, mb=limit // 1_048_576))
+    except ServiceError as exc:
+        return await _page(request, ctx, respondent_token, exc.status, error=exc.message)
+    return _after(respondent_token, "defence")

@@ -90,6 +90,7 @@ PUBLIC = {
     ("POST", "/respond/{respondent_token}/service"),
     ("POST", "/respond/{respondent_token}/answer"),
     ("POST", "/respond/{respondent_token}/evidence"),
+    ("POST", "/respond/{respondent_token}/defence"),
     ("GET", "/respond/{respondent_token}/sittings.ics"),
     ("GET", "/respond/{respondent_token}/documents/{document_id}"),
     ("GET", "/static"),

@@ -66,7 +66,7 @@ LABELLED = [
     ("scope.", [s.value for s in ScopeIssue]),
     ("role.", [r.value for r in Role]),
     ("party_role.", [r.value for r in RespondentRole]),
-    ("respond.done.", ["service", "answer", "evidence"]),
+    ("respond.done.", ["service", "answer", "evidence", "defence"]),
     ("sitting.", [k.value for k in SittingKind]),
     ("calendar.clash.", ["same_person", "same_place"]),
     ("agents.kind.", [k.value for k in AgentKind]),

@@ -104,3 +104,35 @@ async def test_electronic_service_dates_the_answer_period_from_the_opening(harne
     await case.wait_event("respondents_agreed")
     assert (await case.case_row()).stage == Stage.mediation
     await case.task("mediate")
+
+
+async def test_the_application_served_electronically_starts_the_defence_period_the_day_it_is_opened(harness: Harness) -> None:
+    """Civil Procedure Law Art. 90: served when it reaches the respondent; D16 (LDMAL Art. 30): ten days from receipt."""
+    case = await harness.file(rider(preferred_channel="arbitration"), date(2026, 11, 2))
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-11-02", "granted": True})
+    await case.act("record_award", "serve_electronically", {"on": "2026-11-02"})
+    await case.wait_event("application_sent_electronically")
+    async with harness.db.session() as session:
+        link = (await session.exec(select(RespondentLink).where(RespondentLink.case_no == case.case_no, RespondentLink.seq == 1,
+                                                                RespondentLink.purpose == "arbitration_service"))).one()
+        texts = (await session.exec(select(Notification.body_zh).where(Notification.template == "arbitration_service"))).all()
+    assert len(texts) == 2 and all("{link}" in t for t in texts)
+    assert "defence-1" not in await case.deadlines(), "no period before the application reaches the respondent"
+    await harness.sleep(3)  # 11-05: the partner firm opens its link
+    await harness.env.client.get_workflow_handle(link.workflow_id).signal(
+        "respondent-served", RespondentServed(seq=1, served_at=datetime.combine(date(2026, 11, 5), time(9, 15), CHINA_TZ),
+                                              purpose="arbitration_service"))
+    await case.wait_event("application_served_electronically")
+    defence = (await case.deadlines())["defence-1"]
+    # Ten calendar days from 11-05 end on Sunday 11-15, which rolls to Monday 11-16.
+    assert (defence.rule_id, defence.start_on, defence.due_on) == ("D16", date(2026, 11, 5), date(2026, 11, 16))
+
+    ctx = _ctx(harness)
+    token = await respondents.new_link(ctx, case.case_no, 1)
+    view = await respondents.respondent_view(ctx, token)
+    assert view.link.purpose == "arbitration_service" and view.answer_due == "2026-11-16"
+    await respondents.file_defence(ctx, view, "双方之间系劳务外包关系，不存在劳动关系，请求驳回申请人的仲裁请求。", None)
+    await case.wait_event("defence_filed")
+    assert (await case.deadlines())["defence-1"].status == "met"
+    with pytest.raises(respondents.Refused):
+        await respondents.file_defence(ctx, view, "再次提交的答辩意见，应当被拒绝。", None)
