@@ -102,9 +102,10 @@ def create_app(
     from api.pages import admin, calendar, home, reply, respond, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
+    from api.routes import parties as parties_api
     from api.routes import staff as staff_api
 
-    for router in (intake_api.router, staff_api.router, admin_api.router):
+    for router in (intake_api.router, staff_api.router, admin_api.router, parties_api.router):
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router,
                    respond.router, calendar.router):

@@ -26,10 +26,13 @@ from domain.parties import (
     RespondentServed,
     role_label,
 )
+from domain.roles import StaffPrincipal
+from infrastructure import audit
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
 from infrastructure.links import link_hash, new_link_token
 from infrastructure.tables import Case, CaseRespondent, Deadline, RespondentLink
+from services.access import staff_may_see_case
 from services.casework import run_update
 from services.context import ServiceContext
 from services.errors import NotFound, Refused, Unavailable
@@ -224,3 +227,14 @@ async def file_defence(ctx: ServiceContext, view: RespondentView, text: str, upl
                                 RespondentDefence(seq=view.link.seq, text=text, evidence_ids=evidence))
     except ValidationError:
         raise Refused("答辩意见至少10个字 / write at least 10 characters") from None
+
+
+async def staff_new_link(ctx: ServiceContext, staff: StaffPrincipal, case_no: str, seq: int) -> str:
+    """A fresh link for respondent `seq`, issued by staff who may see the case (to hand over with the
+    posted letter); the same `NotFound` for a case they may not see, a missing one or a respondent never invited."""
+    if not await staff_may_see_case(ctx.db, staff, case_no):
+        raise NotFound()
+    token = await new_link(ctx, case_no, seq)
+    await audit.record(ctx.db, actor=staff.username, action="respondent.link", object_type="case", object_id=case_no,
+                       after={"respondent": seq})
+    return f"{ctx.settings.base_url}/respond/{token}"

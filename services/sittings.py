@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from pydantic import AwareDatetime, Field
 from sqlmodel import col, select
 
 from domain.china_time import CHINA_TZ
@@ -15,6 +16,7 @@ from domain.sittings import Sitting, SittingKind
 from infrastructure.db import Database
 from infrastructure.ics import sittings_ics
 from infrastructure.tables import SittingRow, Team
+from services.read_models import ReadModel
 
 ACTIVE = ("scheduled",)
 
@@ -117,3 +119,37 @@ async def staff_calendar(db: Database, staff: StaffPrincipal, first: date, view:
     days = [(first + timedelta(days=i), [e for e in entries if e.sitting.starts_at.date() == first + timedelta(days=i)])
             for i in range(length)]
     return CalendarView(view, scope, first, days)
+
+
+class CalendarItem(ReadModel):
+    """One session or hearing on a calendar (no personal data: the case by number, parties by role)."""
+
+    case_no: str
+    kind: SittingKind
+    number: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    place: str
+    online_link: str
+    summoned: list[str] = Field(description="`applicant` and `respondent:<seq>`")
+    convened_by: str | None
+    status: str
+    conflicts: list[str] = Field(description="`same_person:<case_no>` or `same_place:<case_no>` for each clash")
+
+
+class CalendarPublic(ReadModel):
+    """A staff member's calendar: a day or a week (from Monday), their own sittings or their organisation's."""
+
+    view: str
+    scope: str
+    first: date
+    items: list[CalendarItem]
+
+
+def calendar_public(shown: CalendarView) -> CalendarPublic:
+    """The calendar as the JSON API answers it."""
+    items = [CalendarItem(case_no=e.sitting.case_no, kind=e.sitting.kind, number=e.sitting.number, starts_at=e.sitting.starts_at,
+                          ends_at=e.ends_at, place=e.sitting.place, online_link=e.sitting.online_link, summoned=list(e.sitting.summoned),
+                          convened_by=e.sitting.convened_by, status=e.sitting.status, conflicts=e.conflicts)
+             for _, entries in shown.days for e in entries]
+    return CalendarPublic(view=shown.view, scope=shown.scope, first=shown.first, items=items)

@@ -35,6 +35,7 @@ OPERATION_IDS = {
     "listMatterDocuments", "listMatters", "listOutbox", "listRegions", "listSuggestions", "listTasks", "listUsers",
     "openMatter", "resumeBulkLetters", "searchCases", "updateUser",
     "listOrganisations", "createOrganisation", "getOrganisation", "updateOrganisation", "createTeam", "updateTeam",
+    "getCalendar", "createRespondentLink",
 }
 PAGED = {"listTasks", "searchCases", "listUsers", "listOutbox", "listMatters", "listCaseDocuments", "listMatterDocuments",
          "listSuggestions"}

@@ -223,3 +223,25 @@ async def test_documents_served_on_a_respondent_record_when_they_reached_it(api:
     assert "送达时间" in page.text
     receipt = await api.http.get(f"/respond/{links['email']}/documents/not-one-of-them")
     assert receipt.status_code == 404
+
+
+async def test_the_calendar_and_a_fresh_respondent_link_through_the_api(api: Api) -> None:
+    staff = await api.token("mediator")
+    filed = (await api.http.post("/api/v1/cases", json=rider())).json()
+    task_id = await _mediate_task(api, filed["case_no"], staff)
+    tomorrow = (china_today() + timedelta(days=1)).isoformat()
+    session = {"on": tomorrow, "at": "10:00", "online_link": "https://meeting.example.cn/j/42"}
+    done = await api.http.post(f"/api/v1/tasks/{task_id}/actions", headers=staff, json={"action": "schedule_session", "payload": session})
+    assert done.status_code == 200, done.text
+    await _wait_event(api, filed["case_no"], "mediation_session_set")
+    calendar = await api.http.get(f"/api/v1/calendar?view=day&day={tomorrow}", headers=staff)
+    assert calendar.status_code == 200
+    [item] = [i for i in calendar.json()["items"] if i["case_no"] == filed["case_no"]]
+    assert item["starts_at"].endswith("+08:00") and "T10:00" in item["starts_at"] and item["online_link"].endswith("/42")
+
+    issued = await api.http.post(f"/api/v1/cases/{filed['case_no']}/respondents/2/link", headers=staff)
+    assert issued.status_code == 201
+    page = await api.http.get(issued.json()["url"].split("http://test", 1)[-1].replace(api.deps.settings.base_url, ""))
+    assert page.status_code == 200 and "上海快送信息科技有限公司" in page.text
+    other = await api.http.post(f"/api/v1/cases/{filed['case_no']}/respondents/2/link", headers=await api.token("mediator-hz"))
+    assert other.status_code == 404, "another organisation's mediator may not issue it"

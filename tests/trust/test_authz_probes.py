@@ -171,6 +171,8 @@ PROTECTED = {
     ("POST", "/union/bulk-letters/{batch_no}/resume"),
     ("GET", "/union/statistics"),
     ("GET", "/calendar"),
+    ("GET", "/api/v1/calendar"),
+    ("POST", "/api/v1/cases/{case_no}/respondents/{seq}/link"),
     ("GET", "/status/{case_no}/sittings.ics"),
     ("GET", "/status/{case_no}/agents"),
     ("POST", "/status/{case_no}/agents"),
