@@ -90,6 +90,8 @@ async def respondent_view(ctx: ServiceContext, token: str) -> RespondentView:
         party = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == link.case_no,
                                                                  CaseRespondent.seq == link.seq))).one()
         case = (await session.exec(select(Case).where(Case.case_no == link.case_no))).one()
+        if case.closed_on is not None:  # the case is over: the link says so; what was sent stays recorded
+            raise LinkClosed(EXPIRED.format(day=case.closed_on))
         period = "defence" if link.purpose == ARBITRATION else "answer"
         due = (await session.exec(select(Deadline.due_on).where(
             Deadline.deadline_key == f"{link.workflow_id}#{period}-{link.seq}"))).first()

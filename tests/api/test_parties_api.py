@@ -245,3 +245,22 @@ async def test_the_calendar_and_a_fresh_respondent_link_through_the_api(api: Api
     assert page.status_code == 200 and "上海快送信息科技有限公司" in page.text
     other = await api.http.post(f"/api/v1/cases/{filed['case_no']}/respondents/2/link", headers=await api.token("mediator-hz"))
     assert other.status_code == 404, "another organisation's mediator may not issue it"
+
+
+async def test_a_link_expires_with_its_case_and_says_so(api: Api) -> None:
+    filed = (await api.http.post("/api/v1/cases", json=rider())).json()
+    links = await _links(api, filed["case_no"])
+    page = await api.http.get(f"/respond/{links['email']}")
+    await api.http.post(f"/respond/{links['email']}/evidence", data={"csrf_token": _csrf(page.text), "description": "劳务外包合同"},
+                        files={"file": ("ht.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+    worker = {"X-Access-Code": filed["access_code"]}
+    withdrawn = await api.http.post(f"/api/v1/cases/{filed['case_no']}/actions", headers=worker,
+                                    json={"action": "withdraw", "payload": {"reason": "已与公司和解"}})
+    assert withdrawn.status_code == 200, withdrawn.text
+    deadline = time.monotonic() + 15
+    while (closed := await api.http.get(f"/respond/{links['email']}")).status_code == 200 and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    assert closed.status_code == 410 and "已过期" in closed.text and "已保存" in closed.text
+    async with api.deps.db.session() as session:
+        kept = (await session.exec(select(Evidence).where(Evidence.case_no == filed["case_no"]))).all()
+    assert [e.uploaded_by for e in kept] == ["respondent:1"], "nothing it sent is lost"
