@@ -142,6 +142,9 @@ class Litigation:
     record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)
     entrust_mediation = _staff("entrust_mediation", MediationEntrustment, roles=JUDGES, closes=False)
     refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=JUDGES, closes=False)
+    set_court_hearing = _staff("set_court_hearing", SittingSchedule, roles=JUDGES, closes=False)
+    change_court_hearing = _staff("change_court_hearing", SittingChange, roles=JUDGES, closes=False)
+    record_court_attendance = _staff("record_court_attendance", Attendance, roles=JUDGES, closes=False)
 
 
 class Enforcement:

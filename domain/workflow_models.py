@@ -241,6 +241,7 @@ class LitigationInput(Frozen):
     filed_on: date
     origin: str  # "award", "late_arbitration", "revocation", "agreement", "wage_iou", "payment_order_objection"
     procuratorate_support: bool = False
+    respondents: tuple[Respondent, ...] = ()  # summoned to the hearings with the worker
 
 
 class LitigationResult(Frozen):

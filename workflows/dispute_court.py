@@ -136,7 +136,8 @@ async def litigation(case: DisputeCase) -> DisputeStep | None:
             await case.child("procuratorate-support", support_input, ProcuratorateResult, alongside=True)
     result: LitigationResult = await case.child(
         "litigation",
-        LitigationInput(ctx=case.ctx, filed_on=filed, origin=origin, procuratorate_support=support),
+        LitigationInput(ctx=case.ctx, filed_on=filed, origin=origin, procuratorate_support=support,
+                        respondents=case.facts.respondents),
         LitigationResult,
     )
     if result.outcome is LitigationOutcome.for_worker:

@@ -19,7 +19,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor
-    from domain.catalogue import Arbitration, Mediation
+    from domain.catalogue import Arbitration, Litigation, Mediation
     from domain.china_time import CHINA_TZ
     from domain.documents import DocumentType
     from domain.parties import Respondent
@@ -42,13 +42,14 @@ with workflow.unsafe.imports_passed_through():
 TITLES_ZH = {SittingKind.mediation_session: ("调解", ""), SittingKind.arbitration_hearing: ("仲裁开庭", ""),
              SittingKind.court_hearing: ("开庭", "")}
 SITTING_ACTIONS = frozenset({"schedule_session", "change_session", "record_session_attendance", "set_hearing", "change_hearing",
-                             "record_hearing_attendance"})
+                             "record_hearing_attendance", "set_court_hearing", "change_court_hearing", "record_court_attendance"})
 
 
 class Sittings(StatutoryWorkflow):
     """The sittings of one proceeding (a mediation's sessions, an arbitration's hearings)."""
 
     SITTING_KIND: ClassVar[SittingKind] = SittingKind.mediation_session
+    CONFIRMS_CONSEQUENCES: ClassVar[bool] = True  # the court decides on absence in its judgment instead
 
     def sitting_parties(self) -> tuple[Respondent, ...]:
         """The respondents summoned with the applicant (subclasses say who they are)."""
@@ -144,7 +145,7 @@ class Sittings(StatutoryWorkflow):
         await self.event(f"{self.SITTING_KIND.value}_held", f"第{sitting.number}次已举行{missing}",
                          f"Sitting {sitting.number} held" + (f"; absent: {', '.join(absent)}" if absent else ""), actor=actor,
                          data={"sitting": sitting.number, "attendance": {k: v.value for k, v in marks.items()}})
-        for party, consequence in absence_consequences(self.SITTING_KIND, marks):
+        for party, consequence in absence_consequences(self.SITTING_KIND, marks) if self.CONFIRMS_CONSEQUENCES else []:
             await self.open_task(f"confirm_{consequence.kind}", f"确认缺席后果：{consequence.zh}", f"Confirm: {consequence.en}",
                                  (Arbitration.confirm_consequence,), data={"party": party, "consequence": consequence.kind,
                                                                            "basis": consequence.basis, "sitting": sitting.number})
@@ -166,6 +167,21 @@ async def change_session(wf: Sittings, task: OpenTask, change: SittingChange, ac
 
 @action(Mediation.record_session_attendance)
 async def record_session_attendance(wf: Sittings, task: OpenTask, record: Attendance, actor: Actor) -> ActionResult:
+    return await wf.attendance(record, actor)
+
+
+@action(Litigation.set_court_hearing)
+async def set_court_hearing(wf: Sittings, task: OpenTask, schedule: SittingSchedule, actor: Actor) -> ActionResult:
+    return await wf.convene(schedule, actor)
+
+
+@action(Litigation.change_court_hearing)
+async def change_court_hearing(wf: Sittings, task: OpenTask, change: SittingChange, actor: Actor) -> ActionResult:
+    return await wf.change_sitting(change, actor)
+
+
+@action(Litigation.record_court_attendance)
+async def record_court_attendance(wf: Sittings, task: OpenTask, record: Attendance, actor: Actor) -> ActionResult:
     return await wf.attendance(record, actor)
 
 

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.case import Stage
 from domain.china_time import CHINA_TZ
-from infrastructure.tables import Notification, SittingRow, StoredDocument
+from infrastructure.tables import Notification, SittingRow, StoredDocument, Task
 from tests.stories import rider
 from tests.workflows.harness import CaseRun, Harness
 
@@ -126,3 +126,29 @@ async def test_the_mediator_schedules_a_session_any_day_ahead(harness: Harness) 
         tasks = (await session.exec(select(SittingRow.status).where(SittingRow.case_no == case.case_no))).all()
     assert list(tasks) == ["held"]
     assert "confirm" not in " ".join(await case.events()), "absence from mediation has no statutory consequence"
+
+
+async def test_the_court_sets_its_own_hearing_three_days_ahead(harness: Harness) -> None:
+    """Civil Procedure Law Art. 139: the parties are notified three days before the hearing."""
+    case = await harness.file(rider(preferred_channel="arbitration"), date(2026, 6, 1))
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-01", "granted": True})
+    await harness.sleep(20)  # 06-21
+    await case.act("record_award", "record_award", {"awarded_on": "2026-06-20", "received_on": "2026-06-21",
+                                                    "items": [{"kind": "damages", "claimed": "15000.00", "granted": "0.00"}]})
+    await case.wait_event("award_windows")
+    await case.worker("sue", {"filed_on": "2026-06-21"})
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-21"})
+    await case.act("record_filing", "record_filing", {"decided_on": "2026-06-21", "granted": True})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.act("record_judgment", "set_court_hearing", _hearing(date(2026, 6, 23)))
+    assert "第一百三十九条" in str(refused.value.cause)
+    await case.act("record_judgment", "set_court_hearing", _hearing(date(2026, 6, 24)))
+    await case.wait_event("court_hearing_set")
+    assert len(await _notices(harness, case)) == 3
+    await harness.sleep(3)  # 06-24
+    await case.act("record_judgment", "record_court_attendance", {"sitting": 1, "applicant": "present",
+                                                                   "respondents": [{"seq": 1, "mark": "absent"}]})
+    await case.wait_event("court_hearing_held")
+    async with harness.db.session() as session:
+        kinds = (await session.exec(select(Task.kind).where(Task.subject == case.subject))).all()
+    assert not [k for k in kinds if k.startswith("confirm_")], "the court decides on an absence in its judgment"
