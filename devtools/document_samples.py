@@ -428,6 +428,22 @@ def _mediator_documents() -> list[SampleDocument]:
             date(2026, 4, 1),
         ),
         SampleDocument(
+            DocumentType.power_of_attorney,
+            "case:LD-2026-000123",
+            {
+                "agent_name": "周明",
+                "agent_kind_zh": "律师",
+                "agent_mobile": "139****1111",
+                "powers_zh": ["代为提交证据", "代为申请劳动争议仲裁"],
+                "special": False,
+                "basis": "《劳动争议调解仲裁法》第二十四条",
+                "special_basis": "《民事诉讼法》第六十二条",
+                "authorised_on": "2026-03-03",
+            },
+            li_parties(),
+            date(2026, 3, 3),
+        ),
+        SampleDocument(
             DocumentType.case_transfer_letter,
             "case:LD-2026-000123",
             {

@@ -32,6 +32,17 @@ AGENT_KINDS: dict[AgentKind, tuple[str, str]] = {
 SPECIAL_ACTS = frozenset({WorkerActionKind.withdraw})
 # What an agent may be given: every worker action (reading the case comes with any authorisation).
 GRANTABLE = tuple(WorkerActionKind)
+# The acts as a power of attorney words them (the formal register: 代为...).
+POWER_WORDS: dict[WorkerActionKind, str] = {
+    WorkerActionKind.accept_mediation: "代为同意调解",
+    WorkerActionKind.refuse_mediation: "代为拒绝调解并申请仲裁",
+    WorkerActionKind.choose_arbitration: "代为申请劳动争议仲裁",
+    WorkerActionKind.apply_legal_aid: "代为申请法律援助",
+    WorkerActionKind.add_evidence: "代为提交证据",
+    WorkerActionKind.withdraw: "代为撤回申请",
+    WorkerActionKind.sue: "代为向人民法院起诉",
+    WorkerActionKind.apply_enforcement: "代为申请强制执行",
+}
 
 
 class AgentAuthorisation(BaseModel):

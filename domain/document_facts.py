@@ -335,3 +335,16 @@ class SittingNoticeFacts(_Facts):
     contact: Contact | None = None
     signatory: Signatory | None = None
     cc: list[ShortText] = Field(default_factory=list)
+
+
+class PowerOfAttorneyFacts(_Facts):
+    """授权委托书: the worker authorises an agent for this case, with the acts it may take."""
+
+    agent_name: ShortText
+    agent_kind_zh: ShortText
+    agent_mobile: ShortText  # masked
+    powers_zh: list[ShortText] = Field(default_factory=list)
+    special: bool = False
+    basis: ShortText
+    special_basis: ShortText
+    authorised_on: date

@@ -55,6 +55,7 @@ class DocumentType(StrEnum):
     case_transfer_letter = "case_transfer_letter"
     mediation_invitation = "mediation_invitation"
     sitting_notice = "sitting_notice"
+    power_of_attorney = "power_of_attorney"
 
 
 class Audience(StrEnum):
@@ -225,6 +226,14 @@ CATALOGUE: dict[DocumentType, DocumentSpec] = {
             "Notice of a session or hearing",
             _A.mediator,
             f.SittingNoticeFacts,
+            worker_visible=True,
+        ),
+        DocumentSpec(
+            _T.power_of_attorney,
+            "授权委托书",
+            "Power of attorney",
+            _A.worker,
+            f.PowerOfAttorneyFacts,
             worker_visible=True,
         ),
         DocumentSpec(

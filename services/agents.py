@@ -9,15 +9,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
+from temporalio.common import WorkflowIDConflictPolicy
 
-from domain.agents import AGENT_KINDS, AgentAuthorisation, acted_by_label
+from domain.actions import WorkerActionKind
+from domain.agents import AGENT_KINDS, BASIS, POWER_WORDS, SPECIAL_BASIS, AgentAuthorisation, acted_by_label
+from domain.china_time import china_today
+from domain.documents import DocumentRef, DocumentType, RenderDocumentInput, document_idempotency_key
+from domain.ids import document_workflow_id
+from domain.privacy import mask_mobile
 from domain.roles import WorkerPrincipal
 from infrastructure import audit
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import CaseAgent
 from services.access import new_access_code, normalise_access_code
-from services.errors import NotFound
+from services.context import ServiceContext
+from services.errors import NotFound, Unavailable
 
 
 def agent_code_hash(keyring: Keyring, case_no: str, code: str) -> str:
@@ -105,3 +112,26 @@ def _principal(keyring: Keyring, row: CaseAgent | None) -> WorkerPrincipal | Non
         return None
     return WorkerPrincipal(row.case_no, agent=row.agent_no, agent_label=acted_by_label(row.kind, keyring.decrypt_text(row.name_enc)),
                            powers=frozenset(row.powers))
+
+
+async def issue_power_of_attorney(ctx: ServiceContext, worker: WorkerPrincipal, agent_no: str) -> str | None:
+    """The power of attorney as a case document (PDF), once per agent; None while Temporal is away
+    (the authorisation stands, and its page shows it)."""
+    found = next((a for a in await agents_of(ctx.db, ctx.keyring, worker.case_no) if a.agent_no == agent_no), None)
+    if found is None:
+        raise NotFound()
+    facts = {"agent_name": found.name, "agent_kind_zh": found.kind_zh, "agent_mobile": mask_mobile(found.mobile),
+             "powers_zh": [POWER_WORDS[WorkerActionKind(p)] for p in found.powers], "special": found.special,
+             "basis": BASIS.split(" / ")[0], "special_basis": SPECIAL_BASIS.split(" / ")[0],
+             "authorised_on": found.created_at.date().isoformat()}
+    key = document_idempotency_key(f"agent/{worker.case_no}/{agent_no}", DocumentType.power_of_attorney)
+    order = RenderDocumentInput(doc_type=DocumentType.power_of_attorney, subject=f"case:{worker.case_no}", idempotency_key=key,
+                                facts=facts, issued_on=china_today(), issued_by=f"worker:{worker.case_no}")
+    try:
+        client = await ctx.client()
+        ref: DocumentRef = await client.execute_workflow("issue-document", order, id=document_workflow_id(key),
+                                                         task_queue=ctx.settings.task_queue,
+                                                         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING, result_type=DocumentRef)
+    except Unavailable:
+        return None
+    return ref.document_id

@@ -24,7 +24,7 @@ from domain.china_time import china_today
 from domain.ids import is_case_no
 from domain.roles import WorkerPrincipal
 from services.access import AccessLocked, verify_access_code
-from services.agents import agent_by_code, agents_of, authorise, revoke
+from services.agents import agent_by_code, agents_of, authorise, issue_power_of_attorney, revoke
 from services.case_view import case_detail, next_deadline, road_ahead, worker_actions
 from services.casework import ActionRefused, add_evidence, run_worker_action, worker_payload
 from services.context import ServiceContext
@@ -201,6 +201,7 @@ async def agents_change(request: Request, ctx: Services, case_no: str) -> Respon
                                            mobile=str(form.get("mobile", "")), special=form.get("special") == "true",
                                            powers=tuple(str(p) for p in form.getlist("powers")))  # type: ignore[arg-type]
         made = await authorise(ctx.db, ctx.keyring, worker, request_model)
+        await issue_power_of_attorney(ctx, worker, made.agent_no)
     except ValidationError as exc:
         set_flash(request, response, "error", *both(request, "agents.invalid", fields=", ".join(str(e["loc"][0]) for e in exc.errors())))
         return response

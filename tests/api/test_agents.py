@@ -56,6 +56,8 @@ async def test_a_lawyer_acts_within_the_scope_the_worker_gave(api: Api) -> None:
     poa = await api.http.get(f"/status/{case_no}/agents")
     assert "授权委托书" in poa.text and "周律师" in poa.text
     assert "不得代为撤回" in poa.text, "withdrawal is not granted without special authorisation"
+    documents = (await api.http.get(f"/api/v1/cases/{case_no}/documents", headers={"X-Access-Code": filed["access_code"]})).json()
+    assert "授权委托书" in [d["title_zh"] for d in documents["items"]], "the power of attorney is a case document (PDF)"
 
     view = await api.http.get(f"/api/v1/cases/{case_no}", headers=agent)
     assert view.status_code == 200 and view.json()["case_no"] == case_no

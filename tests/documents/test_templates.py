@@ -182,6 +182,13 @@ KEY_PHRASES: dict[DocumentType, list[str]] = {
         "可以缺席裁决",
         "《劳动争议调解仲裁法》第三十五条",
     ],
+    DocumentType.power_of_attorney: [
+        "授权委托书",
+        "周明（律师）",
+        "代为提交证据、代为申请劳动争议仲裁",
+        "一般授权：受托人不得代为撤回申请",
+        "《民事诉讼法》第六十二条",
+    ],
     DocumentType.case_summary_report: [
         "案件情况报告",
         "内部文件",
