@@ -9,8 +9,9 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import InboxPage, Services, worker_for_case
-from api.pages.rendering import redirect, render_page
+from api.csrf import checked_form, set_flash
+from api.deps import InboxPage, Services, StaffPage, worker_for_case
+from api.pages.rendering import both, redirect, render_page
 from domain.china_time import china_today
 from services import respondents, sittings
 from services.errors import NotFound
@@ -55,3 +56,18 @@ async def respondent_ics(ctx: Services, respondent_token: str) -> Response:
     except (NotFound, respondents.LinkClosed):
         return Response(status_code=404)
     return _ics(await sittings.party_ics(ctx.db, view.case_no, f"respondent:{view.respondent.seq}"), f"{view.case_no}.ics")
+
+
+@router.post("/cases/{case_no}/respondents/{seq}/link", response_class=HTMLResponse)
+async def new_respondent_link(request: Request, ctx: Services, staff: StaffPage, case_no: str, seq: int) -> Response:
+    """Staff who may see the case issue a respondent a fresh link, shown once (to hand over with the posted letter)."""
+    form = await checked_form(request)
+    back = str(form.get("back", ""))
+    back = back if back.startswith(("/tasks/", "/admin/cases/")) else f"/admin/cases/{case_no}"
+    try:
+        url = await respondents.staff_new_link(ctx, staff, case_no, seq)
+    except NotFound:
+        return Response(status_code=404)
+    response = redirect(back)
+    set_flash(request, response, "ok", *both(request, "respondents.link_issued", url=url), docs=[])
+    return response

@@ -266,3 +266,20 @@ async def test_a_link_expires_with_its_case_and_says_so(api: Api) -> None:
     async with api.deps.db.session() as session:
         kept = (await session.exec(select(Evidence).where(Evidence.case_no == filed["case_no"]))).all()
     assert [e.uploaded_by for e in kept] == ["respondent:1"], "nothing it sent is lost"
+
+
+async def test_the_mediator_issues_a_fresh_link_from_the_task_page(api: Api) -> None:
+    filed = (await api.http.post("/api/v1/cases", json=rider())).json()
+    staff = await api.token("mediator")
+    task_id = await _mediate_task(api, filed["case_no"], staff)
+    page = await api.http.get(f"/tasks/{task_id}", headers=staff)
+    assert page.status_code == 200 and 'class="respondent" data-seq="2"' in page.text and "上海快送信息科技有限公司" in page.text
+    issued = await api.http.post(f"/cases/{filed['case_no']}/respondents/2/link", headers=staff,
+                                 data={"csrf_token": _csrf(page.text), "back": f"/tasks/{task_id}"})
+    assert issued.status_code in (302, 303) and issued.headers["location"] == f"/tasks/{task_id}"
+    shown = (await api.http.get(f"/tasks/{task_id}", headers=staff)).text
+    token = shown.split("/respond/", 1)[1].split("<", 1)[0].split(" ", 1)[0].strip()
+    assert (await api.http.get(f"/respond/{token}")).status_code == 200
+    other = await api.http.post(f"/cases/{filed['case_no']}/respondents/2/link", headers=await api.token("mediator-hz"),
+                                data={"csrf_token": _csrf(page.text)})
+    assert other.status_code == 404

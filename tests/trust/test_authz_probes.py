@@ -172,6 +172,7 @@ PROTECTED = {
     ("GET", "/union/statistics"),
     ("GET", "/calendar"),
     ("GET", "/api/v1/calendar"),
+    ("POST", "/cases/{case_no}/respondents/{seq}/link"),
     ("POST", "/api/v1/cases/{case_no}/respondents/{seq}/link"),
     ("GET", "/status/{case_no}/sittings.ics"),
     ("GET", "/status/{case_no}/agents"),
