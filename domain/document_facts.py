@@ -303,14 +303,11 @@ class CaseSummaryFacts(_Facts):
 # --- the parties' notices (invitation to mediate, sessions and hearings) ---------------------------
 
 
-class MediationInvitationFacts(_Facts):
-    """调解邀请函: the letter for post inviting one respondent to mediate (its link is sent by message)."""
+class _PartyLetterFacts(_Facts):
+    """What the letter layout (`_letter.html`) reads besides each letter's own facts."""
 
     issuer: Organisation
     addressee: ShortText
-    role_zh: ShortText
-    received_on: date
-    answer_due: date
     basis: ShortText
     attachments: list[ShortText] = Field(default_factory=list)
     contact: Contact | None = None
@@ -318,23 +315,24 @@ class MediationInvitationFacts(_Facts):
     cc: list[ShortText] = Field(default_factory=list)
 
 
-class SittingNoticeFacts(_Facts):
+class MediationInvitationFacts(_PartyLetterFacts):
+    """调解邀请函: the letter for post inviting one respondent to mediate (its link is sent by message)."""
+
+    role_zh: ShortText
+    received_on: date
+    answer_due: date
+
+
+class SittingNoticeFacts(_PartyLetterFacts):
     """调解/开庭通知书: when and where a session or hearing is, whom it summons, and what follows absence."""
 
-    issuer: Organisation
-    addressee: ShortText
     kind_zh: ShortText  # 调解 / 仲裁开庭
     starts_at: ShortText  # "2026-11-07 09:30" (Beijing time)
     minutes: int = Field(ge=15, le=480)
     place: ShortText
     summoned: list[ShortText] = Field(min_length=1)
-    basis: ShortText
     consequence_zh: Text | None = None
     changed_zh: Text | None = None  # a postponement or move: why
-    attachments: list[ShortText] = Field(default_factory=list)
-    contact: Contact | None = None
-    signatory: Signatory | None = None
-    cc: list[ShortText] = Field(default_factory=list)
 
 
 class PowerOfAttorneyFacts(_Facts):

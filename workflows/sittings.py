@@ -6,6 +6,7 @@ absence offered to the arbitrator as a task to confirm (Art. 36), never applied 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from typing import ClassVar
 
@@ -19,7 +20,7 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.actions import ActionResult, Actor
-    from domain.catalogue import Arbitration, Litigation, Mediation
+    from domain.catalogue import Arbitration, Litigation, Mediation, StaffAction
     from domain.china_time import CHINA_TZ
     from domain.documents import DocumentType
     from domain.parties import Respondent
@@ -155,47 +156,23 @@ class Sittings(StatutoryWorkflow):
 # ---- the handlers, one per catalogue entry (a function serves one entry) ----------------------------
 
 
-@action(Mediation.schedule_session)
-async def schedule_session(wf: Sittings, task: OpenTask, schedule: SittingSchedule, actor: Actor) -> ActionResult:
-    return await wf.convene(schedule, actor)
+def _handler(entry: StaffAction, method: str) -> Callable[..., Awaitable[ActionResult]]:
+    """A handler for `entry` that calls the mixin's `method` with the payload and the actor."""
+
+    async def handle(wf: Sittings, task: OpenTask, payload: object, actor: Actor) -> ActionResult:
+        result: ActionResult = await getattr(wf, method)(payload, actor)
+        return result
+
+    handle.__name__ = entry.name
+    return action(entry)(handle)
 
 
-@action(Mediation.change_session)
-async def change_session(wf: Sittings, task: OpenTask, change: SittingChange, actor: Actor) -> ActionResult:
-    return await wf.change_sitting(change, actor)
-
-
-@action(Mediation.record_session_attendance)
-async def record_session_attendance(wf: Sittings, task: OpenTask, record: Attendance, actor: Actor) -> ActionResult:
-    return await wf.attendance(record, actor)
-
-
-@action(Litigation.set_court_hearing)
-async def set_court_hearing(wf: Sittings, task: OpenTask, schedule: SittingSchedule, actor: Actor) -> ActionResult:
-    return await wf.convene(schedule, actor)
-
-
-@action(Litigation.change_court_hearing)
-async def change_court_hearing(wf: Sittings, task: OpenTask, change: SittingChange, actor: Actor) -> ActionResult:
-    return await wf.change_sitting(change, actor)
-
-
-@action(Litigation.record_court_attendance)
-async def record_court_attendance(wf: Sittings, task: OpenTask, record: Attendance, actor: Actor) -> ActionResult:
-    return await wf.attendance(record, actor)
-
-
-@action(Arbitration.set_hearing)
-async def set_hearing(wf: Sittings, task: OpenTask, schedule: SittingSchedule, actor: Actor) -> ActionResult:
-    return await wf.convene(schedule, actor)
-
-
-@action(Arbitration.change_hearing)
-async def change_hearing(wf: Sittings, task: OpenTask, change: SittingChange, actor: Actor) -> ActionResult:
-    return await wf.change_sitting(change, actor)
-
-
-@action(Arbitration.record_hearing_attendance)
-async def record_hearing_attendance(wf: Sittings, task: OpenTask, record: Attendance, actor: Actor) -> ActionResult:
-    return await wf.attendance(record, actor)
-
+schedule_session = _handler(Mediation.schedule_session, "convene")
+change_session = _handler(Mediation.change_session, "change_sitting")
+record_session_attendance = _handler(Mediation.record_session_attendance, "attendance")
+set_hearing = _handler(Arbitration.set_hearing, "convene")
+change_hearing = _handler(Arbitration.change_hearing, "change_sitting")
+record_hearing_attendance = _handler(Arbitration.record_hearing_attendance, "attendance")
+set_court_hearing = _handler(Litigation.set_court_hearing, "convene")
+change_court_hearing = _handler(Litigation.change_court_hearing, "change_sitting")
+record_court_attendance = _handler(Litigation.record_court_attendance, "attendance")
