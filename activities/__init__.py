@@ -16,12 +16,13 @@ def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     dependencies."""
     from activities.agencies import AgencyActivities
     from activities.notifications import NotificationActivities
+    from activities.parties import PartyActivities
     from activities.projections import ProjectionActivities
     from activities.supervision import SupervisionActivities
     from activities.tasks import TaskActivities
 
     groups: list[Any] = [ProjectionActivities(deps), TaskActivities(deps), NotificationActivities(deps)]
-    groups += [SupervisionActivities(deps), AgencyActivities(deps)]
+    groups += [SupervisionActivities(deps), AgencyActivities(deps), PartyActivities(deps)]
     return [fn for group in groups for fn in group.activities()]
 
 

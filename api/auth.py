@@ -47,9 +47,9 @@ def read_agency_token(request: Request, token: str) -> dict[str, Any] | None:
     return data
 
 
-def issue_worker_cookie(request: Request, case_no: str) -> str:
-    """A signed cookie proving the access code was given for `case_no` (2 hours)."""
-    return _serializer(request, "worker").dumps({"case": case_no})
+def issue_worker_cookie(request: Request, case_no: str, agent: str | None = None) -> str:
+    """A signed cookie proving the access code was given for `case_no` (2 hours): the worker's, or an agent's."""
+    return _serializer(request, "worker").dumps({"case": case_no, "agent": agent} if agent else {"case": case_no})
 
 
 def read_staff_token(request: Request, token: str) -> dict[str, Any] | None:
@@ -68,12 +68,17 @@ def presented_staff_token(request: Request) -> str | None:
 
 
 def worker_cookie_case(request: Request, case_no: str) -> bool:
-    """True when the request carries a valid worker cookie for `case_no`."""
+    """True when the request carries a valid worker (or agent) cookie for `case_no`."""
+    return worker_cookie(request, case_no) is not None
+
+
+def worker_cookie(request: Request, case_no: str) -> dict[str, Any] | None:
+    """The valid cookie's content for `case_no` (`agent` set when an agent signed in), else None."""
     cookie = request.cookies.get(WORKER_COOKIE_PREFIX + case_no)
     if not cookie:
-        return False
+        return None
     try:
-        data = _serializer(request, "worker").loads(cookie, max_age=WORKER_COOKIE_MAX_AGE)
+        data: dict[str, Any] = _serializer(request, "worker").loads(cookie, max_age=WORKER_COOKIE_MAX_AGE)
     except (BadSignature, SignatureExpired):
-        return False
-    return bool(data.get("case") == case_no)
+        return None
+    return data if data.get("case") == case_no else None

@@ -16,11 +16,11 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import APIKeyHeader, OAuth2, OAuth2PasswordBearer
 
-from api.auth import presented_staff_token, read_agency_token, read_staff_token, worker_cookie_case
+from api.auth import presented_staff_token, read_agency_token, read_staff_token, worker_cookie
 from api.problems import raises
 from domain.agency_systems import SCOPE_DESCRIPTIONS, AgencySystemPrincipal, Scope
 from domain.roles import INBOX_ROLES, Principal, Role, StaffPrincipal, WorkerPrincipal
-from services import access, agency_systems
+from services import access, agency_systems, agents
 from services.context import ServiceContext
 from services.read_models import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, PageRequest
 
@@ -160,10 +160,18 @@ UnionStaff = Annotated[StaffPrincipal, Depends(require_role(Role.union_legal))]
 async def worker_for_case(request: Request, case_no: str, code: str | None = None) -> WorkerPrincipal | None:
     """The worker of `case_no`, proven by the access code (`X-Access-Code`) or the status page's signed cookie."""
     code = code or request.headers.get("x-access-code")
+    ctx = get_services(request)
     if code:
-        ctx = get_services(request)
+        # An agent's own code first: a wrong worker code counts towards the lock-out, an agent's right one must not.
+        if agent := await agents.agent_by_code(ctx.db, ctx.keyring, case_no, code):
+            return agent
         return WorkerPrincipal(case_no) if await access.verify_access_code(ctx.db, ctx.keyring, case_no, code) else None
-    return WorkerPrincipal(case_no) if worker_cookie_case(request, case_no) else None
+    cookie = worker_cookie(request, case_no)
+    if cookie is None:
+        return None
+    if cookie.get("agent"):  # looked up each time: a revoked agent is out at once
+        return await agents.agent_principal(ctx.db, ctx.keyring, case_no, str(cookie["agent"]))
+    return WorkerPrincipal(case_no)
 
 
 async def principal_for_case(request: Request, case_no: str, staff: StaffPrincipal | None, code: str | None) -> Principal:

@@ -12,6 +12,7 @@ from domain.scope import ScopeIssue
 
 CLAIM_ROWS = 3
 REPRESENTATIVE_ROWS = 5
+RESPONDENT_ROWS = 2  # further respondents besides the employer (the API takes up to nine)
 CHECKBOXES = (
     "wants_legal_aid",
     "wage_iou_only",
@@ -33,9 +34,8 @@ def intake_payload(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     worker["groups"] = [v for k, v in pairs if k == "worker.groups" and v]
     for name in CHECKBOXES:
         data[name] = any(k == name and v for k, v in pairs)
-    employer = data.setdefault("employer", {})
-    if not employer.get("uscc"):
-        employer.pop("uscc", None)
+    data["employer"] = _party(data.get("employer", {}))
+    data["respondents"] = [_party(row) for row in data.get("respondents", []) if any(row.get(k) for k in ("name", "uscc"))]
     for optional in ("employment_ended_on", "injured_on", "preferred_channel"):
         if not data.get(optional):
             data.pop(optional, None)
@@ -50,6 +50,11 @@ def intake_payload(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     for transport in ("form_token", "csrf_token", "form_started", "website"):
         data.pop(transport, None)
     return data
+
+
+def _party(row: dict[str, Any]) -> dict[str, Any]:
+    """A respondent's fields with blank optional answers left out."""
+    return {k: v for k, v in row.items() if v != "" or k == "name"}
 
 
 def _claim(row: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ TAGS = [
     {"name": "cases", "description": "File a complaint, follow it (worker: `X-Access-Code`; staff: bearer token) and act on it."},
     {"name": "intake", "description": "Guidance while an intake is filled in, evidence, the case's road ahead."},
     {"name": "staff", "description": "The task inbox and one task with the schema of each action's payload."},
+    {"name": "parties", "description": "Sessions and hearings on a staff member's calendar; a respondent's fresh one-time link."},
     {"name": "documents", "description": "Generated documents: list, download (PDF or HTML), the case summary report."},
     {"name": "deadlines", "description": "Statutory deadlines D01-D72, one computed deadline, the what-if chain."},
     {"name": "supervision", "description": "Union labour-law supervision (一函两书): suggestions, matters, bulk letters, statistics."},

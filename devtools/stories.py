@@ -23,6 +23,9 @@ WANG_FANG_ID = id_number("33010619950421002")
 HANGZHOU_TRADING_USCC = uscc("91330106MA2H7X8Y9")
 ZHAO_LEI_ID = id_number("41152220020817001")
 CHEN_MEI_ID = id_number("31011519900706002")
+SUN_HAO_ID = id_number("51132219970305001")
+PLATFORM_USCC = uscc("91310000MA1FL3XD5")  # the delivery platform (Shanghai)
+PARTNER_FIRM_USCC = uscc("91310115MA1H9R2K6")  # its labour-outsourcing partner firm (Pudong)
 CONSENT = {"consent_personal_information": True, "consent_sensitive_information": True}
 
 
@@ -56,12 +59,31 @@ def platform_rider(**overrides: Any) -> dict[str, Any]:
     """Story 3: Zhao Lei, food-delivery rider, injured on an order; platform and partner firm."""
     return {
         "worker": {"name": "赵磊", "id_number": ZHAO_LEI_ID, "mobile": "13661234567", "groups": ["platform_worker", "migrant_worker"]},
-        "employer": {"name": "上海速达人力资源外包有限公司"},
+        "employer": {"name": "上海速达人力资源外包有限公司", "role": "partner"},
+        "respondents": [{"name": "上海快送信息科技有限公司", "role": "platform", "uscc": PLATFORM_USCC}],
         "category": "work_injury",
         "description": "在配送订单途中发生交通事故受伤，平台合作方公司未申请工伤认定。",
         "claims": [{"kind": "injury_benefits", "description": "工伤保险待遇"}],
         "knew_on": "2026-04-10", "injured_on": "2026-04-10", "still_employed": True,
         "region": "shanghai-pudong", **CONSENT, **overrides,
+    }
+
+
+def rider(**overrides: Any) -> dict[str, Any]:
+    """Story 7: Sun Hao, delivery rider in Pudong, through the platform's partner firm (both respondents):
+    overtime pay and a dismissal without notice, 46,800 yuan, union mediation first."""
+    return {
+        "worker": {"name": "孙浩", "id_number": SUN_HAO_ID, "mobile": "13671234567", "groups": ["platform_worker", "migrant_worker"]},
+        "employer": {"name": "上海众骑劳务外包有限公司", "uscc": PARTNER_FIRM_USCC, "role": "partner",
+                     "address": "上海市浦东新区川沙路88号", "contact": "hr@zhongqi.example.cn"},
+        "respondents": [{"name": "上海快送信息科技有限公司", "uscc": PLATFORM_USCC, "role": "platform",
+                         "address": "上海市长宁区金钟路968号", "contact": "13916660000"}],
+        "category": "overtime",
+        "description": "本人通过合作用工企业为外卖平台送餐，长期超时工作未获加班费，2026年10月被无故停止派单并解除。",
+        "claims": [{"kind": "overtime_pay", "amount": "31800.00", "description": "加班费"},
+                   {"kind": "damages", "amount": "15000.00", "description": "违法解除赔偿金"}],
+        "knew_on": "2026-10-20", "still_employed": False, "employment_ended_on": "2026-10-20",
+        "region": "shanghai-pudong", "preferred_channel": "union_mediation", **CONSENT, **overrides,
     }
 
 
@@ -79,4 +101,4 @@ def limitation_trap(**overrides: Any) -> dict[str, Any]:
 
 
 STORIES = {"wage_arrears": wage_arrears, "dismissal": dismissal, "platform_rider": platform_rider,
-           "limitation_trap": limitation_trap}
+           "limitation_trap": limitation_trap, "rider": rider}

@@ -70,6 +70,7 @@ class WorkerAction(Frozen):
 
     action: WorkerActionKind
     payload: dict[str, Any] = Field(default_factory=dict)
+    acted_by: str = ""  # an agent acting for the worker (recorded with the act); empty: the worker
 
 
 class ActionResult(Frozen):

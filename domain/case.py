@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.parties import Respondent
 from domain.scope import ScopeIssue
 
 
@@ -136,6 +137,7 @@ class CaseFacts(BaseModel):
     vulnerable_groups: tuple[VulnerableGroup, ...] = ()
     employer_name: str = ""
     employer_uscc: str | None = None
+    respondents: tuple[Respondent, ...] = ()  # every respondent, the employer given at intake first
     preferred_channel: Channel | None = None
     wants_legal_aid: bool = False
     wage_iou_only: bool = False

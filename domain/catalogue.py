@@ -62,6 +62,7 @@ from domain.roles import (
     UNION_ROLES,
     Role,
 )
+from domain.sittings import Attendance, ConsequenceDecision, SittingChange, SittingSchedule
 from domain.workflow_models import WorkerOption
 
 
@@ -86,6 +87,9 @@ class Mediation:
     extend_period = _staff("extend_period", PeriodExtension, closes=False)
     refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, closes=False)
     refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, closes=False)
+    schedule_session = _staff("schedule_session", SittingSchedule, closes=False)
+    change_session = _staff("change_session", SittingChange, closes=False)
+    record_session_attendance = _staff("record_session_attendance", Attendance, closes=False)
 
 
 class Agreement:
@@ -117,6 +121,11 @@ class Arbitration:
     refer_to_inspection = _staff("refer_to_inspection", InspectionRequest, roles=ARBITRATORS, closes=False)
     refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=ARBITRATORS, closes=False)
     entrust_pre_hearing_mediation = _staff("entrust_pre_hearing_mediation", MediationEntrustment, roles=ARBITRATORS, closes=False)
+    set_hearing = _staff("set_hearing", SittingSchedule, roles=ARBITRATORS, closes=False)
+    change_hearing = _staff("change_hearing", SittingChange, roles=ARBITRATORS, closes=False)
+    record_hearing_attendance = _staff("record_hearing_attendance", Attendance, roles=ARBITRATORS, closes=False)
+    confirm_consequence = _staff("confirm_consequence", ConsequenceDecision, roles=ARBITRATORS)
+    serve_electronically = _staff("serve_electronically", Note, roles=(Role.arbitration_clerk, *ARBITRATORS), closes=False)
 
 
 class PostAward:
@@ -133,6 +142,9 @@ class Litigation:
     record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)
     entrust_mediation = _staff("entrust_mediation", MediationEntrustment, roles=JUDGES, closes=False)
     refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=JUDGES, closes=False)
+    set_court_hearing = _staff("set_court_hearing", SittingSchedule, roles=JUDGES, closes=False)
+    change_court_hearing = _staff("change_court_hearing", SittingChange, roles=JUDGES, closes=False)
+    record_court_attendance = _staff("record_court_attendance", Attendance, roles=JUDGES, closes=False)
 
 
 class Enforcement:

@@ -298,3 +298,51 @@ class CaseTransferFacts(_Facts):
 class CaseSummaryFacts(_Facts):
     prepared_for_zh: ShortText = "系统管理员"
     notes: list[Text] = Field(default_factory=list)
+
+
+# --- the parties' notices (invitation to mediate, sessions and hearings) ---------------------------
+
+
+class _PartyLetterFacts(_Facts):
+    """What the letter layout (`_letter.html`) reads besides each letter's own facts."""
+
+    issuer: Organisation
+    addressee: ShortText
+    basis: ShortText
+    attachments: list[ShortText] = Field(default_factory=list)
+    contact: Contact | None = None
+    signatory: Signatory | None = None
+    cc: list[ShortText] = Field(default_factory=list)
+
+
+class MediationInvitationFacts(_PartyLetterFacts):
+    """调解邀请函: the letter for post inviting one respondent to mediate (its link is sent by message)."""
+
+    role_zh: ShortText
+    received_on: date
+    answer_due: date
+
+
+class SittingNoticeFacts(_PartyLetterFacts):
+    """调解/开庭通知书: when and where a session or hearing is, whom it summons, and what follows absence."""
+
+    kind_zh: ShortText  # 调解 / 仲裁开庭
+    starts_at: ShortText  # "2026-11-07 09:30" (Beijing time)
+    minutes: int = Field(ge=15, le=480)
+    place: ShortText
+    summoned: list[ShortText] = Field(min_length=1)
+    consequence_zh: Text | None = None
+    changed_zh: Text | None = None  # a postponement or move: why
+
+
+class PowerOfAttorneyFacts(_Facts):
+    """授权委托书: the worker authorises an agent for this case, with the acts it may take."""
+
+    agent_name: ShortText
+    agent_kind_zh: ShortText
+    agent_mobile: ShortText  # masked
+    powers_zh: list[ShortText] = Field(default_factory=list)
+    special: bool = False
+    basis: ShortText
+    special_basis: ShortText
+    authorised_on: date

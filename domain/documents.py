@@ -53,6 +53,9 @@ class DocumentType(StrEnum):
     inspection_referral_letter = "inspection_referral_letter"
     case_summary_report = "case_summary_report"
     case_transfer_letter = "case_transfer_letter"
+    mediation_invitation = "mediation_invitation"
+    sitting_notice = "sitting_notice"
+    power_of_attorney = "power_of_attorney"
 
 
 class Audience(StrEnum):
@@ -208,6 +211,30 @@ CATALOGUE: dict[DocumentType, DocumentSpec] = {
             worker_visible=False,
             number_code="工监转",
             issuer_field="issuer",
+        ),
+        DocumentSpec(
+            _T.mediation_invitation,
+            "调解邀请函",
+            "Invitation to mediate (letter for post)",
+            _A.mediator,
+            f.MediationInvitationFacts,
+            worker_visible=True,
+        ),
+        DocumentSpec(
+            _T.sitting_notice,
+            "调解、开庭通知书",
+            "Notice of a session or hearing",
+            _A.mediator,
+            f.SittingNoticeFacts,
+            worker_visible=True,
+        ),
+        DocumentSpec(
+            _T.power_of_attorney,
+            "授权委托书",
+            "Power of attorney",
+            _A.worker,
+            f.PowerOfAttorneyFacts,
+            worker_visible=True,
         ),
         DocumentSpec(
             _T.case_summary_report,

@@ -33,6 +33,7 @@ from domain.case import CaseFacts, Category, Channel, ClaimKind, VulnerableGroup
 from domain.china_time import china_today
 from domain.identifiers import normalise_id_number, normalise_mobile, normalise_uscc
 from domain.limitation import assess_limitation
+from domain.parties import MAX_RESPONDENTS, Respondent, RespondentRole, check_respondents, normalise_contact
 from domain.regions import region_codes, region_slug, regions
 from domain.routing import triage
 from domain.scope import ScopeIssue, check_scope
@@ -135,11 +136,20 @@ class EmployerIn(Strict):
     uscc: str | None = Field(default=None, json_schema_extra={"pattern": f"^$|{USCC_PATTERN}"}, examples=["91310115MA1K4B2C3J"],
                              description="unified social credit code (GB 32100, check character checked), if known")
     address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    role: RespondentRole = Field(default=RespondentRole.employer, description="why this party answers for the claims "
+                                 "(employer, platform, partner firm, dispatch agency, using unit, wage guarantor, contractor)")
+    contact: str = Field(default="", max_length=120, examples=["13912345678"],
+                         description="mobile number or e-mail address for notices and the respondent's link, if known")
 
     @field_validator("uscc")
     @classmethod
     def _uscc(cls, value: str | None) -> str | None:
         return _identifier(normalise_uscc, value) if value else None
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str) -> str:
+        return _identifier(normalise_contact, value) if value.strip() else ""
 
 
 class ClaimIn(Strict):
@@ -163,7 +173,10 @@ class IntakeRequest(Strict):
     """A complaint as the worker files it (intake form or another agency's system)."""
 
     worker: WorkerIn
-    employer: EmployerIn
+    employer: EmployerIn = Field(description="the first respondent (the employer, unless `role` says otherwise)")
+    respondents: tuple[EmployerIn, ...] = Field(default=(), max_length=MAX_RESPONDENTS - 1,
+                                                description="further respondents: the platform, a partner firm, the unit using a "
+                                                            "dispatched worker, a guarantor, the contractor chain...")
     category: Category
     description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=4000)]
     claims: tuple[ClaimIn, ...] = Field(min_length=1, max_length=20)
@@ -234,10 +247,19 @@ class IntakeRequest(Strict):
             raise invalid("representatives.missing", "representatives: 10人以上的集体争议请推举代表（《劳动争议调解仲裁法》第七条） / "
                           "a collective dispute of 10 or more workers names its representatives (LDMAL Art. 7)",
                           "填写1至5名代表的姓名和手机 / name 1 to 5 representatives with their mobiles")
+        wage_claim = self.category is Category.wage_arrears or any(c.kind.value in ("wages", "overtime_pay") for c in self.claims)
+        problem = check_respondents([(r.role, r.name, r.uscc) for r in self.parties], wage_claim)
+        if problem:
+            raise invalid(problem.code, f"respondents: {problem.message}", problem.fix)
         if self.category is Category.work_injury and self.injured_on is None:
             raise invalid("injured_on.missing", "injured_on: 工伤请填写受伤或确诊日期 / give the day of the injury or diagnosis",
                           "填写 injured_on（受伤或确诊日期） / give injured_on, the day of the injury or diagnosis")
         return self
+
+    @property
+    def parties(self) -> tuple[EmployerIn, ...]:
+        """Every respondent, the one given as `employer` first."""
+        return (self.employer, *self.respondents)
 
 
 def fact_date(value: date | None) -> date | None:
@@ -368,6 +390,7 @@ def case_facts(
     claims: tuple[dict[str, Any], ...] = (),
     employer_name: str = "",
     employer_uscc: str | None = None,
+    respondents: tuple[Respondent, ...] = (),
 ) -> CaseFacts:
     """The workflow's view of an intake (no names, ID numbers or phone numbers): the one place that
     turns intake answers into routing facts, for registered cases and for the draft guidance alike."""
@@ -386,6 +409,7 @@ def case_facts(
             "vulnerable_groups": groups,
             "employer_name": employer_name,
             "employer_uscc": employer_uscc,
+            "respondents": respondents,
             "preferred_channel": preferred_channel,
             "wants_legal_aid": wants_legal_aid,
             "wage_iou_only": wage_iou_only,
@@ -415,4 +439,7 @@ def registered_facts(case_no: str, request: IntakeRequest, filed_on: date) -> Ca
         claims=tuple(claim.model_dump() for claim in request.claims),
         employer_name=request.employer.name,
         employer_uscc=request.employer.uscc,
+        respondents=tuple(
+            Respondent(seq=seq, role=party.role, name=party.name, uscc=party.uscc) for seq, party in enumerate(request.parties, start=1)
+        ),
     )

@@ -110,6 +110,8 @@ TASK_HOLDERS: dict[str, tuple[Agency, Role]] = {
     "payment_order_response": (Agency.court, Role.judge),
     "record_arbitration_acceptance": (Agency.arbitration, Role.arbitration_clerk),
     "record_award": (Agency.arbitration, Role.arbitrator),
+    "confirm_deemed_withdrawal": (Agency.arbitration, Role.arbitrator),  # LDMAL Art. 36 para 1, offered to confirm
+    "confirm_award_in_absence": (Agency.arbitration, Role.arbitrator),  # LDMAL Art. 36 para 2
     "record_award_challenge": (Agency.court, Role.court_clerk),
     "record_revocation_ruling": (Agency.court, Role.judge),
     "record_filing": (Agency.court, Role.court_clerk),

@@ -146,3 +146,18 @@ def case_transfer(sender: str, receiver: str, kind_zh: str, reason_zh: str, basi
         "decision_zh": decision_zh,
         "attachments": attachments,
     }
+
+
+def mediation_invitation(organisation: str, respondent_name: str, role_zh: str, received_on: date, answer_due: date,
+                         basis: str) -> dict[str, Any]:
+    """调解邀请函 to one respondent, for post."""
+    return {"issuer": org(organisation), "addressee": respondent_name, "role_zh": role_zh, "received_on": received_on.isoformat(),
+            "answer_due": answer_due.isoformat(), "basis": basis.split(" / ")[0]}
+
+
+def sitting_notice(organisation: str, kind_zh: str, starts_at: datetime, minutes: int, where: str, summoned: list[str],
+                   basis: str, consequence_zh: str | None, changed_zh: str | None) -> dict[str, Any]:
+    """调解、开庭通知书 to every party summoned (the addressee line names them all)."""
+    return {"issuer": org(organisation), "addressee": "申请人、被申请人", "kind_zh": kind_zh,
+            "starts_at": starts_at.strftime("%Y-%m-%d %H:%M"), "minutes": minutes, "place": where, "summoned": summoned,
+            "basis": basis.split(" / ")[0], "consequence_zh": consequence_zh, "changed_zh": changed_zh}

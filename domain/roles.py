@@ -63,9 +63,13 @@ class StaffPrincipal:
 
 @dataclass(frozen=True)
 class WorkerPrincipal:
-    """The worker of one case (case number + access code)."""
+    """The worker of one case (case number + access code), or an agent the worker authorised
+    (its own code): then `agent` names it and `powers` are the acts it may take."""
 
     case_no: str
+    agent: str | None = None  # the agent's number; None: the worker themself
+    agent_label: str = ""
+    powers: frozenset[str] = frozenset()
 
 
 Principal = StaffPrincipal | WorkerPrincipal

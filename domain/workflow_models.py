@@ -14,6 +14,7 @@ from domain.case import CaseFacts, Channel, Stage
 from domain.deadlines import Deadline
 from domain.final_award import Classification
 from domain.organisations import Agency
+from domain.parties import Respondent
 from domain.records import DeadlineStatus, TaskStatus
 
 
@@ -128,6 +129,7 @@ class MediationInput(Frozen):
     team_code: str | None = None  # the mediation organisation's team, when it works in labourflow
     organisation: str = "劳动争议调解组织"  # printed on its documents
     limitation: Deadline | None = None  # told to the worker when mediation ends without agreement
+    respondents: tuple[Respondent, ...] = ()  # invited through their links when mediation opens (pre-arbitration only)
 
 
 class MediationResult(Frozen):
@@ -198,6 +200,7 @@ class ArbitrationInput(Frozen):
     ctx: CaseContext
     applied_on: date
     mediation: MediationHistory | None = None
+    respondents: tuple[Respondent, ...] = ()  # summoned to the hearings
 
 
 class ArbitrationResult(Frozen):
@@ -238,6 +241,7 @@ class LitigationInput(Frozen):
     filed_on: date
     origin: str  # "award", "late_arbitration", "revocation", "agreement", "wage_iou", "payment_order_objection"
     procuratorate_support: bool = False
+    respondents: tuple[Respondent, ...] = ()  # summoned to the hearings with the worker
 
 
 class LitigationResult(Frozen):

@@ -46,6 +46,7 @@ class OutboundMessage:
     template: str  # the message template (templates/messages/<template>.*.txt)
     body_zh: str
     body_en: str
+    attachment: tuple[str, str, str] | None = None  # (file name, media type, text), e-mail only
 
 
 class Sender(Protocol):
@@ -128,6 +129,16 @@ async def _settle(db: Database, row: Notification, owner: str, **values: object)
         await session.commit()
 
 
+def outbound(row: Notification, keyring: Keyring) -> OutboundMessage:
+    """The message of an outbox row: address decrypted, a one-time link put into the texts, the attachment."""
+    assert row.id is not None
+    link = keyring.decrypt_text(row.secret_enc) if row.secret_enc else ""
+    attachment = (row.attachment_name, row.attachment_type or "application/octet-stream", row.attachment_text or "") \
+        if row.attachment_name else None
+    return OutboundMessage(row.id, row.channel, keyring.decrypt_text(row.recipient_enc), row.template,
+                           row.body_zh.replace("{link}", link), row.body_en.replace("{link}", link), attachment)
+
+
 async def dispatch_once(db: Database, keyring: Keyring, sender: Sender, batch: int = 50, *,
                         lease: float = DEFAULT_LEASE, owner: str | None = None) -> int:
     """Claim and send up to `batch` pending notifications; returns how many were sent."""
@@ -135,7 +146,7 @@ async def dispatch_once(db: Database, keyring: Keyring, sender: Sender, batch: i
     sent = 0
     for row in await claim(db, owner, batch=batch, lease=lease):
         assert row.id is not None
-        message = OutboundMessage(row.id, row.channel, keyring.decrypt_text(row.recipient_enc), row.template, row.body_zh, row.body_en)
+        message = outbound(row, keyring)
         try:
             await sender.send(message)
         except Exception as exc:
@@ -143,7 +154,7 @@ async def dispatch_once(db: Database, keyring: Keyring, sender: Sender, batch: i
             await _settle(db, row, owner, status="failed" if gave_up else "pending")
             log.warning("notification not sent", notification=row.id, attempt=row.attempts, error=type(exc).__name__)
             continue
-        await _settle(db, row, owner, status="sent", sent_at=datetime.now(UTC))
+        await _settle(db, row, owner, status="sent", sent_at=datetime.now(UTC), secret_enc=None)
         sent += 1
     return sent
 

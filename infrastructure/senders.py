@@ -70,6 +70,10 @@ def email_message(message: OutboundMessage, sender: str, templates_dir: Path) ->
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(idstring=f"lf{message.notification_id}", domain=sender.rpartition("@")[2] or None)
     email.set_content(f"{message.body_zh}\n\n{message.body_en}\n", charset="utf-8")
+    if message.attachment is not None:
+        name, media_type, text = message.attachment
+        maintype, _, subtype = media_type.partition("/")
+        email.add_attachment(text.encode("utf-8"), maintype=maintype, subtype=subtype or "octet-stream", filename=name)
     return email
 
 

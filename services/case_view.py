@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from domain.calendar import Calendar
 from domain.case import Category, Channel, ClaimKind, Stage
 from domain.deadlines import Deadline as DeadlineExplanation
+from domain.parties import RespondentRole
 from domain.privacy import mask_id_number, mask_mobile
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Principal, StaffPrincipal
@@ -20,7 +21,7 @@ from domain.whatif import WhatIfChain, WhatIfInput, whatif
 from domain.workflow_models import WorkerOption
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.tables import Case, CaseClaim, Deadline, Referral, Task, TimelineEvent
+from infrastructure.tables import Case, CaseClaim, CaseRespondent, Deadline, Referral, Task, TimelineEvent
 from services.errors import NotFound
 from services.read_models import ReadModel
 
@@ -40,6 +41,18 @@ class WorkerPublic(ReadModel):
 class EmployerPublic(ReadModel):
     name: str
     uscc: str | None = Field(description="unified social credit code (GB 32100), when the worker gave it")
+
+
+class RespondentPublic(ReadModel):
+    """One respondent of the case: its place in the list, role, identity and whether it answered."""
+
+    seq: int = Field(description="1 is the party given as `employer` at intake")
+    role: RespondentRole
+    name: str
+    uscc: str | None = Field(description="unified social credit code (GB 32100), when given")
+    address: str
+    answer: str | None = Field(description="`agreed` or `refused` (to mediate), once it answered through its link")
+    electronic_service: bool = Field(description="agreed to be served through its link (Civil Procedure Law Art. 90)")
 
 
 class ClaimPublic(ReadModel):
@@ -139,6 +152,7 @@ class CaseDetail(ReadModel):
     worker_count: int
     worker: WorkerPublic
     employer: EmployerPublic
+    respondents: list[RespondentPublic] = Field(default_factory=list, description="every respondent, the employer first")
     claims: list[ClaimPublic]
     limitation_warning: bool
     guidance: Bilingual
@@ -178,6 +192,8 @@ async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: P
         deadlines = (await session.exec(select(Deadline).where(Deadline.subject == subject).order_by(col(Deadline.due_on)))).all()
         all_tasks = (await session.exec(select(Task).where(Task.subject == subject).order_by(col(Task.created_at)))).all()
         referrals = (await session.exec(select(Referral).where(Referral.case_no == case_no).order_by(col(Referral.id)))).all()
+        parties = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == case_no)
+                                      .order_by(col(CaseRespondent.seq)))).all()
     tasks = all_tasks if isinstance(principal, StaffPrincipal) else []
     rows = [deadline_row(d) for d in deadlines]
     return CaseDetail(
@@ -199,6 +215,8 @@ async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: P
             mobile=mask_mobile(keyring.decrypt_text(case.worker_phone_enc)) if case.worker_phone_enc else None,
         ),
         employer=EmployerPublic(name=case.employer_name, uscc=case.employer_uscc),
+        respondents=[RespondentPublic(seq=p.seq, role=RespondentRole(p.role), name=p.name, uscc=p.uscc, address=p.address,
+                                      answer=p.answer, electronic_service=p.electronic_service) for p in parties],
         claims=[ClaimPublic(kind=ClaimKind(c.kind), amount=_amount(c.amount), months=c.months, description=c.description)
                 for c in claims],
         limitation_warning=case.limitation_warning,

@@ -10,9 +10,10 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
+from domain.agents import scope_problem
 from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS
 from domain.ids import case_workflow_id
-from domain.roles import Role, StaffPrincipal
+from domain.roles import Role, StaffPrincipal, WorkerPrincipal
 from infrastructure import audit
 from infrastructure.tables import Task
 from infrastructure.temporal_gateway import TemporalUnavailable
@@ -60,9 +61,24 @@ async def run_update(ctx: ServiceContext, workflow_id: str, update: str, arg: An
         raise ActionRefused(f"工作流未运行 / the workflow is not running: {exc.message}") from None
 
 
-async def run_worker_action(ctx: ServiceContext, case_no: str, action: WorkerAction) -> ActionResult:
-    """The worker's action on their case, as the `worker-act` update."""
-    return await run_update(ctx, case_workflow_id(case_no), "worker-act", action)
+def on_behalf(worker: WorkerPrincipal | None, action: WorkerAction) -> WorkerAction:
+    """An agent's act: refused outside its authorisation (403), else labelled with who acted for the worker."""
+    if worker is None or worker.agent is None:
+        return action
+    problem = scope_problem(worker.powers, action.action.value)
+    if problem:
+        raise ActionRefused(problem, 403)
+    return action.model_copy(update={"acted_by": worker.agent_label})
+
+
+async def run_worker_action(ctx: ServiceContext, case_no: str, action: WorkerAction, worker: WorkerPrincipal | None = None) -> ActionResult:
+    """The worker's action on their case (or their agent's, within its scope), as the `worker-act` update."""
+    action = on_behalf(worker, action)
+    result = await run_update(ctx, case_workflow_id(case_no), "worker-act", action)
+    if worker is not None and worker.agent is not None:
+        await audit.record(ctx.db, actor=f"agent:{worker.agent}", action=f"worker.{action.action.value}", object_type="case",
+                           object_id=case_no, after={"for": "worker", "acted_by": action.acted_by, "payload": action.payload})
+    return result
 
 
 async def run_task_action(ctx: ServiceContext, task: Task, staff: StaffPrincipal, action: str, payload: dict[str, Any]) -> ActionResult:
@@ -83,12 +99,16 @@ async def run_task_action_as(ctx: ServiceContext, task: Task, actor: Actor, acti
 
 
 async def add_evidence(
-    ctx: ServiceContext, case_no: str, upload: EvidenceFile, description: str, uploaded_by: str = "worker"
+    ctx: ServiceContext, case_no: str, upload: EvidenceFile, description: str, uploaded_by: str = "worker",
+    worker: WorkerPrincipal | None = None,
 ) -> tuple[str, ActionResult]:
     """Store the file outside Temporal, then tell the case workflow its id (never the bytes)."""
+    action = on_behalf(worker, WorkerAction(action=WorkerActionKind.add_evidence))  # an agent's scope first
+    if worker is not None and worker.agent is not None:
+        uploaded_by = f"agent:{worker.agent}"
     row = await store_evidence(ctx.storage, ctx.db, ctx.keyring, case_no, upload, description=description, uploaded_by=uploaded_by)
     action = WorkerAction(action=WorkerActionKind.add_evidence, payload={"evidence_id": row.id})
-    return row.id, await run_worker_action(ctx, case_no, action)
+    return row.id, await run_worker_action(ctx, case_no, action, worker)
 
 
 def may_see_task(staff: StaffPrincipal, task: Task) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from infrastructure.db import Database
-from infrastructure.tables import Case, CaseStageVisit, StoredDocument, Task, TimelineEvent
+from infrastructure.tables import Case, CaseRespondent, CaseStageVisit, StoredDocument, Task, TimelineEvent
 
 MEDIATION_SUCCESS = ("mediation_agreement",)
 
@@ -42,6 +42,7 @@ class Dashboard(BaseModel):
     supervision_documents: dict[str, int]
     supervision_open_tasks: int
     cases_total: int
+    open_respondents_by_role: dict[str, int] = {}  # every respondent of the open cases, by role
 
 
 async def dashboard(db: Database, today: date) -> Dashboard:
@@ -110,6 +111,16 @@ async def dashboard(db: Database, today: date) -> Dashboard:
             )
         ).one()
         total = (await session.exec(select(func.count()).select_from(Case))).one()
+        respondents = dict(
+            (
+                await session.exec(
+                    select(CaseRespondent.role, func.count())
+                    .join(Case, col(Case.case_no) == col(CaseRespondent.case_no))
+                    .where(open_case)
+                    .group_by(CaseRespondent.role)
+                )
+            ).all()
+        )
     durations: dict[str, list[float]] = {}
     for stage, entered, left in visits:
         durations.setdefault(stage, []).append((left - entered).total_seconds() / 86400)
@@ -132,5 +143,6 @@ async def dashboard(db: Database, today: date) -> Dashboard:
         supervision_documents={k: notices.get(k, 0) for k in SUPERVISION_DOCUMENTS},
         supervision_open_tasks=supervision_tasks,
         cases_total=total,
+        open_respondents_by_role=respondents,
     )
 

@@ -30,7 +30,7 @@ from domain.workflow_models import DisputeInput
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.settings import Settings
-from infrastructure.tables import Case, CaseClaim, IdempotencyKey
+from infrastructure.tables import Case, CaseClaim, CaseRespondent, IdempotencyKey
 from infrastructure.temporal import case_search_attributes
 from infrastructure.temporal_gateway import TemporalUnavailable
 from services.access import hash_access_code, new_access_code
@@ -125,6 +125,18 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
                         amount=claim.amount,
                         months=claim.months,
                         description=claim.description,
+                    )
+                )
+            for seq, party in enumerate(request.parties, start=1):
+                session.add(
+                    CaseRespondent(
+                        case_no=case_no,
+                        seq=seq,
+                        role=party.role.value,
+                        name=party.name,
+                        uscc=party.uscc,
+                        address=party.address,
+                        contact_enc=keyring.encrypt_text(party.contact) if party.contact else None,
                     )
                 )
             if idempotency_key:

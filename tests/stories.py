@@ -3,12 +3,15 @@
 from devtools.stories import (  # noqa: F401
     HANGZHOU_TRADING_USCC,
     LI_JIANGUO_ID,
+    PARTNER_FIRM_USCC,
+    PLATFORM_USCC,
     SUBCONTRACTOR_USCC,
     WANG_FANG_ID,
     dismissal,
     id_number,
     limitation_trap,
     platform_rider,
+    rider,
     uscc,
     wage_arrears,
 )

@@ -10,6 +10,7 @@ from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
 from workflows import arbitration_course as course
+from workflows import arbitration_parties, sittings
 from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 
@@ -35,6 +36,10 @@ AWARD_ACTIONS = (
     Arbitration.refer_to_inspection,
     Arbitration.entrust_pre_hearing_mediation,
     Arbitration.refer_to_legal_aid,
+    Arbitration.set_hearing,
+    Arbitration.change_hearing,
+    Arbitration.record_hearing_attendance,
+    Arbitration.serve_electronically,
 )
 MAY_SUE = WorkerOption(action="sue", label_zh="向人民法院起诉", label_en="Sue in the people's court")
 
@@ -52,10 +57,15 @@ class ArbitrationWorkflow(course.ArbitrationCase):
     refer_to_inspection = course.refer_to_inspection
     entrust_pre_hearing_mediation = course.entrust_pre_hearing_mediation
     refer_to_legal_aid = course.refer_to_legal_aid
+    set_hearing, change_hearing = sittings.set_hearing, sittings.change_hearing
+    record_hearing_attendance = sittings.record_hearing_attendance
+    confirm_consequence = course.confirm_consequence
+    serve_electronically = arbitration_parties.serve_electronically
 
     @workflow.run
     async def run(self, inp: ArbitrationInput) -> ArbitrationResult:
         ctx = self.ctx = inp.ctx
+        self.respondents = inp.respondents
         self.setup_case(ctx)
         self.status = "applied"
         acceptance = await self.set_deadline("acceptance", "D13", inp.applied_on)

@@ -10,8 +10,8 @@ from datetime import date
 
 from temporalio import workflow
 
+from workflows.arbitration_parties import RespondentService
 from workflows.kit.actions import action
-from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import PRE_HEARING, mediate_within
 
@@ -29,16 +29,24 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.catalogue import Arbitration
     from domain.organisations import Agency
+    from domain.parties import Respondent
     from domain.records import DeadlineStatus
     from domain.referrals import REFERRALS, ReferralKind, ReferralRequest
+    from domain.sittings import ConsequenceDecision, SittingKind
     from domain.workflow_models import ArbitrationOutcome, ArbitrationResult, CaseContext, MediationOutcome
 
 
-class ArbitrationCase(StatutoryWorkflow):
-    """The arbitration's state: acceptance, result, suspensions, restarts, the extension."""
+class ArbitrationCase(RespondentService):
+    """The arbitration's state: acceptance, result, suspensions, restarts, the extension, hearings."""
 
+    SITTING_KIND = SittingKind.arbitration_hearing
     accepted_on: date
     ctx: CaseContext
+    def sitting_parties(self) -> tuple[Respondent, ...]:
+        return self.respondents
+
+    def sitting_organisation(self) -> str:
+        return "劳动人事争议仲裁委员会"
 
     def __init__(self) -> None:
         self.acceptance: Ruling | None = None
@@ -197,3 +205,21 @@ async def _pre_hearing(arb: ArbitrationCase, entrustment: MediationEntrustment, 
     if result is not None and result.outcome is MediationOutcome.agreement and arb.result is None:
         await arb.close_deadline("award", DeadlineStatus.met)
         arb.result = ArbitrationResult(outcome=ArbitrationOutcome.settled, noted_on=result.ended_on)
+
+
+@action(Arbitration.confirm_consequence)
+async def confirm_consequence(arb: ArbitrationCase, task: OpenTask, decision: ConsequenceDecision, actor: Actor) -> ActionResult:
+    """The arbitrator decides whether the consequence of an absence applies (LDMAL Art. 36: "may")."""
+    kind, basis = str(task.data.get("consequence")), str(task.data.get("basis", ""))
+    if not decision.confirm:
+        await arb.event("absence_excused", f"仲裁庭决定不适用缺席后果：{decision.note or '有正当理由'}",
+                        "The tribunal did not apply the consequence of the absence", actor=actor, citation=basis)
+        return ActionResult(message_zh="已记录：不适用", message_en="Recorded: not applied")
+    if kind == "deemed_withdrawal":
+        await arb.event("deemed_withdrawal", "申请人经书面通知无正当理由拒不到庭，仲裁庭确认视为撤回仲裁申请",
+                        "The applicant did not attend without good reason: treated as having withdrawn", actor=actor, citation=basis)
+        arb.result = ArbitrationResult(outcome=ArbitrationOutcome.withdrawn, noted_on=arb.clock.today())
+        return ActionResult(message_zh="已确认视为撤回仲裁申请", message_en="Treated as withdrawn")
+    await arb.event("award_in_absence", "被申请人经书面通知无正当理由拒不到庭，仲裁庭确认缺席裁决",
+                    "The respondent did not attend without good reason: the award will be made in its absence", actor=actor, citation=basis)
+    return ActionResult(message_zh="已确认缺席裁决", message_en="Award in absence confirmed")

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from domain.actions import ActionResult, AttachedFile, WorkerAction, WorkerActionKind
+    from domain.agents import BASIS as AGENT_BASIS
     from domain.catalogue import WORKER_PAYLOADS
     from domain.fact_dates import future_fact_problem
     from domain.records import case_subject
@@ -123,6 +124,9 @@ class DisputeWorkflow(DisputeCase):
     async def worker_act(self, request: WorkerAction) -> ActionResult:
         """The worker acts on their case: choose arbitration, sue, apply for legal aid, add evidence, withdraw."""
         payload = self._check_worker(request, business_rules=False)
+        if request.acted_by and workflow.patched("agent-acts"):
+            await self.event("agent_acted", f"{request.acted_by}代劳动者办理：{request.action.value}",
+                             f"{request.acted_by} acted for the worker: {request.action.value}", citation=AGENT_BASIS)
         return await WORKER_HANDLERS[request.action](self, payload)
 
     @worker_act.validator

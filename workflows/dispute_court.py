@@ -64,9 +64,10 @@ async def arbitration(case: DisputeCase) -> DisputeStep | None:
             return case.withdrawn_or(DisputeStep.choose_arbitration)
         applied = referral.decided_on if referral is not None else applied  # the commission has the file from then
     result: ArbitrationResult = await case.child(
-        "arbitration", ArbitrationInput(ctx=case.ctx, applied_on=applied, mediation=case.mediation), ArbitrationResult
+        "arbitration", ArbitrationInput(ctx=case.ctx, applied_on=applied, mediation=case.mediation,
+                                      respondents=case.facts.respondents), ArbitrationResult
     )
-    if case.withdrawn:
+    if case.withdrawn or result.outcome is ArbitrationOutcome.withdrawn:  # withdrawn, or treated so (LDMAL Art. 36)
         return DisputeStep.withdrawn
     if result.outcome is ArbitrationOutcome.award:
         case.carry = case.carry.model_copy(update={"award": result.award, "classification": result.classification})
@@ -135,7 +136,8 @@ async def litigation(case: DisputeCase) -> DisputeStep | None:
             await case.child("procuratorate-support", support_input, ProcuratorateResult, alongside=True)
     result: LitigationResult = await case.child(
         "litigation",
-        LitigationInput(ctx=case.ctx, filed_on=filed, origin=origin, procuratorate_support=support),
+        LitigationInput(ctx=case.ctx, filed_on=filed, origin=origin, procuratorate_support=support,
+                        respondents=case.facts.respondents),
         LitigationResult,
     )
     if result.outcome is LitigationOutcome.for_worker:

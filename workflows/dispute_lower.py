@@ -59,6 +59,7 @@ async def mediation(case: DisputeCase) -> DisputeStep | None:
             team_code=case.inp.teams.get(channel.value),
             organisation=organisation,
             limitation=limitation.deadline if limitation else None,
+            respondents=case.facts.respondents,
         ),
         MediationResult,
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
+from workflows import sittings
 from workflows.kit.actions import action
-from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import DELEGATED, ENTRUSTED, Within, mediate_within
 
@@ -16,8 +16,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, Judgment, LegalAidReferral, MediationEntrustment, Ruling, SuitFiled
     from domain.catalogue import Litigation
     from domain.organisations import Agency
+    from domain.parties import Respondent
     from domain.records import DeadlineStatus
     from domain.referrals import ReferralKind, ReferralRequest
+    from domain.sittings import SittingKind
     from domain.workflow_models import (
         LitigationInput,
         LitigationOutcome,
@@ -28,8 +30,19 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn(name="litigation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
-class LitigationWorkflow(StatutoryWorkflow):
-    """A labour suit through first instance and, if appealed, second instance."""
+class LitigationWorkflow(sittings.Sittings):
+    """A labour suit through first instance and, if appealed, second instance; the court's hearings."""
+
+    SITTING_KIND, CONFIRMS_CONSEQUENCES = SittingKind.court_hearing, False
+    respondents: tuple[Respondent, ...] = ()
+    set_court_hearing, change_court_hearing = sittings.set_court_hearing, sittings.change_court_hearing
+    record_court_attendance = sittings.record_court_attendance
+
+    def sitting_parties(self) -> tuple[Respondent, ...]:
+        return self.respondents
+
+    def sitting_organisation(self) -> str:
+        return "人民法院"
 
     def __init__(self) -> None:
         self.filing: Ruling | None = None
@@ -45,7 +58,7 @@ class LitigationWorkflow(StatutoryWorkflow):
     async def run(self, inp: LitigationInput) -> LitigationResult:
         ctx = inp.ctx
         self.setup_case(ctx)
-        self.status = "filed"
+        self.status, self.respondents = "filed", inp.respondents
         filing = await self.set_deadline("filing", "D34", inp.filed_on)
         supported = "（检察机关支持起诉）" if inp.procuratorate_support else ""
         await self.event(
@@ -76,7 +89,8 @@ class LitigationWorkflow(StatutoryWorkflow):
             "record_judgment",
             "记录一审判决",
             "Record the first-instance judgment",
-            (Litigation.record_judgment, Litigation.entrust_mediation, Litigation.refer_to_legal_aid),
+            (Litigation.record_judgment, Litigation.entrust_mediation, Litigation.refer_to_legal_aid, Litigation.set_court_hearing,
+             Litigation.change_court_hearing, Litigation.record_court_attendance),
             deadline_key="first_instance",
         )
         while self.judgment is None:  # the judge may entrust mediation to the court's invited mediators first

@@ -12,9 +12,10 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
+from workflows import sittings
 from workflows.kit.actions import action
-from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
+from workflows.mediation_parties import RespondentInvitations
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
@@ -32,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import Mediation
     from domain.documents import DocumentType
     from domain.organisations import Agency
+    from domain.parties import Respondent
     from domain.records import DeadlineStatus, TaskStatus
     from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
@@ -49,6 +51,9 @@ ACTIONS = (
     Mediation.extend_period,
     Mediation.refer_to_inspection,
     Mediation.refer_to_legal_aid,
+    Mediation.schedule_session,
+    Mediation.change_session,
+    Mediation.record_session_attendance,
 )
 
 
@@ -65,8 +70,17 @@ def period_rule(inp: MediationInput) -> tuple[str, str | None]:
 
 
 @workflow.defn(name="mediation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
-class MediationWorkflow(StatutoryWorkflow):
+class MediationWorkflow(RespondentInvitations, sittings.Sittings):
     """One mediation attempt with its statutory period and the mediator's task."""
+
+    schedule_session, change_session = sittings.schedule_session, sittings.change_session
+    record_session_attendance = sittings.record_session_attendance
+
+    def sitting_parties(self) -> tuple[Respondent, ...]:
+        return self.inp.respondents
+
+    def sitting_organisation(self) -> str:
+        return self.inp.organisation
 
     def __init__(self) -> None:
         self.result: MediationResult | None = None
@@ -92,6 +106,8 @@ class MediationWorkflow(StatutoryWorkflow):
         self.task = await self.open_task(
             "mediate", "主持调解并记录结果", "Hold the mediation and record its outcome", ACTIONS, deadline_key="period"
         )
+        if inp.respondents and workflow.patched("respondent-invitations"):
+            await self.invite_respondents(inp.respondents, inp.organisation, inp.limitation)
         if not await self.until("period", lambda: self.result is not None):
             await self.close_deadline("period", DeadlineStatus.missed)
             await self.close_task(self.task, "period_expired", status=TaskStatus.cancelled)

@@ -6,10 +6,11 @@ from typing import Any
 
 from fastapi import Request
 
-from api.intake import CLAIM_ROWS, REPRESENTATIVE_ROWS
+from api.intake import CLAIM_ROWS, REPRESENTATIVE_ROWS, RESPONDENT_ROWS
 from domain.case import Category, ClaimKind, VulnerableGroup
 from domain.china_time import china_today
 from domain.intake import INTAKE_CHANNELS
+from domain.parties import RespondentRole
 from domain.regions import regions
 from domain.scope import ScopeIssue
 from services.evidence import MAX_FILES
@@ -36,6 +37,8 @@ def intake_context(
         "scope_issues": [s.value for s in ScopeIssue],
         "claim_rows": range(CLAIM_ROWS),
         "representative_rows": range(REPRESENTATIVE_ROWS),
+        "respondent_rows": range(RESPONDENT_ROWS),
+        "respondent_roles": [r.value for r in RespondentRole],
         "today": china_today().isoformat(),
         "max_upload_mb": settings.max_upload_bytes // 1_048_576,
         "max_upload_bytes": settings.max_upload_bytes,

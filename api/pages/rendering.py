@@ -18,6 +18,7 @@ ALL_STAFF = frozenset(Role)
 # The staff navigation: (path, message key, roles that see it). Admins see everything.
 STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/inbox", "nav.inbox", INBOX_ROLES),
+    ("/calendar", "nav.calendar", INBOX_ROLES),
     ("/union", "nav.union", frozenset({Role.union_legal, Role.admin})),
     ("/admin/cases", "nav.admin_cases", frozenset({Role.admin})),
     ("/admin/dashboard", "nav.dashboard", frozenset({Role.admin})),

@@ -62,7 +62,7 @@ async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> CaseDe
 async def act_on_case(ctx: Services, case_no: str, action: Annotated[WorkerAction, Body(openapi_examples=examples.WORKER_ACTION)],
                       worker: CaseWorker) -> ActionResult:
     """The worker acts on their case (choose arbitration, sue, apply for legal aid, withdraw...)."""
-    return await casework.run_worker_action(ctx, case_no, action)
+    return await casework.run_worker_action(ctx, case_no, action.model_copy(update={"acted_by": ""}), worker)
 
 
 class TaskActionIn(BaseModel):

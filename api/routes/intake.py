@@ -82,7 +82,7 @@ async def add_evidence(
     """The worker adds an evidence file (PDF, JPEG, PNG; size limit): stored encrypted outside
     Temporal, then its id is given to the case workflow (`add_evidence`)."""
     checked = await checked_upload(file, ctx.settings.max_upload_bytes)
-    evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description)
+    evidence_id, result = await casework.add_evidence(ctx, case_no, checked, description, worker=worker)
     return EvidenceAdded(evidence_id=evidence_id, result=result)
 
 

@@ -18,6 +18,7 @@ from infrastructure.tables.documents import (
     StoredDocument,
 )
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
+from infrastructure.tables.parties import CaseAgent, CaseRespondent, RespondentLink, SittingRow
 from infrastructure.tables.projections import Deadline, TimelineEvent
 from infrastructure.tables.storage import Blob
 from infrastructure.tables.supervision import (
@@ -43,8 +44,10 @@ __all__ = [
     "Blob",
     "Case",
     "CaseAccess",
+    "CaseAgent",
     "CaseClaim",
     "CaseCounter",
+    "CaseRespondent",
     "CaseStageVisit",
     "Deadline",
     "DocumentContent",
@@ -56,6 +59,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "Referral",
+    "RespondentLink",
+    "SittingRow",
     "StoredDocument",
     "SupervisionAttachment",
     "SupervisionBatch",

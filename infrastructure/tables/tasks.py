@@ -59,3 +59,9 @@ class Notification(SQLModel, table=True):
     # While `sending`: which dispatcher holds the row and until when; after that another may take it.
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_until: datetime | None = timestamp(nullable=True, default_now=False)
+    # A one-time link the bodies name as {link}: encrypted, put in at sending, dropped once sent.
+    secret_enc: str | None = None
+    # A file sent with an e-mail (a calendar invitation): name, media type and text.
+    attachment_name: str | None = Field(default=None, max_length=100)
+    attachment_type: str | None = Field(default=None, max_length=60)
+    attachment_text: str | None = None

@@ -9,7 +9,6 @@ are checked (type by content, size, count) and stored encrypted in the object st
 from __future__ import annotations
 
 import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,6 +17,7 @@ from sqlmodel import select
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
+from infrastructure.links import link_hash, new_link_token
 from infrastructure.storage import BlobStore
 from infrastructure.tables import SupervisionAttachment, SupervisionReplyLink
 
@@ -40,7 +40,7 @@ class Upload:
 
 
 def token_hash(keyring: Keyring, token: str) -> str:
-    return keyring.lookup_hash(f"supervision-reply:{token}")
+    return link_hash(keyring, "supervision-reply", token)
 
 
 async def create_link(
@@ -53,7 +53,7 @@ async def create_link(
     created_by: str,
 ) -> str:
     """A new link for the notice awaiting a reply; earlier links of the matter stop working."""
-    token = secrets.token_urlsafe(24)
+    token = new_link_token()
     async with db.session() as session:
         earlier = (
             await session.exec(

@@ -38,6 +38,7 @@ OPERATION_IDS = {
     "verifyDocumentFile", "checkDocumentCode",
     "issueAgencyToken", "listEvents", "listAgencySystems", "registerAgencySystem", "rotateAgencySystemSecret",
     "revokeAgencySystem", "attachDocument", "updateAgencySystem", "rotateAgencySystemWebhookSecret",
+    "getCalendar", "createRespondentLink",
 }
 PAGED = {"listTasks", "searchCases", "listUsers", "listOutbox", "listMatters", "listCaseDocuments", "listMatterDocuments",
          "listSuggestions"}

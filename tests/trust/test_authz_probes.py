@@ -42,6 +42,11 @@ from domain.agency_systems import Scope
 from domain.roles import Role
 from infrastructure.tables import StoredDocument, Task
 from services import access
+from domain.actions import WorkerActionKind
+from domain.agents import AgentAuthorisation, AgentKind
+from domain.roles import Role, WorkerPrincipal
+from infrastructure.tables import RespondentLink, StoredDocument, Task
+from services import access, agents, respondents
 from services.accounts import create_user
 from services.agency_systems import register_system
 from tests.stories import dismissal, wage_arrears
@@ -97,6 +102,14 @@ PUBLIC = {
     ("GET", "/verify/{document_id}"),
     ("GET", "/pki/dev-ca.crl"),
     ("GET", "/pki/ca.crt"),
+    # A respondent's one-time link: the token is its credential and reaches one respondent of one case.
+    ("GET", "/respond/{respondent_token}"),
+    ("POST", "/respond/{respondent_token}/service"),
+    ("POST", "/respond/{respondent_token}/answer"),
+    ("POST", "/respond/{respondent_token}/evidence"),
+    ("POST", "/respond/{respondent_token}/defence"),
+    ("GET", "/respond/{respondent_token}/sittings.ics"),
+    ("GET", "/respond/{respondent_token}/documents/{document_id}"),
     ("GET", "/static"),
     # Prometheus: route templates and counts, no personal data; answered to direct requests from the
     # monitoring networks only (api/deps.py, MetricsScraper), which the in-process probes are.
@@ -184,6 +197,13 @@ PROTECTED = {
     ("GET", "/union/bulk-letters/{batch_no}"),
     ("POST", "/union/bulk-letters/{batch_no}/resume"),
     ("GET", "/union/statistics"),
+    ("GET", "/calendar"),
+    ("GET", "/api/v1/calendar"),
+    ("POST", "/cases/{case_no}/respondents/{seq}/link"),
+    ("POST", "/api/v1/cases/{case_no}/respondents/{seq}/link"),
+    ("GET", "/status/{case_no}/sittings.ics"),
+    ("GET", "/status/{case_no}/agents"),
+    ("POST", "/status/{case_no}/agents"),
 }
 # The agencies' staff (demo accounts): the Pudong commission holds case C's acceptance decision; every
 # other organisation, of every kind and in another region, must find case C as missing as a missing one.
@@ -211,6 +231,7 @@ IDENTITIES = (
     "worker_a",
     "worker_b",
     "worker_c",
+    "agent_b",  # a lawyer case B's worker authorised with every power
     "mediator_a",
     "mediator_b",
     "union_a",
@@ -225,6 +246,10 @@ CASE_OUTSIDERS = {"worker_b", "worker_c", "mediator_b", "union_b", "anonymous", 
 UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
 # Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
 CASE_C_OUTSIDERS = {"worker_a", "worker_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES, *OTHER_SYSTEMS}
+CASE_OUTSIDERS = {"worker_b", "worker_c", "agent_b", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
+UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "agent_b", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
+# Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
+CASE_C_OUTSIDERS = {"worker_a", "worker_b", "agent_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES}
 TASK_C_OUTSIDERS = CASE_C_OUTSIDERS | {"mediator_a", "union_a", "worker_c"}
 # A refusal for the role (not about the object): allowed instead of "the same as a missing object".
 ROLE_REFUSALS = {401, 403}
@@ -336,6 +361,9 @@ async def build_world(console: Console) -> World:
     )
     assert task_c.team_code == "arb-pd-1"
 
+    await _wait_row(db, select(RespondentLink).where(RespondentLink.case_no == case_a))
+    respondent_token = await respondents.new_link(app.state.services, case_a, 1)  # as handed over with a posted letter
+
     await _staff(console, "probe-med-a", Role.mediator, task_a.team_code, "shanghai-pudong")
     await _staff(console, "probe-med-b", Role.mediator, "union-med-hz", "hangzhou-xihu")
     await _staff(console, "probe-union-b", Role.union_legal, "union-fed-hz-1", "hangzhou-xihu")
@@ -383,6 +411,13 @@ async def build_world(console: Console) -> World:
                 )
             },
         )
+
+    lawyer = await agents.authorise(db, app.state.services.keyring, WorkerPrincipal(filed_b["case_no"]), AgentAuthorisation(
+        kind=AgentKind.lawyer, name="周律师", mobile="13900001111", powers=tuple(WorkerActionKind), special=True))
+    credentials["agent_b"] = (
+        {"X-Access-Code": lawyer.access_code},
+        {WORKER_COOKIE_PREFIX + filed_b["case_no"]: issue_worker_cookie(request, filed_b["case_no"], lawyer.agent_no)},
+    )
 
     year = date.today().year
     objects = [
@@ -432,6 +467,7 @@ async def build_world(console: Console) -> World:
         ObjectRef("rule_id", "D03", "D999", set(), "a rule"),
         ObjectRef("operation", "decode", "nothing", set(), "codec operation"),
         ObjectRef("token", token, secrets.token_urlsafe(24), set(), "reply token"),
+        ObjectRef("respondent_token", respondent_token, secrets.token_urlsafe(24), set(), "respondent link"),
     ]
     signer = Signer(app.state.services.settings.session_secret, salt="csrf")
     csrf_value = secrets.token_urlsafe(24)

@@ -14,13 +14,16 @@ from api.forms import choice_values, field_keys
 from api.i18n import catalogue
 from domain.actions import WorkerActionKind
 from domain.agency_systems import Scope
+from domain.agents import AgentKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
+from domain.parties import InvitationAnswer, RespondentRole
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
+from domain.sittings import SittingKind
 from services.dashboard import SUPERVISION_DOCUMENTS
 from services.document_verification import CheckStatus
 
@@ -64,6 +67,12 @@ LABELLED = [
     ("group.", [g.value for g in VulnerableGroup]),
     ("scope.", [s.value for s in ScopeIssue]),
     ("role.", [r.value for r in Role]),
+    ("party_role.", [r.value for r in RespondentRole]),
+    ("respond.done.", ["service", "answer", "evidence", "defence"]),
+    ("sitting.", [k.value for k in SittingKind]),
+    ("calendar.clash.", ["same_person", "same_place"]),
+    ("agents.kind.", [k.value for k in AgentKind]),
+    ("respond.answered.", [a.value for a in InvitationAnswer]),
     ("worker_action.", [a.value for a in WorkerActionKind]),
     ("worker_action_hint.", [a.value for a in WorkerActionKind]),
     ("action.", sorted(TASK_PAYLOADS)),

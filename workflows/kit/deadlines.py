@@ -35,17 +35,21 @@ class DeadlineKeeping(WorkflowKit):
         await self._record_deadline(self.kit.deadlines[key])
         return deadline
 
-    async def set_agreed_deadline(self, key: str, start: date, due: date, zh: str, en: str) -> Deadline:
-        """A date the parties agreed (performance of an agreement): tracked like a deadline, not law."""
-        basis = self.clock.compute("D03", start)  # any calendar-day rule gives the shape
-        deadline = basis.model_copy(
+    async def set_agreed_deadline(
+        self, key: str, start: date, due: date, zh: str, en: str, *,
+        basis: str = "当事人约定 / agreed by the parties", title: tuple[str, str] = ("约定期限", "agreed date"), rule: str = "agreed",
+    ) -> Deadline:
+        """A date the parties agreed (performance of an agreement): tracked like a deadline. Also a
+        period outside the rule table (D01-D72) computed by a pure rule of `domain/`, with its basis."""
+        shape = self.clock.compute("D03", start)  # any calendar-day rule gives the shape
+        deadline = shape.model_copy(
             update={
-                "rule": "agreed",
-                "title_zh": "约定期限",
-                "title_en": "agreed date",
+                "rule": rule,
+                "title_zh": title[0],
+                "title_en": title[1],
                 "due": due,
                 "length": (due - start).days,
-                "basis": "当事人约定 / agreed by the parties",
+                "basis": basis,
                 "basis_text": "",
                 "provisional": False,
                 "confidence": "H",
@@ -55,7 +59,7 @@ class DeadlineKeeping(WorkflowKit):
                 "explanation_en": en.format(due=due),
             }
         )
-        self.kit.deadlines[key] = DeadlineEntry(key, "agreed", start, {}, deadline)
+        self.kit.deadlines[key] = DeadlineEntry(key, rule, start, {}, deadline)
         await self._record_deadline(self.kit.deadlines[key])
         return deadline
 
