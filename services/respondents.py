@@ -29,9 +29,9 @@ from domain.parties import (
 from domain.roles import StaffPrincipal
 from infrastructure import audit
 from infrastructure.documents import store
-from infrastructure.documents.store import ContentFormat
 from infrastructure.links import link_hash, new_link_token
 from infrastructure.tables import Case, CaseRespondent, Deadline, RespondentLink
+from services import receipts
 from services.access import staff_may_see_case
 from services.casework import run_update
 from services.context import ServiceContext
@@ -216,7 +216,9 @@ async def served_pdf(ctx: ServiceContext, view: RespondentView, document_id: str
                 party.served_documents = {**(party.served_documents or {}), document_id: datetime.now(UTC).isoformat()}
                 session.add(party)
                 await session.commit()
-    return await store.read_content(ctx.db, ctx.keyring, row, ContentFormat.pdf)
+    # The record of receipt (services/receipts.py): the signed bytes handed out and when, each time.
+    return await receipts.serve_with_receipt(ctx.db, ctx.keyring, row, channel="respondent_link",
+                                             reference=f"{view.link.case_no}/{view.link.seq}")
 
 
 async def file_defence(ctx: ServiceContext, view: RespondentView, text: str, upload: EvidenceFile | None) -> ActionResult:

@@ -4,6 +4,7 @@ credit code; the suggestion rule counts every respondent named by credit code.""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from domain.china_time import CHINA_TZ, china_today
 from infrastructure.tables import CaseRespondent, Evidence, Notification, RespondentLink, TimelineEvent
 from services import respondents
 from services.dashboard import dashboard
+from services.receipts import receipts_of
 from services.supervision.suggestions import complaints_in
 from tests.api.conftest import Api
 from tests.stories import PARTNER_FIRM_USCC, PLATFORM_USCC, rider, wage_arrears
@@ -218,9 +220,14 @@ async def test_documents_served_on_a_respondent_record_when_they_reached_it(api:
         party = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == case_no, CaseRespondent.seq == 1))).one()
     assert party.served_documents == {}, "without electronic service, a download is not service"
     await api.http.post(f"/respond/{links['email']}/service", data={"csrf_token": _csrf(page.text)})
-    await api.http.get(f"/respond/{links['email']}/documents/{href}")
+    served = await api.http.get(f"/respond/{links['email']}/documents/{href}")
     page = await api.http.get(f"/respond/{links['email']}")
     assert "送达时间" in page.text
+    # The record of receipt (issue 20): each hand-out of the signed PDF, with its hash and time.
+    receipts = await receipts_of(api.deps.db, href)
+    assert [r.channel for r in receipts] == ["respondent_link", "respondent_link"]
+    assert {r.reference for r in receipts} == {f"{case_no}/1"}
+    assert receipts[-1].signed_sha256 == hashlib.sha256(served.content).hexdigest()
     receipt = await api.http.get(f"/respond/{links['email']}/documents/not-one-of-them")
     assert receipt.status_code == 404
 

@@ -38,11 +38,8 @@ from starlette.requests import Request
 
 from api.auth import SESSION_COOKIE, WORKER_COOKIE_PREFIX, issue_worker_cookie
 from api.csrf import CSRF_COOKIE, CSRF_FIELD
-from domain.agency_systems import Scope
-from domain.roles import Role
-from infrastructure.tables import StoredDocument, Task
-from services import access
 from domain.actions import WorkerActionKind
+from domain.agency_systems import Scope
 from domain.agents import AgentAuthorisation, AgentKind
 from domain.roles import Role, WorkerPrincipal
 from infrastructure.tables import RespondentLink, StoredDocument, Task
