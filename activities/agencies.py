@@ -12,6 +12,7 @@ from temporalio import activity
 from activities.deps import ActivityDeps
 from domain.records import CaseAccessGrant
 from domain.referrals import ReferralRecord
+from infrastructure.monitoring_cells import refresh_case
 from infrastructure.tables import CaseAccess, Referral
 from infrastructure.upsert import upsert
 
@@ -31,6 +32,7 @@ class AgencyActivities:
         async with self._db.write_session() as session:
             await upsert(session, Referral, values, key=("referral_key",),
                          update=("status", "acknowledge_by", "decided_on", "reason", "document_id", "updated_at"))
+            await refresh_case(session, record.case_no)  # same transaction: the aggregates never lag
             await session.commit()
 
     @activity.defn(name="grant-case-access")

@@ -11,7 +11,9 @@ from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
+from domain.monitoring import OUTCOME_EVENTS
 from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
+from infrastructure.monitoring_cells import refresh_case
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
 
@@ -34,6 +36,8 @@ class ProjectionActivities:
         """Append a timeline event once (same subject and event key: no second row)."""
         async with self._db.write_session() as session:
             written = await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
+            if written and event.kind in OUTCOME_EVENTS and event.subject.startswith("case:"):
+                await refresh_case(session, event.subject.removeprefix("case:"))
             await session.commit()
         if written and event.kind == CASE_OPENED_EVENT:  # a retry finds the row: counted once
             self._metrics.case_opened()
@@ -48,6 +52,8 @@ class ProjectionActivities:
                 session, Deadline, values, key=("subject", "deadline_key"),
                 update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
             )
+            if deadline.status is not DeadlineStatus.pending and deadline.subject.startswith("case:"):
+                await refresh_case(session, deadline.subject.removeprefix("case:"))
             await session.commit()
         if newly_missed:  # counted when the status turns, not again on a retry
             self._metrics.deadline_missed(deadline.rule_id)
@@ -79,6 +85,8 @@ class ProjectionActivities:
             case.worker_options = list(status.worker_options)
             case.updated_at = datetime.now(UTC)
             session.add(case)
+            await session.flush()
+            await refresh_case(session, case.case_no)  # the monitoring aggregates, in the same transaction
             await session.commit()
 
 

@@ -15,6 +15,7 @@ from infrastructure.tables.documents import (
     DocumentNumber,
     StoredDocument,
 )
+from infrastructure.tables.monitoring import MonitoringCase, MonitoringCell, MonitoringRow
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
 from infrastructure.tables.projections import Deadline, TimelineEvent
 from infrastructure.tables.storage import Blob
@@ -46,6 +47,9 @@ __all__ = [
     "DocumentNumber",
     "Evidence",
     "IdempotencyKey",
+    "MonitoringCase",
+    "MonitoringCell",
+    "MonitoringRow",
     "Notification",
     "Organisation",
     "Referral",
