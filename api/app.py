@@ -99,14 +99,14 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(supervision_routes.router)
     app.include_router(reference.router)
-    from api.pages import admin, home, reply, staff, status, tasks, union
+    from api.pages import admin, home, monitoring, reply, staff, status, tasks, union
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
     from api.routes import staff as staff_api
 
     for router in (intake_api.router, staff_api.router, admin_api.router):
         app.include_router(router)
-    for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router):
+    for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router, monitoring.router):
         app.include_router(router)
     install_metrics(app)
     if tracing is not None:

@@ -29,9 +29,10 @@ from domain.monitoring import (
     suppressed,
 )
 from domain.regions import regions
+from domain.roles import Role
 from infrastructure.db import Database
 from infrastructure.monitoring_cells import division_code
-from infrastructure.tables import MonitoringCell, Organisation
+from infrastructure.tables import MonitoringCell, Organisation, Team
 from services.supervision.statistics import statistics
 
 REPEATED_COMPLAINTS = 3  # the union's supervision suggestion rule: 3 complaints (services/supervision/suggestions.py)
@@ -381,3 +382,22 @@ async def region_choices(db: Database) -> list[tuple[str, str]]:
             select(c.region).where(c.measure == Measure.received.value, c.grp == "", c.agency == "").group_by(c.region)
         )).all()
     return [(code, region_name(code)) for code in sorted(codes)]
+
+
+WHOLE_MECHANISM = (Role.admin, Role.union_legal)  # may choose any agency; agency heads see their own
+
+
+async def agency_scope(db: Database, role: Role, team_code: str | None) -> str | None:
+    """None when the staff member may choose any agency, else the one organisation they may see
+    ('' when their team has none: they see no agency's figures)."""
+    if role in WHOLE_MECHANISM:
+        return None
+    async with db.session() as session:
+        team = await session.get(Team, team_code) if team_code else None
+    return (team.organisation_code or "") if team else ""
+
+
+async def organisation_names(db: Database) -> dict[str, tuple[str, str]]:
+    async with db.session() as session:
+        rows = (await session.exec(select(Organisation.code, Organisation.name_zh, Organisation.name_en))).all()
+    return {code: (zh, en) for code, zh, en in rows}

@@ -160,6 +160,9 @@ PROTECTED = {
     ("GET", "/union/bulk-letters/{batch_no}"),
     ("POST", "/union/bulk-letters/{batch_no}/resume"),
     ("GET", "/union/statistics"),
+    ("GET", "/monitoring"),
+    ("GET", "/monitoring/export.csv"),
+    ("GET", "/monitoring/export.xlsx"),
 }
 # The agencies' staff (demo accounts): the Pudong commission holds case C's acceptance decision; every
 # other organisation, of every kind and in another region, must find case C as missing as a missing one.
