@@ -76,6 +76,9 @@ ON CONFLICT (region, agency, measure, month, grp, d1, d2, d3) DO UPDATE SET
   amount = monitoring_cell.amount + excluded.amount
 """  # noqa: S608 (constants only)
 
+# A rebuild starts from an empty table: one set-based insert, no conflicts to resolve.
+REBUILD = f"INSERT INTO monitoring_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM ({FAN_OUT.format(where='true')}) f"  # noqa: S608
+
 
 def division_code(region: str) -> str:
     """The GB/T 2260 code of a case's region (a shipped slug, or already a code)."""
@@ -181,7 +184,7 @@ async def refresh_case(session: AsyncSession, case_no: str) -> None:
 async def rebuild_cells(session: AsyncSession) -> None:
     """Every cell afresh from the stored rows (set-based: one statement)."""
     await session.exec(text("DELETE FROM monitoring_cell"))  # type: ignore[call-overload]
-    await session.exec(text(ADD.format(where="true")).bindparams(sign=1))  # type: ignore[call-overload]
+    await session.exec(text(REBUILD).bindparams(sign=1))  # type: ignore[call-overload]
 
 
 async def rebuild(session: AsyncSession) -> int:

@@ -37,6 +37,7 @@ from services.supervision.statistics import statistics
 
 REPEATED_COMPLAINTS = 3  # the union's supervision suggestion rule: 3 complaints (services/supervision/suggestions.py)
 EMPLOYERS_SHOWN = 50
+PERIOD_MEASURES = tuple(m.value for m in Measure if m is not Measure.employer)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ async def _period_sums(session: AsyncSession, filters: Filters) -> dict[tuple[st
     c = MonitoringCell
     query = (
         select(c.measure, c.grp, c.d1, c.d2, c.d3, func.sum(c.n), func.sum(c.w), func.sum(c.amount))
-        .where(*_where_cells(filters), col(c.month) >= filters.start, col(c.month) <= filters.end, c.measure != Measure.employer.value)
+        .where(*_where_cells(filters), col(c.month) >= filters.start, col(c.month) <= filters.end, col(c.measure).in_(PERIOD_MEASURES))
         .group_by(c.measure, c.grp, c.d1, c.d2, c.d3)
     )
     sums: dict[tuple[str, str, str, str, str], _Sums] = defaultdict(_Sums)
@@ -201,7 +202,7 @@ async def monitoring_report(db: Database, filters: Filters, threshold: int) -> R
     """Every table of the monitoring pages for these filters."""
     b = _Builder(threshold)
     async with db.session() as session:
-        sums = await _period_sums(session, filters)
+        sums = _Index(await _period_sums(session, filters))
         open_ = await _open_at_end(session, filters)
         months = await _by_month(session, filters)
         employers = await _employers(session, filters)
@@ -217,22 +218,38 @@ async def monitoring_report(db: Database, filters: Filters, threshold: int) -> R
     return Report(filters=filters, as_of=datetime.now(UTC), threshold=threshold, tables=tables, any_hidden=b.any_hidden)
 
 
-def _pick(sums: dict[tuple[str, str, str, str, str], _Sums], measure: Measure, grp: str = "", **dims: str) -> _Sums:
+class _Index:
+    """The period's sums by (measure, group), so each figure reads only its own cells."""
+
+    def __init__(self, sums: dict[tuple[str, str, str, str, str], _Sums]) -> None:
+        self.sums = sums
+        self.by: dict[tuple[str, str], list[tuple[str, str, str, _Sums]]] = defaultdict(list)
+        for (m, g, d1, d2, d3), s in sums.items():
+            self.by[(m, g)].append((d1, d2, d3, s))
+
+    def keys(self) -> Any:
+        return self.sums.keys()
+
+    def __iter__(self) -> Any:
+        return iter(self.sums)
+
+
+def _pick(sums: _Index, measure: Measure, grp: str = "", **dims: str) -> _Sums:
     """The sum of every cell of `measure` and group whose dimensions match `dims` (d1, d2, d3)."""
     total = _Sums()
-    for (m, g, d1, d2, d3), s in sums.items():
-        values = {"d1": d1, "d2": d2, "d3": d3}
-        if m == measure.value and g == grp and all(values[k] == v for k, v in dims.items()):
-            total.add(s.n, s.w, s.amount)
+    want = [(("d1", "d2", "d3").index(k), v) for k, v in dims.items()]
+    for cell in sums.by.get((measure.value, grp), ()):
+        if all(cell[i] == v for i, v in want):
+            total.add(cell[3].n, cell[3].w, cell[3].amount)
     return total
 
 
-def _values(sums: dict[tuple[str, str, str, str, str], _Sums], measure: Measure, dim: str) -> list[str]:
+def _values(sums: _Index, measure: Measure, dim: str) -> list[str]:
     index = {"d1": 2, "d2": 3, "d3": 4}[dim]
     return sorted({key[index] for key in sums if key[0] == measure.value})
 
 
-def _volume(b: _Builder, sums: Any, open_: dict[str, _Sums]) -> Table:
+def _volume(b: _Builder, sums: _Index, open_: dict[str, _Sums]) -> Table:
     table = Table("volume", ["received", "resolved", "open"])
     channels = sorted(
         set(_values(sums, Measure.received, "d1")) | set(_values(sums, Measure.resolved, "d1")) | {k for k, v in open_.items() if v.n}
@@ -247,7 +264,7 @@ def _volume(b: _Builder, sums: Any, open_: dict[str, _Sums]) -> Table:
     return table
 
 
-def _levels(b: _Builder, sums: Any) -> Table:
+def _levels(b: _Builder, sums: _Index) -> Table:
     table = Table("levels", ["resolved", "share"])
     whole = _pick(sums, Measure.resolved)
     for level in Level:
@@ -269,7 +286,7 @@ def _fengqiao(b: _Builder, months: dict[str, dict[str, _Sums]]) -> Table:
     return table
 
 
-def _outcomes(b: _Builder, sums: Any) -> Table:
+def _outcomes(b: _Builder, sums: _Index) -> Table:
     table = Table("outcomes", ["cases"])
     for outcome in Outcome:
         part = _pick(sums, Measure.resolved, d3=outcome.value)
@@ -277,17 +294,17 @@ def _outcomes(b: _Builder, sums: Any) -> Table:
     return table
 
 
-def _histogram(sums: Any, grp: str = "", **dims: str) -> tuple[dict[int, int], int]:
+def _histogram(sums: _Index, grp: str = "", **dims: str) -> tuple[dict[int, int], int]:
     histogram: dict[int, int] = defaultdict(int)
     workers = 0
-    for (m, g, d1, d2, _d3), s in sums.items():
-        if m == Measure.days.value and g == grp and all({"d1": d1}[k] == v for k, v in dims.items()):
+    for d1, d2, _d3, s in sums.by.get((Measure.days.value, grp), ()):
+        if all({"d1": d1}[k] == v for k, v in dims.items()):
             histogram[int(d2)] += s.n
             workers += s.w
     return histogram, workers
 
 
-def _time(b: _Builder, sums: Any) -> Table:
+def _time(b: _Builder, sums: _Index) -> Table:
     table = Table("time", ["resolved", "median_days", "p90_days"])
     for channel in [*_values(sums, Measure.days, "d1"), ""]:
         histogram, workers = _histogram(sums, **({"d1": channel} if channel else {}))
@@ -297,7 +314,7 @@ def _time(b: _Builder, sums: Any) -> Table:
     return table
 
 
-def _deadlines(sums: Any, agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[str]) -> list[Table]:
+def _deadlines(sums: _Index, agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[str]) -> list[Table]:
     by_rule = Table("deadlines_rule", ["met", "missed", "share_met"])
     for rule in _values(sums, Measure.deadline, "d1"):
         met, missed = (_pick(sums, Measure.deadline, d1=rule, d2=s).n for s in ("met", "missed"))
@@ -311,7 +328,7 @@ def _deadlines(sums: Any, agency_sums: dict[tuple[str, str, str, str], _Sums], o
     return [by_rule, by_agency]
 
 
-def _money(b: _Builder, sums: Any) -> Table:
+def _money(b: _Builder, sums: _Index) -> Table:
     table = Table("money", ["claimed", "agreed", "awarded"])
     for category in MoneyCategory:
         parts = [_pick(sums, m, d1=category.value) for m in (Measure.claimed, Measure.agreed, Measure.awarded)]
@@ -322,7 +339,7 @@ def _money(b: _Builder, sums: Any) -> Table:
     return table
 
 
-def _groups(b: _Builder, sums: Any) -> Table:
+def _groups(b: _Builder, sums: _Index) -> Table:
     columns = ["received", "resolved", "agreements", "awards", "judgments", "withdrawn", "median_days", "p90_days"]
     table = Table("groups", columns)
     for grp in GROUPS:
