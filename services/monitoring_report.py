@@ -63,6 +63,10 @@ class Table:
     columns: list[str]  # message keys of the columns after the first
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)  # (label, cells)
     chart: str = "bar"  # bar | line | none
+    series: list[str] = field(default_factory=list)  # the columns charted (default: every column)
+
+    def __post_init__(self) -> None:
+        self.series = self.series or list(self.columns)
 
     def value(self, label: str, column: str) -> Any:
         for name, cells in self.rows:
@@ -265,7 +269,7 @@ def _volume(b: _Builder, sums: _Index, open_: dict[str, _Sums]) -> Table:
 
 
 def _levels(b: _Builder, sums: _Index) -> Table:
-    table = Table("levels", ["resolved", "share"])
+    table = Table("levels", ["resolved", "share"], series=["resolved"])
     whole = _pick(sums, Measure.resolved)
     for level in Level:
         part = _pick(sums, Measure.resolved, d2=level.value)
@@ -274,7 +278,7 @@ def _levels(b: _Builder, sums: _Index) -> Table:
 
 
 def _fengqiao(b: _Builder, months: dict[str, dict[str, _Sums]]) -> Table:
-    table = Table("fengqiao", ["resolved", "lowest", "share"], chart="line")
+    table = Table("fengqiao", ["resolved", "lowest", "share"], chart="line", series=["share"])
     for month in sorted(months):
         whole = sum((s.n for s in months[month].values()), 0)
         workers = sum((s.w for s in months[month].values()), 0)
@@ -305,7 +309,7 @@ def _histogram(sums: _Index, grp: str = "", **dims: str) -> tuple[dict[int, int]
 
 
 def _time(b: _Builder, sums: _Index) -> Table:
-    table = Table("time", ["resolved", "median_days", "p90_days"])
+    table = Table("time", ["resolved", "median_days", "p90_days"], series=["median_days", "p90_days"])
     for channel in [*_values(sums, Measure.days, "d1"), ""]:
         histogram, workers = _histogram(sums, **({"d1": channel} if channel else {}))
         label = f"channel.{channel}" if channel else "monitoring.total"
@@ -315,11 +319,11 @@ def _time(b: _Builder, sums: _Index) -> Table:
 
 
 def _deadlines(sums: _Index, agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[str]) -> list[Table]:
-    by_rule = Table("deadlines_rule", ["met", "missed", "share_met"])
+    by_rule = Table("deadlines_rule", ["met", "missed", "share_met"], series=["met", "missed"])
     for rule in _values(sums, Measure.deadline, "d1"):
         met, missed = (_pick(sums, Measure.deadline, d1=rule, d2=s).n for s in ("met", "missed"))
         by_rule.rows.append((rule, [Cell(met), Cell(missed), Cell(_share(met, met + missed))]))
-    by_agency = Table("deadlines_agency", ["met", "missed", "share_met"])
+    by_agency = Table("deadlines_agency", ["met", "missed", "share_met"], series=["met", "missed"])
     for org in orgs:
         met, missed = (sum(s.n for (a, m, _r, st), s in agency_sums.items() if a == org and m == "deadline" and st == x)
                        for x in ("met", "missed"))
@@ -341,7 +345,7 @@ def _money(b: _Builder, sums: _Index) -> Table:
 
 def _groups(b: _Builder, sums: _Index) -> Table:
     columns = ["received", "resolved", "agreements", "awards", "judgments", "withdrawn", "median_days", "p90_days"]
-    table = Table("groups", columns)
+    table = Table("groups", columns, series=["received", "resolved"])
     for grp in GROUPS:
         received, resolved = _pick(sums, Measure.received, grp), _pick(sums, Measure.resolved, grp)
         by_outcome = {o: _pick(sums, Measure.resolved, grp, d3=o.value) for o in Outcome}

@@ -37,13 +37,13 @@ def _sql(cases: int, open_: int) -> list[str]:
     total = cases + open_
     groups = ", ".join(f"(hashtext(i::text || '{g}') % 7 = 0)" for g in GROUPS)
     # month of filing spread over 24 months; a case i < cases is closed 1 to 120 days later
-    filed = "(date '2025-01-01' + ((i * 7919) % 700))"
-    closed = f"({filed} + (1 + (i * 31) % 120))"
+    filed = "(date '2025-01-01' + ((i * 7919) % 700)::int)"
+    closed = f"({filed} + (1 + (i * 31) % 120)::int)"
     return [
         "TRUNCATE monitoring_case, monitoring_row, monitoring_cell",
         f"""INSERT INTO monitoring_case (case_no, region, agency, workers, {", ".join(f"g_{g}" for g in GROUPS)})
             SELECT 'B' || i, {COUNTIES}, 'agency-' || (i % 40), 1 + (i % 3 = 0)::int * (i % 11), {groups}
-            FROM generate_series(1, {total}) i""",  # noqa: S608 (constants and integers only)
+            FROM generate_series(1::bigint, {total}) i""",  # noqa: S608 (constants and integers only)
         f"""INSERT INTO monitoring_row (case_no, measure, month, agency, grouped, d1, d2, d3, n, amount)
             SELECT 'B' || i, m.measure, to_char(CASE WHEN m.at_close THEN {closed} ELSE {filed} END, 'YYYY-MM'), '', m.grouped,
                    CASE m.measure WHEN 'received' THEN {CHANNELS}[1 + i % 7] WHEN 'resolved' THEN {CHANNELS}[1 + i % 7]
@@ -56,7 +56,7 @@ def _sql(cases: int, open_: int) -> list[str]:
                    1,
                    CASE m.measure WHEN 'resolved' THEN 1 + (i * 31) % 120 WHEN 'claimed' THEN 1000 + i % 50000
                         WHEN 'agreed' THEN 800 + i % 40000 ELSE 0 END
-            FROM generate_series(1, {total}) i
+            FROM generate_series(1::bigint, {total}) i
             CROSS JOIN (VALUES ('received', false, true), ('employer', false, false), ('claimed', false, false),
                                ('resolved', true, true), ('days', true, true), ('deadline', true, false), ('agreed', true, false))
                  AS m(measure, at_close, grouped)
