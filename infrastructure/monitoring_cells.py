@@ -158,10 +158,13 @@ async def refresh_case(session: AsyncSession, case_no: str) -> None:
     case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
     if case is None:
         return
+    # Lock the case's monitoring row first, then read the projections: two activities of one case
+    # (PostgreSQL) take turns, and the second reads what the first committed.
+    placeholder = {"case_no": case_no, "region": division_code(case.region)}
+    await session.exec(_insert(session, MonitoringCase).values(**placeholder).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
+    stored = (await session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update())).one()
     monitored = await monitored_case(session, case)
     dims = await _case_dimensions(session, case, monitored)
-    await session.exec(_insert(session, MonitoringCase).values(**dims).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
-    stored = (await session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update())).one()
     old_rows = (await session.exec(select(MonitoringRow).where(MonitoringRow.case_no == case_no))).all()
     new_rows = [
         {"case_no": case_no, "measure": r.measure.value, "month": r.month, "agency": r.agency, "grouped": r.grouped,
