@@ -88,6 +88,12 @@ CATEGORY_OF_CLAIM: Mapping[str, MoneyCategory] = {
     ClaimKind.injury_benefits: MoneyCategory.work_injury,
 }
 
+# The union's supervision suggestion rule (domain.supervision_rules.suggestions, its default
+# settings): 3 complaints naming one employer within 90 days. A complaint that is the third or later
+# inside such a window counts for the employer on the monitoring pages.
+REPEATED_COMPLAINTS = 3
+REPEAT_WINDOW_DAYS = 90
+
 COLLECTIVE = "collective"
 # The groups of workers the pages break figures down by (a case may be in several); '' is everyone.
 GROUPS: tuple[str, ...] = (*(g.value for g in VulnerableGroup), COLLECTIVE)
@@ -107,7 +113,7 @@ class Measure(StrEnum):
     arrears_migrant = "arrears_migrant"  # wage arrears paid to migrant workers
     deadline = "deadline"  # d1 rule, d2 met|missed
     referral = "referral"  # agency: the receiver; d1 kind, d2 received|answered|on_time|returned
-    employer = "employer"  # d1 employer, d2 industry
+    employer = "employer"  # a complaint meeting the repeated-complaints rule: d1 employer, d2 industry
 
 
 GROUPED = frozenset({Measure.received, Measure.resolved, Measure.days})
@@ -166,6 +172,7 @@ class MonitoredCase:
     groups: frozenset[str] = frozenset()
     employer: str = ""
     industry: str = ""
+    employer_complaints: int = 1  # complaints naming the employer in the 90 days up to this one, itself included
     claims: Sequence[tuple[str, Decimal]] = ()
     events: Sequence[OutcomeEvent] = ()
     deadlines: Sequence[DeadlineFact] = ()
@@ -243,7 +250,9 @@ def base_rows(case: MonitoredCase) -> list[BaseRow]:
     """Every figure this case adds: received, resolved (level, outcome, days), money by category,
     deadlines met and missed, referrals by their receiver, its employer."""
     filed = month_of(case.filed_on)
-    rows = [BaseRow(Measure.received, filed, case.channel), BaseRow(Measure.employer, filed, case.employer, case.industry)]
+    rows = [BaseRow(Measure.received, filed, case.channel)]
+    if case.employer_complaints >= REPEATED_COMPLAINTS:
+        rows.append(BaseRow(Measure.employer, filed, case.employer, case.industry))
     rows += [BaseRow(Measure.claimed, filed, category(kind), amount=amount) for kind, amount in case.claims]
     outcome = outcome_of(case)
     if outcome is not None and case.closed_on is not None:

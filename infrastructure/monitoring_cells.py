@@ -11,10 +11,11 @@ agree (tests/services/test_monitoring.py checks it)."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, text
+from sqlalchemy import and_, delete, func, or_, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +24,7 @@ from domain.monitoring import (
     COLLECTIVE,
     GROUPS,
     OUTCOME_EVENTS,
+    REPEAT_WINDOW_DAYS,
     DeadlineFact,
     MonitoredCase,
     OutcomeEvent,
@@ -109,6 +111,12 @@ async def monitored_case(session: AsyncSession, case: Case) -> MonitoredCase:
     )).all()
     referrals = (await session.exec(select(Referral).where(Referral.case_no == case.case_no))).all()
     agencies = await _agency_of_teams(session, {r.receiver_team for r in referrals if r.receiver_team})
+    window = case.filed_on - timedelta(days=REPEAT_WINDOW_DAYS - 1)
+    same_employer = Case.employer_uscc == case.employer_uscc if case.employer_uscc else Case.employer_name == case.employer_name
+    complaints = (await session.exec(select(func.count()).select_from(Case).where(
+        same_employer, col(Case.filed_on) >= window,
+        or_(col(Case.filed_on) < case.filed_on, and_(Case.filed_on == case.filed_on, col(Case.id) <= case.id)),
+    ))).one()
     groups = set(case.facts.get("vulnerable_groups") or ())
     if case.collective:
         groups.add(COLLECTIVE)
@@ -120,6 +128,7 @@ async def monitored_case(session: AsyncSession, case: Case) -> MonitoredCase:
         groups=frozenset(groups),
         employer=case.employer_name,
         industry=str(case.facts.get("industry") or ""),
+        employer_complaints=int(complaints),
         claims=[(kind, amount or Decimal(0)) for kind, amount in claims],
         events=[OutcomeEvent(kind, on, data or {}) for kind, on, data in events],
         deadlines=[DeadlineFact(rule, due, status) for rule, due, status in deadlines],

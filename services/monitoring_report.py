@@ -5,6 +5,7 @@ supervision records; a figure resting on fewer workers than the threshold is sup
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,7 +36,6 @@ from infrastructure.monitoring_cells import division_code
 from infrastructure.tables import MonitoringCell, Organisation, Team
 from services.supervision.statistics import statistics
 
-REPEATED_COMPLAINTS = 3  # the union's supervision suggestion rule: 3 complaints (services/supervision/suggestions.py)
 EMPLOYERS_SHOWN = 50
 PERIOD_MEASURES = tuple(m.value for m in Measure if m is not Measure.employer)
 
@@ -167,7 +167,7 @@ async def _employers(session: AsyncSession, filters: Filters) -> list[tuple[str,
         select(c.d1, c.d2, total)
         .where(*_where_cells(filters), c.grp == "", c.measure == Measure.employer.value,
                col(c.month) >= filters.start, col(c.month) <= filters.end)
-        .group_by(c.d1, c.d2).having(total >= REPEATED_COMPLAINTS)
+        .group_by(c.d1, c.d2)
         .order_by(total.desc(), c.d1).limit(EMPLOYERS_SHOWN)
     )
     return [(name, industry, int(n)) for name, industry, n in (await session.exec(query)).all()]
@@ -205,13 +205,14 @@ async def agencies_in(session: AsyncSession, region: str) -> list[Organisation]:
 async def monitoring_report(db: Database, filters: Filters, threshold: int) -> Report:
     """Every table of the monitoring pages for these filters."""
     b = _Builder(threshold)
+    employers_read = asyncio.create_task(_on_own_connection(db, _employers, filters))  # the longest read, alongside
     async with db.session() as session:
         sums = _Index(await _period_sums(session, filters))
         open_ = await _open_at_end(session, filters)
         months = await _by_month(session, filters)
-        employers = await _employers(session, filters)
         orgs = [filters.agency] if filters.agency else [o.code for o in await agencies_in(session, filters.region)]
         agency_sums = await _agency_sums(session, filters, orgs)
+    employers = await employers_read
     tables = [
         _volume(b, sums, open_), _levels(b, sums), _fengqiao(b, months), _outcomes(b, sums), _time(b, sums),
         *_deadlines(sums, agency_sums, orgs), _money(b, sums), _groups(b, sums),
@@ -236,6 +237,11 @@ class _Index:
 
     def __iter__(self) -> Any:
         return iter(self.sums)
+
+
+async def _on_own_connection(db: Database, read: Any, filters: Filters) -> Any:
+    async with db.session() as session:
+        return await read(session, filters)
 
 
 def _pick(sums: _Index, measure: Measure, grp: str = "", **dims: str) -> _Sums:

@@ -28,6 +28,9 @@ CHANNELS = (
 )
 LEVELS = "(ARRAY['union','enterprise','peoples','negotiation','arbitration','court','court_mediation'])"
 DAYS = "(1 + (i * 31) % 120)"
+# A complaint meeting the repeated-complaints rule (the third or later within 90 days): a quarter
+# of the pool's complaints, about 10 % of all.
+REPEATS = "(i % 5 >= 3 AND i % 4 = 0)"
 # Most employers meet one complaint; a pool of 30,000 gets the other 40 % (about 14 each over two years).
 EMPLOYER = "CASE WHEN i % 5 < 3 THEN 'employer-' || i ELSE 'employer-pool-' || abs(hashtext(i::text) % 30000) END"
 OUTCOMES = "(ARRAY['agreement_performed','agreement','withdrawn','award_final','award_nonfinal','judgment','out_of_scope'])"
@@ -60,7 +63,7 @@ def _sql(cases: int, open_: int) -> list[str]:
             CROSS JOIN (VALUES ('received', false, true), ('employer', false, false), ('claimed', false, false),
                                ('resolved', true, true), ('days', true, true), ('deadline', true, false), ('agreed', true, false))
                  AS m(measure, at_close, grouped)
-            WHERE NOT m.at_close OR i <= {cases}""",  # noqa: S608 (constants and integers only)
+            WHERE (NOT m.at_close OR i <= {cases}) AND (m.measure <> 'employer' OR {REPEATS})""",  # noqa: S608 (constants and integers only)
         "ANALYZE monitoring_case", "ANALYZE monitoring_row",
     ]
 

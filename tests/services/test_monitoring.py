@@ -238,6 +238,8 @@ async def test_every_figure_matches_the_cases(world: tuple[ActivityDeps, list[st
     # groups: two migrant workers (one agreement, one award), two women (one withdrawal, one open)
     assert [_figure(report, "groups", "group.migrant_worker", c) for c in ("received", "resolved", "agreements", "awards")] == [2, 2, 1, 1]
     assert [_figure(report, "groups", "group.woman", c) for c in ("received", "resolved", "withdrawn", "median_days")] == [2, 1, 1, 7]
+    # two complaints per employer: none meets the repeated-complaints rule yet
+    assert next(t for t in report.tables if t.key == "employers").rows == []
     # referrals per receiving agency
     assert [_figure(report, "referrals", "org:arb-pd", c) for c in ("received", "answered", "on_time", "returned")] == [1, 1, 1, 0]
 
@@ -297,14 +299,19 @@ async def test_incremental_equals_rebuild(world: tuple[ActivityDeps, list[str]])
             closing_state="closed_resolved",
         ),
     )
+    # a third complaint against the Pudong subcontractor within 90 days meets the supervision rule
+    third = Spec(wage_arrears(), date(2026, 2, 1), "union_mediation", "union-med-1")
+    await _drive(deps, third, await _file(deps, third))
     incremental = await _cells(deps.db)
     async with deps.db.write_session() as session:
-        assert await rebuild(session) == len(SPECS)
+        assert await rebuild(session) == len(SPECS) + 1
         await session.commit()
     assert await _cells(deps.db) == incremental
     report = await monitoring_report(deps.db, ALL, threshold=1)
-    assert _figure(report, "volume", "monitoring.total", "open") == 0
+    assert _figure(report, "volume", "monitoring.total", "open") == 1  # the third complaint
     assert _figure(report, "money", "monitoring.category.compensation", "agreed") == Decimal("40000")
+    employers = next(t for t in report.tables if t.key == "employers")
+    assert [(name, cells[0].value) for name, cells in employers.rows] == [("上海宏建劳务分包有限公司|", 1)]
 
 
 @pytest.mark.parametrize(("women", "shown"), [(3, False), (5, True)])
