@@ -37,6 +37,21 @@ from infrastructure.tables import MonitoringCell, Organisation, Team
 from services.supervision.statistics import statistics
 
 EMPLOYERS_SHOWN = 50
+# Every table of the report, in page order, with its columns (message keys monitoring.col.*).
+LAYOUT: dict[str, list[str]] = {
+    "volume": ["received", "resolved", "open"],
+    "levels": ["resolved", "share"],
+    "fengqiao": ["resolved", "lowest", "share"],
+    "outcomes": ["cases"],
+    "time": ["resolved", "median_days", "p90_days"],
+    "deadlines_rule": ["met", "missed", "share_met"],
+    "deadlines_agency": ["met", "missed", "share_met"],
+    "money": ["claimed", "agreed", "awarded"],
+    "groups": ["received", "resolved", "agreements", "awards", "judgments", "withdrawn", "median_days", "p90_days"],
+    "employers": ["complaints"],
+    "referrals": ["received", "answered", "on_time", "returned"],
+    "supervision": ["letters", "opinion_notices", "recommendation_notices", "reply_rate", "rectification_rate", "escalations"],
+}
 PERIOD_MEASURES = tuple(m.value for m in Measure if m is not Measure.employer)
 
 
@@ -206,17 +221,20 @@ async def monitoring_report(db: Database, filters: Filters, threshold: int) -> R
     """Every table of the monitoring pages for these filters."""
     b = _Builder(threshold)
     employers_read = asyncio.create_task(_on_own_connection(db, _employers, filters))  # the longest read, alongside
-    async with db.session() as session:
-        sums = _Index(await _period_sums(session, filters))
-        open_ = await _open_at_end(session, filters)
-        months = await _by_month(session, filters)
-        orgs = [filters.agency] if filters.agency else [o.code for o in await agencies_in(session, filters.region)]
-        agency_sums = await _agency_sums(session, filters, orgs)
-    employers = await employers_read
+    try:
+        async with db.session() as session:
+            sums = _Index(await _period_sums(session, filters))
+            open_ = await _open_at_end(session, filters)
+            months = await _by_month(session, filters)
+            orgs = [filters.agency] if filters.agency else [o.code for o in await agencies_in(session, filters.region)]
+            agency_sums = await _agency_sums(session, filters, orgs)
+        employers = await employers_read
+    finally:
+        employers_read.cancel()  # a no-op once done; stops the read when the rest failed
     tables = [
         _volume(b, sums, open_), _levels(b, sums), _fengqiao(b, months), _outcomes(b, sums), _time(b, sums),
         *_deadlines(sums, agency_sums, orgs), _money(b, sums), _groups(b, sums),
-        Table("employers", ["complaints"], [(f"{name}|{industry}", [Cell(n)]) for name, industry, n in employers], chart="none"),
+        Table("employers", LAYOUT["employers"], [(f"{name}|{industry}", [Cell(n)]) for name, industry, n in employers], chart="none"),
         _referrals(agency_sums, orgs),
         await _supervision(db, filters),
     ]
@@ -260,7 +278,7 @@ def _values(sums: _Index, measure: Measure, dim: str) -> list[str]:
 
 
 def _volume(b: _Builder, sums: _Index, open_: dict[str, _Sums]) -> Table:
-    table = Table("volume", ["received", "resolved", "open"])
+    table = Table("volume", LAYOUT["volume"])
     channels = sorted(
         set(_values(sums, Measure.received, "d1")) | set(_values(sums, Measure.resolved, "d1")) | {k for k, v in open_.items() if v.n}
     )
@@ -275,7 +293,7 @@ def _volume(b: _Builder, sums: _Index, open_: dict[str, _Sums]) -> Table:
 
 
 def _levels(b: _Builder, sums: _Index) -> Table:
-    table = Table("levels", ["resolved", "share"], series=["resolved"])
+    table = Table("levels", LAYOUT["levels"], series=["resolved"])
     whole = _pick(sums, Measure.resolved)
     for level in Level:
         part = _pick(sums, Measure.resolved, d2=level.value)
@@ -284,7 +302,7 @@ def _levels(b: _Builder, sums: _Index) -> Table:
 
 
 def _fengqiao(b: _Builder, months: dict[str, dict[str, _Sums]]) -> Table:
-    table = Table("fengqiao", ["resolved", "lowest", "share"], chart="line", series=["share"])
+    table = Table("fengqiao", LAYOUT["fengqiao"], chart="line", series=["share"])
     for month in sorted(months):
         whole = sum((s.n for s in months[month].values()), 0)
         workers = sum((s.w for s in months[month].values()), 0)
@@ -297,7 +315,7 @@ def _fengqiao(b: _Builder, months: dict[str, dict[str, _Sums]]) -> Table:
 
 
 def _outcomes(b: _Builder, sums: _Index) -> Table:
-    table = Table("outcomes", ["cases"])
+    table = Table("outcomes", LAYOUT["outcomes"])
     for outcome in Outcome:
         part = _pick(sums, Measure.resolved, d3=outcome.value)
         table.rows.append((f"monitoring.outcome.{outcome.value}", [b.cell(part.n, part.w)]))
@@ -315,7 +333,7 @@ def _histogram(sums: _Index, grp: str = "", **dims: str) -> tuple[dict[int, int]
 
 
 def _time(b: _Builder, sums: _Index) -> Table:
-    table = Table("time", ["resolved", "median_days", "p90_days"], series=["median_days", "p90_days"])
+    table = Table("time", LAYOUT["time"], series=["median_days", "p90_days"])
     for channel in [*_values(sums, Measure.days, "d1"), ""]:
         histogram, workers = _histogram(sums, **({"d1": channel} if channel else {}))
         label = f"channel.{channel}" if channel else "monitoring.total"
@@ -325,11 +343,11 @@ def _time(b: _Builder, sums: _Index) -> Table:
 
 
 def _deadlines(sums: _Index, agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[str]) -> list[Table]:
-    by_rule = Table("deadlines_rule", ["met", "missed", "share_met"], series=["met", "missed"])
+    by_rule = Table("deadlines_rule", LAYOUT["deadlines_rule"], series=["met", "missed"])
     for rule in _values(sums, Measure.deadline, "d1"):
         met, missed = (_pick(sums, Measure.deadline, d1=rule, d2=s).n for s in ("met", "missed"))
         by_rule.rows.append((rule, [Cell(met), Cell(missed), Cell(_share(met, met + missed))]))
-    by_agency = Table("deadlines_agency", ["met", "missed", "share_met"], series=["met", "missed"])
+    by_agency = Table("deadlines_agency", LAYOUT["deadlines_agency"], series=["met", "missed"])
     for org in orgs:
         met, missed = (sum(s.n for (a, m, _r, st), s in agency_sums.items() if a == org and m == "deadline" and st == x)
                        for x in ("met", "missed"))
@@ -339,7 +357,7 @@ def _deadlines(sums: _Index, agency_sums: dict[tuple[str, str, str, str], _Sums]
 
 
 def _money(b: _Builder, sums: _Index) -> Table:
-    table = Table("money", ["claimed", "agreed", "awarded"])
+    table = Table("money", LAYOUT["money"])
     for category in MoneyCategory:
         parts = [_pick(sums, m, d1=category.value) for m in (Measure.claimed, Measure.agreed, Measure.awarded)]
         table.rows.append((f"monitoring.category.{category.value}", [b.cell(p.amount, p.w) for p in parts]))
@@ -350,8 +368,7 @@ def _money(b: _Builder, sums: _Index) -> Table:
 
 
 def _groups(b: _Builder, sums: _Index) -> Table:
-    columns = ["received", "resolved", "agreements", "awards", "judgments", "withdrawn", "median_days", "p90_days"]
-    table = Table("groups", columns, series=["received", "resolved"])
+    table = Table("groups", LAYOUT["groups"], series=["received", "resolved"])
     for grp in GROUPS:
         received, resolved = _pick(sums, Measure.received, grp), _pick(sums, Measure.resolved, grp)
         by_outcome = {o: _pick(sums, Measure.resolved, grp, d3=o.value) for o in Outcome}
@@ -368,7 +385,7 @@ def _groups(b: _Builder, sums: _Index) -> Table:
 
 
 def _referrals(agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[str]) -> Table:
-    table = Table("referrals", ["received", "answered", "on_time", "returned"])
+    table = Table("referrals", LAYOUT["referrals"])
     for org in orgs:
         counts = [sum(s.n for (a, m, _k, x), s in agency_sums.items() if a == org and m == "referral" and x == answer)
                   for answer in ("received", "answered", "on_time", "returned")]
@@ -382,8 +399,7 @@ async def _supervision(db: Database, filters: Filters) -> Table:
     year, month = map(int, filters.end.split("-"))
     end = date(year, month, calendar.monthrange(year, month)[1])
     stats = await statistics(db, start, end)
-    columns = ["letters", "opinion_notices", "recommendation_notices", "reply_rate", "rectification_rate", "escalations"]
-    table = Table("supervision", columns, chart="none")
+    table = Table("supervision", LAYOUT["supervision"], chart="none")
     for counts in stats.rows:
         if not _in_region(division_code(counts.region), filters.region):
             continue

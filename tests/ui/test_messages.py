@@ -20,7 +20,9 @@ from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
+from domain.monitoring import Level, MoneyCategory, Outcome
 from services.dashboard import SUPERVISION_DOCUMENTS
+from services.monitoring_report import LAYOUT
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
 MESSAGES: dict[str, dict[str, str]] = catalogue(PAGES.parent)  # messages.json plus domain/data/labels.json
@@ -88,6 +90,11 @@ LABELLED = [
     ("referral.status.", [s.value for s in ReferralStatus]),
     ("outbox.status.", ["pending", "sent", "failed"]),
     ("doc.", list(SUPERVISION_DOCUMENTS)),
+    ("monitoring.", [f"{key}.{part}" for key in LAYOUT for part in ("title", "label")]),
+    ("monitoring.col.", sorted({column for columns in LAYOUT.values() for column in columns})),
+    ("monitoring.level.", [level.value for level in Level]),
+    ("monitoring.outcome.", [outcome.value for outcome in Outcome]),
+    ("monitoring.category.", [category.value for category in MoneyCategory]),
 ]
 
 
