@@ -16,11 +16,11 @@ from domain.actions import WorkerActionKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
+from domain.monitoring import Level, MoneyCategory, Outcome
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
 from domain.scope import ScopeIssue
-from domain.monitoring import Level, MoneyCategory, Outcome
 from services.dashboard import SUPERVISION_DOCUMENTS
 from services.monitoring_report import LAYOUT
 
