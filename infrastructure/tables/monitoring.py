@@ -55,7 +55,7 @@ class MonitoringCell(SQLModel, table=True):
     __tablename__ = "monitoring_cell"
     __table_args__ = (
         UniqueConstraint("region", "agency", "measure", "month", "grp", "d1", "d2", "d3", name="uq_monitoring_cell"),
-        Index("ix_monitoring_cell_measure_grp_region", "measure", "grp", "region"),
+        Index("ix_monitoring_cell_measure_grp_region", "measure", "grp", "agency", "region"),  # the regions the data has
     )
 
     id: int | None = Field(default=None, primary_key=True)

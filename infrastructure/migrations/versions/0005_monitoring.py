@@ -63,7 +63,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("region", "agency", "measure", "month", "grp", "d1", "d2", "d3", name="uq_monitoring_cell"),
     )
-    op.create_index("ix_monitoring_cell_measure_grp_region", "monitoring_cell", ["measure", "grp", "region"])
+    op.create_index("ix_monitoring_cell_measure_grp_region", "monitoring_cell", ["measure", "grp", "agency", "region"])
 
 
 def downgrade() -> None:
