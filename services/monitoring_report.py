@@ -140,7 +140,8 @@ async def _period_sums(session: AsyncSession, filters: Filters) -> dict[tuple[st
         .group_by(c.measure, c.grp, c.d1, c.d2, c.d3)
     )
     sums: dict[tuple[str, str, str, str, str], _Sums] = defaultdict(_Sums)
-    for measure, grp, d1, d2, d3, n, w, amount in (await session.exec(query)).all():
+    connection = await session.connection()  # plain rows: thousands of them, no ORM loading needed
+    for measure, grp, d1, d2, d3, n, w, amount in (await connection.execute(query)).all():
         sums[(measure, grp, d1, d2, d3)].add(n, w, amount)
     return sums
 

@@ -109,7 +109,7 @@ PAGES = {
 }
 
 
-async def measure(url: str, data_dir: Path, rounds: int = 30) -> dict[str, dict[str, float]]:
+async def measure(url: str, data_dir: Path, rounds: int = 100) -> dict[str, dict[str, float]]:
     """p50 and p99 (ms) of each monitoring page, through the app, signed in as the administrator."""
     from api.app import create_app
     from infrastructure.db import Database
