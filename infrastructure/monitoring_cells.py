@@ -54,9 +54,12 @@ _REGION = (
 _AGENCY = "CASE WHEN lv.lvl = 4 THEN (CASE WHEN r.agency = '' THEN c.agency ELSE r.agency END) ELSE '' END"
 # One row per (case row, region level or agency, group): level 0 the country, 1 the province,
 # 2 the city (when the code has one), 3 the county (when it has one), 4 the agency's own cells.
+# A group's cells keep only what the groups' table shows (outcome, day band), not channel or level:
+# four times fewer cells for a page to read.
 FAN_OUT = f"""
 SELECT {_REGION} AS region, {_AGENCY} AS agency, r.measure AS measure, r.month AS month, g.grp AS grp,
-       r.d1 AS d1, r.d2 AS d2, r.d3 AS d3,
+       CASE WHEN g.grp = '' THEN r.d1 ELSE '' END AS d1,
+       CASE WHEN g.grp <> '' AND r.measure = 'resolved' THEN '' ELSE r.d2 END AS d2, r.d3 AS d3,
        :sign * SUM(r.n) AS n, :sign * SUM(r.n * c.workers) AS w, :sign * SUM(r.amount) AS amount
 FROM monitoring_row r
 JOIN monitoring_case c ON c.case_no = r.case_no
