@@ -191,6 +191,21 @@ def level_of(channel: str) -> Level:
     return LEVEL_OF_CHANNEL.get(channel, Level.other)
 
 
+def resolved_level(case: MonitoredCase, outcome: Outcome) -> Level:
+    """An agreement at the mediation level that reached it (its confirmation by a court or the
+    commission does not move it up), an award at arbitration, a judgment at court, else the
+    channel the case closed in."""
+    if outcome in AGREEMENT_OUTCOMES:
+        agreements = [e for e in case.events if e.kind == "mediation_agreement" and e.data.get("channel")]
+        if agreements:
+            return level_of(str(agreements[-1].data["channel"]))
+    if outcome in AWARD_OUTCOMES:
+        return Level.arbitration
+    if outcome is Outcome.judgment:
+        return Level.court
+    return level_of(case.channel)
+
+
 def outcome_of(case: MonitoredCase) -> Outcome | None:
     """The case's outcome once closed: the closing state, or for a resolved case what its events say."""
     if case.closing_state is None or case.closed_on is None:
@@ -204,8 +219,19 @@ def outcome_of(case: MonitoredCase) -> Outcome | None:
     if awards:
         return Outcome.award_final if awards[-1].data.get("final") else Outcome.award_nonfinal
     if "mediation_agreement" in kinds:
-        return Outcome.agreement_performed if "performed" in kinds else Outcome.agreement
+        return Outcome.agreement_performed if _performed(case) else Outcome.agreement
     return Outcome.other
+
+
+def _performed(case: MonitoredCase) -> bool:
+    """Paid in full under the last agreement (the agreement workflow's own test), or recorded as
+    performed (after enforcement)."""
+    if any(e.kind == "performed" for e in case.events):
+        return True
+    agreements = [e for e in case.events if e.kind == "mediation_agreement"]
+    agreed = sum((a for _, a in _amounts(agreements[-1].data.get("items"))), Decimal(0))
+    paid = sum((Decimal(str(e.data["amount"])) for e in case.events if e.kind == "agreement_payment" and "amount" in e.data), Decimal(0))
+    return agreed > 0 and paid >= agreed
 
 
 def day_bucket(days: int) -> int:
@@ -257,7 +283,7 @@ def base_rows(case: MonitoredCase) -> list[BaseRow]:
     outcome = outcome_of(case)
     if outcome is not None and case.closed_on is not None:
         closed, days = month_of(case.closed_on), (case.closed_on - case.filed_on).days
-        level = level_of(case.channel).value
+        level = resolved_level(case, outcome).value
         rows.append(BaseRow(Measure.resolved, closed, case.channel, level, outcome.value, amount=Decimal(days)))
         rows.append(BaseRow(Measure.days, closed, case.channel, f"{day_bucket(days):04d}"))
     rows += _money_rows(case)

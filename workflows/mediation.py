@@ -187,7 +187,8 @@ class MediationWorkflow(StatutoryWorkflow):
             actor=actor,
             on=terms.signed_on,
             citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
-            data={"items": amounts_by_kind((item.kind.value, item.amount) for item in terms.items)},  # read by monitoring
+            data={"channel": self.inp.channel.value,  # read by monitoring: the level that reached it
+                  "items": amounts_by_kind((item.kind.value, item.amount) for item in terms.items)},
         )
         self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
         return ActionResult(message_zh="调解协议书已生成", message_en="Mediation agreement generated", document_ids=(doc.document_id,))
