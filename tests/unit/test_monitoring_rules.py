@@ -9,7 +9,6 @@ import pytest
 
 from domain.monitoring import MonitoredCase, OutcomeEvent, day_bucket, outcome_of, percentile, resolved_level, suppressed
 
-
 BANDS = [(0, 0), (1, 1), (60, 60), (61, 70), (70, 70), (71, 80), (180, 180), (181, 210), (720, 720), (721, 9999)]
 
 
