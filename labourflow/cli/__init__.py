@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labourflow.cli import audit, deadlines, deployment, documents, organisations, serve, storage, users  # noqa: F401  (register commands)
+from labourflow.cli import audit, deadlines, deployment, documents, monitoring, organisations, serve, storage, users  # noqa: F401  (register commands)
 from labourflow.cli.base import app
 
 

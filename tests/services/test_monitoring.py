@@ -5,9 +5,13 @@ On SQLite, and on PostgreSQL when LABOURFLOW_TEST_POSTGRES_URL is set."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -328,3 +332,20 @@ async def test_small_groups_are_suppressed(db: Database, settings: Settings, wom
     cell = groups.rows[[label for label, _ in groups.rows].index("group.woman")][1][0]
     assert cell.hidden is not shown and report.any_hidden is not shown
     assert cell.value == (women if shown else None)
+
+
+async def test_rebuild_command_restores_the_aggregates(world: tuple[ActivityDeps, list[str]], tmp_path: Path) -> None:
+    """After the upgrade that adds them the aggregates are empty: `labourflow monitoring rebuild` fills them."""
+    deps, _ = world
+    before = await _cells(deps.db)
+    async with deps.db.write_session() as session:
+        for table in ("monitoring_cell", "monitoring_row", "monitoring_case"):
+            await session.exec(text(f"DELETE FROM {table}"))  # type: ignore[call-overload]
+        await session.commit()
+    assert await _cells(deps.db) == set()
+    env = {**os.environ, "LABOURFLOW_DATABASE_URL": deps.db.url, "LABOURFLOW_DATA_DIR": str(tmp_path)}
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "labourflow", "monitoring", "rebuild", env=env, stdout=asyncio.subprocess.PIPE)
+    out, _ = await command.communicate()
+    assert command.returncode == 0 and f"from {len(SPECS)} cases" in out.decode()
+    assert await _cells(deps.db) == before
