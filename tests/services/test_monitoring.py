@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 from sqlmodel import select
 from temporalio.testing import ActivityEnvironment
 
@@ -29,7 +29,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.monitoring_cells import rebuild
 from infrastructure.settings import Settings
-from infrastructure.tables import Case, MonitoringCell
+from infrastructure.tables import Case, MonitoringCase, MonitoringCell, MonitoringRow
 from services.accounts import seed_demo
 from services.intake import register_case
 from services.monitoring_report import Filters, Report, monitoring_report
@@ -339,8 +339,8 @@ async def test_rebuild_command_restores_the_aggregates(world: tuple[ActivityDeps
     deps, _ = world
     before = await _cells(deps.db)
     async with deps.db.write_session() as session:
-        for table in ("monitoring_cell", "monitoring_row", "monitoring_case"):
-            await session.exec(text(f"DELETE FROM {table}"))  # type: ignore[call-overload]
+        for table in (MonitoringCell, MonitoringRow, MonitoringCase):
+            await session.exec(delete(table))  # type: ignore[call-overload]
         await session.commit()
     assert await _cells(deps.db) == set()
     env = {**os.environ, "LABOURFLOW_DATABASE_URL": deps.db.url, "LABOURFLOW_DATA_DIR": str(tmp_path)}
