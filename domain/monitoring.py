@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.case import ClaimKind, VulnerableGroup
+from domain.referrals import REFERRALS, ReferralKind
 
 
 class Level(StrEnum):
@@ -288,8 +289,9 @@ def base_rows(case: MonitoredCase) -> list[BaseRow]:
         rows.append(BaseRow(Measure.days, closed, case.channel, f"{day_bucket(days):04d}"))
     rows += _money_rows(case)
     rows += [BaseRow(Measure.deadline, month_of(d.due_on), d.rule_id, d.status) for d in case.deadlines if d.status in ("met", "missed")]
+    decisions = {d.rule_id: d.status for d in case.deadlines if d.status in ("met", "missed")}
     for ref in case.referrals:
-        rows += _referral_rows(ref)
+        rows += _referral_rows(ref, decisions)
     return rows
 
 
@@ -311,7 +313,10 @@ def _money_rows(case: MonitoredCase) -> list[BaseRow]:
     return rows
 
 
-def _referral_rows(ref: ReferralFact) -> list[BaseRow]:
+def _referral_rows(ref: ReferralFact, decisions: Mapping[str, str]) -> list[BaseRow]:
+    """Received; answered (accepted or returned) and whether within the service level; returned;
+    and, once accepted, whether the receiver's own decision (its rule, e.g. D13 for the commission's
+    acceptance) was taken within the law's period."""
     month, agency = month_of(ref.sent_on), ref.receiver_agency
     answers = ["received"]
     if ref.decided_on is not None and ref.status in ("accepted", "returned"):
@@ -320,6 +325,12 @@ def _referral_rows(ref: ReferralFact) -> list[BaseRow]:
             answers.append("on_time")
         if ref.status == "returned":
             answers.append("returned")
+    known = {k.value: REFERRALS[k].decision_rule for k in ReferralKind}
+    rule = known.get(ref.kind)
+    if ref.status == "accepted" and rule is not None and rule in decisions:
+        answers.append("decided")
+        if decisions[rule] == "met":
+            answers.append("decided_on_time")
     return [BaseRow(Measure.referral, month, ref.kind, answer, agency=agency) for answer in answers]
 
 

@@ -49,7 +49,7 @@ LAYOUT: dict[str, list[str]] = {
     "money": ["claimed", "agreed", "awarded"],
     "groups": ["received", "resolved", "agreements", "awards", "judgments", "withdrawn", "median_days", "p90_days"],
     "employers": ["complaints"],
-    "referrals": ["received", "answered", "on_time", "returned"],
+    "referrals": ["received", "answered", "on_time", "decided", "decided_on_time", "returned"],
     "supervision": ["letters", "opinion_notices", "recommendation_notices", "reply_rate", "rectification_rate", "escalations"],
 }
 PERIOD_MEASURES = tuple(m.value for m in Measure if m is not Measure.employer)
@@ -389,7 +389,7 @@ def _referrals(agency_sums: dict[tuple[str, str, str, str], _Sums], orgs: list[s
     table = Table("referrals", LAYOUT["referrals"])
     for org in orgs:
         counts = [sum(s.n for (a, m, _k, x), s in agency_sums.items() if a == org and m == "referral" and x == answer)
-                  for answer in ("received", "answered", "on_time", "returned")]
+                  for answer in LAYOUT["referrals"]]
         if any(counts):
             table.rows.append((f"org:{org}", [Cell(n) for n in counts]))
     return table

@@ -245,7 +245,8 @@ async def test_every_figure_matches_the_cases(world: tuple[ActivityDeps, list[st
     # two complaints per employer: none meets the repeated-complaints rule yet
     assert next(t for t in report.tables if t.key == "employers").rows == []
     # referrals per receiving agency
-    assert [_figure(report, "referrals", "org:arb-pd", c) for c in ("received", "answered", "on_time", "returned")] == [1, 1, 1, 0]
+    columns = ("received", "answered", "on_time", "decided", "decided_on_time", "returned")
+    assert [_figure(report, "referrals", "org:arb-pd", c) for c in columns] == [1, 1, 1, 1, 1, 0]  # D13 met
 
 
 async def test_region_and_agency_filters(world: tuple[ActivityDeps, list[str]]) -> None:
