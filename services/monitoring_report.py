@@ -275,7 +275,7 @@ def _pick(sums: _Index, measure: Measure, grp: str = "", **dims: str) -> _Sums:
 
 def _values(sums: _Index, measure: Measure, dim: str) -> list[str]:
     index = {"d1": 2, "d2": 3, "d3": 4}[dim]
-    return sorted({key[index] for key in sums if key[0] == measure.value})
+    return sorted({key[index] for key in sums if key[0] == measure.value and key[1] == ""})  # a group's cells have no channel
 
 
 def _volume(b: _Builder, sums: _Index, open_: dict[str, _Sums]) -> Table:

@@ -215,6 +215,9 @@ async def test_every_figure_matches_the_cases(world: tuple[ActivityDeps, list[st
         assert _figure(report, "volume", f"channel.{channel}", "resolved") == sum(1 for s in mine if s.closed)
         assert _figure(report, "volume", f"channel.{channel}", "open") == sum(1 for s in mine if not s.closed)
     assert _figure(report, "volume", "monitoring.total", "received") == 6
+    assert [label for label, _ in next(t for t in report.tables if t.key == "volume").rows] == [
+        *(f"channel.{c}" for c in sorted({s.channel for s in SPECS})), "monitoring.total"]  # one row per channel, then the total
+    assert [label for label, _ in next(t for t in report.tables if t.key == "time").rows].count("monitoring.total") == 1
     # levels, outcomes, the lowest-level share by month
     for level in {s.level for s in closed}:
         assert _figure(report, "levels", f"monitoring.level.{level}", "resolved") == sum(1 for s in closed if s.level == level)
