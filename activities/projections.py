@@ -13,7 +13,7 @@ from temporalio import activity
 from activities.deps import ActivityDeps
 from domain.monitoring import OUTCOME_EVENTS
 from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
-from infrastructure.monitoring_cells import refresh_case
+from infrastructure.monitoring_cells import monitored_fields, refresh_case, refresh_case_if_changed
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
 
@@ -76,6 +76,7 @@ class ProjectionActivities:
             case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
             if case is None:
                 raise LookupError(f"case {status.case_no} has no intake row")
+            before = monitored_fields(case)
             if case.stage != status.stage:
                 await _record_stage_visit(session, case, status.stage)
             for field, value in status.model_dump(mode="json", exclude={"case_no"}).items():
@@ -86,7 +87,7 @@ class ProjectionActivities:
             case.updated_at = datetime.now(UTC)
             session.add(case)
             await session.flush()
-            await refresh_case(session, case.case_no)  # the monitoring aggregates, in the same transaction
+            await refresh_case_if_changed(session, case, before)  # the monitoring aggregates, same transaction
             await session.commit()
 
 

@@ -196,6 +196,22 @@ async def refresh_case(session: AsyncSession, case_no: str) -> None:
     await _apply(session, case_no, 1)
 
 
+# What of the case row its monitoring figures depend on (the rest: claims, events, deadlines and
+# referrals, refresh the case when they change).
+MONITORED_FIELDS = ("channel", "closed_on", "closing_state", "holder_team", "team_code", "region", "worker_count", "collective")
+
+
+def monitored_fields(case: Case) -> tuple[Any, ...]:
+    return tuple(getattr(case, name) for name in MONITORED_FIELDS)
+
+
+async def refresh_case_if_changed(session: AsyncSession, case: Case, before: tuple[Any, ...]) -> None:
+    """Refresh when a monitored field of the case row changed, or the case has no figures yet (a
+    stage change alone changes none: the status projection skips the work)."""
+    if before != monitored_fields(case) or await session.get(MonitoringCase, case.case_no) is None:
+        await refresh_case(session, case.case_no)
+
+
 async def rebuild_cells(session: AsyncSession) -> None:
     """Every cell afresh from the stored rows (set-based: one statement)."""
     await session.exec(text("DELETE FROM monitoring_cell"))  # type: ignore[call-overload]
