@@ -13,7 +13,7 @@ export UV_LINK_MODE := copy
 # servers); `make test PYTEST_ARGS=...` replaces it (e.g. PYTEST_ARGS="tests/unit -x").
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install run test lint typecheck bench clean help
+.PHONY: install run test lint typecheck bench bench-monitoring clean help
 
 help:
 	@echo "make run      install what is missing, then start Temporal, the worker and the web app"
@@ -51,6 +51,9 @@ lint: install
 
 bench: install
 	@$(VENV)/bin/python -m devtools bench --profile $(BENCH_ARGS)
+
+bench-monitoring: install  # opt-in: 1,050,000 cases in PostgreSQL (127.0.0.1:5432), then the monitoring pages timed
+	@$(VENV)/bin/python -m devtools bench-monitoring $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(BOOT) .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from activities.deps import ActivityDeps
 from activities.events import referral_event
 from domain.records import CaseAccessGrant
 from domain.referrals import ReferralRecord
+from infrastructure.monitoring_cells import refresh_case
 from infrastructure.tables import CaseAccess, Referral
 from infrastructure.upsert import upsert
 
@@ -33,6 +34,7 @@ class AgencyActivities:
             await upsert(session, Referral, values, key=("referral_key",),
                          update=("status", "acknowledge_by", "decided_on", "reason", "document_id", "updated_at"))
             await referral_event(session, record)
+            await refresh_case(session, record.case_no)  # same transaction: the aggregates never lag
             await session.commit()
 
     @activity.defn(name="grant-case-access")

@@ -12,7 +12,9 @@ from temporalio import activity
 
 from activities.deps import ActivityDeps
 from activities.events import deadline_event, task_event, timeline_event
+from domain.monitoring import OUTCOME_EVENTS
 from domain.records import CaseStatusRecord, DeadlineRecord, DeadlineStatus, TaskRecord, TimelineEventRecord
+from infrastructure.monitoring_cells import monitored_fields, refresh_case, refresh_case_if_changed
 from infrastructure.tables import Case, CaseStageVisit, Deadline, Task, TimelineEvent
 from infrastructure.upsert import upsert
 
@@ -36,6 +38,8 @@ class ProjectionActivities:
         async with self._db.write_session() as session:
             written = await upsert(session, TimelineEvent, event.model_dump(), key=("subject", "event_key"))
             await timeline_event(session, event)
+            if written and event.kind in OUTCOME_EVENTS and event.subject.startswith("case:"):
+                await refresh_case(session, event.subject.removeprefix("case:"))
             await session.commit()
         if written and event.kind == CASE_OPENED_EVENT:  # a retry finds the row: counted once
             self._metrics.case_opened()
@@ -51,6 +55,8 @@ class ProjectionActivities:
                 update=("due_on", "start_on", "status", "provisional", "explanation", "updated_at", "rule_id"),
             )
             await deadline_event(session, deadline)
+            if deadline.status is not DeadlineStatus.pending and deadline.subject.startswith("case:"):
+                await refresh_case(session, deadline.subject.removeprefix("case:"))
             await session.commit()
         if newly_missed:  # counted when the status turns, not again on a retry
             self._metrics.deadline_missed(deadline.rule_id)
@@ -74,6 +80,7 @@ class ProjectionActivities:
             case = (await session.exec(select(Case).where(Case.case_no == status.case_no))).first()
             if case is None:
                 raise LookupError(f"case {status.case_no} has no intake row")
+            before = monitored_fields(case)
             if case.stage != status.stage:
                 await _record_stage_visit(session, case, status.stage)
             for field, value in status.model_dump(mode="json", exclude={"case_no"}).items():
@@ -83,6 +90,8 @@ class ProjectionActivities:
             case.worker_options = list(status.worker_options)
             case.updated_at = datetime.now(UTC)
             session.add(case)
+            await session.flush()
+            await refresh_case_if_changed(session, case, before)  # the monitoring aggregates, same transaction
             await session.commit()
 
 

@@ -100,7 +100,7 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(supervision_routes.router)
     app.include_router(reference.router)
-    from api.pages import admin, calendar, home, reply, respond, staff, status, tasks, union, verify
+    from api.pages import admin, calendar, home, monitoring, reply, respond, staff, status, tasks, union, verify
     from api.routes import admin as admin_api
     from api.routes import intake as intake_api
     from api.routes import parties as parties_api
@@ -109,7 +109,7 @@ def create_app(
     for router in (intake_api.router, staff_api.router, admin_api.router, agency.router, parties_api.router):
         app.include_router(router)
     for router in (home.router, status.router, staff.router, tasks.router, admin.router, union.router, reply.router,
-                   verify.router, respond.router, calendar.router):
+                   verify.router, respond.router, calendar.router, monitoring.router):
         app.include_router(router)
     install_metrics(app)
     if tracing is not None:

@@ -147,6 +147,28 @@ def documents_sample(
 
 
 
+@app.command("bench-monitoring")
+def bench_monitoring(
+    database_url: str = typer.Option(
+        "postgresql://postgres@127.0.0.1:5432/labourflow_monitoring_bench", "--database-url", help="PostgreSQL; created if missing"
+    ),
+    cases: int = typer.Option(1_000_000, "--cases", min=1, help="closed cases to generate"),
+    open_cases: int = typer.Option(50_000, "--open", min=0, help="open cases to generate"),
+    reseed: bool = typer.Option(True, "--reseed/--no-reseed", help="generate the data set first"),
+    out: Path = typer.Option(Path("data/bench/monitoring.json"), "--out"),
+) -> None:
+    """The monitoring scenario (opt-in): seed a province-sized data set in PostgreSQL, time every monitoring page."""
+    from devtools.bench.monitoring import run
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = run(database_url, out.parent, cases, open_cases, reseed)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    for step, seconds in result["seed_seconds"].items():
+        typer.echo(f"seed {step}: {seconds:.1f} s")
+    for page, figures in result["pages"].items():
+        typer.echo(f"{page}: p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
+
+
 @documents_app.command("bench")
 def documents_bench(
     rounds: int = typer.Option(3, "--rounds", min=1, help="renders and signatures of each catalogue sample"),

@@ -165,3 +165,20 @@ def id_number_gender(id_number: str) -> str:
 def age_on(birth_date: date, day: date) -> int:
     """Age in full years on `day` (LDMAL Art. 28 asks for the worker's age)."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+@cache
+def division_names() -> dict[str, str]:
+    """GB/T 2260 division codes (province, city, county) with their current Chinese name, from the
+    same stdnum table; provinces as NN0000."""
+    from stdnum import numdb
+
+    names: dict[str, str] = {}
+    for _length, low, _high, props, children in getattr(numdb.get("cn/loc"), "prefixes", []):
+        if "province" in props:
+            names[low + "0000"] = props["province"]
+        for _l, c_low, _h, c_props, _c in children:
+            current = [n for n in c_props.get("county", "").split(",") if _last_year(n) == ALWAYS]
+            if current:
+                names.setdefault(low + c_low, current[-1].split("]", 1)[-1])
+    return names

@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(default=9464, ge=0, le=65534)
     temporal_metrics_port: int = Field(default=9466, ge=0, le=65535)
     metrics_sample_seconds: float = Field(default=15.0, gt=0)  # how often a workflow worker counts the backlog
+    # The monitoring pages hide a figure resting on fewer workers than this (small-cell suppression).
+    monitoring_min_workers: int = Field(default=5, ge=1, le=1000)
     # Traces: spans are made in every process (so log lines carry trace and span ids) and exported
     # over OTLP/HTTP only when an endpoint is set, e.g. http://otel-collector:4318/v1/traces.
     tracing: bool = True

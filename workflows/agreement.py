@@ -180,6 +180,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             f"Employer paid {payment.amount}; {left} outstanding",
             actor=actor,
             on=payment.paid_on,
+            data={"amount": str(payment.amount)},  # read by monitoring
         )
         if left == 0:
             await self.close_deadline("performance", DeadlineStatus.met)

@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import Arbitration
     from domain.documents import DocumentType
     from domain.final_award import classify_award
+    from domain.monitoring import amounts_by_kind
     from domain.records import DeadlineStatus
     from domain.workflow_models import ArbitrationInput, ArbitrationOutcome, ArbitrationResult, Milestone, WorkerOption
 
@@ -202,6 +203,8 @@ class ArbitrationWorkflow(course.ArbitrationCase):
             actor=actor,
             on=award.awarded_on,
             citation=classification.basis,
+            data={"final": classification.award_class.value == "final",  # read by monitoring
+                  "items": amounts_by_kind((item.kind.value, item.granted) for item in award.items)},
         )
         self.result = ArbitrationResult(
             outcome=ArbitrationOutcome.award, noted_on=award.received_on, award=award, classification=classification

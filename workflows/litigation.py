@@ -178,6 +178,7 @@ class LitigationWorkflow(sittings.Sittings):
             actor=actor,
             on=judgment.judged_on,
             citation="《民事诉讼法》第一百五十二条 / CPL Art. 152",
+            data={"for_worker": judgment.for_worker},  # read by monitoring
         )
         self.judgment = judgment
         return ActionResult(message_zh=f"已记录一审判决（{side}）", message_en="Judgment recorded")

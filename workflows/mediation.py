@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import Channel
     from domain.catalogue import Mediation
     from domain.documents import DocumentType
+    from domain.monitoring import amounts_by_kind
     from domain.organisations import Agency
     from domain.parties import Respondent
     from domain.records import DeadlineStatus, TaskStatus
@@ -202,6 +203,8 @@ class MediationWorkflow(RespondentInvitations, sittings.Sittings):
             actor=actor,
             on=terms.signed_on,
             citation="《劳动争议调解仲裁法》第十四条 / LDMAL Art. 14",
+            data={"channel": self.inp.channel.value,  # read by monitoring: the level that reached it
+                  "items": amounts_by_kind((item.kind.value, item.amount) for item in terms.items)},
         )
         self.result = MediationResult(outcome=MediationOutcome.agreement, ended_on=terms.signed_on, agreement=terms)
         return ActionResult(message_zh="调解协议书已生成", message_en="Mediation agreement generated", document_ids=(doc.document_id,))

@@ -22,6 +22,7 @@ STAFF_NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/union", "nav.union", frozenset({Role.union_legal, Role.admin})),
     ("/admin/cases", "nav.admin_cases", frozenset({Role.admin})),
     ("/admin/dashboard", "nav.dashboard", frozenset({Role.admin})),
+    ("/monitoring", "nav.monitoring", frozenset({Role.admin, Role.union_legal, Role.supervisor, Role.commission_head})),
     ("/admin/users", "nav.users", frozenset({Role.admin})),
     ("/admin/organisations", "nav.organisations", frozenset({Role.admin})),
     ("/admin/outbox", "nav.outbox", frozenset({Role.admin})),

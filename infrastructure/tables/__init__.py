@@ -17,6 +17,7 @@ from infrastructure.tables.documents import (
     DocumentReceipt,
     StoredDocument,
 )
+from infrastructure.tables.monitoring import MonitoringCase, MonitoringCell, MonitoringRow
 from infrastructure.tables.organisations import CaseAccess, Organisation, Referral
 from infrastructure.tables.parties import CaseAgent, CaseRespondent, RespondentLink, SittingRow
 from infrastructure.tables.projections import Deadline, TimelineEvent
@@ -56,6 +57,9 @@ __all__ = [
     "DocumentReceipt",
     "Evidence",
     "IdempotencyKey",
+    "MonitoringCase",
+    "MonitoringCell",
+    "MonitoringRow",
     "Notification",
     "Organisation",
     "Referral",

@@ -8,6 +8,7 @@ from labourflow.cli import (  # noqa: F401  (register commands)
     deadlines,
     deployment,
     documents,
+    monitoring,
     organisations,
     serve,
     signing,

@@ -201,6 +201,9 @@ PROTECTED = {
     ("GET", "/status/{case_no}/sittings.ics"),
     ("GET", "/status/{case_no}/agents"),
     ("POST", "/status/{case_no}/agents"),
+    ("GET", "/monitoring"),
+    ("GET", "/monitoring/export.csv"),
+    ("GET", "/monitoring/export.xlsx"),
 }
 # The agencies' staff (demo accounts): the Pudong commission holds case C's acceptance decision; every
 # other organisation, of every kind and in another region, must find case C as missing as a missing one.

@@ -19,6 +19,7 @@ from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
 from domain.parties import InvitationAnswer, RespondentRole
+from domain.monitoring import Level, MoneyCategory, Outcome
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
@@ -26,6 +27,7 @@ from domain.scope import ScopeIssue
 from domain.sittings import SittingKind
 from services.dashboard import SUPERVISION_DOCUMENTS
 from services.document_verification import CheckStatus
+from services.monitoring_report import LAYOUT
 
 PAGES = Path(__file__).resolve().parents[2] / "templates" / "pages"
 MESSAGES: dict[str, dict[str, str]] = catalogue(PAGES.parent)  # messages.json plus domain/data/labels.json
@@ -102,6 +104,11 @@ LABELLED = [
     ("verify.status.", [s.value for s in CheckStatus]),
     ("scope.", [s.value for s in Scope]),
     ("systems.done.", ["revoke", "webhook"]),
+    ("monitoring.", [f"{key}.{part}" for key in LAYOUT for part in ("title", "label")]),
+    ("monitoring.col.", sorted({column for columns in LAYOUT.values() for column in columns})),
+    ("monitoring.level.", [level.value for level in Level]),
+    ("monitoring.outcome.", [outcome.value for outcome in Outcome]),
+    ("monitoring.category.", [category.value for category in MoneyCategory]),
 ]
 
 

@@ -1,0 +1,229 @@
+"""Keeps the monitoring aggregates in step with the projections.
+
+A case's figures (domain.monitoring.base_rows) are stored as `monitoring_row`s; `monitoring_cell`
+holds their sums fanned out over the region levels (country, province, city, county), the case's
+agency and every group of workers the case belongs to. The projection activities call
+`refresh_case` in the transaction that changes a case: it takes the case's stored rows out of the
+cells, recomputes the rows from the projections, and adds them back. `rebuild_cells` computes every
+cell afresh from the rows with the same fan-out query, so an incremental update and a rebuild
+agree (tests/services/test_monitoring.py checks it)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from domain.monitoring import (
+    COLLECTIVE,
+    GROUPS,
+    OUTCOME_EVENTS,
+    REPEAT_WINDOW_DAYS,
+    DeadlineFact,
+    MonitoredCase,
+    OutcomeEvent,
+    ReferralFact,
+    base_rows,
+)
+from domain.regions import regions
+from infrastructure.tables import (
+    Case,
+    CaseClaim,
+    Deadline,
+    MonitoringCase,
+    MonitoringRow,
+    Referral,
+    Team,
+    TimelineEvent,
+)
+
+UNKNOWN_REGION = "000000"
+
+_GROUP_TEST = " ".join(f"WHEN '{g}' THEN c.g_{g}" for g in GROUPS)
+_GROUPS = " UNION ALL ".join(["SELECT '' AS grp", *(f"SELECT '{g}'" for g in GROUPS)])
+_REGION = (
+    "CASE lv.lvl WHEN 1 THEN substr(c.region, 1, 2) || '0000' WHEN 2 THEN substr(c.region, 1, 4) || '00' "
+    "WHEN 3 THEN c.region ELSE '' END"
+)
+_AGENCY = "CASE WHEN lv.lvl = 4 THEN (CASE WHEN r.agency = '' THEN c.agency ELSE r.agency END) ELSE '' END"
+# One row per (case row, region level or agency, group): level 0 the country, 1 the province,
+# 2 the city (when the code has one), 3 the county (when it has one), 4 the agency's own cells.
+# A group's cells keep only what the groups' table shows (outcome, day band), not channel or level:
+# four times fewer cells for a page to read.
+FAN_OUT = f"""
+SELECT {_REGION} AS region, {_AGENCY} AS agency, r.measure AS measure, r.month AS month, g.grp AS grp,
+       CASE WHEN g.grp = '' THEN r.d1 ELSE '' END AS d1,
+       CASE WHEN g.grp <> '' AND r.measure = 'resolved' THEN '' ELSE r.d2 END AS d2, r.d3 AS d3,
+       :sign * SUM(r.n) AS n, :sign * SUM(r.n * c.workers) AS w, :sign * SUM(r.amount) AS amount
+FROM monitoring_row r
+JOIN monitoring_case c ON c.case_no = r.case_no
+CROSS JOIN (SELECT 0 AS lvl UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) lv
+CROSS JOIN ({_GROUPS}) g
+WHERE {{where}}
+  AND (g.grp = '' OR (r.grouped AND (CASE g.grp {_GROUP_TEST} ELSE false END)))
+  AND (lv.lvl <> 2 OR substr(c.region, 3, 2) <> '00')
+  AND (lv.lvl <> 3 OR substr(c.region, 5, 2) <> '00')
+  AND (lv.lvl <> 4 OR r.agency <> '' OR c.agency <> '')
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""  # noqa: S608 (constants only; values are bound parameters)
+_COLUMNS = "region, agency, measure, month, grp, d1, d2, d3, n, w, amount"
+ADD = f"""
+INSERT INTO monitoring_cell ({_COLUMNS})
+SELECT {_COLUMNS} FROM ({FAN_OUT}) f WHERE true ORDER BY region, agency, measure, month, grp, d1, d2, d3
+ON CONFLICT (region, agency, measure, month, grp, d1, d2, d3) DO UPDATE SET
+  n = monitoring_cell.n + excluded.n, w = monitoring_cell.w + excluded.w,
+  amount = monitoring_cell.amount + excluded.amount
+"""  # noqa: S608 (constants only)
+
+# A rebuild starts from an empty table: one set-based insert, no conflicts to resolve.
+REBUILD = f"INSERT INTO monitoring_cell ({_COLUMNS}) SELECT {_COLUMNS} FROM ({FAN_OUT.format(where='true')}) f"  # noqa: S608
+
+
+def division_code(region: str) -> str:
+    """The GB/T 2260 code of a case's region (a shipped slug, or already a code)."""
+    if region.isdigit() and len(region) == 6:
+        return region
+    known = regions().get(region)
+    return known.division_code if known else UNKNOWN_REGION
+
+
+async def _agency_of_teams(session: AsyncSession, teams: set[str]) -> dict[str, str]:
+    if not teams:
+        return {}
+    rows = await session.exec(select(Team.code, Team.organisation_code).where(col(Team.code).in_(teams)))
+    return {code: org or "" for code, org in rows.all()}
+
+
+async def monitored_case(session: AsyncSession, case: Case) -> MonitoredCase:
+    """The case as the projections know it now: row, claims, outcome events, deadlines, referrals."""
+    subject = f"case:{case.case_no}"
+    claims = (await session.exec(select(CaseClaim.kind, CaseClaim.amount).where(CaseClaim.case_no == case.case_no))).all()
+    events = (await session.exec(
+        select(TimelineEvent.kind, TimelineEvent.on_date, TimelineEvent.data)
+        .where(TimelineEvent.subject == subject, col(TimelineEvent.kind).in_(OUTCOME_EVENTS))
+        .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id))
+    )).all()
+    deadlines = (await session.exec(
+        select(Deadline.rule_id, Deadline.due_on, Deadline.status).where(Deadline.subject == subject)
+    )).all()
+    referrals = (await session.exec(select(Referral).where(Referral.case_no == case.case_no))).all()
+    agencies = await _agency_of_teams(session, {r.receiver_team for r in referrals if r.receiver_team})
+    window = case.filed_on - timedelta(days=REPEAT_WINDOW_DAYS - 1)
+    same_employer = Case.employer_uscc == case.employer_uscc if case.employer_uscc else Case.employer_name == case.employer_name
+    complaints = (await session.exec(select(func.count()).select_from(Case).where(
+        same_employer, col(Case.filed_on) >= window,
+        or_(col(Case.filed_on) < case.filed_on, and_(Case.filed_on == case.filed_on, col(Case.id) <= case.id)),
+    ))).one()
+    groups = set(case.facts.get("vulnerable_groups") or ())
+    if case.collective:
+        groups.add(COLLECTIVE)
+    return MonitoredCase(
+        channel=case.channel or "none",
+        filed_on=case.filed_on,
+        closed_on=case.closed_on,
+        closing_state=case.closing_state,
+        groups=frozenset(groups),
+        employer=case.employer_name,
+        industry=str(case.facts.get("industry") or ""),
+        employer_complaints=int(complaints),
+        claims=[(kind, amount or Decimal(0)) for kind, amount in claims],
+        events=[OutcomeEvent(kind, on, data or {}) for kind, on, data in events],
+        deadlines=[DeadlineFact(rule, due, status) for rule, due, status in deadlines],
+        referrals=[
+            ReferralFact(r.kind, agencies.get(r.receiver_team or "", ""), r.sent_on, r.acknowledge_by, r.status, r.decided_on)
+            for r in referrals
+        ],
+    )
+
+
+async def _case_dimensions(session: AsyncSession, case: Case, monitored: MonitoredCase) -> dict[str, Any]:
+    team = case.holder_team or case.team_code
+    agency = (await _agency_of_teams(session, {team})).get(team or "", "") if team else ""
+    values: dict[str, Any] = {
+        "case_no": case.case_no, "region": division_code(case.region), "agency": agency, "workers": max(case.worker_count, 1),
+    }
+    return values | {f"g_{g}": g in monitored.groups for g in GROUPS}
+
+
+def _insert(session: AsyncSession, model: Any) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
+
+
+async def _apply(session: AsyncSession, case_no: str, sign: int) -> None:
+    await session.exec(text(ADD.format(where="r.case_no = :case_no")).bindparams(sign=sign, case_no=case_no))  # type: ignore[call-overload]
+
+
+def _row_key(row: MonitoringRow | dict[str, Any]) -> tuple[Any, ...]:
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    return (*(get(k) for k in ("measure", "month", "agency", "grouped", "d1", "d2", "d3", "n")), Decimal(get("amount")))
+
+
+async def refresh_case(session: AsyncSession, case_no: str) -> None:
+    """Bring the case's figures in the aggregates up to date (in the caller's transaction)."""
+    case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
+    if case is None:
+        return
+    # Lock the case's monitoring row first, then read the projections: two activities of one case
+    # (PostgreSQL) take turns, and the second reads what the first committed.
+    placeholder = {"case_no": case_no, "region": division_code(case.region)}
+    await session.exec(_insert(session, MonitoringCase).values(**placeholder).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
+    stored = (await session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update())).one()
+    monitored = await monitored_case(session, case)
+    dims = await _case_dimensions(session, case, monitored)
+    old_rows = (await session.exec(select(MonitoringRow).where(MonitoringRow.case_no == case_no))).all()
+    new_rows = [
+        {"case_no": case_no, "measure": r.measure.value, "month": r.month, "agency": r.agency, "grouped": r.grouped,
+         "d1": r.d1[:200], "d2": r.d2[:64], "d3": r.d3, "n": r.n, "amount": r.amount}
+        for r in base_rows(monitored)
+    ]
+    same_dims = all(getattr(stored, k) == v for k, v in dims.items())
+    if same_dims and Counter(map(_row_key, old_rows)) == Counter(map(_row_key, new_rows)):
+        return
+    await _apply(session, case_no, -1)
+    await session.exec(delete(MonitoringRow).where(col(MonitoringRow.case_no) == case_no))  # type: ignore[call-overload]
+    for name, value in dims.items():
+        setattr(stored, name, value)
+    session.add(stored)
+    session.add_all([MonitoringRow(**row) for row in new_rows])
+    await session.flush()
+    await _apply(session, case_no, 1)
+
+
+# What of the case row its monitoring figures depend on (the rest: claims, events, deadlines and
+# referrals, refresh the case when they change).
+MONITORED_FIELDS = ("channel", "closed_on", "closing_state", "holder_team", "team_code", "region", "worker_count", "collective")
+
+
+def monitored_fields(case: Case) -> tuple[Any, ...]:
+    return tuple(getattr(case, name) for name in MONITORED_FIELDS)
+
+
+async def refresh_case_if_changed(session: AsyncSession, case: Case, before: tuple[Any, ...]) -> None:
+    """Refresh when a monitored field of the case row changed, or the case has no figures yet (a
+    stage change alone changes none: the status projection skips the work)."""
+    if before != monitored_fields(case) or await session.get(MonitoringCase, case.case_no) is None:
+        await refresh_case(session, case.case_no)
+
+
+async def rebuild_cells(session: AsyncSession) -> None:
+    """Every cell afresh from the stored rows (set-based: one statement)."""
+    await session.exec(text("DELETE FROM monitoring_cell"))  # type: ignore[call-overload]
+    await session.exec(text(REBUILD).bindparams(sign=1))  # type: ignore[call-overload]
+
+
+async def rebuild(session: AsyncSession) -> int:
+    """Recompute every case's rows from the projections, then every cell; returns the cases."""
+    await session.exec(text("DELETE FROM monitoring_row"))  # type: ignore[call-overload]
+    await session.exec(text("DELETE FROM monitoring_case"))  # type: ignore[call-overload]
+    case_nos = (await session.exec(select(Case.case_no).order_by(col(Case.id)))).all()
+    for case_no in case_nos:
+        await refresh_case(session, case_no)
+    await rebuild_cells(session)
+    return len(case_nos)
