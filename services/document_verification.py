@@ -125,15 +125,23 @@ async def verify_upload(db: Database, settings: Settings, pdf: bytes) -> Documen
     )
 
 
-async def check_code(db: Database, keyring: Keyring, document_id: str, check: str) -> DocumentCheck:
+async def check_code(db: Database, keyring: Keyring, settings: Settings, document_id: str, check: str) -> DocumentCheck:
     """What a QR code says: the document it names (when the check value fits) and whether it is current."""
     row = await store.get_document(db, document_id) if len(document_id) <= 36 else None
     if row is None or not check_matches(keyring, document_id, check):
         return _answer(CheckStatus.unknown_document, *_UNKNOWN_DOCUMENT)
-    return await _registered(db, row)
+    return await _registered(db, settings, row)
 
 
-async def _registered(db: Database, row: StoredDocument) -> DocumentCheck:
+def _signed_with_test_certificate(settings: Settings, row: StoredDocument) -> bool:
+    """Whether the development CA issued the certificate that signed `row` (by its serial number)."""
+    if not (settings.uses_dev_ca and row.signer_org and row.signer_serial):
+        return False
+    issued = keystore.dev_ca(settings).certificates(row.signer_org)
+    return any(f"{certificate.serial:x}" == row.signer_serial for certificate in issued)
+
+
+async def _registered(db: Database, settings: Settings, row: StoredDocument) -> DocumentCheck:
     """A document found by its code: what it is, and whether a correction replaced it."""
     successor = await _latest_successor(db, row)
     if successor is not None:
@@ -149,14 +157,14 @@ async def _registered(db: Database, row: StoredDocument) -> DocumentCheck:
         message_en=en,
         signed_by=row.signer_name,
         signed_at=aware(row.signed_at) if row.signed_at else None,
-        test_certificate=False,
+        test_certificate=await asyncio.to_thread(_signed_with_test_certificate, settings, row),
         belongs_to=_belongs_to(row),
         document=_version(row),
         superseded_by=_version(successor) if successor is not None else None,
     )
 
 
-async def check_printed_code(db: Database, code: str) -> DocumentCheck:
+async def check_printed_code(db: Database, settings: Settings, code: str) -> DocumentCheck:
     """What the code printed in a document's footer (核验码, e.g. BEF2-E876-3BEF) names, for a paper copy."""
     digits = re.sub(r"[^0-9a-f]", "", code.lower())
     if len(digits) != 12:
@@ -166,7 +174,7 @@ async def check_printed_code(db: Database, code: str) -> DocumentCheck:
         rows = (await session.exec(select(StoredDocument).where(col(StoredDocument.id).startswith(prefix)).limit(2))).all()
     if len(rows) != 1:
         return _answer(CheckStatus.unknown_document, *_UNKNOWN_CODE)
-    return await _registered(db, rows[0])
+    return await _registered(db, settings, rows[0])
 
 
 def _answer(status: CheckStatus, zh: str, en: str) -> DocumentCheck:

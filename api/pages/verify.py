@@ -27,7 +27,7 @@ async def verify_page(request: Request, ctx: Services, code: str = Query("", max
     """The upload form; with `code`, what the check code printed in a document's footer names."""
     if not code:
         return _page(request)
-    check = await document_verification.check_printed_code(ctx.db, code)
+    check = await document_verification.check_printed_code(ctx.db, ctx.settings, code)
     return _page(request, check, 404 if check.status is CheckStatus.unknown_document else 200, code=code)
 
 
@@ -48,7 +48,7 @@ async def verify_upload(request: Request, ctx: Services) -> HTMLResponse:
 @router.get("/verify/{document_id}", response_class=HTMLResponse, dependencies=[Depends(rate_limit("verify"))])
 async def verify_code(request: Request, ctx: Services, document_id: str, c: str = Query("", max_length=64)) -> HTMLResponse:
     """Where the QR code leads: the document it names, and the upload form to check a file."""
-    check = await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    check = await document_verification.check_code(ctx.db, ctx.keyring, ctx.settings, document_id, c)
     return _page(request, check, 404 if check.status is CheckStatus.unknown_document else 200)
 
 

@@ -114,7 +114,7 @@ async def check_document_code(
     ctx: Services, document_id: str, c: Annotated[str, Query(max_length=64, description="the check value printed in the QR code")]
 ) -> DocumentCheck:
     """Anyone: what the QR code on a document names (document, issuer, case or matter) and whether it is current."""
-    check = await document_verification.check_code(ctx.db, ctx.keyring, document_id, c)
+    check = await document_verification.check_code(ctx.db, ctx.keyring, ctx.settings, document_id, c)
     if check.status is CheckStatus.unknown_document:
         raise NOT_FOUND
     return check

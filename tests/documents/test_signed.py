@@ -276,12 +276,13 @@ async def test_the_qr_code_names_the_document_and_refuses_a_wrong_check_value(wo
     db = Database(world.settings.resolved_database_url)
     keyring = Keyring.from_settings(world.settings)
     try:
-        current = await check_code(db, keyring, world.ids["b2"], check_value(keyring, world.ids["b2"]))
-        old = await check_code(db, keyring, world.ids["b"], check_value(keyring, world.ids["b"]))
-        wrong = await check_code(db, keyring, world.ids["b2"], check_value(keyring, world.ids["b"]))
+        current = await check_code(db, keyring, world.settings, world.ids["b2"], check_value(keyring, world.ids["b2"]))
+        old = await check_code(db, keyring, world.settings, world.ids["b"], check_value(keyring, world.ids["b"]))
+        wrong = await check_code(db, keyring, world.settings, world.ids["b2"], check_value(keyring, world.ids["b"]))
     finally:
         await db.dispose()
     assert current.status is CheckStatus.registered and current.belongs_to == MATTER
+    assert current.test_certificate, "signed with the development CA: the QR answer says TEST too"
     assert old.status is CheckStatus.superseded and old.superseded_by is not None
     assert wrong.status is CheckStatus.unknown_document and wrong.document is None
 

@@ -18,8 +18,8 @@ from domain.agents import AgentKind
 from domain.case import Category, Channel, ClaimKind, Stage, VulnerableGroup
 from domain.catalogue import STAFF_PAYLOADS as TASK_PAYLOADS
 from domain.catalogue import WORKER_PAYLOADS
-from domain.parties import InvitationAnswer, RespondentRole
 from domain.monitoring import Level, MoneyCategory, Outcome
+from domain.parties import InvitationAnswer, RespondentRole
 from domain.records import DeadlineStatus, TaskStatus
 from domain.referrals import REFERRALS, ReferralKind, ReferralStatus
 from domain.roles import Role
