@@ -110,7 +110,9 @@ PAGES = {
 }
 
 
-async def measure(url: str, data_dir: Path, rounds: int = 100, only: str = "", cache_seconds: float | None = None) -> dict[str, dict[str, float]]:
+async def measure(
+    url: str, data_dir: Path, rounds: int = 100, only: str = "", cache_seconds: float | None = None
+) -> dict[str, dict[str, float]]:
     """p50 and p99 (ms) of each monitoring page (those whose name contains `only`), through the app,
     signed in as the administrator, with the machine's 1-minute load average before and after.
     `cache_seconds` 0 reads every request afresh (None: the setting's default)."""

@@ -10,7 +10,9 @@ from openpyxl import load_workbook
 from infrastructure.xlsx import column_letters, workbook
 
 
-@pytest.mark.parametrize(("index", "letters"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")])
+@pytest.mark.parametrize(
+    ("index", "letters"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")]
+)
 def test_column_letters(index: int, letters: str) -> None:
     assert column_letters(index) == letters
 
