@@ -227,7 +227,7 @@ _READS_KEPT = 64
 
 async def _cell_reads(db: Database, filters: Filters) -> tuple[Any, ...]:
     """The cells' reads, at once, each on its own connection (the database works on one while
-    Python decodes another's rows); the moment they started last."""
+    Python decodes another's rows), then the moment they started."""
     as_of = datetime.now(UTC)
     reads = [asyncio.create_task(_on_own_connection(db, read, filters)) for read in (_employers, _period_sums, _month_and_agency_sums)]
     try:
