@@ -154,19 +154,23 @@ def bench_monitoring(
     ),
     cases: int = typer.Option(1_000_000, "--cases", min=1, help="closed cases to generate"),
     open_cases: int = typer.Option(50_000, "--open", min=0, help="open cases to generate"),
-    reseed: bool = typer.Option(True, "--reseed/--no-reseed", help="generate the data set first"),
+    reseed: bool = typer.Option(True, "--reseed/--no-reseed", help="generate the data set first (--no-reseed: re-time the one there)"),
+    rounds: int = typer.Option(100, "--rounds", min=1, help="requests per page"),
+    cache_seconds: float | None = typer.Option(None, "--cache-seconds", help="the report cache (0: every request reads afresh)"),
+    only: str = typer.Option("", "--only", help="time only the pages whose name contains this (e.g. 'country', 'XLSX')"),
     out: Path = typer.Option(Path("data/bench/monitoring.json"), "--out"),
 ) -> None:
     """The monitoring scenario (opt-in): seed a province-sized data set in PostgreSQL, time every monitoring page."""
     from devtools.bench.monitoring import run
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    result = run(database_url, out.parent, cases, open_cases, reseed)
+    result = run(database_url, out.parent, cases, open_cases, reseed, rounds, only, cache_seconds)
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     for step, seconds in result["seed_seconds"].items():
         typer.echo(f"seed {step}: {seconds:.1f} s")
     for page, figures in result["pages"].items():
-        typer.echo(f"{page}: p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms")
+        typer.echo(f"{page}: p50 {figures['p50']:.1f} ms, p99 {figures['p99']:.1f} ms "
+                   f"(load {figures['load_before']:.2f} -> {figures['load_after']:.2f})")
 
 
 @documents_app.command("bench")

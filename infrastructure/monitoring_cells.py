@@ -42,6 +42,7 @@ from infrastructure.tables import (
     Team,
     TimelineEvent,
 )
+from infrastructure.tables._common import utcnow
 
 UNKNOWN_REGION = "000000"
 
@@ -190,6 +191,7 @@ async def refresh_case(session: AsyncSession, case_no: str) -> None:
     await session.exec(delete(MonitoringRow).where(col(MonitoringRow.case_no) == case_no))  # type: ignore[call-overload]
     for name, value in dims.items():
         setattr(stored, name, value)
+    stored.changed_at = utcnow()
     session.add(stored)
     session.add_all([MonitoringRow(**row) for row in new_rows])
     await session.flush()
@@ -210,6 +212,11 @@ async def refresh_case_if_changed(session: AsyncSession, case: Case, before: tup
     stage change alone changes none: the status projection skips the work)."""
     if before != monitored_fields(case) or await session.get(MonitoringCase, case.case_no) is None:
         await refresh_case(session, case.case_no)
+
+
+async def data_version(session: AsyncSession) -> Any:
+    """When any case's figures last changed (None before the first): one index probe."""
+    return (await session.exec(select(func.max(MonitoringCase.changed_at)))).one()
 
 
 async def rebuild_cells(session: AsyncSession) -> None:

@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     metrics_sample_seconds: float = Field(default=15.0, gt=0)  # how often a workflow worker counts the backlog
     # The monitoring pages hide a figure resting on fewer workers than this (small-cell suppression).
     monitoring_min_workers: int = Field(default=5, ge=1, le=1000)
+    # The monitoring pages reuse a report's reads for the same filters this long while no case's
+    # figures changed (0: read every time).
+    monitoring_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Traces: spans are made in every process (so log lines carry trace and span ids) and exported
     # over OTLP/HTTP only when an endpoint is set, e.g. http://otel-collector:4318/v1/traces.
     tracing: bool = True

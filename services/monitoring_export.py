@@ -1,5 +1,5 @@
 """The monitoring report as files: CSV (UTF-8 with a byte-order mark, so spreadsheet programs read
-the Chinese) and XLSX (openpyxl, one sheet per table). Each file opens with the filters, the moment
+the Chinese) and XLSX (infrastructure.xlsx, one sheet per table). Each file opens with the filters, the moment
 the figures were read and the suppression rule; a suppressed figure is written as its marker."""
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-
+from infrastructure.xlsx import workbook
 from services.monitoring_report import Cell, Report
 
 HIDDEN = "<{threshold}"  # what a suppressed figure shows, in files and on the page
@@ -60,15 +59,7 @@ def to_csv(report: Report, label: Callable[[str], str]) -> bytes:
 
 
 def to_xlsx(report: Report, label: Callable[[str], str]) -> bytes:
-    book = Workbook(write_only=True)  # rows streamed out: a third of the time of a full workbook
-    about = book.create_sheet(label("monitoring.sheet_about")[:31])
-    for row in header_rows(report, label):
-        about.append(row)
+    sheets: list[tuple[str, list[list[Any]]]] = [(label("monitoring.sheet_about")[:31], header_rows(report, label))]
     for index, (title, rows) in enumerate(table_rows(report, label), start=1):
-        sheet = book.create_sheet(re.sub(r"[\\/?*\[\]:]", "-", f"{index:02d} {title}")[:31])
-        sheet.append([title])
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append((re.sub(r"[\\/?*\[\]:]", "-", f"{index:02d} {title}")[:31], [[title], *rows]))
+    return workbook(sheets)

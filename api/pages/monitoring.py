@@ -49,7 +49,7 @@ async def _filters(ctx: Services, staff: StaffPrincipal, start: str, end: str, r
 
 async def _report(request: Request, ctx: Services, staff: StaffPrincipal, start: str, end: str, region: str, agency: str) -> Report:
     filters = await _filters(ctx, staff, start, end, region, agency)
-    return await monitoring_report(ctx.db, filters, ctx.settings.monitoring_min_workers)
+    return await monitoring_report(ctx.db, filters, ctx.settings.monitoring_min_workers, ctx.settings.monitoring_cache_seconds)
 
 
 async def _labeller(request: Request, ctx: Services) -> Callable[[str], str]:

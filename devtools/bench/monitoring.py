@@ -10,6 +10,7 @@ fan-out query a rebuild uses (infrastructure.monitoring_cells.rebuild_cells)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 from pathlib import Path
@@ -109,14 +110,19 @@ PAGES = {
 }
 
 
-async def measure(url: str, data_dir: Path, rounds: int = 100) -> dict[str, dict[str, float]]:
-    """p50 and p99 (ms) of each monitoring page, through the app, signed in as the administrator."""
+async def measure(
+    url: str, data_dir: Path, rounds: int = 100, only: str = "", cache_seconds: float | None = None
+) -> dict[str, dict[str, float]]:
+    """p50 and p99 (ms) of each monitoring page (those whose name contains `only`), through the app,
+    signed in as the administrator, with the machine's 1-minute load average before and after.
+    `cache_seconds` 0 reads every request afresh (None: the setting's default)."""
     from api.app import create_app
     from infrastructure.db import Database
     from infrastructure.settings import Environment, Settings
     from services.accounts import seed_demo
 
-    settings = Settings(env=Environment.development, data_dir=data_dir, database_url=url)  # type: ignore[call-arg]
+    cache = {} if cache_seconds is None else {"monitoring_cache_seconds": cache_seconds}
+    settings = Settings(env=Environment.development, data_dir=data_dir, database_url=url, **cache)  # type: ignore[call-arg]
     db = Database(url)
     await seed_demo(db, "bench-password-123")
     app = create_app(settings, db=db, start_pending=False)
@@ -126,6 +132,9 @@ async def measure(url: str, data_dir: Path, rounds: int = 100) -> dict[str, dict
         token = login.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         await client.post("/login", data={"csrf_token": token, "username": "admin", "password": "bench-password-123"})
         for name, path in PAGES.items():
+            if only not in name:
+                continue
+            load_before = os.getloadavg()[0]
             assert (await client.get(path)).status_code == 200, path  # warm-up
             samples = []
             for _ in range(rounds):
@@ -134,11 +143,15 @@ async def measure(url: str, data_dir: Path, rounds: int = 100) -> dict[str, dict
                 samples.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
             samples.sort()
-            results[name] = {"p50": statistics.median(samples), "p99": samples[min(len(samples) - 1, int(0.99 * len(samples)))]}
+            results[name] = {"p50": statistics.median(samples), "p99": samples[min(len(samples) - 1, int(0.99 * len(samples)))],
+                             "load_before": load_before, "load_after": os.getloadavg()[0]}
     await db.dispose()
     return results
 
 
-def run(url: str, data_dir: Path, cases: int, open_: int, reseed: bool) -> dict[str, Any]:
+def run(
+    url: str, data_dir: Path, cases: int, open_: int, reseed: bool, rounds: int = 100, only: str = "", cache_seconds: float | None = None
+) -> dict[str, Any]:
+    """Seed (unless `reseed` is false: re-time the data set already there), then time the pages."""
     timings = seed(url, cases, open_) if reseed else {}
-    return {"seed_seconds": timings, "pages": asyncio.run(measure(url, data_dir))}
+    return {"seed_seconds": timings, "pages": asyncio.run(measure(url, data_dir, rounds, only, cache_seconds))}

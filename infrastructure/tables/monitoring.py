@@ -4,10 +4,13 @@ workers (`monitoring_cell`), which the monitoring pages read."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from infrastructure.tables._common import timestamp
 
 MONEY = Numeric(16, 2)
 
@@ -28,6 +31,8 @@ class MonitoringCase(SQLModel, table=True):
     g_disabled: bool = False
     g_older: bool = False
     g_collective: bool = False
+    # When its figures last changed: the newest is the version the monitoring pages' cache is keyed on.
+    changed_at: datetime | None = timestamp(nullable=True, index=True, default_now=False)
 
 
 class MonitoringRow(SQLModel, table=True):

@@ -353,3 +353,24 @@ async def test_rebuild_command_restores_the_aggregates(world: tuple[ActivityDeps
     out, _ = await command.communicate()
     assert command.returncode == 0 and f"from {len(SPECS)} cases" in out.decode()
     assert await _cells(deps.db) == before
+
+
+async def test_report_reused_until_a_case_changes(world: tuple[ActivityDeps, list[str]]) -> None:
+    """The pages reuse a report's reads for the same filters while no case's figures changed: a
+    change shows at once, and the reused report says when its figures were read."""
+    deps, _ = world
+    first = await monitoring_report(deps.db, ALL, threshold=1, cache_seconds=60)
+    again = await monitoring_report(deps.db, ALL, threshold=1, cache_seconds=60)
+    assert again.as_of == first.as_of and again.tables == first.tables  # reused
+    other = await monitoring_report(deps.db, Filters("2026-01", "2026-12", region="310000"), threshold=1, cache_seconds=60)
+    assert other.tables != first.tables  # other filters, other reads
+    received = _figure(first, "volume", "monitoring.total", "received")
+    spec = Spec(wage_arrears(), date(2026, 2, 1), "union_mediation", "union-med-1")
+    await _drive(deps, spec, await _file(deps, spec))
+    after = await monitoring_report(deps.db, ALL, threshold=1, cache_seconds=60)
+    assert after.as_of > first.as_of
+    assert _figure(after, "volume", "monitoring.total", "received") == received + 1
+    assert after.tables == (await monitoring_report(deps.db, ALL, threshold=1)).tables  # as read afresh
+    await asyncio.sleep(0.05)
+    expired = await monitoring_report(deps.db, ALL, threshold=1, cache_seconds=0.01)
+    assert expired.as_of > after.as_of  # read again once the time is up
