@@ -1,13 +1,15 @@
-"""Dependencies handed to activity classes: database, keyring, settings, templates, metrics."""
+"""Dependencies handed to activity classes: database, keyring, settings, object store, metrics."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.metrics import ProductMetrics
 from infrastructure.settings import Settings
+from infrastructure.storage import BlobStore, blob_store_for
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,11 @@ class ActivityDeps:
     # The worker process's product metrics (infrastructure/metrics.py); off unless the process
     # exposes them (`labourflow worker`, and tests that look).
     metrics: ProductMetrics = field(default_factory=ProductMetrics.off)
+
+    @cached_property
+    def storage(self) -> BlobStore:
+        """The object store the settings name (documents' content lives there), built once."""
+        return blob_store_for(self.settings, self.db)
 
     @classmethod
     def from_settings(cls, settings: Settings, metrics: ProductMetrics | None = None) -> ActivityDeps:
