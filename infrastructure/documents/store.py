@@ -137,11 +137,10 @@ def content_keys(row: StoredDocument) -> dict[ContentFormat, str]:
     }
 
 
-def _seal(keyring: Keyring, document_id: str, fmt: ContentFormat, plaintext: bytes) -> bytes:
-    if fmt is ContentFormat.html:
-        # mtime=0: the same HTML always compresses to the same bytes
-        return encrypt_part(keyring, document_id, HTML_GZ, gzip.compress(plaintext, 9, mtime=0))[1]
-    return encrypt_part(keyring, document_id, fmt.value, plaintext)[1]
+def _seal(keyring: Keyring, row: StoredDocument, fmt: ContentFormat, plaintext: bytes) -> bytes:
+    # With the key the row names (the active one for a new document; an older one on import).
+    part, data = (HTML_GZ, gzip.compress(plaintext, 9, mtime=0)) if fmt is ContentFormat.html else (fmt.value, plaintext)
+    return keyring.encrypt(data, _aad(row.id, part), key_id=row.content_key_id)[1]
 
 
 def _open(keyring: Keyring, row: StoredDocument, fmt: ContentFormat, blob: bytes) -> bytes:
@@ -154,7 +153,7 @@ async def put_content(storage: BlobStore, keyring: Keyring, row: StoredDocument,
     """Write a document's parts to the object store, before its row (which is the commit point)."""
     keys = content_keys(row)
     for fmt, plaintext in ((ContentFormat.pdf, content.pdf), (ContentFormat.html, content.html)):
-        sealed = await asyncio.to_thread(_seal, keyring, row.id, fmt, plaintext)
+        sealed = await asyncio.to_thread(_seal, keyring, row, fmt, plaintext)
         await storage.put(keys[fmt], sealed)
 
 
@@ -199,3 +198,36 @@ async def read_content(
     except BlobNotFound:
         raise LookupError(f"document {row.id} has no stored {fmt.value}") from None
     return await asyncio.to_thread(_open, keyring, row, fmt, blob)
+
+
+async def orphan_keys(db: Database, storage: BlobStore) -> list[str]:
+    """Document objects that no document row names (left by a process that died before its row)."""
+    async with db.session() as session:
+        rows = (await session.exec(select(StoredDocument))).all()
+        named = {key for row in rows for key in content_keys(row).values()}
+    return [key for key in await storage.keys(AREA) if key not in named]
+
+
+async def import_legacy(db: Database, storage: BlobStore, keyring: Keyring) -> int:
+    """Move the content of documents stored before the object store held documents out of
+    `document_content` (`labourflow storage import`); returns how many were moved. Idempotent:
+    the objects are written and read back before the row is deleted."""
+    async with db.session() as session:
+        ids = list((await session.exec(select(DocumentContent.document_id))).all())
+    for document_id in ids:
+        row = await get_document(db, document_id)
+        if row is None:
+            continue
+        content = Content(
+            pdf=await read_content(db, storage, keyring, row, ContentFormat.pdf),
+            html=await read_content(db, storage, keyring, row, ContentFormat.html),
+        )
+        await put_content(storage, keyring, row, content)
+        for key in content_keys(row).values():
+            await storage.get(key)  # BlobNotFound, and the row stays, if a write did not land
+        async with db.write_session() as session:
+            legacy = await session.get(DocumentContent, document_id)
+            if legacy is not None:
+                await session.delete(legacy)
+                await session.commit()
+    return len(ids)
