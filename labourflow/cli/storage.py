@@ -11,8 +11,8 @@ from typing import TypeVar
 
 import typer
 
-from infrastructure.db import Database
 from infrastructure.crypto import Keyring
+from infrastructure.db import Database
 from infrastructure.documents.store import import_legacy, orphan_keys
 from infrastructure.settings import Settings, SettingsError
 from infrastructure.storage import FolderFallback, StorageUnavailable, blob_store_for, copy_folders
@@ -56,7 +56,7 @@ def unavailable(settings: Settings, exc: StorageUnavailable) -> str:
 
 @storage_app.command("import")
 def storage_import() -> None:
-    """Copy evidence, reply attachments and calendar years from the old folders on this node, and earlier documents' content, into the store (idempotent)."""
+    """Copy evidence, reply attachments, calendar years (old folders) and earlier documents' content into the store (idempotent)."""
     settings = Settings()
 
     async def copy(store: FolderFallback) -> tuple[int, int, int]:

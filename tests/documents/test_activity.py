@@ -8,8 +8,8 @@ import hashlib
 from datetime import date
 
 import pytest
-from sqlalchemy import func, update
-from sqlmodel import col, select
+from sqlalchemy import func
+from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
