@@ -150,6 +150,7 @@ def documents_sample(
 @app.command("bench-casesize")
 def bench_casesize(
     cases: int = typer.Option(20, "--cases", min=1, help="cases filed for the intake figure"),
+    closed: int = typer.Option(5, "--closed", min=1, help="cases taken to closure for the at-rest figure"),
     postgres: str = typer.Option("", "--postgres", help="a PostgreSQL URL whose server may create a throw-away database"),
 ) -> None:
     """Database bytes per case at intake and at rest for a closed case, on SQLite (and PostgreSQL); prints JSON."""
@@ -157,7 +158,7 @@ def bench_casesize(
     from infrastructure.logs import configure_logging
 
     configure_logging("WARNING", "console")
-    typer.echo(json.dumps(asyncio.run(run(cases, postgres or None)), indent=2))
+    typer.echo(json.dumps(asyncio.run(run(cases, closed, postgres or None)), indent=2))
 
 
 @app.command("bench-monitoring")

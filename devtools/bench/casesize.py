@@ -7,7 +7,7 @@ Sizes are of the database's tables (indexes and PostgreSQL's TOAST included), me
 after on a fresh database. The objects the store keeps are reported apart (`documents` below): with
 `LABOURFLOW_STORAGE=s3` they are in the bucket and the database holds the rest.
 
-`python -m devtools bench-casesize [--cases N] [--postgres URL]`."""
+`python -m devtools bench-casesize [--cases N] [--closed N] [--postgres URL]`."""
 
 from __future__ import annotations
 
@@ -132,20 +132,25 @@ async def intake(database_url: str | None, cases: int) -> dict[str, Any]:
             **_split(before, after, (objects_after - objects_before) / cases, cases)}
 
 
-async def closed(database_url: str | None) -> dict[str, Any]:
-    """Bytes at rest of one case taken to closure (database, and the document objects within)."""
+async def closed(database_url: str | None, cases: int) -> dict[str, Any]:
+    """Bytes at rest per case taken to closure (database, and the document objects within): one
+    warm-up case, then `cases` more, one after the other."""
     scenario = Scenario.load(SCENARIO)
     with tempfile.TemporaryDirectory(prefix="labourflow-casesize-") as tmp:
         async with AsyncExitStack() as stack:
             sim = await open_simulation(stack, Path(tmp), database_url=database_url)
             url = sim.deps.settings.resolved_database_url
-            before, objects_before = table_bytes(url), document_object_bytes(url)
-            case, _ = await play(sim, scenario)
-            stage = (await case.case_row()).stage
+            await play(sim, scenario)
             await _settled(sim)
-            after, objects_after = table_bytes(url), document_object_bytes(url)
-            documents = await _documents(sim)
-    return {"stage": stage, "documents": documents, **_split(before, after, objects_after - objects_before, 1)}
+            before, objects_before, docs_before = table_bytes(url), document_object_bytes(url), await _documents(sim)
+            stages = set()
+            for _ in range(cases):
+                case, _ = await play(sim, scenario)
+                stages.add((await case.case_row()).stage)
+            await _settled(sim)
+            after, objects_after, docs_after = table_bytes(url), document_object_bytes(url), await _documents(sim)
+    return {"cases": cases, "stages": sorted(stages), "documents_per_case": (docs_after - docs_before) / cases,
+            **_split(before, after, (objects_after - objects_before) / cases, cases)}
 
 
 @contextlib.contextmanager
@@ -163,12 +168,12 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-async def run(cases: int, postgres: str | None) -> dict[str, Any]:
+async def run(cases: int, closed_cases: int, postgres: str | None) -> dict[str, Any]:
     """Intake and closed-case sizes on SQLite, and on PostgreSQL when `postgres` is given."""
-    results: dict[str, Any] = {"sqlite": {"intake": await intake(None, cases), "closed": await closed(None)}}
+    results: dict[str, Any] = {"sqlite": {"intake": await intake(None, cases), "closed": await closed(None, closed_cases)}}
     if postgres:
         with postgres_database(postgres) as url:
             results["postgresql"] = {"intake": await intake(url, cases)}
         with postgres_database(postgres) as url:
-            results["postgresql"]["closed"] = await closed(url)
+            results["postgresql"]["closed"] = await closed(url, closed_cases)
     return results

@@ -6,6 +6,7 @@ dies between writing the objects and the row loses nothing and leaves only an or
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Iterator
 from datetime import date
@@ -14,19 +15,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
+from typer.testing import CliRunner
 
 from activities.deps import ActivityDeps
 from activities.documents import DocumentActivities
 from devtools.document_samples import sample_for
 from domain.documents import DocumentType, RenderDocumentInput
 from infrastructure.crypto import Keyring
-from infrastructure.db import Database
+from infrastructure.db import Database, migrate
 from infrastructure.documents import store
 from infrastructure.documents.issue import issue_document, verify_document
 from infrastructure.settings import Settings
 from infrastructure.signing.verify import unsigned_original
 from infrastructure.storage import BlobStore, DatabaseStore, S3Store, blob_store_for
 from infrastructure.tables import Blob, DocumentContent, StoredDocument
+from labourflow.cli.base import app
 from services.receipts import receipts_of, serve_with_receipt
 from tests.conftest import make_settings
 from tests.replicas.servers import S3Server, seaweedfs_s3
@@ -178,3 +181,43 @@ async def test_a_process_killed_between_the_objects_and_the_row_loses_nothing(
     await _reads_and_verifies(ActivityDeps(settings, db, keyring), row)
     left = await store.orphan_keys(db, storage)
     assert not set(left) & set(store.content_keys(row).values()) and set(left) <= set(orphans)
+
+
+def test_storage_import_moves_earlier_documents_and_check_lists_orphans(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commands, as an operator runs them after upgrading: one document stored the old way, and
+    the objects of one whose worker was killed before its row."""
+    migrate(settings.resolved_database_url)
+
+    async def prepare() -> tuple[str, list[str]]:
+        db = Database(settings.resolved_database_url)
+        try:
+            deps = ActivityDeps(settings, db, Keyring.from_settings(settings))
+            row = await _issue(deps, "supervision/SV-2026-000007/opinion_notice/1")
+            await _make_legacy(deps, row)
+            with pytest.raises(SystemExit):
+                await issue_document(db, DiesAfterObjects(deps.storage), deps.keyring, settings,
+                                     _opinion("supervision/SV-2026-000008/opinion_notice/1"))
+            return row.id, await store.orphan_keys(db, deps.storage)
+        finally:
+            await db.dispose()
+
+    legacy_id, orphans = asyncio.run(prepare())
+    assert len(orphans) == 2
+    for name, value in {
+        "ENV": "test", "DATA_DIR": str(settings.data_dir), "DATABASE_URL": settings.resolved_database_url,
+        "ENCRYPTION_KEYS": ",".join(f"{k}:{v}" for k, v in settings.encryption_keys.items()),
+        "ENCRYPTION_KEY_ID": settings.encryption_key_id, "LOOKUP_HASH_KEY": settings.lookup_hash_key,
+        "SESSION_SECRET": settings.session_secret,
+    }.items():
+        monkeypatch.setenv(f"LABOURFLOW_{name}", value)
+    imported = CliRunner().invoke(app, ["storage", "import"])
+    assert imported.exit_code == 0, imported.output
+    assert "moved the content of 1 earlier document(s)" in imported.output
+    checked = CliRunner().invoke(app, ["storage", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "2 document object(s) that no document names" in checked.output
+    assert all(key in checked.output for key in orphans) and legacy_id not in checked.output
+    again = CliRunner().invoke(app, ["storage", "import"])
+    assert "moved the content of 0 earlier document(s)" in again.output
