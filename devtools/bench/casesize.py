@@ -16,8 +16,6 @@ import contextlib
 import sqlite3
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from sqlalchemy import create_engine, func, text
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from devtools.databases import postgres_database
 from devtools.simulate import Scenario, Simulation, open_simulation, play
 from devtools.stories import wage_arrears
 from infrastructure.tables import StoredDocument
@@ -151,21 +150,6 @@ async def closed(database_url: str | None, cases: int) -> dict[str, Any]:
             after, objects_after, docs_after = table_bytes(url), document_object_bytes(url), await _documents(sim)
     return {"cases": cases, "stages": sorted(stages), "documents_per_case": (docs_after - docs_before) / cases,
             **_split(before, after, (objects_after - objects_before) / cases, cases)}
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh PostgreSQL database on the server of `admin_url`, dropped afterwards."""
-    name = f"lf_casesize_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(admin_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 async def run(cases: int, closed_cases: int, postgres: str | None) -> dict[str, Any]:
