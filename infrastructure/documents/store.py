@@ -55,13 +55,22 @@ def encrypt_part(
     return keyring.encrypt(plaintext, _aad(document_id, part))
 
 
+CONTEXT_GZ = "context.gz"  # the part of a gzip-compressed context ("context": plain, earlier documents)
+
+
 def encrypt_context(keyring: Keyring, document_id: str, context_json: str) -> str:
-    kid, blob = encrypt_part(keyring, document_id, "context", context_json.encode())
-    return f"{kid}:{base64.b64encode(blob).decode()}"
+    """`kid:gz:base64` of the compressed, encrypted rendering input (about half the uncompressed form)."""
+    packed = gzip.compress(context_json.encode(), 9, mtime=0)
+    kid, blob = encrypt_part(keyring, document_id, CONTEXT_GZ, packed)
+    return f"{kid}:gz:{base64.b64encode(blob).decode()}"
 
 
 def decrypt_context(keyring: Keyring, row: StoredDocument) -> str:
+    """The rendering input as JSON; `kid:base64` (earlier, uncompressed) or `kid:gz:base64`."""
     kid, _, data = row.context_enc.partition(":")
+    if data.startswith("gz:"):  # base64 has no ':', so an earlier value never starts so
+        plain = keyring.decrypt(kid, base64.b64decode(data[3:]), _aad(row.id, CONTEXT_GZ))
+        return gzip.decompress(plain).decode()
     return keyring.decrypt(kid, base64.b64decode(data), _aad(row.id, "context")).decode()
 
 

@@ -7,13 +7,14 @@ dies between writing the objects and the row loses nothing and leaves only an or
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import col, select
 from typer.testing import CliRunner
 
@@ -106,17 +107,26 @@ async def test_documents_round_trip_through_the_embedded_default(settings: Setti
     assert set(sizes) == set(keys.values()) and await _count(db, DocumentContent) == 0
     assert sizes[keys[PDF]] < row.signed_size + 100  # the PDF plus nonce and tag, no second copy
     assert sizes[keys[HTML]] * 2 < len(await store.read_content(db, deps.storage, deps.keyring, row, HTML))
+    # the rendering input, in the row, is compressed too
+    assert row.context_enc.startswith(f"{row.content_key_id}:gz:")
+    # (base64 of the uncompressed input was a third larger than the input)
+    assert len(row.context_enc) < 0.75 * len(store.decrypt_context(deps.keyring, row).encode())
 
 
 async def _make_legacy(deps: ActivityDeps, row: StoredDocument) -> None:
     """Put a document back the way it was stored before this change: both parts, plain, encrypted
-    with parts "pdf" and "html", in a `document_content` row; no objects."""
+    with parts "pdf" and "html", in a `document_content` row, the context uncompressed; no objects."""
     pdf = await store.read_content(deps.db, deps.storage, deps.keyring, row, PDF)
     html = await store.read_content(deps.db, deps.storage, deps.keyring, row, HTML)
     _, pdf_enc = store.encrypt_part(deps.keyring, row.id, "pdf", pdf)
     _, html_enc = store.encrypt_part(deps.keyring, row.id, "html", html)
+    context = store.decrypt_context(deps.keyring, row)
+    kid, context_blob = store.encrypt_part(deps.keyring, row.id, "context", context.encode())
     async with deps.db.write_session() as session:
         session.add(DocumentContent(document_id=row.id, html_enc=html_enc, pdf_enc=pdf_enc))
+        # and its rendering input uncompressed, as it was (around the ORM, which refuses updates)
+        await session.exec(update(StoredDocument).where(col(StoredDocument.id) == row.id)  # type: ignore[call-overload]
+                           .values(context_enc=f"{kid}:{base64.b64encode(context_blob).decode()}"))
         await session.commit()
     for key in store.content_keys(row).values():
         await deps.storage.delete(key)
@@ -129,6 +139,8 @@ async def test_a_document_stored_before_the_change_reads_verifies_and_moves_on_i
     row = await _issue(deps, "supervision/SV-2026-000007/opinion_notice/1")
     await _make_legacy(deps, row)
     assert await deps.storage.keys("documents/") == []
+    row = await store.get_document(db, row.id)
+    assert row is not None and row.context_enc.split(":")[1] != "gz"
     await _reads_and_verifies(deps, row)  # read from document_content
     assert await store.import_legacy(db, deps.storage, deps.keyring) == 1
     assert await _count(db, DocumentContent) == 0
