@@ -28,5 +28,7 @@ class ActivityDeps:
 
     @classmethod
     def from_settings(cls, settings: Settings, metrics: ProductMetrics | None = None) -> ActivityDeps:
-        return cls(settings=settings, db=Database(settings.resolved_database_url), keyring=Keyring.from_settings(settings),
+        deps = cls(settings=settings, db=Database(settings.resolved_database_url), keyring=Keyring.from_settings(settings),
                    metrics=metrics or ProductMetrics.off())
+        _ = deps.storage  # S3 settings that cannot work stop the worker at start, not its first document
+        return deps
