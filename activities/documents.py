@@ -56,7 +56,7 @@ class DocumentActivities:
         """Render and store the requested document (idempotent on `request.idempotency_key`)."""
         deps = self._deps
         try:
-            ref = await issue_document(deps.db, deps.keyring, deps.settings, request)
+            ref = await issue_document(deps.db, deps.storage, deps.keyring, deps.settings, request)
         except NON_RETRYABLE as exc:
             raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from None
         # Counted per document returned: a retry whose first attempt had stored the document (its

@@ -147,6 +147,20 @@ def documents_sample(
 
 
 
+@app.command("bench-casesize")
+def bench_casesize(
+    cases: int = typer.Option(20, "--cases", min=1, help="cases filed for the intake figure"),
+    closed: int = typer.Option(5, "--closed", min=1, help="cases taken to closure for the at-rest figure"),
+    postgres: str = typer.Option("", "--postgres", help="a PostgreSQL URL whose server may create a throw-away database"),
+) -> None:
+    """Database bytes per case at intake and at rest for a closed case, on SQLite (and PostgreSQL); prints JSON."""
+    from devtools.bench.casesize import run
+    from infrastructure.logs import configure_logging
+
+    configure_logging("WARNING", "console")
+    typer.echo(json.dumps(asyncio.run(run(cases, closed, postgres or None)), indent=2))
+
+
 @app.command("bench-monitoring")
 def bench_monitoring(
     database_url: str = typer.Option(

@@ -283,12 +283,12 @@ class Simulation:
         await self.sleep((day - self.today).days)
 
 
-def simulation_settings(data_dir: Path, key: bytes | None = None) -> Settings:
-    """Throw-away settings: a SQLite file under `data_dir`, fresh keys (or `key`), no real Temporal."""
+def simulation_settings(data_dir: Path, key: bytes | None = None, database_url: str | None = None) -> Settings:
+    """Throw-away settings: a SQLite file under `data_dir` (or `database_url`), fresh keys (or `key`), no real Temporal."""
     return Settings(
         env=Environment.test,
         data_dir=data_dir,
-        database_url=f"sqlite:///{data_dir / 'simulation.db'}",
+        database_url=database_url or f"sqlite:///{data_dir / 'simulation.db'}",
         session_secret=secrets.token_urlsafe(16),
         encryption_keys={"sim": base64.b64encode(key or secrets.token_bytes(32)).decode()},
         encryption_key_id="sim",
@@ -297,9 +297,10 @@ def simulation_settings(data_dir: Path, key: bytes | None = None) -> Settings:
     )
 
 
-async def open_simulation(stack: AsyncExitStack, data_dir: Path, key: bytes | None = None) -> Simulation:
+async def open_simulation(stack: AsyncExitStack, data_dir: Path, key: bytes | None = None,
+                          database_url: str | None = None) -> Simulation:
     """Migrate a fresh database, seed demo accounts, start the test server and a worker."""
-    settings = simulation_settings(data_dir, key)
+    settings = simulation_settings(data_dir, key, database_url)
     await migrate_async(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     stack.push_async_callback(db.dispose)
@@ -322,28 +323,34 @@ async def run_scenario(scenario: Scenario, *, key: bytes | None = None, keep: An
     with tempfile.TemporaryDirectory(prefix="labourflow-sim-") as tmp:
         async with AsyncExitStack() as stack:
             sim = await open_simulation(stack, Path(tmp), key)
-            case = await sim.file(scenario.intake_body(), scenario.filed_on)
-            results = []
-            for number, step in enumerate(scenario.steps, start=1):
-                await sim.advance_to(step.on)
-                try:
-                    if step.task:
-                        outcome = await case.act(step.task, step.action, step.payload, step.by, step.team)
-                    else:
-                        outcome = await case.worker(step.action, step.payload)
-                except Exception as exc:
-                    raise ScenarioError(
-                        f"step {number} on {step.on} ({step.task or 'worker'}: {step.action}) failed: "
-                        f"{getattr(getattr(exc, 'cause', None), 'message', None) or exc}"
-                    ) from None
-                results.append({"step": number, "on": step.on.isoformat(), "action": step.action, "result": outcome.message_zh})
-            await sim.advance_to(scenario.until)
+            case, results = await play(sim, scenario)
             result = await report(sim, case, scenario, results)
             result["workflow_ids"] = await workflow_ids(sim, case)
             result["expectations"] = check_expectations(scenario.expect, result)
             if keep is not None:
                 await keep(sim, result["workflow_ids"])
             return result
+
+
+async def play(sim: Simulation, scenario: Scenario) -> tuple[CaseRun, list[dict[str, Any]]]:
+    """File the scenario's case and take its steps on their days, up to its last day."""
+    case = await sim.file(scenario.intake_body(), scenario.filed_on)
+    results = []
+    for number, step in enumerate(scenario.steps, start=1):
+        await sim.advance_to(step.on)
+        try:
+            if step.task:
+                outcome = await case.act(step.task, step.action, step.payload, step.by, step.team)
+            else:
+                outcome = await case.worker(step.action, step.payload)
+        except Exception as exc:
+            raise ScenarioError(
+                f"step {number} on {step.on} ({step.task or 'worker'}: {step.action}) failed: "
+                f"{getattr(getattr(exc, 'cause', None), 'message', None) or exc}"
+            ) from None
+        results.append({"step": number, "on": step.on.isoformat(), "action": step.action, "result": outcome.message_zh})
+    await sim.advance_to(scenario.until)
+    return case, results
 
 
 async def workflow_ids(sim: Simulation, case: CaseRun) -> list[str]:

@@ -34,10 +34,11 @@ class Keyring:
     def from_settings(cls, settings: Settings) -> Keyring:
         return cls(settings.key_bytes(), settings.encryption_key_id, settings.lookup_hash_key.encode())
 
-    def encrypt(self, plaintext: bytes, associated: bytes = b"") -> tuple[str, bytes]:
-        """Return (key id, nonce + ciphertext)."""
+    def encrypt(self, plaintext: bytes, associated: bytes = b"", key_id: str | None = None) -> tuple[str, bytes]:
+        """Return (key id, nonce + ciphertext); with the active key unless `key_id` names another."""
+        kid = key_id or self.active
         nonce = os.urandom(_NONCE)
-        return self.active, nonce + self._ciphers[self.active].encrypt(nonce, plaintext, associated)
+        return kid, nonce + self._ciphers[kid].encrypt(nonce, plaintext, associated)
 
     def decrypt(self, key_id: str, blob: bytes, associated: bytes = b"") -> bytes:
         cipher = self._ciphers.get(key_id)

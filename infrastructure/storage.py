@@ -2,9 +2,10 @@
 kept by key in the database (the embedded default) or in an S3-compatible store (`LABOURFLOW_STORAGE`).
 
 A key is a slash-separated path whose first segment names its area: `evidence/ab/<id>.bin`,
-`evidence/supervision/<id>.bin`, `calendar/2027.json`; generated documents can move here later as
-`documents/<id>/pdf`. The store keeps bytes as given: callers encrypt personal data before `put`
-(AES-GCM bound to the object's id, as on disk before), so neither backend ever holds plaintext.
+`evidence/supervision/<id>.bin`, `calendar/2027.json`, generated documents'
+`documents/<id>/<sha256>.pdf` (see `infrastructure.documents.store`). The store keeps bytes as
+given: callers encrypt personal data before `put` (AES-GCM bound to the object's id, as on disk
+before), so neither backend ever holds plaintext.
 
 Before this store existed these files lived on one node's disk (`LABOURFLOW_EVIDENCE_DIR`,
 `LABOURFLOW_CALENDAR_DIR`). `FolderFallback` still reads them there when a key is not in the store,

@@ -16,6 +16,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents import store
 from infrastructure.documents.store import ContentFormat
+from infrastructure.storage import BlobStore
 from infrastructure.tables import DocumentReceipt, StoredDocument
 
 
@@ -35,9 +36,10 @@ async def record_receipt(db: Database, document: StoredDocument, served: bytes, 
     return receipt
 
 
-async def serve_with_receipt(db: Database, keyring: Keyring, document: StoredDocument, *, channel: str, reference: str) -> bytes:
+async def serve_with_receipt(db: Database, storage: BlobStore, keyring: Keyring, document: StoredDocument, *,
+                             channel: str, reference: str) -> bytes:
     """The stored (signed) PDF of `document`, with its receipt recorded: what a link hands out."""
-    pdf = await store.read_content(db, keyring, document, ContentFormat.pdf)
+    pdf = await store.read_content(db, storage, keyring, document, ContentFormat.pdf)
     await record_receipt(db, document, pdf, channel=channel, reference=reference)
     return pdf
 

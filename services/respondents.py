@@ -217,7 +217,7 @@ async def served_pdf(ctx: ServiceContext, view: RespondentView, document_id: str
                 session.add(party)
                 await session.commit()
     # The record of receipt (services/receipts.py): the signed bytes handed out and when, each time.
-    return await receipts.serve_with_receipt(ctx.db, ctx.keyring, row, channel="respondent_link",
+    return await receipts.serve_with_receipt(ctx.db, ctx.storage, ctx.keyring, row, channel="respondent_link",
                                              reference=f"{view.link.case_no}/{view.link.seq}")
 
 

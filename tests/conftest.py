@@ -17,12 +17,11 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deps import ActivityDeps
+from devtools.databases import postgres_database
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Environment, Settings
@@ -76,16 +75,8 @@ def keyring(settings: Settings) -> Keyring:
 def _postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for one test, dropped afterwards."""
     assert POSTGRES_URL
-    name = f"lf_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(POSTGRES_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(POSTGRES_URL, prefix="lf_test_") as url:
+        yield url
 
 
 DB_BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

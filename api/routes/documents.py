@@ -73,7 +73,7 @@ async def download_document(
     """One stored document, exactly as issued: the PDF, or the HTML preview (worker: with X-Access-Code)."""
     row = await documents.find_document(ctx.db, document_id)
     await _authorise(request, ctx, staff, code, row)
-    body = await store.read_content(ctx.db, ctx.keyring, row, format)
+    body = await store.read_content(ctx.db, ctx.storage, ctx.keyring, row, format)
     number = f"-{row.document_no}" if row.document_no else ""
     name = f"{row.title_zh}{number}-v{row.version}.{format.value}"
     headers = {

@@ -40,7 +40,8 @@ from infrastructure.documents.render import RenderedPdf, html_to_pdf, renderer_f
 from infrastructure.documents.sealing import SignedPdf, issuer_of, sign_issued, verification_url
 from infrastructure.settings import Settings
 from infrastructure.signing.verify import unsigned_original
-from infrastructure.tables import DocumentContent, StoredDocument
+from infrastructure.storage import BlobStore
+from infrastructure.tables import StoredDocument
 
 PLACEHOLDER_NO = "〔0000〕字第0号"
 
@@ -144,7 +145,11 @@ async def _document_no(
 
 
 async def issue_document(
-    db: Database, keyring: Keyring, settings: Settings, request: RenderDocumentInput
+    db: Database,
+    storage: BlobStore,
+    keyring: Keyring,
+    settings: Settings,
+    request: RenderDocumentInput,
 ) -> DocumentRef:
     """Render, sign and store the document asked for, once per idempotency key."""
     templates_dir = settings.templates_dir
@@ -181,7 +186,7 @@ async def issue_document(
     row, content = _rows(
         keyring, request, spec, context, info.version, info.sha256, rendered, signed, previous, issued_on
     )
-    return store.to_ref(await store.save(db, row, content))
+    return store.to_ref(await store.save(db, storage, keyring, row, content))
 
 
 def _rows(
@@ -195,11 +200,8 @@ def _rows(
     signed: SignedPdf,
     previous: StoredDocument | None,
     issued_on: date,
-) -> tuple[StoredDocument, DocumentContent]:
+) -> tuple[StoredDocument, store.Content]:
     document_id = context["doc"]["id"]
-    kid, html_blob = store.encrypt_part(keyring, document_id, "html", rendered.html.encode())
-    # The signed PDF is stored and served; the row's pdf hash is the unsigned render's (its prefix).
-    _, pdf_blob = store.encrypt_part(keyring, document_id, "pdf", signed.pdf)
     row = StoredDocument(
         id=document_id,
         idempotency_key=request.idempotency_key,
@@ -221,7 +223,7 @@ def _rows(
         pdf_sha256=rendered.pdf.sha256,
         pdf_size=len(rendered.pdf.pdf),
         page_count=rendered.pdf.page_count,
-        content_key_id=kid,
+        content_key_id=keyring.active,
         created_at=datetime.now(UTC),
         signed_sha256=signed.sha256,
         signed_size=len(signed.pdf),
@@ -230,7 +232,8 @@ def _rows(
         signer_serial=signed.serial,
         signed_at=signed.signed_at,
     )
-    return row, DocumentContent(document_id=document_id, html_enc=html_blob, pdf_enc=pdf_blob)
+    # The signed PDF is stored and served; the row's pdf hash is the unsigned render's (its prefix).
+    return row, store.Content(pdf=signed.pdf, html=rendered.html.encode())
 
 
 @dataclass(frozen=True)
@@ -244,7 +247,7 @@ class Verification:
 
 
 async def verify_document(
-    db: Database, keyring: Keyring, templates_dir: Path, document_id: str
+    db: Database, storage: BlobStore, keyring: Keyring, templates_dir: Path, document_id: str
 ) -> Verification:
     """Re-render a stored document from its stored inputs; compare hashes and stored bytes."""
     row = await store.get_document(db, document_id)
@@ -263,7 +266,7 @@ async def verify_document(
         (store.ContentFormat.html, row.html_sha256),
         (store.ContentFormat.pdf, row.signed_sha256 or row.pdf_sha256),
     ):
-        stored = await store.read_content(db, keyring, row, fmt)
+        stored = await store.read_content(db, storage, keyring, row, fmt)
         stored_hash = _sha256(stored)
         if stored_hash != recorded:
             differences.append(

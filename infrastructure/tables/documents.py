@@ -82,7 +82,9 @@ class StoredDocument(SQLModel, table=True):
 
 
 class DocumentContent(SQLModel, table=True):
-    """The rendered HTML and PDF, AES-GCM encrypted and bound to the document id."""
+    """The rendered HTML and PDF, AES-GCM encrypted and bound to the document id: documents stored
+    before their content moved to the object store only (read as they are; `labourflow storage
+    import` moves them). New documents write no row here."""
 
     __tablename__ = "document_content"
 

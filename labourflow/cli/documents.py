@@ -83,6 +83,7 @@ def _verify_stored(document_id: str) -> None:
     from infrastructure.db import Database
     from infrastructure.documents.issue import Verification, verify_document
     from infrastructure.settings import SettingsError, get_settings
+    from infrastructure.storage import blob_store_for
 
     try:
         settings = get_settings()
@@ -93,7 +94,8 @@ def _verify_stored(document_id: str) -> None:
         db = Database(settings.resolved_database_url)
         try:
             return await verify_document(
-                db, Keyring.from_settings(settings), settings.templates_dir, document_id
+                db, blob_store_for(settings, db), Keyring.from_settings(settings),
+                settings.templates_dir, document_id,
             )
         finally:
             await db.dispose()

@@ -48,7 +48,8 @@ RECEIPT_CHANNEL = "supervision-reply"
 
 async def notice_pdf(ctx: ServiceContext, target: ReplyTarget) -> bytes:
     """The signed PDF of the notice the link is for; each opening is recorded as a receipt."""
-    return await serve_with_receipt(ctx.db, ctx.keyring, target.document, channel=RECEIPT_CHANNEL, reference=target.matter.matter_no)
+    return await serve_with_receipt(ctx.db, ctx.storage, ctx.keyring, target.document,
+                                    channel=RECEIPT_CHANNEL, reference=target.matter.matter_no)
 
 
 async def submit_reply(ctx: ServiceContext, target: ReplyTarget, kind: str, text: str, uploads: list[replies.Upload]) -> None:

@@ -48,7 +48,8 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     db = Database(settings.resolved_database_url)
     keyring = Keyring.from_settings(settings)
     sample = sample_for(DocumentType.opinion_notice)
-    ref = await DocumentActivities(ActivityDeps(settings, db, keyring)).render_document(
+    deps = ActivityDeps(settings, db, keyring)
+    ref = await DocumentActivities(deps).render_document(
         RenderDocumentInput(
             doc_type=DocumentType.opinion_notice,
             subject="matter:SV-2026-000007",
@@ -60,7 +61,7 @@ async def site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Site]:
     )
     row = await store.get_document(db, ref.document_id)
     assert row is not None
-    signed = await store.read_content(db, keyring, row, store.ContentFormat.pdf)
+    signed = await store.read_content(db, deps.storage, keyring, row, store.ContentFormat.pdf)
     server = uvicorn.Server(uvicorn.Config(create_app(settings, db=db, start_pending=False), host="127.0.0.1", port=port, log_config=None))
     serving = asyncio.create_task(_serve(server))
     try:

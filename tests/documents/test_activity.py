@@ -8,8 +8,8 @@ import hashlib
 from datetime import date
 
 import pytest
-from sqlalchemy import func, update
-from sqlmodel import col, select
+from sqlalchemy import func
+from sqlmodel import select
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -78,12 +78,15 @@ async def test_run_twice_one_row_with_the_parties_joined_in(
     first = await _run(activities, request)
     second = await _run(activities, request)
     assert first == second
-    assert await _count(db, StoredDocument) == 1 and await _count(db, DocumentContent) == 1
+    assert await _count(db, StoredDocument) == 1 and await _count(db, DocumentContent) == 0
     row = await store.get_document(db, first.document_id)
     assert (
         row is not None and row.version == 1 and row.template_name == "arbitration_application.html"
     )
-    pdf = await store.read_content(db, keyring, row, store.ContentFormat.pdf)
+    storage = activities._deps.storage
+    # one PDF and one HTML object, named by the hashes the row records
+    assert await storage.keys(f"documents/{row.id}/") == sorted(store.content_keys(row).values())
+    pdf = await store.read_content(db, storage, keyring, row, store.ContentFormat.pdf)
     # The stored file is the signed one; the recorded hash is of the unsigned render inside it.
     assert hashlib.sha256(pdf).hexdigest() == row.signed_sha256 != first.pdf_sha256
     unsigned = unsigned_original(pdf)
@@ -96,13 +99,14 @@ async def test_run_twice_one_row_with_the_parties_joined_in(
     )
     # personal data is stored only encrypted
     assert "李建国" not in row.context_enc and LI_ID not in row.context_enc
-    async with db.session() as session:
-        content = await session.get(DocumentContent, row.id)
-    assert (
-        content is not None
-        and not content.pdf_enc.startswith(b"%PDF")
-        and b"<html" not in content.html_enc
-    )
+    keys = store.content_keys(row)
+    stored_pdf = await storage.get(keys[store.ContentFormat.pdf])
+    stored_html = await storage.get(keys[store.ContentFormat.html])
+    assert b"%PDF" not in stored_pdf and "李建国".encode() not in stored_pdf
+    assert b"<html" not in stored_html and "李建国".encode() not in stored_html
+    html = await store.read_content(db, storage, keyring, row, store.ContentFormat.html)
+    assert hashlib.sha256(html).hexdigest() == row.html_sha256
+    assert len(stored_html) < len(html) / 2  # compressed before it was encrypted
 
 
 async def test_union_notices_get_consecutive_numbers(activities: DocumentActivities) -> None:
@@ -188,7 +192,7 @@ async def test_a_correction_is_a_new_version_linked_to_the_old(
     keyring = activities._deps.keyring
     new_row = await store.get_document(db, corrected.document_id)
     assert new_row is not None
-    text = pdf_text(await store.read_content(db, keyring, new_row, store.ContentFormat.pdf))
+    text = pdf_text(await store.read_content(db, activities._deps.storage, keyring, new_row, store.ContentFormat.pdf))
     assert "本文书为第2版，更正并取代2026年9月21日出具的第1版（〔2026〕浦工监意字第1号）" in text
 
 
@@ -197,17 +201,15 @@ async def test_stored_documents_verify_identical_and_tampering_is_named(
 ) -> None:
     keyring = Keyring.from_settings(settings)
     ref = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
-    result = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
+    storage = activities._deps.storage
+    result = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
     assert result.identical, result.differences
     _, forged = store.encrypt_part(keyring, ref.document_id, "pdf", b"%PDF-1.7 forged")
-    async with db.session() as session:  # tampering goes around the application
-        await session.exec(  # type: ignore[call-overload]
-            update(DocumentContent)
-            .where(col(DocumentContent.document_id) == ref.document_id)
-            .values(pdf_enc=forged)
-        )
-        await session.commit()
-    tampered = await verify_document(db, keyring, settings.templates_dir, ref.document_id)
+    row = await store.get_document(db, ref.document_id)
+    assert row is not None
+    # tampering goes around the application, straight to the object
+    await storage.put(store.content_keys(row)[store.ContentFormat.pdf], forged)
+    tampered = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
     assert not tampered.identical
     assert any(d.startswith("stored pdf") for d in tampered.differences), tampered.differences
 
@@ -244,7 +246,7 @@ async def test_case_summary_report_reads_the_case_history(
     )
     row = await store.get_document(db, ref.document_id)
     assert row is not None
-    text = pdf_text(await store.read_content(db, keyring, row, store.ContentFormat.pdf))
+    text = pdf_text(await store.read_content(db, activities._deps.storage, keyring, row, store.ContentFormat.pdf))
     assert "调解终止：被申请人未到场" in text and "3426**********" in text and LI_ID not in text
 
 

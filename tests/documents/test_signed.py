@@ -96,7 +96,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
             pdfs: dict[str, bytes] = {}
             for name, row in rows.items():
                 assert row is not None
-                pdfs[name] = await store.read_content(db, keyring, row, store.ContentFormat.pdf)
+                pdfs[name] = await store.read_content(db, activities._deps.storage, keyring, row, store.ContentFormat.pdf)
         finally:
             await db.dispose()
         return rows, pdfs, {"a": a.document_id, "b": b.document_id, "b2": b2.document_id}

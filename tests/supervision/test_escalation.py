@@ -119,7 +119,7 @@ async def test_government_then_lead_transfer_with_a_copy_to_the_court(
         d for d in await matter.documents() if d.doc_type == DocumentType.lead_transfer_letter.value
     )
     text = pdf_text(
-        await store.read_content(harness.deps.db, harness.deps.keyring, letter, ContentFormat.pdf)
+        await store.read_content(harness.deps.db, harness.deps.storage, harness.deps.keyring, letter, ContentFormat.pdf)
     )
     assert "上海市浦东新区人民检察院" in text and "抄送：上海市浦东新区人民法院" in text
     assert "上海宏建劳务分包有限公司" in text and "312,000.00" in text

@@ -55,7 +55,7 @@ async def test_story4_no_reply_opinion_then_recommendation_then_inspection_refer
     assert reply.rule_id == "D49" and reply.due_on == date(2026, 10, 19)
     opinion = next(d for d in await matter.documents() if d.doc_type == "opinion_notice")
     deps = harness.deps
-    text = pdf_text(await store.read_content(deps.db, deps.keyring, opinion, ContentFormat.pdf))
+    text = pdf_text(await store.read_content(deps.db, deps.storage, deps.keyring, opinion, ContentFormat.pdf))
     for expected in (
         "〔2026〕浦工监意字第1号",
         "上海宏建劳务分包有限公司",
