@@ -117,10 +117,12 @@ async def test_client_certificate_from_the_ca_connects(tls_front: TLSFront) -> N
 
 # What each refusal looks like: nginx answers a TLS client without a (valid) certificate with HTTP 400,
 # which the gRPC client sees as a failed call; the other cases fail in the handshake or in HTTP/2.
-EXPECTED_REFUSAL = {
+EXPECTED_REFUSAL: dict[str, str | tuple[str, ...]] = {
     "no client certificate": "400 Bad Request",
     "certificate from another CA": "400 Bad Request",
-    "plain gRPC": "http2 error",
+    # the TLS listener drops a plaintext HTTP/2 preface: the client sees either the broken frame or the
+    # closed connection, depending on which it reads first (CI once got the second)
+    "plain gRPC": ("http2 error", "connection closed"),
     "server CA not trusted": "UnknownIssuer",
     "no server name override": "NotValidForName",
 }
@@ -143,7 +145,8 @@ async def test_refused_without_the_right_credentials(tls_front: TLSFront, case: 
     }[case]  # type: ignore[assignment]
     with pytest.raises(ConnectionError, match="not reachable") as refused:
         await connect(_settings(tls_front, **changed))  # type: ignore[arg-type]
-    assert EXPECTED_REFUSAL[case] in str(refused.value), str(refused.value)
+    expected = EXPECTED_REFUSAL[case]
+    assert any(text in str(refused.value) for text in ((expected,) if isinstance(expected, str) else expected)), str(refused.value)
 
 
 def test_tls_is_off_by_default_and_an_api_key_turns_it_on(tmp_path: Path) -> None:
