@@ -98,6 +98,16 @@ def test_provisioning_holds_together() -> None:
                 assert job in jobs
 
 
+async def _connect_when_ready(address: str) -> Client:
+    """The dev server serves its metrics before its gRPC port listens (CI once connected in between)."""
+    for _ in range(60):
+        try:
+            return await Client.connect(address)
+        except RuntimeError:
+            await asyncio.sleep(0.5)
+    return await Client.connect(address)
+
+
 async def _temporal_server_metrics() -> str:
     """A dev server with --metrics-port (as `labourflow run` starts it), after a few requests."""
     grpc, metrics = free_port(), free_port()
@@ -108,7 +118,7 @@ async def _temporal_server_metrics() -> str:
     )
     try:
         await asyncio.to_thread(wait_for, f"http://127.0.0.1:{metrics}/metrics", 60)
-        client = await Client.connect(f"127.0.0.1:{grpc}")
+        client = await _connect_when_ready(f"127.0.0.1:{grpc}")
         await client.start_workflow("dispute", id=f"case/{uuid.uuid4().hex}", task_queue="nobody-polls")
         await client.count_workflows()
         # The server reports its counters on a flush interval: wait for the start we just made.
