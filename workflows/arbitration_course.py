@@ -67,7 +67,7 @@ async def award_deadline(arb: ArbitrationCase) -> None:
     entry.options = {"suspensions": tuple(arb.suspensions), "extended": arb.extended}
     entry.deadline = arb.clock.compute("D22", start, **entry.options)
     await arb._record_deadline(entry)
-    for task in arb.kit.tasks.values():
+    for task in list(arb.kit.tasks.values()):
         if task.deadline_key == "award" and task.is_open:
             task.due_on = entry.deadline.due
             await arb._record_task(task)

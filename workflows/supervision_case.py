@@ -182,7 +182,7 @@ class SupervisionCase(StatutoryWorkflow):
         assert self.closing is not None
         outcome, zh, en = self.closing
         await self.cancel_open_tasks(outcome.value)
-        for key, entry in self.kit.deadlines.items():
+        for key, entry in list(self.kit.deadlines.items()):
             if entry.status is DeadlineStatus.pending:
                 await self.close_deadline(key, DeadlineStatus.cancelled)
         self.outcome, self.phase = outcome, MatterPhase.closed

@@ -79,7 +79,7 @@ class StatutoryWorkflow(ActionHandling, DeadlineKeeping):
     async def settle(self) -> None:
         """Before completing: stop SLA watchers (none may leave an activity behind), stop tracking
         deadlines nobody reported on, and let update and signal handlers finish."""
-        for entry in self.kit.deadlines.values():
+        for entry in list(self.kit.deadlines.values()):
             if entry.status is DeadlineStatus.pending:
                 await self.close_deadline(entry.key, DeadlineStatus.cancelled)
         for watcher in self.kit.watchers:

@@ -82,7 +82,7 @@ class DeadlineKeeping(WorkflowKit):
             update={"due": new_due, "explanation_zh": zh.format(due=new_due), "explanation_en": en.format(due=new_due)}
         )
         await self._record_deadline(entry)
-        for task in self.kit.tasks.values():
+        for task in list(self.kit.tasks.values()):
             if task.deadline_key == key and task.is_open:
                 task.due_on = new_due
                 await self._record_task(task)
@@ -138,13 +138,15 @@ class DeadlineKeeping(WorkflowKit):
         await workflow.wait_condition(lambda: getattr(self, "kit", None) is not None)
         if not self.clock.add_year(year):
             return
-        for entry in self.kit.deadlines.values():
+        # Snapshots: the activities below yield, and the workflow's other coroutines may open a
+        # deadline or a task meanwhile (a dict changing size under the loop fails the workflow task).
+        for entry in list(self.kit.deadlines.values()):
             if entry.status is not DeadlineStatus.pending or not entry.deadline.provisional:
                 continue
             old, new = entry.deadline, self.clock.compute(entry.rule, entry.start, **entry.options)
             entry.deadline = new
             await self._record_deadline(entry)
-            for task in self.kit.tasks.values():
+            for task in list(self.kit.tasks.values()):
                 if task.deadline_key == entry.key and task.is_open:
                     task.due_on = new.due
                     await self._record_task(task)
