@@ -13,6 +13,9 @@ export UV_LINK_MODE := copy
 # servers); `make test PYTEST_ARGS=...` replaces it (e.g. PYTEST_ARGS="tests/unit -x").
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
+# The PostgreSQL intake scenario makes (and drops) a throw-away database on this server; unreachable: skipped.
+BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
+
 .PHONY: install run test lint typecheck bench bench-monitoring clean help
 
 help:
@@ -50,7 +53,7 @@ lint: install
 	@$(VENV)/bin/lint-imports
 
 bench: install
-	@$(VENV)/bin/python -m devtools bench --profile $(BENCH_ARGS)
+	@$(VENV)/bin/python -m devtools bench --profile --postgres $(BENCH_POSTGRES) $(BENCH_ARGS)
 
 bench-monitoring: install  # opt-in: 1,050,000 cases in PostgreSQL (127.0.0.1:5432), then the monitoring pages timed
 	@$(VENV)/bin/python -m devtools bench-monitoring $(BENCH_ARGS)

@@ -51,6 +51,9 @@ def bench(
     profile: bool = typer.Option(
         False, "--profile", help="py-spy profile of worker and API during intake, next to --out"
     ),
+    postgres: str = typer.Option(
+        "", "--postgres", help="a PostgreSQL URL whose server may create a throw-away database: adds the PostgreSQL intake scenario"
+    ),
 ) -> None:
     """`python -m devtools bench` (`make bench`): start a Temporal dev server (in memory, and with SQLite), the time-skipping server, a
     worker and
@@ -60,7 +63,7 @@ def bench(
     from infrastructure.logs import configure_logging
 
     configure_logging("WARNING", "console")
-    options = Options(quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile)
+    options = Options(quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile, postgres=postgres)
     try:
         results = asyncio.run(run_all(options))
     except KeyboardInterrupt:

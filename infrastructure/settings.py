@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     monitoring_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
     # Traces: spans are made in every process (so log lines carry trace and span ids) and exported
     # over OTLP/HTTP only when an endpoint is set, e.g. http://otel-collector:4318/v1/traces.
+    # The workflow sandbox re-imports the workflow modules for each run (the SDK's default), so its
+    # restrictions also catch workflow code reaching for the clock or I/O: the test suite sets it;
+    # production passes `workflows` through, imported once per process (README, "Performance").
+    strict_sandbox: bool = False
     tracing: bool = True
     otlp_endpoint: str = ""
     trace_sample_ratio: float = Field(default=1.0, ge=0, le=1)
@@ -135,7 +139,11 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     rate_limit_storage: str = "memory://"  # memory:// (this process) or redis://host:port (shared)
     outbox_lease_seconds: float = Field(default=300, gt=0)  # a dead dispatcher's claims are retried after this
-    storage: Literal["database", "s3"] = "database"  # where evidence, attachments and calendar years are kept
+    # Where evidence, attachments, calendar years and documents' content are kept: `auto` is files
+    # beside a SQLite database (one machine) and the database's `blob` table with PostgreSQL;
+    # `files` a folder (LABOURFLOW_OBJECTS_DIR), `database` the blob table, `s3` a bucket.
+    storage: Literal["auto", "files", "database", "s3"] = "auto"
+    objects_dir: Path | None = None  # for `files`; default: `<sqlite file>.objects/` beside the database, else data/objects
     s3_endpoint: str = ""  # empty: the provider's default (AWS); e.g. http://minio:9000, https://oss-cn-hangzhou.aliyuncs.com
     s3_bucket: str = ""
     s3_access_key: str = ""  # empty: boto3's own chain (environment, instance role)
@@ -252,6 +260,30 @@ class Settings(BaseSettings):
     @property
     def resolved_calendar_dir(self) -> Path:
         return self.calendar_dir or self.data_dir / "calendar"
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database's file, or None (PostgreSQL, or SQLite in memory)."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'infrastructure.db'}"
+        if not url.startswith("sqlite") or ":///" not in url:
+            return None
+        path = url.split(":///", 1)[1].split("?", 1)[0]
+        return None if not path or path == ":memory:" else Path(path)
+
+    @property
+    def resolved_storage(self) -> Literal["files", "database", "s3"]:
+        """The store `storage` names, `auto` resolved: files beside a SQLite database, else the database."""
+        if self.storage != "auto":
+            return self.storage
+        return "files" if self.sqlite_file is not None else "database"
+
+    @property
+    def resolved_objects_dir(self) -> Path:
+        """The folder of the `files` store: beside the SQLite file, so whoever shares the database shares it."""
+        if self.objects_dir is not None:
+            return self.objects_dir
+        sqlite = self.sqlite_file
+        return sqlite.with_name(sqlite.name + ".objects") if sqlite is not None else self.data_dir / "objects"
 
     @property
     def resolved_evidence_dir(self) -> Path:

@@ -1,11 +1,13 @@
-"""Object storage: files every node must see (evidence, employer reply attachments, calendar years),
-kept by key in the database (the embedded default) or in an S3-compatible store (`LABOURFLOW_STORAGE`).
+"""Object storage: files every node must see (evidence, employer reply attachments, calendar years,
+documents' content), kept by key in a folder beside the SQLite database (the embedded default), in
+the database's `blob` table (the default with PostgreSQL) or in an S3-compatible store
+(`LABOURFLOW_STORAGE`: auto, files, database, s3).
 
 A key is a slash-separated path whose first segment names its area: `evidence/ab/<id>.bin`,
 `evidence/supervision/<id>.bin`, `calendar/2027.json`, generated documents'
 `documents/<id>/<sha256>.pdf` (see `infrastructure.documents.store`). The store keeps bytes as
 given: callers encrypt personal data before `put` (AES-GCM bound to the object's id, as on disk
-before), so neither backend ever holds plaintext.
+before), so no backend ever holds plaintext.
 
 Before this store existed these files lived on one node's disk (`LABOURFLOW_EVIDENCE_DIR`,
 `LABOURFLOW_CALENDAR_DIR`). `FolderFallback` still reads them there when a key is not in the store,
@@ -16,7 +18,9 @@ working before and after the copy.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -190,6 +194,109 @@ class S3Store:
         await self._call("head_bucket")
 
 
+class FileStore:
+    """Objects as files under one folder (the embedded default, beside the SQLite database).
+
+    A write goes to a temporary file in the object's folder, is flushed to disk, then renamed over
+    the key's path (and the folder flushed), so a crash leaves the old object or the new one, never
+    half of one; a reader never sees a partial file."""
+
+    _PARTIAL = ".partial-"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def _put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{self._PARTIAL}{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        try:
+            with open(partial, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+    async def put(self, key: str, data: bytes) -> None:
+        try:
+            await asyncio.to_thread(self._put, key, data)
+        except OSError as exc:
+            raise StorageUnavailable(f"files store {self.root}: {exc}") from exc
+
+    async def get(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except FileNotFoundError as exc:
+            raise BlobNotFound(key) from exc
+        except OSError as exc:
+            raise StorageUnavailable(f"files store {self.root}: {exc}") from exc
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self._path(key).unlink, missing_ok=True)
+
+    def _keys(self, prefix: str) -> list[str]:
+        area = self.root / check_key(area_of(prefix))
+        if not area.is_dir():
+            return []
+        found = (p.relative_to(self.root).as_posix() for p in area.rglob("*") if p.is_file() and not p.name.startswith(self._PARTIAL))
+        return sorted(key for key in found if key.startswith(prefix) and _KEY.match(key))
+
+    async def keys(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._keys, prefix)
+
+    async def check(self) -> None:
+        def writable() -> None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.root, os.W_OK | os.X_OK):
+                raise PermissionError(f"cannot write to {self.root}")
+
+        try:
+            await asyncio.to_thread(writable)
+        except OSError as exc:
+            raise StorageUnavailable(f"files store {self.root}: {exc}") from exc
+
+
+class Layered:
+    """Writes to `primary`; reads `primary`, then `earlier` (where an installation kept its objects
+    before it moved to `primary`: the blob table before the files default), so an upgrade keeps
+    every object readable without copying (`labourflow storage import` copies them over)."""
+
+    def __init__(self, primary: BlobStore, earlier: BlobStore) -> None:
+        self.primary = primary
+        self.earlier = earlier
+
+    async def put(self, key: str, data: bytes) -> None:
+        await self.primary.put(key, data)
+
+    async def get(self, key: str) -> bytes:
+        try:
+            return await self.primary.get(key)
+        except BlobNotFound:
+            return await self.earlier.get(key)
+
+    async def delete(self, key: str) -> None:
+        await self.primary.delete(key)
+        await self.earlier.delete(key)
+
+    async def keys(self, prefix: str) -> list[str]:
+        return sorted(set(await self.primary.keys(prefix)) | set(await self.earlier.keys(prefix)))
+
+    async def check(self) -> None:
+        await self.primary.check()
+
+
 class FolderFallback:
     """A store that also reads the files an earlier version kept on this node's disk.
 
@@ -247,9 +354,40 @@ def legacy_folders(settings: Settings) -> dict[str, Path]:
 
 
 def blob_store_for(settings: Settings, db: Database) -> FolderFallback:
-    """The configured store (database or S3), reading the old folders for what it does not hold."""
-    store: BlobStore = S3Store(settings) if settings.storage == "s3" else DatabaseStore(db)
+    """The configured store (files, database or S3), reading the old folders for what it does not hold.
+
+    The files store also reads the blob table, where the embedded default kept objects before 0.4."""
+    kind = settings.resolved_storage
+    store: BlobStore
+    if kind == "s3":
+        store = S3Store(settings)
+    elif kind == "files":
+        store = Layered(FileStore(settings.resolved_objects_dir), DatabaseStore(db))
+    else:
+        store = DatabaseStore(db)
     return FolderFallback(store, legacy_folders(settings))
+
+
+AREAS = ("evidence/", "calendar/", "documents/")
+
+
+async def move_earlier(store: FolderFallback) -> int:
+    """Move the objects an upgraded installation kept in its earlier store (the blob table, before
+    the files default) into the current one (`labourflow storage import`); returns how many moved.
+    Idempotent: each object is written and read back before its earlier copy is deleted."""
+    layered = store.store
+    if not isinstance(layered, Layered):
+        return 0
+    moved = 0
+    for prefix in AREAS:
+        for key in await layered.earlier.keys(prefix):
+            data = await layered.earlier.get(key)
+            await layered.primary.put(key, data)
+            if await layered.primary.get(key) != data:
+                raise StorageUnavailable(f"{key} did not read back the same after moving it")
+            await layered.earlier.delete(key)
+            moved += 1
+    return moved
 
 
 async def copy_folders(store: FolderFallback, prefixes: Iterable[str] = ("evidence/", "calendar/")) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pydantic import Field
 from sqlmodel import col, select
 
+from domain.china_time import CHINA_TZ
 from domain.documents import CATALOGUE, DocumentType, split_subject
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
@@ -24,7 +25,6 @@ from infrastructure.documents import store
 from infrastructure.documents.sealing import check_matches
 from infrastructure.settings import Settings
 from infrastructure.signing import keystore
-from infrastructure.signing.sign import BEIJING
 from infrastructure.signing.verify import Verification, VerificationStatus, verify_pdf
 from infrastructure.tables import StoredDocument
 from services.read_models import ReadModel, aware
@@ -240,4 +240,4 @@ def _superseded_messages(successor: StoredDocument) -> tuple[str, str]:
 
 def local_time(moment: datetime | None) -> str:
     """A signing time as people in China read it."""
-    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}" if moment else ""
+    return f"{moment.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}" if moment else ""

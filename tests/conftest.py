@@ -31,6 +31,9 @@ from infrastructure.temporal import data_converter
 # `date.today()` must be China's too: run on a UTC machine between 16:00 and 24:00 UTC it was
 # "yesterday", and staff actions dated that day were refused as earlier than their task (409).
 os.environ["TZ"] = "Asia/Shanghai"
+# Workflows run under the strict sandbox here: their modules re-imported for each run, so a workflow
+# that reached for the clock, random numbers or I/O fails a test (production passes them through).
+os.environ.setdefault("LABOURFLOW_STRICT_SANDBOX", "true")
 time.tzset()
 
 BIN = Path(sys.executable).parent

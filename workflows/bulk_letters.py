@@ -8,7 +8,9 @@ twice. Progress is a query and a projection; the workflow continues as new every
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from temporalio import workflow
@@ -26,9 +28,11 @@ with workflow.unsafe.imports_passed_through():
 
 # A letter renders in about 0.3 s: a short timeout lets a letter whose worker died be retried
 # soon; a retry is harmless (the idempotency key finds the reserved number or the stored letter).
-RENDER: dict[str, Any] = {"start_to_close_timeout": timedelta(seconds=20), "retry_policy": options.DOCUMENT["retry_policy"]}
+RENDER: Mapping[str, Any] = MappingProxyType(
+    {"start_to_close_timeout": timedelta(seconds=20), "retry_policy": options.DOCUMENT["retry_policy"]}
+)
 # The same reasoning for the batch's own small database writes (idempotent, retried forever).
-RECORD: dict[str, Any] = {**options.PROJECTION, "start_to_close_timeout": timedelta(seconds=10)}
+RECORD: Mapping[str, Any] = MappingProxyType({**options.PROJECTION, "start_to_close_timeout": timedelta(seconds=10)})
 
 
 @workflow.defn(name="bulk-letters", versioning_behavior=VersioningBehavior.PINNED)

@@ -11,6 +11,7 @@ to file (D70, P20 §10)."""
 from __future__ import annotations
 
 from datetime import date
+from types import MappingProxyType
 
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
@@ -29,7 +30,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.workflow_models import CriminalReferralInput, CriminalReferralResult
     from domain.workflow_models import CriminalReferralOutcome as Outcome
 
-REQUESTS = {refusal.action: refusal for refusal in REFUSALS.values() if refusal.then is not None}
+REQUESTS = MappingProxyType({refusal.action: refusal for refusal in REFUSALS.values() if refusal.then is not None})
 
 
 def request_key(refusal: Refusal) -> str:

@@ -8,7 +8,8 @@ alongside. The worker acts through the `worker-act` Update; children report mile
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from temporalio import workflow
@@ -36,7 +37,7 @@ WorkerHandler = Callable[[DisputeCase, Any], Awaitable[ActionResult]]
 
 # What follows what: every step by its name. A step without a function fails here, at import (and in
 # the unit tests), never in the middle of a case.
-STEPS: dict[DisputeStep, Step] = {
+STEPS: Mapping[DisputeStep, Step] = MappingProxyType({
     DisputeStep.mediation: dispute_lower.mediation,
     DisputeStep.agreement: dispute_lower.agreement,
     DisputeStep.payment_order: dispute_lower.payment_order,
@@ -49,8 +50,8 @@ STEPS: dict[DisputeStep, Step] = {
     DisputeStep.choose_suit: dispute_court.choose_suit,
     DisputeStep.litigation: dispute_court.litigation,
     DisputeStep.enforcement: dispute_court.enforcement,
-}
-WORKER_HANDLERS: dict[WorkerActionKind, WorkerHandler] = {
+})
+WORKER_HANDLERS: Mapping[WorkerActionKind, WorkerHandler] = MappingProxyType({
     WorkerActionKind.refuse_mediation: dispute_worker.refuse_mediation,
     WorkerActionKind.choose_arbitration: dispute_worker.choose_arbitration,
     WorkerActionKind.sue: dispute_worker.sue,
@@ -58,7 +59,7 @@ WORKER_HANDLERS: dict[WorkerActionKind, WorkerHandler] = {
     WorkerActionKind.add_evidence: dispute_worker.add_evidence,
     WorkerActionKind.withdraw: dispute_worker.withdraw,
     WorkerActionKind.apply_enforcement: dispute_worker.apply_enforcement,
-}
+})
 if missing := set(DisputeStep) - STEPS.keys():
     raise TypeError(f"dispute steps without a function: {sorted(missing)}")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from temporalio import workflow
@@ -38,12 +39,12 @@ with workflow.unsafe.imports_passed_through():
         WorkerOption,
     )
 
-PROCEEDING_ZH = {
+PROCEEDING_ZH = MappingProxyType({
     Stage.mediation: "劳动争议调解",
     Stage.arbitration: "劳动争议仲裁",
     Stage.litigation: "劳动争议诉讼",
     Stage.enforcement: "强制执行",
-}
+})
 
 
 class DisputeCase(StatutoryWorkflow):

@@ -4,7 +4,9 @@ first channel, lowest level first (legal aid alongside when asked or for a work 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from types import MappingProxyType
 
 from temporalio import workflow
 
@@ -20,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.scope import check_scope
     from domain.workflow_models import DisputeStep
 
-FIRST_STEP: dict[Channel, DisputeStep] = {
+FIRST_STEP: Mapping[Channel, DisputeStep] = MappingProxyType({
     Channel.union_mediation: DisputeStep.mediation,
     Channel.enterprise_committee: DisputeStep.mediation,
     Channel.peoples_mediation: DisputeStep.mediation,
@@ -29,7 +31,7 @@ FIRST_STEP: dict[Channel, DisputeStep] = {
     Channel.inspection: DisputeStep.inspection,
     Channel.litigation: DisputeStep.litigation,
     Channel.work_injury_determination: DisputeStep.work_injury,
-}
+})
 
 
 async def open_case(case: DisputeCase) -> DisputeStep | None:

@@ -8,6 +8,7 @@ may apply for arbitration; both parties may agree to extend it first.
 from __future__ import annotations
 
 from datetime import timedelta
+from types import MappingProxyType
 
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
@@ -39,21 +40,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import MediationInput, MediationOutcome, MediationResult
 
-ORGANISATION = {
+ORGANISATION = MappingProxyType({
     Channel.union_mediation: ("工会劳动争议调解组织", "the union's mediation organisation"),
     Channel.enterprise_committee: ("企业劳动争议调解委员会", "the enterprise mediation committee"),
     Channel.peoples_mediation: ("人民调解委员会", "the people's mediation committee"),
     Channel.court_mediation: ("法院特邀调解组织", "the court-invited mediation organisation"),
-}
+})
 ACTIONS = (
-    Mediation.record_session,
-    Mediation.record_agreement,
-    Mediation.record_failure,
-    Mediation.extend_period,
-    Mediation.refer_to_inspection,
-    Mediation.refer_to_legal_aid,
-    Mediation.schedule_session,
-    Mediation.change_session,
+    Mediation.record_session, Mediation.record_agreement, Mediation.record_failure, Mediation.extend_period,
+    Mediation.refer_to_inspection, Mediation.refer_to_legal_aid, Mediation.schedule_session, Mediation.change_session,
     Mediation.record_session_attendance,
 )
 

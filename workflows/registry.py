@@ -27,7 +27,7 @@ from workflows.supervision import SupervisionWorkflow
 from workflows.supervision_referral import SupervisionReferralWorkflow
 from workflows.work_injury import WorkInjuryWorkflow
 
-ALL_WORKFLOWS: list[type] = [
+ALL_WORKFLOWS: tuple[type, ...] = (
     DisputeWorkflow,
     MediationWorkflow,
     AgreementWorkflow,
@@ -46,4 +46,4 @@ ALL_WORKFLOWS: list[type] = [
     BulkLettersWorkflow,
     ReferralWorkflow,
     CriminalReferralWorkflow,
-]
+)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
+from types import MappingProxyType
 from typing import ClassVar
 
 from temporalio import workflow
@@ -40,8 +41,8 @@ with workflow.unsafe.imports_passed_through():
         postponement_problem,
     )
 
-TITLES_ZH = {SittingKind.mediation_session: ("调解", ""), SittingKind.arbitration_hearing: ("仲裁开庭", ""),
-             SittingKind.court_hearing: ("开庭", "")}
+TITLES_ZH = MappingProxyType({SittingKind.mediation_session: ("调解", ""), SittingKind.arbitration_hearing: ("仲裁开庭", ""),
+             SittingKind.court_hearing: ("开庭", "")})
 SITTING_ACTIONS = frozenset({"schedule_session", "change_session", "record_session_attendance", "set_hearing", "change_hearing",
                              "record_hearing_attendance", "set_court_hearing", "change_court_hearing", "record_court_attendance"})
 

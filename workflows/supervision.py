@@ -8,7 +8,8 @@ one-time link (Update `employer-reply`); query `matter` gives the live state.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 
 from pydantic import BaseModel
 from temporalio import workflow
@@ -32,7 +33,7 @@ with workflow.unsafe.imports_passed_through():
 Step = Callable[[SupervisionCase], Awaitable[MatterPhase]]
 EMPLOYER = Actor(kind="employer", display_name="用人单位 / employer")
 # What follows what on the ladder, by phase; a phase without a step fails here, at import.
-STEPS: dict[MatterPhase, Step] = {
+STEPS: Mapping[MatterPhase, Step] = MappingProxyType({
     MatterPhase.decide: ladder.decide,
     MatterPhase.approve: ladder.approve,
     MatterPhase.serve: ladder.serve,
@@ -41,7 +42,7 @@ STEPS: dict[MatterPhase, Step] = {
     MatterPhase.referral: ladder.referral,
     MatterPhase.government: ladder.government,
     MatterPhase.procuratorate: ladder.procuratorate,
-}
+})
 if missing := set(MatterPhase) - STEPS.keys() - {MatterPhase.closed}:
     raise TypeError(f"supervision phases without a step: {sorted(missing)}")
 

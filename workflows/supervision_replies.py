@@ -4,6 +4,8 @@ Art. 23), the agencies' responses, and closing the matter."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from temporalio import workflow
 
 from workflows.kit.actions import action
@@ -18,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.supervision_paper import RUNG_CITATION
     from domain.supervision_rules import check_entry
 
-REPLY_ZH = {"rectified": "已整改", "disputed": "有异议", "refused": "拒不改正"}
+REPLY_ZH = MappingProxyType({"rectified": "已整改", "disputed": "有异议", "refused": "拒不改正"})
 
 
 async def take_reply(matter: SupervisionCase, reply: sv.ReplyRecord, source: str, actor: Actor) -> ActionResult:

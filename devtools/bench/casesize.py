@@ -5,7 +5,8 @@ mediation period expires, arbitration, final award, performance), on SQLite and 
 
 Sizes are of the database's tables (indexes and PostgreSQL's TOAST included), measured before and
 after on a fresh database. The objects the store keeps are reported apart (`documents` below): with
-`LABOURFLOW_STORAGE=s3` they are in the bucket and the database holds the rest.
+the embedded default they are files beside the SQLite database, with `LABOURFLOW_STORAGE=s3` in the
+bucket, with PostgreSQL's default in the `blob` table (subtracted in `database_bytes_without_objects`).
 
 `python -m devtools bench-casesize [--cases N] [--closed N] [--postgres URL]`."""
 
@@ -27,6 +28,7 @@ from sqlmodel import select
 from devtools.databases import postgres_database
 from devtools.simulate import Scenario, Simulation, open_simulation, play
 from devtools.stories import wage_arrears
+from infrastructure.settings import Settings
 from infrastructure.tables import StoredDocument
 
 OBJECT_TABLES = ("blob", "document_content")
@@ -79,6 +81,18 @@ def document_object_bytes(database_url: str) -> int:
         engine.dispose()
 
 
+def folder_object_bytes(settings: Settings) -> int:
+    """Bytes of the document objects the files store keeps (the embedded default's folder)."""
+    if settings.resolved_storage != "files":
+        return 0
+    folder = settings.resolved_objects_dir / "documents"
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 0
+
+
+def object_bytes(sim: Simulation) -> int:
+    return document_object_bytes(sim.deps.settings.resolved_database_url) + folder_object_bytes(sim.deps.settings)
+
+
 def _growth(before: dict[str, int], after: dict[str, int], cases: int) -> dict[str, float]:
     grown = {name: (after.get(name, 0) - before.get(name, 0)) / cases for name in after}
     return dict(sorted(((n, b) for n, b in grown.items() if b), key=lambda item: -item[1]))
@@ -122,11 +136,11 @@ async def intake(database_url: str | None, cases: int) -> dict[str, Any]:
             today = await sim.env_today()
             await sim.file(wage_arrears(), today)  # warm-up: first pages of every table
             await _settled(sim)
-            before, objects_before, docs_before = table_bytes(url), document_object_bytes(url), await _documents(sim)
+            before, objects_before, docs_before = table_bytes(url), object_bytes(sim), await _documents(sim)
             for _ in range(cases):
                 await sim.file(wage_arrears(), today)
             await _settled(sim)
-            after, objects_after, docs_after = table_bytes(url), document_object_bytes(url), await _documents(sim)
+            after, objects_after, docs_after = table_bytes(url), object_bytes(sim), await _documents(sim)
     return {"cases": cases, "documents_per_case": (docs_after - docs_before) / cases,
             **_split(before, after, (objects_after - objects_before) / cases, cases)}
 
@@ -141,13 +155,13 @@ async def closed(database_url: str | None, cases: int) -> dict[str, Any]:
             url = sim.deps.settings.resolved_database_url
             await play(sim, scenario)
             await _settled(sim)
-            before, objects_before, docs_before = table_bytes(url), document_object_bytes(url), await _documents(sim)
+            before, objects_before, docs_before = table_bytes(url), object_bytes(sim), await _documents(sim)
             stages = set()
             for _ in range(cases):
                 case, _ = await play(sim, scenario)
                 stages.add((await case.case_row()).stage)
             await _settled(sim)
-            after, objects_after, docs_after = table_bytes(url), document_object_bytes(url), await _documents(sim)
+            after, objects_after, docs_after = table_bytes(url), object_bytes(sim), await _documents(sim)
     return {"cases": cases, "stages": sorted(stages), "documents_per_case": (docs_after - docs_before) / cases,
             **_split(before, after, (objects_after - objects_before) / cases, cases)}
 

@@ -114,13 +114,14 @@ class Stack:
     api: Proc | None = None
     document_nice: int = Settings.model_fields["document_worker_nice"].default
     max_cached_workflows: int | None = None
+    database: str | None = None  # a PostgreSQL URL; None: SQLite under `data`
 
     def __post_init__(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.data / 'infrastructure.db'}"
+        return self.database or f"sqlite:///{self.data / 'infrastructure.db'}"
 
     @property
     def temporal_db(self) -> Path:
@@ -143,6 +144,7 @@ class Stack:
             "LABOURFLOW_RATE_LIMIT_INTAKE": "1000000/1",
             "LABOURFLOW_API_PORT": str(self.http),
             "LABOURFLOW_INTAKE_MIN_FILL_SECONDS": "0",
+            "LABOURFLOW_STRICT_SANDBOX": "false",  # the production sandbox, whoever runs the bench
         }
         if self.server_kind == "time-skipping":
             env["LABOURFLOW_BENCH_SEARCH_ATTRIBUTES"] = "0"

@@ -21,7 +21,7 @@ from devtools.bench import capacity, casecost, documents, intake, pages, sandbox
 from devtools.bench.common import Steps, prepare_database, progress
 from devtools.bench.procs import Stack, settle
 
-SCENARIOS = ("intake", "case_cost", "capacity", "sandbox", "documents", "pages")
+SCENARIOS = ("intake", "intake_postgresql", "case_cost", "capacity", "sandbox", "documents", "pages")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Options:
     capacity: int = 0  # 0 = the default for the mode
     repeat: int = 0  # 0 = the default for the mode
     profile: bool = False
+    postgres: str = ""  # a PostgreSQL server's URL for the PostgreSQL intake scenario ("": skipped)
 
     def sizes(self) -> dict[str, Any]:
         if self.quick:
@@ -102,6 +103,33 @@ async def _start(stack: Stack, stacks: list[Stack], what: str) -> None:
     stack.start_worker()
     await stack.wait_worker_ready()
 
+async def _intake_postgresql(options: Options, work: Path, stacks: list[Stack], sizes: dict[str, Any]) -> dict[str, Any]:
+    """The intake scenario with the application database in a throw-away PostgreSQL database (its
+    own Temporal server in memory, workers and API), then stopped and dropped."""
+    from sqlalchemy.exc import OperationalError
+
+    from devtools.databases import postgres_database
+    from infrastructure.temporal import connect
+
+    try:
+        database = postgres_database(options.postgres, prefix="lf_bench_")
+        url = database.__enter__()
+    except OperationalError as exc:
+        progress(f"intake (postgresql): skipped, the server at --postgres cannot be used: {exc.orig}")
+        return {"skipped": f"PostgreSQL at --postgres cannot be used: {exc.orig}", "metrics": []}
+    try:
+        stack = Stack(work / "postgresql", server_kind="dev-memory", database=url)
+        await _start(stack, stacks, "intake (postgresql): starting Temporal, the workers and the API on PostgreSQL")
+        await stack.start_api()
+        try:
+            client = await connect(stack.settings)
+            return await intake.run(stack, client, count=sizes["intake_requests"], repeat=sizes["repeat"], database="postgresql")
+        finally:
+            stack.stop_all()
+    finally:
+        database.__exit__(None, None, None)
+
+
 async def run_all(options: Options) -> dict[str, Any]:
     import temporalio
 
@@ -138,6 +166,8 @@ async def run_all(options: Options) -> dict[str, Any]:
             main, client, count=sizes["intake_requests"], repeat=sizes["repeat"]
         )
         intake_steps = Steps(**scenarios["intake"]["steps"])
+        if options.postgres:
+            scenarios["intake_postgresql"] = await _intake_postgresql(options, work, stacks, sizes)
         dev_cost = await casecost.run(
             main, client, label="dev server", cases=sizes["case_cost_cases"], repeat=sizes["repeat"]
         )

@@ -20,7 +20,7 @@ import importlib
 import io
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,9 +41,9 @@ from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import QRStampStyle, TextStampStyle
 
+from domain.china_time import CHINA_TZ
 from infrastructure.signing.ca import TEST_MARK
 
-BEIJING = timezone(timedelta(hours=8), "UTC+08:00")  # China keeps one zone and no summer time
 SEAL_FONT_FAMILY = "Noto Sans CJK SC"
 SEAL_RED = (0.784, 0.063, 0.180)  # #c8102e, the red the templates use for marks
 FIELD_PREFIX = "labourflow-seal"
@@ -171,7 +171,7 @@ class _PdfSignerAt(PdfSigner):
 
 def seal_lines(*, org_name: str, document_no: str, signing_time: datetime, test_certificate: bool) -> list[str]:
     """The lines of text in the seal area (also what a test can look for with pdftotext)."""
-    local = signing_time.astimezone(BEIJING)
+    local = signing_time.astimezone(CHINA_TZ)
     lines = [
         org_name,
         f"文书编号 {document_no}",

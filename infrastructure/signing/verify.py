@@ -34,8 +34,8 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from domain.china_time import CHINA_TZ
 from infrastructure.signing.ca import TEST_MARK
-from infrastructure.signing.sign import BEIJING
 
 log = logging.getLogger(__name__)
 
@@ -348,8 +348,8 @@ def _messages(status: VerificationStatus, reports: tuple[SignatureReport, ...], 
     org = (deciding.org_name if deciding else None) or "（未知机构）"
     org_en = (deciding.org_name if deciding else None) or "(unknown organisation)"
     when = (deciding.timestamp_time or deciding.signing_time) if deciding else None
-    when_zh = f"{when.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）" if when else "（时间不详）"
-    when_en = f"{when.astimezone(BEIJING):%Y-%m-%d %H:%M:%S} (Beijing time)" if when else "(time unknown)"
+    when_zh = f"{when.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S}（北京时间）" if when else "（时间不详）"
+    when_en = f"{when.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S} (Beijing time)" if when else "(time unknown)"
     test_zh = "注意：签章使用的是测试证书，不具法律效力。" if deciding and deciding.test_certificate else ""
     test_en = " Note: it was signed with a TEST certificate and has no legal effect." if deciding and deciding.test_certificate else ""
     match status:
@@ -372,8 +372,8 @@ def _messages(status: VerificationStatus, reports: tuple[SignatureReport, ...], 
             )
         case VerificationStatus.REVOKED:
             revoked = deciding.revoked_at if deciding else None
-            revoked_zh = f"已于{revoked.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）被吊销" if revoked else "已被吊销"
-            revoked_en = f"was revoked on {revoked.astimezone(BEIJING):%Y-%m-%d %H:%M} (Beijing time)" if revoked else "has been revoked"
+            revoked_zh = f"已于{revoked.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}（北京时间）被吊销" if revoked else "已被吊销"
+            revoked_en = f"was revoked on {revoked.astimezone(CHINA_TZ):%Y-%m-%d %H:%M} (Beijing time)" if revoked else "has been revoked"
             return (
                 f"{org}的签章证书{revoked_zh}，该签章不再有效。请向签发机构核实。",
                 f"The signing certificate of {org_en} {revoked_en}: the signature is no longer valid. Check with the issuing organisation.",

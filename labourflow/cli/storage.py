@@ -15,7 +15,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents.store import import_legacy, orphan_keys
 from infrastructure.settings import Settings, SettingsError
-from infrastructure.storage import FolderFallback, StorageUnavailable, blob_store_for, copy_folders
+from infrastructure.storage import FolderFallback, StorageUnavailable, blob_store_for, copy_folders, move_earlier
 from labourflow.cli.base import app, fail
 
 T = TypeVar("T")
@@ -42,15 +42,19 @@ def with_store(settings: Settings, action: Callable[[FolderFallback], Awaitable[
 
 def where(settings: Settings) -> str:
     """The store in words, for messages."""
-    if settings.storage == "s3":
+    if settings.resolved_storage == "s3":
         return f"S3 bucket {settings.s3_bucket} at {settings.s3_endpoint or 'the default endpoint'}"
+    if settings.resolved_storage == "files":
+        return f"the folder {settings.resolved_objects_dir}"
     return "the database (table blob)"
 
 
 def unavailable(settings: Settings, exc: StorageUnavailable) -> str:
     """What to do when the store cannot be used."""
-    fix = "check the LABOURFLOW_S3_* settings and that the bucket exists" if settings.storage == "s3" \
-        else "is the database migrated? run `labourflow migrate`"
+    fix = {
+        "s3": "check the LABOURFLOW_S3_* settings and that the bucket exists",
+        "files": "check that the folder (LABOURFLOW_OBJECTS_DIR) can be created and written by this user",
+    }.get(settings.resolved_storage, "is the database migrated? run `labourflow migrate`")
     return f"cannot use {where(settings)}: {exc}; {fix}"
 
 
@@ -59,21 +63,23 @@ def storage_import() -> None:
     """Copy evidence, reply attachments, calendar years (old folders) and earlier documents' content into the store (idempotent)."""
     settings = Settings()
 
-    async def copy(store: FolderFallback) -> tuple[int, int, int]:
+    async def copy(store: FolderFallback) -> tuple[int, int, int, int]:
         copied, present = await copy_folders(store)
+        moved = await move_earlier(store)
         db = Database(settings.resolved_database_url)
         try:
-            return copied, present, await import_legacy(db, store, Keyring.from_settings(settings))
+            return copied, present, moved, await import_legacy(db, store, Keyring.from_settings(settings))
         finally:
             await db.dispose()
 
     try:
-        copied, present, documents = with_store(settings, copy)
+        copied, present, moved, documents = with_store(settings, copy)
     except StorageUnavailable as exc:
         fail(unavailable(settings, exc), code=1)
     typer.echo(
         f"copied {copied} file(s) from {settings.resolved_evidence_dir} and {settings.resolved_calendar_dir} "
         f"into {where(settings)}; {present} were there already; "
+        f"moved {moved} object(s) from table blob; "
         f"moved the content of {documents} earlier document(s) from table document_content"
     )
 

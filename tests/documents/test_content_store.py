@@ -28,7 +28,7 @@ from infrastructure.documents import store
 from infrastructure.documents.issue import issue_document, verify_document
 from infrastructure.settings import Settings
 from infrastructure.signing.verify import unsigned_original
-from infrastructure.storage import BlobStore, DatabaseStore, S3Store, blob_store_for
+from infrastructure.storage import BlobStore, DatabaseStore, FileStore, Layered, S3Store, blob_store_for
 from infrastructure.tables import Blob, DocumentContent, StoredDocument
 from labourflow.cli.base import app
 from services.receipts import receipts_of, serve_with_receipt
@@ -95,15 +95,23 @@ async def test_documents_round_trip_through_s3_and_leave_the_database(
     assert [r.signed_sha256 for r in await receipts_of(db, row.id)] == [hashlib.sha256(served).hexdigest()] == [row.signed_sha256]
 
 
-async def test_documents_round_trip_through_the_embedded_default(settings: Settings, db: Database) -> None:
+async def test_documents_round_trip_through_the_default_store(settings: Settings, db: Database) -> None:
+    """The default (`auto`): files beside a SQLite database, the blob table with PostgreSQL."""
     deps = ActivityDeps(settings, db, Keyring.from_settings(settings))
     row = await _issue(deps, "supervision/SV-2026-000007/opinion_notice/1")
     await _reads_and_verifies(deps, row)
-    assert isinstance(deps.storage.store, DatabaseStore)
-    # Stored once: one PDF blob (the signed file, whose prefix is the unsigned render) and the HTML.
-    async with db.session() as session:
-        sizes = dict((await session.exec(select(Blob.key, Blob.size).where(col(Blob.area) == "documents"))).all())
     keys = store.content_keys(row)
+    if settings.sqlite_file is not None:
+        assert isinstance(deps.storage.store, Layered) and isinstance(deps.storage.store.primary, FileStore)
+        folder = settings.resolved_objects_dir
+        assert folder == settings.sqlite_file.with_name(settings.sqlite_file.name + ".objects")
+        sizes = {key: (folder / key).stat().st_size for key in keys.values()}
+        assert await _count(db, Blob) == 0  # nothing of the content in the database
+    else:
+        assert isinstance(deps.storage.store, DatabaseStore)
+        async with db.session() as session:
+            sizes = dict((await session.exec(select(Blob.key, Blob.size).where(col(Blob.area) == "documents"))).all())
+    # Stored once: one PDF object (the signed file, whose prefix is the unsigned render) and the HTML.
     assert set(sizes) == set(keys.values()) and await _count(db, DocumentContent) == 0
     assert sizes[keys[PDF]] < row.signed_size + 100  # the PDF plus nonce and tag, no second copy
     assert sizes[keys[HTML]] * 2 < len(await store.read_content(db, deps.storage, deps.keyring, row, HTML))

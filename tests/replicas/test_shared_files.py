@@ -21,7 +21,17 @@ from api.app import create_app
 from domain.intake import IntakeRequest
 from infrastructure.db import Database
 from infrastructure.settings import Settings
-from infrastructure.storage import BlobNotFound, BlobStore, DatabaseStore, S3Store, StorageUnavailable, blob_store_for
+from infrastructure.storage import (
+    BlobNotFound,
+    BlobStore,
+    DatabaseStore,
+    FileStore,
+    Layered,
+    S3Store,
+    StorageUnavailable,
+    blob_store_for,
+    move_earlier,
+)
 from services.context import ServiceContext
 from services.evidence import evidence_key, read_evidence
 from services.intake import register_case
@@ -120,8 +130,11 @@ async def test_a_calendar_year_added_on_one_node_is_used_on_another(s3: S3Server
 # ---- the store itself, the same contract on every backend ------------------------------------
 
 
-@pytest.fixture(params=["database", "s3"])
+@pytest.fixture(params=["files", "database", "s3"])
 async def store(request: pytest.FixtureRequest, db: Database, tmp_path: Path) -> AsyncIterator[BlobStore]:
+    if request.param == "files":
+        yield FileStore(tmp_path / "objects")
+        return
     if request.param == "database":
         yield DatabaseStore(db)
         return
@@ -162,3 +175,40 @@ async def test_an_unusable_store_says_so(s3: S3Server, tmp_path: Path) -> None:
             await DatabaseStore(unmigrated).get("calendar/2027.json")
     finally:
         await unmigrated.dispose()
+
+
+async def test_a_files_store_never_shows_a_partial_object(tmp_path: Path) -> None:
+    """A write lands whole or not at all: a crash between writing and renaming leaves only a
+    `.partial-` file, which no listing or read shows, and the object as it was before."""
+    store = FileStore(tmp_path / "objects")
+    await store.put("evidence/ab/one.bin", b"before")
+    (tmp_path / "objects" / "evidence" / "ab" / ".partial-one.bin.1.dead").write_bytes(b"half of the aft")
+    assert await store.keys("evidence/") == ["evidence/ab/one.bin"]
+    assert await store.get("evidence/ab/one.bin") == b"before"
+
+
+async def test_an_unwritable_files_store_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    with pytest.raises(StorageUnavailable, match="files store"):
+        await FileStore(blocker / "objects").check()
+    with pytest.raises(StorageUnavailable, match="files store"):
+        await FileStore(blocker / "objects").put("calendar/2027.json", b"{}")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_embedded_default_reads_and_moves_what_an_earlier_version_kept_in_the_database(
+        db: Database, database_url: str, tmp_path: Path) -> None:
+    """Before 0.4 the embedded default kept objects in the blob table; now it keeps them in files
+    beside the SQLite database. Objects in the table still read, and `storage import` moves them."""
+    settings = make_settings(tmp_path / "node", database_url=database_url)
+    await DatabaseStore(db).put("evidence/ab/old.bin", b"kept by 0.3")
+    store = blob_store_for(settings, db)
+    assert isinstance(store.store, Layered) and isinstance(store.store.primary, FileStore)
+    await store.put("evidence/ab/new.bin", b"kept by 0.4")
+    assert await store.get("evidence/ab/old.bin") == b"kept by 0.3"
+    assert await store.keys("evidence/") == ["evidence/ab/new.bin", "evidence/ab/old.bin"]
+    assert await move_earlier(store) == 1
+    assert await DatabaseStore(db).keys("evidence/") == []
+    assert (settings.resolved_objects_dir / "evidence" / "ab" / "old.bin").read_bytes() == b"kept by 0.3"
+    assert await move_earlier(store) == 0  # idempotent

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from infrastructure.tables import Blob, DocumentReceipt, StoredDocument
+from infrastructure.tables import DocumentReceipt, StoredDocument
 from tests.supervision.harness import Console
 from tests.supervision.stories import complaint
 
@@ -122,8 +122,8 @@ async def test_from_suggestion_to_an_employer_reply(console: Console) -> None:
     assert "审查用人单位的答复" in page.text and "转账凭证.pdf" in page.text
     attachment = re.search(r'href="(/api/v1/supervision/attachments/[^"]+)"', page.text)
     assert attachment is not None and (await union.get(attachment.group(1))).content == PDF
-    async with harness.deps.db.session() as session:  # the file is in the object store (here the database), not on disk
-        keys = (await session.exec(select(Blob.key).where(Blob.area == "evidence"))).all()
+    # the file is in the object store (the default's folder beside the SQLite database), not in the old folder
+    keys = await harness.deps.storage.store.keys("evidence/")
     assert keys == [f"evidence/supervision/{attachment.group(1).rsplit('/', 1)[1]}.bin"]
     assert not harness.settings.resolved_evidence_dir.exists()
     accepted = await _act(

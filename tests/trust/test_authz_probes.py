@@ -242,14 +242,12 @@ IDENTITIES = (
     *AGENCY_STAFF,
     *SYSTEMS,
 )
-CASE_OUTSIDERS = {"worker_b", "worker_c", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
-UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
+# (One definition of each: a merge had left a second one below the first, without the agency systems.)
+CASE_OUTSIDERS = {"worker_b", "worker_c", "agent_b", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF, *SYSTEMS}
+UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "agent_b", "mediator_a", "mediator_b", "union_b", "anonymous",
+                   *AGENCY_STAFF, *SYSTEMS}
 # Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
-CASE_C_OUTSIDERS = {"worker_a", "worker_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES, *OTHER_SYSTEMS}
-CASE_OUTSIDERS = {"worker_b", "worker_c", "agent_b", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
-UNION_OUTSIDERS = {"worker_a", "worker_b", "worker_c", "agent_b", "mediator_a", "mediator_b", "union_b", "anonymous", *AGENCY_STAFF}
-# Case C went straight to arbitration: the union that took it in may read it, its tasks are the commission's.
-CASE_C_OUTSIDERS = {"worker_a", "worker_b", "agent_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES}
+CASE_C_OUTSIDERS = {"worker_a", "worker_b", "agent_b", "mediator_b", "union_b", "anonymous", *OTHER_AGENCIES, *OTHER_SYSTEMS}
 TASK_C_OUTSIDERS = CASE_C_OUTSIDERS | {"mediator_a", "union_a", "worker_c"}
 # A refusal for the role (not about the object): allowed instead of "the same as a missing object".
 ROLE_REFUSALS = {401, 403}

@@ -27,6 +27,6 @@ def test_every_workflow_type_has_a_committed_history() -> None:
 @pytest.mark.parametrize("path", FILES, ids=[path.stem for path in FILES])
 async def test_history_replays(path: Path) -> None:
     history = load_history(path)
-    replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=replay_converter(), workflow_runner=sandbox_runner())
+    replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=replay_converter(), workflow_runner=sandbox_runner(strict=True))
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     assert result.replay_failure is None, f"{path.name} no longer replays: {result.replay_failure}"

@@ -5,8 +5,9 @@ the role may take it, the payload is valid, no fact is dated after today, and ea
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from temporalio import workflow
@@ -54,7 +55,7 @@ def action(entry: StaffAction) -> Callable[[Handler], Handler]:
 class ActionHandling(WorkflowKit):
     """The `act` Update and its checks."""
 
-    ACTIONS: ClassVar[dict[str, ActionSpec]] = {}
+    ACTIONS: ClassVar[Mapping[str, ActionSpec]] = MappingProxyType({})
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -63,7 +64,7 @@ class ActionHandling(WorkflowKit):
             entry = getattr(attr, "__action__", None)
             if isinstance(entry, StaffAction):
                 found[entry.name] = ActionSpec(entry.name, entry.payload, tuple(entry.roles), entry.closes, attr)
-        cls.ACTIONS = found
+        cls.ACTIONS = MappingProxyType(found)  # read-only: the class is shared by every run (README, "Sandbox")
 
     def _check_action(self, request: TaskAction, *, business_rules: bool = True) -> tuple[ActionSpec, OpenTask, BaseModel]:
         """Everything the validator checks. The handler repeats only what the workflow's own state

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any
 
 from temporalio import workflow
@@ -17,18 +19,18 @@ _FOREVER = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=t
 # else tells the server): projections take milliseconds, so 10 s is both generous and a quick recovery.
 _QUICK = timedelta(seconds=10)
 
-PROJECTION: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
-NOTIFY: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
-ASSIGN: dict[str, Any] = {"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER}
+PROJECTION: Mapping[str, Any] = MappingProxyType({"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER})
+NOTIFY: Mapping[str, Any] = MappingProxyType({"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER})
+ASSIGN: Mapping[str, Any] = MappingProxyType({"start_to_close_timeout": _QUICK, "retry_policy": _FOREVER})
 # Rendering is deterministic: a template or input error will not heal by retrying.
-DOCUMENT: dict[str, Any] = {
+DOCUMENT: Mapping[str, Any] = MappingProxyType({
     "start_to_close_timeout": timedelta(seconds=30),  # a PDF takes 0.2-1.5 s
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=2),
         maximum_interval=timedelta(minutes=5),
-        non_retryable_error_types=["DocumentInputError", "UndefinedError", "TemplateNotFound"],
+        non_retryable_error_types=("DocumentInputError", "UndefinedError", "TemplateNotFound"),
     ),
-}
+})
 
 
 def document_queue() -> dict[str, Any]:
