@@ -8,14 +8,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import structlog
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlmodel import select
+from sqlmodel import col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import NotificationRequest
 from infrastructure.tables import Case, Notification, Organisation, Team, User
 from infrastructure.upsert import upsert
+
+log = structlog.get_logger("labourflow.notifications")
 
 
 @lru_cache(maxsize=2)
@@ -58,6 +61,14 @@ class NotificationActivities:
                 org = await session.get(Organisation, team.organisation_code) if team and team.organisation_code else None
                 if org is not None and org.supervisor and org.supervisor not in names:
                     names.append(org.supervisor)
+                if not names:
+                    # An escalation must reach someone: with no supervisor on the team and no head
+                    # named for its organisation, the administrators receive it (and the log says why).
+                    names = list((await session.exec(
+                        select(User.username).where(User.role == "admin", col(User.is_active)).order_by(col(User.username))
+                    )).all())
+                    log.warning("escalation_without_supervisor", team=request.team_code,
+                                organisation=team.organisation_code if team else None, sent_to="administrators", subject=request.subject)
             else:
                 names = [request.recipient] if request.recipient else []
         return [("inbox", request.recipient_kind, self._keyring.encrypt_text(name)) for name in names]

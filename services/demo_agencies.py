@@ -67,6 +67,19 @@ HEADS: dict[OrgKind, tuple[str, Role, str]] = {  # who receives escalations, per
     OrgKind.union_mediation_centre: ("supervisor", Role.supervisor, "调解中心主任 陈静"),
     OrgKind.arbitration_commission: ("arb-head", Role.commission_head, ""),
 }
+# Every other demo organisation's escalations go to one of its own accounts (a real organisation
+# names its head when an administrator creates it): without one they would reach only the
+# administrators (activities/notifications.py).
+ACTING_HEADS: dict[OrgKind, str] = {
+    OrgKind.union_federation: "union",
+    OrgKind.enterprise_committee: "ent-mediator",
+    OrgKind.peoples_mediation: "pm-mediator",
+    OrgKind.legal_aid: "aid-reviewer",
+    OrgKind.labour_inspection: "inspector",
+    OrgKind.court: "judge",
+    OrgKind.procuratorate: "procurator",
+    OrgKind.public_security: "police",
+}
 
 
 # The first version's demo teams keep their names (documents of running demo cases print them).
@@ -105,6 +118,17 @@ def username(stem: str, region: str) -> str:
     return f"{stem}-{tag}" if tag else stem
 
 
+def head_of(region: str, kind: OrgKind) -> str | None:
+    """The demo organisation's head (its `supervisor`): who receives its escalations."""
+    if kind is OrgKind.union_mediation_centre:  # the union's mediation centres: Pudong's and Xihu's have staff
+        return {"shanghai-pudong": "supervisor", "hangzhou-xihu": "mediator-hz"}.get(region)
+    if kind in HEADS:
+        return username(HEADS[kind][0], region)
+    if kind is OrgKind.union_federation and region != "shanghai-pudong":
+        return None  # only Pudong's federation has union legal staff in the demo
+    return username(ACTING_HEADS[kind], region) if kind in ACTING_HEADS else None
+
+
 def demo_plan() -> list[tuple[Organisation, Team, list[User]]]:
     """Every demo organisation with its team and accounts (password hashes filled in by the caller)."""
     plan = []
@@ -113,8 +137,7 @@ def demo_plan() -> list[tuple[Organisation, Team, list[User]]]:
             code = f"{SHORT[kind]}-{tag or 'pd'}"
             team_code = LEGACY_TEAMS.get((region, kind), f"{code}-1")
             name_zh, name_en = _name(region, kind)
-            head = HEADS.get(kind)
-            supervisor = username(head[0], region) if head and (tag == "" or kind is not OrgKind.union_mediation_centre) else None
+            supervisor = head_of(region, kind)
             org = Organisation(code=code, kind=kind.value, name_zh=name_zh, name_en=name_en, region=region, supervisor=supervisor)
             team = Team(code=team_code, name_zh=name_zh, name_en=name_en, kind=kind.value, region=region, organisation_code=code)
             users = [
@@ -138,9 +161,13 @@ async def seed_demo_agencies(db: Database, password_hash: str) -> int:
     async with db.session() as session:
         existing_users = set((await session.exec(select(User.username))).all())
         for org, team, users in demo_plan():
-            if await session.get(Organisation, org.code) is None:
+            stored_org = await session.get(Organisation, org.code)
+            if stored_org is None:
                 session.add(Organisation.model_validate(org.model_dump()))
                 await session.flush()
+            elif stored_org.supervisor is None and org.supervisor:  # demo data seeded before every organisation had a head
+                stored_org.supervisor = org.supervisor
+                session.add(stored_org)
             stored = await session.get(Team, team.code)
             if stored is None:
                 session.add(Team.model_validate(team.model_dump()))

@@ -36,7 +36,8 @@ def today() -> str:
 async def dispute_path(
     sim: Simulation, client: Client, settings: Any, search_attributes: bool
 ) -> str:
-    """File a case and take it through mediation failure, arbitration and a final award."""
+    """File a case and take it through mediation failure, the referral to the arbitration commission,
+    arbitration and a final award."""
     registered = await register_case(
         sim.db, sim.deps.keyring, IntakeRequest.model_validate(wage_arrears()), None
     )
@@ -57,6 +58,9 @@ async def dispute_path(
     await case.act("mediate", "record_failure", {"ended_on": day, "reason": "用人单位拒不到场"})
     await case.wait_stage("arbitration_eligible", timeout=timeout)
     await case.worker("choose_arbitration", {"filed_on": day})
+    # the union mediation centre refers the case; the commission's clerk takes it (issue 15's agencies)
+    await case.task("receive_referral", timeout=timeout)
+    await case.act("receive_referral", "accept_referral", {"on": day})
     await case.task("record_arbitration_acceptance", timeout=timeout)
     await case.act(
         "record_arbitration_acceptance", "record_acceptance", {"decided_on": day, "granted": True}
@@ -174,7 +178,8 @@ async def run(
             total["product"],
             total["raw"],
             # issue 21: no worse than the 1,270 ms measured on the dev server before its changes
-            **({"target": "≤ 1270 ms", "met": lambda m, _r: m <= 1270} if label == "dev server" else {}),
+            target="≤ 1270 ms" if label == "dev server" else "",
+            met=(lambda m, _r: m <= 1270) if label == "dev server" else None,
         ),
         metric(
             f"case cost ({label}) server CPU/case",

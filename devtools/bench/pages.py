@@ -61,7 +61,7 @@ async def seed(db: Database, keyring: Keyring, count: int) -> None:
                 "filed_on": filed,
                 "employer_name": f"上海第{serial % 997}建筑劳务有限公司",
                 "stage": stage,
-                "channel": None if stage.startswith("closed") else stage,
+                "channel": None if stage.startswith("closed") else ("union_mediation" if stage == "mediation" else stage),
                 "closed_on": filed + timedelta(days=40) if stage.startswith("closed") else None,
                 "next_deadline_on": None
                 if stage.startswith("closed")

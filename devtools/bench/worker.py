@@ -1,7 +1,8 @@
 """The bench's worker processes, as `labourflow run` starts them: `workflows` is the production
 workflow worker (`labourflow.worker.build_worker`) and, on the task queue `<queue>-raw` of the same
 process, the raw baseline with the same worker settings (production sandbox, sticky cache, activity
-executor, concurrency limits); `documents NICE` is the document worker at that CPU priority."""
+executor, concurrency limits); `documents NICE` is the document worker at that CPU priority (and
+`workflows NICE` the workflow worker at its own)."""
 
 from __future__ import annotations
 
@@ -84,6 +85,6 @@ async def main(role: WorkerRole) -> None:
 
 if __name__ == "__main__":
     role = WorkerRole(sys.argv[1])
-    if role is WorkerRole.documents and len(sys.argv) > 2:
+    if len(sys.argv) > 2:
         os.nice(int(sys.argv[2]))
     asyncio.run(main(role))

@@ -108,6 +108,25 @@ def test_users_create_lists_every_role_and_takes_agency_teams(database: str) -> 
     assert (judge.team_code, judge.region) == ("court-hz-1", "hangzhou-xihu")  # type: ignore[attr-defined]
 
 
+def test_users_update_changes_role_team_and_state_and_refuses_what_does_not_fit(database: str) -> None:
+    code, _, err = run("users", "update", "judge", "--role", "arbitrator")
+    assert code == 2 and err.startswith("error: 角色与所属机构不符"), err  # a judge's team is a court's
+    code, out, _ = run("users", "update", "judge", "--team", "court-hz-1")
+    assert (code, out.strip()) == (0, "updated 'judge': team 'court-hz-1'")
+    code, out, _ = run("users", "update", "inspector", "--deactivate")
+    assert (code, out.strip()) == (0, "updated 'inspector': deactivated")
+    inspector = _rows(database, select(User).where(User.username == "inspector"))[0]
+    assert inspector.is_active is False  # type: ignore[attr-defined]
+    code, _, err = run("users", "update", "nobody", "--unlock")
+    assert code == 2 and "no account 'nobody'" in err
+    code, _, err = run("users", "update", "judge")
+    assert code == 2 and "nothing to change" in err
+    code, out, _ = run("users", "list", "--organisation", "court-hz")
+    assert code == 0 and "judge\tjudge\tcourt-hz-1\tcourt-hz\tactive" in out
+    actions = [row.action for row in _rows(database, select(AuditEntry).where(AuditEntry.object_id.in_(["judge", "inspector"])))]  # type: ignore[attr-defined]
+    assert {"user.deactivate"} <= set(actions) and len(actions) >= 2
+
+
 def test_move_tasks_moves_an_open_task_to_the_agency_that_holds_it(database: str) -> None:
     """A case that was running before the agencies had staff: its award task sits with the union's
     mediators; the commission of its region holds that work now."""
