@@ -54,13 +54,15 @@ class NotificationActivities:
                 return [("sms", "worker", case.worker_phone_enc)]
             if request.recipient_kind == "supervisor":
                 # The team's supervisors and the head of its organisation (who receives its escalations).
-                names = list(
-                    (await session.exec(select(User.username).where(User.role == "supervisor", User.team_code == request.team_code))).all()
-                )
+                # (deactivated accounts receive nothing: a head who left no longer hears of overdue work)
+                names = list((await session.exec(select(User.username).where(
+                    User.role == "supervisor", User.team_code == request.team_code, col(User.is_active)))).all())
                 team = await session.get(Team, request.team_code) if request.team_code else None
                 org = await session.get(Organisation, team.organisation_code) if team and team.organisation_code else None
                 if org is not None and org.supervisor and org.supervisor not in names:
-                    names.append(org.supervisor)
+                    head = (await session.exec(select(User.is_active).where(User.username == org.supervisor))).first()
+                    if head:
+                        names.append(org.supervisor)
                 if not names:
                     # An escalation must reach someone: with no supervisor on the team and no head
                     # named for its organisation, the administrators receive it (and the log says why).

@@ -55,7 +55,10 @@ def make_engine(url: str) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url(url), connect_args={"timeout": 30})
+        # A pool as large as PostgreSQL's: each aiosqlite connection is a thread, and with the default
+        # (5, overflow 10) a burst of intake requests opened and closed overflow connections (a thread
+        # start and the pragmas each) and waited for the pool.
+        engine = create_async_engine(async_url(url), pool_size=10, max_overflow=20, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     plain, tls = split_ssl_parameters(url)

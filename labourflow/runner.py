@@ -297,7 +297,7 @@ async def run_all(settings: Settings) -> int:
             await db.dispose()
         env_python = [sys.executable, "-m", "labourflow"]
         os.environ.update(_child_env(settings))
-        worker = await spawn("worker", [*env_python, "worker", "--role", "workflows"])
+        worker = await spawn("worker", [*env_python, "worker", "--role", "workflows", "--nice", str(settings.workflow_worker_nice)])
         children.append(("worker", worker))
         documents = await spawn(
             "document worker",

@@ -37,7 +37,7 @@ from services.access import hash_access_code, new_access_code
 from services.context import ServiceContext
 from services.errors import Refused, Unavailable
 from services.evidence import EvidenceFile, store_evidence
-from services.organisations import holders_for
+from services.organisations import Holders, holders_for
 
 log = structlog.get_logger("services.intake")
 
@@ -79,14 +79,16 @@ async def _replay(db: Database, keyring: Keyring, key: str, digest: str) -> Regi
     return Registered(row.case_no, keyring.decrypt_text(row.access_code_enc), created=False)
 
 
-async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None) -> Registered:
-    """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction."""
+async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None,
+                        holders: Holders | None = None) -> Registered:
+    """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction.
+    `holders`: the region's agencies, when the caller has read them already."""
     digest = request_hash(request)
     if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
         return earlier
     filed_on = china_today()
     access_code = new_access_code()
-    union_team = (await holders_for(db, request.region)).teams.get(Agency.union_mediation)
+    union_team = (holders or await holders_for(db, request.region)).teams.get(Agency.union_mediation)
     try:
         async with db.write_session() as session:
             case_no = await _next_case_no(session, filed_on.year)
@@ -155,11 +157,12 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
 
 
 async def workflow_input(
-    db: Database, keyring: Keyring, settings: Settings, case: Case, calendar_years: tuple[Any, ...] = ()
+    db: Database, keyring: Keyring, settings: Settings, case: Case, calendar_years: tuple[Any, ...] = (),
+    holders: Holders | None = None,
 ) -> DisputeInput:
     """Rebuild the workflow's start input from the committed case row."""
     pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
-    holders = await holders_for(db, case.region)
+    holders = holders or await holders_for(db, case.region)
     teams, names = holders.teams, holders.names
     return DisputeInput(
         facts=CaseFacts.model_validate(case.facts),
@@ -180,19 +183,20 @@ async def start_workflow(
     case_no: str,
     calendar_years: tuple[Any, ...] = (),
     search_attributes: bool = True,
+    holders: Holders | None = None,
 ) -> None:
     """Start (or find running) the case's workflow, then mark the row started and forget the code."""
     with structlog.contextvars.bound_contextvars(case_no=case_no, workflow_id=case_workflow_id(case_no)):
-        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes)
+        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes, holders)
 
 
 async def _start_workflow(
     client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str, calendar_years: tuple[Any, ...],
-    search_attributes: bool,
+    search_attributes: bool, holders: Holders | None,
 ) -> None:
     async with db.session() as session:
         case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
-    inp = await workflow_input(db, keyring, settings, case, calendar_years)
+    inp = await workflow_input(db, keyring, settings, case, calendar_years, holders)
     inp = inp.model_copy(update={"search_attributes": search_attributes})
     attributes = case_search_attributes(case_no, case.category, case.region) if search_attributes else None
     await client.start_workflow(
@@ -236,12 +240,12 @@ class Filed:
     started: bool
 
 
-async def try_start(ctx: ServiceContext, case_no: str) -> bool:
+async def try_start(ctx: ServiceContext, case_no: str, holders: Holders | None = None) -> bool:
     """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost)."""
     try:
         client = await ctx.client()
         await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, await ctx.calendar_years(),
-                             search_attributes=ctx.search_attributes)
+                             search_attributes=ctx.search_attributes, holders=holders)
         return True
     except (Unavailable, TemporalUnavailable, RPCError, ConnectionError):
         return False
@@ -253,14 +257,15 @@ async def file_intake(
     """Register the case (idempotent by key), store its evidence files, then start its workflow.
 
     Evidence is stored before the start, so the first documents already list it."""
-    registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key)
+    holders = await holders_for(ctx.db, intake.region)  # read once: the union team and the workflow's agencies
+    registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key, holders)
     if not registered.created:
         async with ctx.db.session() as session:
             started = (await session.exec(select(Case.workflow_started).where(Case.case_no == registered.case_no))).one()
         return Filed(registered.case_no, registered.access_code, False, bool(started))
     for upload in uploads:
         await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
-    started = await try_start(ctx, registered.case_no)
+    started = await try_start(ctx, registered.case_no, holders)
     return Filed(registered.case_no, registered.access_code, True, started)
 
 

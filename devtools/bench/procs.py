@@ -113,6 +113,7 @@ class Stack:
     documents: Proc | None = None
     api: Proc | None = None
     document_nice: int = Settings.model_fields["document_worker_nice"].default
+    workflow_nice: int = Settings.model_fields["workflow_worker_nice"].default
     max_cached_workflows: int | None = None
     database: str | None = None  # a PostgreSQL URL; None: SQLite under `data`
 
@@ -214,7 +215,7 @@ class Stack:
         """The workflow worker (with the raw baseline) and the document worker."""
         self.worker = _spawn(
             "worker",
-            [sys.executable, "-m", "devtools.bench.worker", "workflows"],
+            [sys.executable, "-m", "devtools.bench.worker", "workflows", str(self.workflow_nice)],
             self.data / "worker.log",
             self.env,
         )

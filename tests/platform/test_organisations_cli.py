@@ -111,8 +111,10 @@ def test_users_create_lists_every_role_and_takes_agency_teams(database: str) -> 
 def test_users_update_changes_role_team_and_state_and_refuses_what_does_not_fit(database: str) -> None:
     code, _, err = run("users", "update", "judge", "--role", "arbitrator")
     assert code == 2 and err.startswith("error: 角色与所属机构不符"), err  # a judge's team is a court's
-    code, out, _ = run("users", "update", "judge", "--team", "court-hz-1")
-    assert (code, out.strip()) == (0, "updated 'judge': team 'court-hz-1'")
+    code, _, err = run("users", "update", "judge", "--team", "court-hz-1")
+    assert code == 2 and "judge supervises court-pd" in err, err  # the demo court's head stays until another is set
+    code, out, _ = run("users", "update", "enforcer", "--team", "court-hz-1")
+    assert (code, out.strip()) == (0, "updated 'enforcer': team 'court-hz-1'")
     code, out, _ = run("users", "update", "inspector", "--deactivate")
     assert (code, out.strip()) == (0, "updated 'inspector': deactivated")
     inspector = _rows(database, select(User).where(User.username == "inspector"))[0]
@@ -122,8 +124,8 @@ def test_users_update_changes_role_team_and_state_and_refuses_what_does_not_fit(
     code, _, err = run("users", "update", "judge")
     assert code == 2 and "nothing to change" in err
     code, out, _ = run("users", "list", "--organisation", "court-hz")
-    assert code == 0 and "judge\tjudge\tcourt-hz-1\tcourt-hz\tactive" in out
-    actions = [row.action for row in _rows(database, select(AuditEntry).where(AuditEntry.object_id.in_(["judge", "inspector"])))]  # type: ignore[attr-defined]
+    assert code == 0 and "enforcer\tenforcement_officer\tcourt-hz-1\tcourt-hz\tactive" in out and "judge-hz\tjudge" in out
+    actions = [row.action for row in _rows(database, select(AuditEntry).where(AuditEntry.object_id.in_(["enforcer", "inspector"])))]  # type: ignore[attr-defined]
     assert {"user.deactivate"} <= set(actions) and len(actions) >= 2
 
 

@@ -203,25 +203,26 @@ async def test_staff_are_listed_per_organisation_and_a_gone_supervisor_shows(age
 
 
 async def test_every_change_is_audited(agencies: Database) -> None:
+    # (not judge-cy: the demo court's head, who cannot leave it before another head is set)
     await create_organisation(agencies, code="court-cy-2", kind=OrgKind.court, name_zh="第二法院", name_en="Second court",
                               region="beijing-chaoyang", by="root")
     await create_team(agencies, organisation_code="court-cy-2", code="court-cy-2-a", name_zh="民一庭", name_en="Civil 1", by="root")
     await update_team(agencies, "court-cy-2-a", name_en="First civil division", by="root")
-    await update_user(agencies, "judge-cy", by="root", team_code="court-cy-2-a")
-    await update_organisation(agencies, "court-cy-2", supervisor="judge-cy", by="root")
-    await update_organisation(agencies, "court-cy-2", supervisor="judge-cy", by="root")  # no change: no entry
-    await update_user(agencies, "judge-cy", by="root", is_active=False)
+    await update_user(agencies, "enforcer-cy", by="root", team_code="court-cy-2-a")
+    await update_organisation(agencies, "court-cy-2", supervisor="enforcer-cy", by="root")
+    await update_organisation(agencies, "court-cy-2", supervisor="enforcer-cy", by="root")  # no change: no entry
+    await update_user(agencies, "enforcer-cy", by="root", is_active=False)
     async with agencies.session() as session:
         entries = (await session.exec(select(AuditEntry).order_by(col(AuditEntry.id)))).all()
     assert [(e.actor, e.action, e.object_id) for e in entries] == [
         ("root", "organisation.create", "court-cy-2"),
         ("root", "team.create", "court-cy-2-a"),
         ("root", "team.update", "court-cy-2-a"),
-        ("root", "user.update", "judge-cy"),
+        ("root", "user.update", "enforcer-cy"),
         ("root", "organisation.update", "court-cy-2"),
-        ("root", "user.deactivate", "judge-cy"),
+        ("root", "user.deactivate", "enforcer-cy"),
     ]
     assert entries[2].before == {"name_en": "Civil 1"} and entries[2].after == {"name_en": "First civil division"}
     assert entries[3].before == {"team_code": "court-cy-1"} and entries[3].after == {"team_code": "court-cy-2-a"}
-    assert entries[4].before == {"supervisor": None} and entries[4].after == {"supervisor": "judge-cy"}
+    assert entries[4].before == {"supervisor": None} and entries[4].after == {"supervisor": "enforcer-cy"}
     assert (await audit.verify(agencies)).intact
