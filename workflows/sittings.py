@@ -157,23 +157,24 @@ class Sittings(StatutoryWorkflow):
 # ---- the handlers, one per catalogue entry (a function serves one entry) ----------------------------
 
 
-def _handler(entry: StaffAction, method: str) -> Callable[..., Awaitable[ActionResult]]:
-    """A handler for `entry` that calls the mixin's `method` with the payload and the actor."""
+def _handler(entry: StaffAction, method: Callable[..., Awaitable[ActionResult]]) -> Callable[..., Awaitable[ActionResult]]:
+    """A handler for `entry` that calls the mixin's `method` (named by reference, so a misspelt one
+    fails at import; looked up on the workflow, so a subclass may override it) with the payload and the actor."""
 
     async def handle(wf: Sittings, task: OpenTask, payload: object, actor: Actor) -> ActionResult:
-        result: ActionResult = await getattr(wf, method)(payload, actor)
+        result: ActionResult = await getattr(wf, method.__name__)(payload, actor)
         return result
 
     handle.__name__ = entry.name
     return action(entry)(handle)
 
 
-schedule_session = _handler(Mediation.schedule_session, "convene")
-change_session = _handler(Mediation.change_session, "change_sitting")
-record_session_attendance = _handler(Mediation.record_session_attendance, "attendance")
-set_hearing = _handler(Arbitration.set_hearing, "convene")
-change_hearing = _handler(Arbitration.change_hearing, "change_sitting")
-record_hearing_attendance = _handler(Arbitration.record_hearing_attendance, "attendance")
-set_court_hearing = _handler(Litigation.set_court_hearing, "convene")
-change_court_hearing = _handler(Litigation.change_court_hearing, "change_sitting")
-record_court_attendance = _handler(Litigation.record_court_attendance, "attendance")
+schedule_session = _handler(Mediation.schedule_session, Sittings.convene)
+change_session = _handler(Mediation.change_session, Sittings.change_sitting)
+record_session_attendance = _handler(Mediation.record_session_attendance, Sittings.attendance)
+set_hearing = _handler(Arbitration.set_hearing, Sittings.convene)
+change_hearing = _handler(Arbitration.change_hearing, Sittings.change_sitting)
+record_hearing_attendance = _handler(Arbitration.record_hearing_attendance, Sittings.attendance)
+set_court_hearing = _handler(Litigation.set_court_hearing, Sittings.convene)
+change_court_hearing = _handler(Litigation.change_court_hearing, Sittings.change_sitting)
+record_court_attendance = _handler(Litigation.record_court_attendance, Sittings.attendance)
