@@ -50,7 +50,10 @@ def where(settings: Settings) -> str:
 
 
 def unavailable(settings: Settings, exc: StorageUnavailable) -> str:
-    """What to do when the store cannot be used."""
+    """What to do when the store cannot be used. The files store also reads the database's table
+    `blob` (where earlier versions kept objects): a failure there is the database's."""
+    if str(exc).startswith("database store"):
+        return f"cannot use the database (table blob): {exc}; is the database migrated? run `labourflow migrate`"
     fix = {
         "s3": "check the LABOURFLOW_S3_* settings and that the bucket exists",
         "files": "check that the folder (LABOURFLOW_OBJECTS_DIR) can be created and written by this user",

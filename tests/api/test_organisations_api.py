@@ -87,10 +87,13 @@ async def test_round_trip_organisation_team_account_and_changes(http: httpx.Asyn
     assert renamed.status_code == 200 and renamed.json()["name_zh"] == "民事审判第一庭"
     clerk = await http.patch("/api/v1/users/judge-cy2", headers=admin, json={"role": "court_clerk"})
     assert clerk.status_code == 200, clerk.text
-    moved = await http.patch("/api/v1/users/judge-cy", headers=admin, json={"team_code": "court-cy-2-civil"})
+    # the demo court's head (judge-cy) stays until another head is set; its enforcement officer may move
+    kept = await http.patch("/api/v1/users/judge-cy", headers=admin, json={"team_code": "court-cy-2-civil"})
+    assert kept.status_code == 422 and "judge-cy supervises court-cy" in kept.json()["detail"]
+    moved = await http.patch("/api/v1/users/enforcer-cy", headers=admin, json={"team_code": "court-cy-2-civil"})
     assert moved.status_code == 200, moved.text
     staff = (await http.get("/api/v1/organisations/court-cy-2", headers=admin)).json()["members"]
-    assert [(m["username"], m["role"]) for m in staff] == [("judge-cy", "judge"), ("judge-cy2", "court_clerk")]
+    assert [(m["username"], m["role"]) for m in staff] == [("enforcer-cy", "enforcement_officer"), ("judge-cy2", "court_clerk")]
     cleared = await http.patch("/api/v1/organisations/court-cy-2", headers=admin, json={"supervisor": None, "is_active": False})
     assert (cleared.json()["supervisor"], cleared.json()["is_active"]) == (None, False)
 

@@ -168,11 +168,8 @@ def test_whatif_bad_input(runner: CliRunner, api: TestClient) -> None:
 
 
 def stored_year(data_dir: Path) -> int:
-    """The year held under calendar/2027.json in the database store (table blob)."""
-    import sqlite3
-
-    with sqlite3.connect(data_dir / "infrastructure.db") as conn:
-        (data,) = conn.execute("SELECT data FROM blob WHERE key = 'calendar/2027.json'").fetchone()
+    """The year held under calendar/2027.json in the default store (files beside the SQLite database)."""
+    data = (data_dir / "infrastructure.db.objects" / "calendar" / "2027.json").read_bytes()
     return int(json.loads(data)["year"])
 
 

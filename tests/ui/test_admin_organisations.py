@@ -101,13 +101,16 @@ async def test_users_page_lists_teams_by_organisation_and_checks_role_changes(wo
 
         refused = await post(admin, token, "/admin/users", op="assign", username="arbitrator", role="arbitrator", team_code="court-pd-1")
         assert "操作未完成" in refused and "arbitrator 不能在人民法院工作" in refused
-        moved = await post(admin, token, "/admin/users", op="assign", username="judge", role="judge", team_code="court-cy-2-a")
-        assert "已调整 judge 的角色或团队。" in moved
+        kept = await post(admin, token, "/admin/users", op="assign", username="judge", role="judge", team_code="court-cy-2-a")
+        assert "操作未完成" in kept and "judge 是机构 court-pd 的主管" in kept  # the demo court's head stays
+        moved = await post(admin, token, "/admin/users", op="assign", username="enforcer", role="enforcement_officer",
+                           team_code="court-cy-2-a")
+        assert "已调整 enforcer 的角色或团队。" in moved
     async with world.db.session() as session:
         arbitrator = (await session.exec(select(User).where(User.username == "arbitrator"))).one()
-        judge = (await session.exec(select(User).where(User.username == "judge"))).one()
+        enforcer = (await session.exec(select(User).where(User.username == "enforcer"))).one()
     assert arbitrator.team_code == "arb-pd-1"
-    assert (judge.team_code, judge.region) == ("court-cy-2-a", "beijing-chaoyang")
+    assert (enforcer.team_code, enforcer.region) == ("court-cy-2-a", "beijing-chaoyang")
     async with client_for(world) as mediator:
         await sign_in(mediator, "mediator")
         assert (await mediator.get(PAGE)).status_code == 403
