@@ -258,6 +258,8 @@ def page_roles(*roles: Role) -> Callable[[StaffPrincipal], Awaitable[StaffPrinci
 InboxPage = Annotated[StaffPrincipal, Depends(page_roles(*INBOX_ROLES))]
 AdminPage = Annotated[StaffPrincipal, Depends(page_roles())]
 UnionPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal))]
+# The monitoring pages: union legal staff, supervisors and commission heads (each agency head sees its own).
+MonitoringPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal, Role.supervisor, Role.commission_head))]
 
 
 # ---- monitoring: /metrics answers the scraper, not the public --------------------------------

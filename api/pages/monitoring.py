@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Services, page_roles
+from api.deps import MonitoringPage, Services
 from api.pages.rendering import render_page, translator
 from domain.china_time import china_today
-from domain.roles import Role, StaffPrincipal
+from domain.roles import StaffPrincipal
 from services.monitoring_export import HIDDEN, to_csv, to_xlsx
 from services.monitoring_report import (
     Filters,
@@ -28,7 +27,6 @@ from services.monitoring_report import (
 )
 
 router = APIRouter(prefix="/monitoring", include_in_schema=False)
-MonitoringPage = Annotated[StaffPrincipal, Depends(page_roles(Role.union_legal, Role.supervisor, Role.commission_head))]
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 REGION = re.compile(r"^(\d{6})?$")
 

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from google.protobuf import json_format
 from pydantic import BaseModel, Field
 from temporalio.api.common.v1 import Payloads
 
-from api.deps import get_services, require_role
-from domain.roles import Role, StaffPrincipal
+from api.deps import AdminStaff, get_services
 from infrastructure.temporal import EncryptionCodec
 
 router = APIRouter(prefix="/api/v1/codec", tags=["codec"])
-AdminOnly = Depends(require_role(Role.admin))
 BAD_BODY = "请求体应为 Temporal Payloads JSON / the body must be Temporal Payloads JSON ({\"payloads\": [...]})"
 
 
@@ -83,13 +81,13 @@ async def _run(request: Request, encode: bool) -> Response:
 
 @router.post("/decode", responses={200: PAYLOADS, 413: {}, 422: {"description": "not Temporal Payloads JSON, or not decodable"}},
              openapi_extra=BODY)
-async def decode_payloads(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+async def decode_payloads(request: Request, admin: AdminStaff) -> Response:
     """Decrypt payloads for display in the Temporal UI (admins only)."""
     return await _run(request, encode=False)
 
 
 @router.post("/encode", responses={200: PAYLOADS, 413: {}, 422: {"description": "not Temporal Payloads JSON, or not encodable"}},
              openapi_extra=BODY)
-async def encode_payloads(request: Request, admin: StaffPrincipal = AdminOnly) -> Response:
+async def encode_payloads(request: Request, admin: AdminStaff) -> Response:
     """Encrypt payloads the Temporal UI sends (e.g. a signal typed in the UI), admins only."""
     return await _run(request, encode=True)
