@@ -54,6 +54,11 @@ def bench(
     postgres: str = typer.Option(
         "", "--postgres", help="a PostgreSQL URL whose server may create a throw-away database: adds the PostgreSQL intake scenario"
     ),
+    only: str = typer.Option(
+        "",
+        "--only",
+        help="'capacity': that scenario alone, e.g. --only capacity --capacity 10000 (hours on 2 cores)",
+    ),
 ) -> None:
     """`python -m devtools bench` (`make bench`): start a Temporal dev server (in memory, and with SQLite), the time-skipping server, a
     worker and
@@ -63,7 +68,11 @@ def bench(
     from infrastructure.logs import configure_logging
 
     configure_logging("WARNING", "console")
-    options = Options(quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile, postgres=postgres)
+    if only not in ("", "capacity"):
+        fail(f"--only {only!r}: the one scenario that runs alone is 'capacity'")
+    options = Options(
+        quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile, postgres=postgres, only=only
+    )
     try:
         results = asyncio.run(run_all(options))
     except KeyboardInterrupt:

@@ -32,6 +32,7 @@ class Options:
     repeat: int = 0  # 0 = the default for the mode
     profile: bool = False
     postgres: str = ""  # a PostgreSQL server's URL for the PostgreSQL intake scenario ("": skipped)
+    only: str = ""  # "capacity": that scenario alone (its measurement at 10,000 takes hours)
 
     def sizes(self) -> dict[str, Any]:
         if self.quick:
@@ -145,7 +146,7 @@ async def run_all(options: Options) -> dict[str, Any]:
         "meta": {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
-            "mode": "quick" if options.quick else "full",
+            "mode": ("capacity only, " if options.only else "") + ("quick" if options.quick else "full"),
             "sizes": sizes,
             "temporalio": temporalio.__version__,
             "note": "figures are noisy (shared machine); compare the ratios to the "
@@ -157,71 +158,82 @@ async def run_all(options: Options) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="labourflow-bench-"))
     stacks: list[Stack] = []
     try:
-        main = Stack(
-            work / ("main" if not options.quick else "all"),
-            server_kind="dev-sqlite" if options.quick else "dev-memory",
-        )
-        await _start(main, stacks, f"starting Temporal ({main.server_kind}), the worker and the API")
-        await main.start_api()
-        client = await connect(main.settings)
-        scenarios["intake"] = await intake.run(
-            main, client, count=sizes["intake_requests"], repeat=sizes["repeat"]
-        )
-        intake_steps = Steps(**scenarios["intake"]["steps"])
-        if options.postgres:
-            scenarios["intake_postgresql"] = await _intake_postgresql(options, work, stacks, sizes)
-        dev_cost = await casecost.run(
-            main, client, label="dev server", cases=sizes["case_cost_cases"], repeat=sizes["repeat"]
-        )
-        histories = dev_cost["histories"]
-        case_cost = {"dev server": _strip(dev_cost)}
-        scenarios["case_cost"] = {"metrics": list(dev_cost["metrics"]), "runs": case_cost}
-        scenarios["documents"] = await documents.run(
-            main, client, renders=sizes["renders"], letters=sizes["letters"]
-        )
-        if options.profile:
-            results["profile"] = await profile_intake(main, out_dir, sizes["profile_requests"])
-        if options.quick:
-            scenarios["capacity"] = await capacity.run(
-                main,
-                cases=sizes["capacity"],
-                steps=intake_steps,
-                lag_cases=sizes["lag_cases"],
-                lag_after=sizes["lag_after"],
-            )
-        main.stop_all()
-        if not options.quick:
-            skipping = Stack(work / "time-skipping", server_kind="time-skipping")
-            await _start(skipping, stacks, "starting the time-skipping test server and a worker")
-            ts_client = await connect(skipping.settings)
-            ts_cost = await casecost.run(
-                skipping,
-                ts_client,
-                label="time-skipping",
-                cases=sizes["case_cost_cases"],
-                repeat=sizes["repeat"],
-            )
-            case_cost["time-skipping"] = _strip(ts_cost)
-            scenarios["case_cost"]["metrics"] += ts_cost["metrics"]
-            skipping.stop_all()
-        progress("sandbox: replaying the dispute path's histories")
-        scenarios["sandbox"] = await sandbox.run(
-            main.settings, histories, repeat=sizes["repeat"], rounds=sizes["replay_rounds"]
-        )
-        scenarios["pages"] = await pages.run(
-            cases=sizes["pages_cases"], rounds=sizes["page_requests"], repeat=sizes["repeat"]
-        )
-        if not options.quick:
+        if options.only == "capacity":
             store = Stack(work / "capacity", server_kind="dev-sqlite")
             await _start(store, stacks, "capacity: starting Temporal with SQLite persistence and a worker")
             scenarios["capacity"] = await capacity.run(
                 store,
                 cases=sizes["capacity"],
-                steps=intake_steps,
+                steps=None,
                 lag_cases=sizes["lag_cases"],
                 lag_after=sizes["lag_after"],
             )
-            store.stop_all()
+        else:
+            main = Stack(
+                work / ("main" if not options.quick else "all"),
+                server_kind="dev-sqlite" if options.quick else "dev-memory",
+            )
+            await _start(main, stacks, f"starting Temporal ({main.server_kind}), the worker and the API")
+            await main.start_api()
+            client = await connect(main.settings)
+            scenarios["intake"] = await intake.run(
+                main, client, count=sizes["intake_requests"], repeat=sizes["repeat"]
+            )
+            intake_steps = Steps(**scenarios["intake"]["steps"])
+            if options.postgres:
+                scenarios["intake_postgresql"] = await _intake_postgresql(options, work, stacks, sizes)
+            dev_cost = await casecost.run(
+                main, client, label="dev server", cases=sizes["case_cost_cases"], repeat=sizes["repeat"]
+            )
+            histories = dev_cost["histories"]
+            case_cost = {"dev server": _strip(dev_cost)}
+            scenarios["case_cost"] = {"metrics": list(dev_cost["metrics"]), "runs": case_cost}
+            scenarios["documents"] = await documents.run(
+                main, client, renders=sizes["renders"], letters=sizes["letters"]
+            )
+            if options.profile:
+                results["profile"] = await profile_intake(main, out_dir, sizes["profile_requests"])
+            if options.quick:
+                scenarios["capacity"] = await capacity.run(
+                    main,
+                    cases=sizes["capacity"],
+                    steps=intake_steps,
+                    lag_cases=sizes["lag_cases"],
+                    lag_after=sizes["lag_after"],
+                )
+            main.stop_all()
+            if not options.quick:
+                skipping = Stack(work / "time-skipping", server_kind="time-skipping")
+                await _start(skipping, stacks, "starting the time-skipping test server and a worker")
+                ts_client = await connect(skipping.settings)
+                ts_cost = await casecost.run(
+                    skipping,
+                    ts_client,
+                    label="time-skipping",
+                    cases=sizes["case_cost_cases"],
+                    repeat=sizes["repeat"],
+                )
+                case_cost["time-skipping"] = _strip(ts_cost)
+                scenarios["case_cost"]["metrics"] += ts_cost["metrics"]
+                skipping.stop_all()
+            progress("sandbox: replaying the dispute path's histories")
+            scenarios["sandbox"] = await sandbox.run(
+                main.settings, histories, repeat=sizes["repeat"], rounds=sizes["replay_rounds"]
+            )
+            scenarios["pages"] = await pages.run(
+                cases=sizes["pages_cases"], rounds=sizes["page_requests"], repeat=sizes["repeat"]
+            )
+            if not options.quick:
+                store = Stack(work / "capacity", server_kind="dev-sqlite")
+                await _start(store, stacks, "capacity: starting Temporal with SQLite persistence and a worker")
+                scenarios["capacity"] = await capacity.run(
+                    store,
+                    cases=sizes["capacity"],
+                    steps=intake_steps,
+                    lag_cases=sizes["lag_cases"],
+                    lag_after=sizes["lag_after"],
+                )
+                store.stop_all()
     finally:
         for stack in stacks:
             stack.stop_all()
