@@ -261,10 +261,18 @@ class InspectionRequest(Frozen):
 
 
 class LegalAidReferral(Frozen):
-    """A mediator, arbitrator or judge refers the worker to the legal-aid centre (the proceeding goes on)."""
+    """Any channel's staff refer the worker to the legal-aid centre (the proceeding goes on)."""
 
     on: PastDate
     reason: str = Field(min_length=1, max_length=1000, description="why the worker needs a lawyer (e.g. a migrant worker claiming pay)")
+
+
+class SupportReferral(Frozen):
+    """The court asks the procuratorate to support the worker's suit (支持起诉, CPL Art. 15): e.g. a
+    worker of a vulnerable group facing an employer that withholds the evidence."""
+
+    on: PastDate
+    reason: str = Field(min_length=1, max_length=1000, description="why the worker needs the procuratorate's support")
 
 
 class MediationEntrustment(Frozen):

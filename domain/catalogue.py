@@ -39,6 +39,7 @@ from domain.actions import (
     Ruling,
     SessionRecord,
     SuitFiled,
+    SupportReferral,
     Suspension,
     Withdrawal,
     WorkerActionKind,
@@ -98,6 +99,7 @@ class Agreement:
     record_ruling = _staff("record_ruling", Ruling, roles=(Role.judge, Role.arbitrator, Role.supervisor))
     record_payment = _staff("record_payment", PaymentRecord, closes=False)
     record_default = _staff("record_default", Note)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=(*CASEWORK_ROLES, Role.judge), closes=False)
 
 
 class PaymentOrder:
@@ -105,6 +107,7 @@ class PaymentOrder:
     record_issue = _staff("record_issue", Ruling, roles=JUDGES)
     record_paid = _staff("record_paid", Note, roles=JUDGES)
     record_objection = _staff("record_objection", Note, roles=JUDGES)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=JUDGES, closes=False)
 
 
 class Arbitration:
@@ -142,6 +145,7 @@ class Litigation:
     record_second_judgment = _staff("record_second_judgment", Judgment, roles=JUDGES)
     entrust_mediation = _staff("entrust_mediation", MediationEntrustment, roles=JUDGES, closes=False)
     refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=JUDGES, closes=False)
+    refer_to_procuratorate = _staff("refer_to_procuratorate", SupportReferral, roles=JUDGES, closes=False)
     set_court_hearing = _staff("set_court_hearing", SittingSchedule, roles=JUDGES, closes=False)
     change_court_hearing = _staff("change_court_hearing", SittingChange, roles=JUDGES, closes=False)
     record_court_attendance = _staff("record_court_attendance", Attendance, roles=JUDGES, closes=False)
@@ -151,6 +155,7 @@ class Enforcement:
     record_performed = _staff("record_performed", Note, roles=ENFORCEMENT)
     record_enforcement_application = _staff("record_enforcement_application", Note, roles=ENFORCEMENT, closes=False)
     record_enforcement_result = _staff("record_enforcement_result", Ruling, roles=ENFORCEMENT)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=ENFORCEMENT, closes=False)
 
 
 class Inspection:
@@ -161,6 +166,7 @@ class Inspection:
     record_paid = _staff("record_paid", Note, roles=INSPECTORS)
     record_unpaid = _staff("record_unpaid", Note, roles=INSPECTORS)
     record_police_decision = _staff("record_police_decision", Ruling, roles=POLICE)
+    refer_to_legal_aid = _staff("refer_to_legal_aid", LegalAidReferral, roles=INSPECTORS, closes=False)
 
 
 class LegalAid:

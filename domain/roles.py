@@ -79,6 +79,6 @@ RECEIVERS: tuple[Role, ...] = (
     Role.procurator, Role.supervisor,
 )
 SENDERS: tuple[Role, ...] = (
-    Role.mediator, Role.arbitration_clerk, Role.arbitrator, Role.court_clerk, Role.judge, Role.inspector, Role.union_legal,
-    Role.supervisor,
+    Role.mediator, Role.arbitration_clerk, Role.arbitrator, Role.court_clerk, Role.judge, Role.enforcement_officer,
+    Role.inspector, Role.union_legal, Role.supervisor,
 )

@@ -15,10 +15,20 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, ConfirmationFiling, ConfirmationRoute, Note, PaymentRecord, Ruling
+    from domain.actions import (
+        ActionResult,
+        Actor,
+        ConfirmationFiling,
+        ConfirmationRoute,
+        LegalAidReferral,
+        Note,
+        PaymentRecord,
+        Ruling,
+    )
     from domain.case import ClaimKind
     from domain.catalogue import Agreement
     from domain.documents import DocumentType
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
     from domain.workflow_models import AgreementInput, AgreementOutcome, AgreementResult
 
@@ -64,7 +74,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             "confirm_agreement",
             "协助双方申请司法确认或仲裁审查",
             "Help the parties apply for judicial confirmation or arbitration review",
-            (Agreement.file_confirmation, Agreement.skip_confirmation),
+            (Agreement.file_confirmation, Agreement.skip_confirmation, Agreement.refer_to_legal_aid),
             deadline_key="judicial_confirmation",
         )
         perform_by = max((i.due_on for i in terms.instalments), default=terms.signed_on)
@@ -75,7 +85,7 @@ class AgreementWorkflow(StatutoryWorkflow):
             "track_performance",
             "跟踪调解协议履行",
             "Track performance of the agreement",
-            (Agreement.record_payment, Agreement.record_default),
+            (Agreement.record_payment, Agreement.record_default, Agreement.refer_to_legal_aid),
             deadline_key="performance",
         )
         await workflow.wait_condition(lambda: self.paid >= terms.total or self.default_noted is not None)
@@ -97,6 +107,15 @@ class AgreementWorkflow(StatutoryWorkflow):
             outcome = AgreementOutcome.default_other
         self.status = outcome.value
         return AgreementResult(outcome=outcome, noted_on=today, unpaid=unpaid, confirmed=self.confirmed)
+
+    @action(Agreement.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        return await self.refer_for_legal_aid(self._organisation(), request, actor, "调解组织", ("调解协议的履行", "the agreement"))
+
+    def _organisation(self) -> Agency:
+        """The mediation organisation whose agreement this is (the union's, where the channel is not an agency)."""
+        channel = self.inp.channel.value
+        return Agency(channel) if channel in Agency.__members__ else Agency.union_mediation
 
     @action(Agreement.file_confirmation)
     async def file_confirmation(self, task: OpenTask, filing: ConfirmationFiling, actor: Actor) -> ActionResult:

@@ -169,14 +169,7 @@ async def refer_to_inspection(arb: ArbitrationCase, task: OpenTask, request: Ins
 @action(Arbitration.refer_to_legal_aid)
 async def refer_to_legal_aid(arb: ArbitrationCase, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
     """The commission refers the worker to the legal-aid centre; the arbitration goes on."""
-    await arb.refer_alongside(
-        ReferralRequest(kind=ReferralKind.legal_aid, sender=Agency.arbitration, on=request.on, reason_zh=request.reason),
-        "legal_aid_requested",
-        f"仲裁委员会为劳动者转请法律援助：{request.reason}",
-        "The worker is referred for legal aid",
-        actor,
-    )
-    return ActionResult(message_zh="已转请法律援助，仲裁继续", message_en="Referred for legal aid; arbitration goes on")
+    return await arb.refer_for_legal_aid(Agency.arbitration, request, actor, "仲裁委员会", ("仲裁", "arbitration"))
 
 
 @action(Arbitration.entrust_pre_hearing_mediation)

@@ -11,7 +11,15 @@ with workflow.unsafe.imports_passed_through():
     from domain import paperwork
     from domain.organisations import Agency
     from domain.referrals import REFERRALS, SENDER_ROLES, ReferralInput, ReferralKind, ReferralRequest, ReferralResult, ReferralStatus
-    from domain.workflow_models import CriminalReferralInput, CriminalReferralResult, HandOver, InspectionInput, InspectionResult
+    from domain.workflow_models import (
+        CriminalReferralInput,
+        CriminalReferralResult,
+        HandOver,
+        InspectionInput,
+        InspectionResult,
+        ProcuratorateInput,
+        ProcuratorateResult,
+    )
 
 
 async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh: str) -> ReferralResult | None:
@@ -40,13 +48,23 @@ async def refer(case: DisputeCase, kind: ReferralKind, sender: Agency, reason_zh
 
 async def alongside(case: DisputeCase, request: ReferralRequest) -> None:
     """A referral the dispute does not wait for (labour inspection for a suspected violation): once the
-    receiver takes it, its channel runs alongside the case (legal aid: the centre decides, D56)."""
+    receiver takes it, its channel runs alongside the case (legal aid: the centre decides, D56; the
+    procuratorate: its decision on supporting the suit)."""
     if request.kind is ReferralKind.legal_aid and case.legal_aid_id is not None:
         await case.event("legal_aid_already", "劳动者已申请法律援助，无需转请", "The worker has already applied for legal aid")
         return
     referral = await refer(case, request.kind, request.sender, request.reason_zh)
     if referral is not None and request.kind is ReferralKind.public_security:
         await police_decided(case, referral)
+        return
+    if request.kind is ReferralKind.procuratorate:
+        # The court asked for support of the suit: once the procuratorate takes it (or where the region
+        # has no procuratorate staff), its decision runs alongside the suit, as for the union's request.
+        if (referral is None or referral.status is ReferralStatus.accepted) and not case.stage.is_closed:
+            groups = tuple(group.value for group in case.facts.vulnerable_groups)
+            on = referral.decided_on if referral is not None else request.on
+            support = ProcuratorateInput(ctx=case.ctx, requested_on=on, groups=groups)
+            await case.child("procuratorate-support", support, ProcuratorateResult, alongside=True)
         return
     if referral is None or referral.status is not ReferralStatus.accepted:
         return

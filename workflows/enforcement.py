@@ -14,8 +14,9 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain.actions import ActionResult, Actor, LegalAidReferral, Note, Ruling
     from domain.catalogue import Enforcement
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus
     from domain.workflow_models import EnforcementInput, EnforcementOutcome, EnforcementResult
 
@@ -45,7 +46,12 @@ class EnforcementWorkflow(StatutoryWorkflow):
             "record_performance",
             "记录履行或强制执行情况",
             "Record performance or enforcement",
-            (Enforcement.record_performed, Enforcement.record_enforcement_application, Enforcement.record_enforcement_result),
+            (
+                Enforcement.record_performed,
+                Enforcement.record_enforcement_application,
+                Enforcement.record_enforcement_result,
+                Enforcement.refer_to_legal_aid,
+            ),
             deadline_key="enforcement",
         )
         if not await self.until("enforcement", lambda: self.outcome is not None or self.applied_on is not None):
@@ -68,6 +74,10 @@ class EnforcementWorkflow(StatutoryWorkflow):
             self.applied_on = applied_on
             await self.close_deadline("enforcement", DeadlineStatus.met)
             await self.event("enforcement_applied", "劳动者申请强制执行", "The worker applied for enforcement")
+
+    @action(Enforcement.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        return await self.refer_for_legal_aid(Agency.enforcement, request, actor, "人民法院执行机构", ("履行与执行", "enforcement"))
 
     @action(Enforcement.record_performed)
     async def record_performed(self, task: OpenTask, note: Note, actor: Actor) -> ActionResult:

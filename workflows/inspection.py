@@ -13,7 +13,7 @@ from workflows.kit.base import StatutoryWorkflow
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, Note, OrderToPay, Ruling
+    from domain.actions import ActionResult, Actor, LegalAidReferral, Note, OrderToPay, Ruling
     from domain.catalogue import Inspection
     from domain.criminal import ThresholdResult, assess_criminal_threshold
     from domain.organisations import Agency
@@ -66,7 +66,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_inspection_result",
             "记录调查处理结果",
             "Record the investigation's result",
-            (Inspection.order_to_pay, Inspection.extend_investigation, Inspection.close_redirected),
+            (Inspection.order_to_pay, Inspection.extend_investigation, Inspection.close_redirected, Inspection.refer_to_legal_aid),
             deadline_key="investigation",
         )
         await workflow.wait_condition(lambda: self.order is not None or self.outcome is not None)
@@ -78,7 +78,7 @@ class InspectionWorkflow(StatutoryWorkflow):
             "record_order_outcome",
             "记录是否按期支付",
             "Record whether the employer paid as ordered",
-            (Inspection.record_paid, Inspection.record_unpaid),
+            (Inspection.record_paid, Inspection.record_unpaid, Inspection.refer_to_legal_aid),
             deadline_key="order",
         )
         await workflow.wait_condition(lambda: self.order_paid is not None)
@@ -129,6 +129,10 @@ class InspectionWorkflow(StatutoryWorkflow):
         await self.settle()
         self.status = outcome.value
         return InspectionResult(outcome=outcome, noted_on=self.clock.today())
+
+    @action(Inspection.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        return await self.refer_for_legal_aid(Agency.inspection, request, actor, "劳动保障监察机构", ("监察", "the inspection"))
 
     @action(Inspection.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:

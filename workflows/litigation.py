@@ -7,18 +7,24 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.common import VersioningBehavior
 
+from workflows import litigation_handovers as handovers
 from workflows import sittings
 from workflows.kit.actions import action
 from workflows.kit.tasks import OpenTask
 from workflows.mediation_within import DELEGATED, ENTRUSTED, Within, mediate_within
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import ActionResult, Actor, Judgment, LegalAidReferral, MediationEntrustment, Ruling, SuitFiled
+    from domain.actions import (
+        ActionResult,
+        Actor,
+        Judgment,
+        MediationEntrustment,
+        Ruling,
+        SuitFiled,
+    )
     from domain.catalogue import Litigation
-    from domain.organisations import Agency
     from domain.parties import Respondent
     from domain.records import DeadlineStatus
-    from domain.referrals import ReferralKind, ReferralRequest
     from domain.sittings import SittingKind
     from domain.workflow_models import (
         LitigationInput,
@@ -30,13 +36,15 @@ with workflow.unsafe.imports_passed_through():
 
 
 @workflow.defn(name="litigation", versioning_behavior=VersioningBehavior.AUTO_UPGRADE)
-class LitigationWorkflow(sittings.Sittings):
+class LitigationWorkflow(handovers.CourtCase):
     """A labour suit through first instance and, if appealed, second instance; the court's hearings."""
 
     SITTING_KIND, CONFIRMS_CONSEQUENCES = SittingKind.court_hearing, False
     respondents: tuple[Respondent, ...] = ()
     set_court_hearing, change_court_hearing = sittings.set_court_hearing, sittings.change_court_hearing
     record_court_attendance = sittings.record_court_attendance
+    entrust_mediation, delegate_mediation = handovers.entrust_mediation, handovers.delegate_mediation
+    refer_to_legal_aid, refer_to_procuratorate = handovers.refer_to_legal_aid, handovers.refer_to_procuratorate
 
     def sitting_parties(self) -> tuple[Respondent, ...]:
         return self.respondents
@@ -53,12 +61,14 @@ class LitigationWorkflow(sittings.Sittings):
         self.delegated: MediationEntrustment | None = None
         self.settlement: MediationResult | None = None
         self.mediations = 0
+        self.support_asked = False
 
     @workflow.run
     async def run(self, inp: LitigationInput) -> LitigationResult:
         ctx = inp.ctx
         self.setup_case(ctx)
         self.status, self.respondents = "filed", inp.respondents
+        self.support_asked = inp.procuratorate_support
         filing = await self.set_deadline("filing", "D34", inp.filed_on)
         supported = "（检察机关支持起诉）" if inp.procuratorate_support else ""
         await self.event(
@@ -89,8 +99,9 @@ class LitigationWorkflow(sittings.Sittings):
             "record_judgment",
             "记录一审判决",
             "Record the first-instance judgment",
-            (Litigation.record_judgment, Litigation.entrust_mediation, Litigation.refer_to_legal_aid, Litigation.set_court_hearing,
-             Litigation.change_court_hearing, Litigation.record_court_attendance),
+            (Litigation.record_judgment, Litigation.entrust_mediation, Litigation.refer_to_legal_aid,
+             Litigation.refer_to_procuratorate, Litigation.set_court_hearing, Litigation.change_court_hearing,
+             Litigation.record_court_attendance),
             deadline_key="first_instance",
         )
         while self.judgment is None:  # the judge may entrust mediation to the court's invited mediators first
@@ -195,44 +206,6 @@ class LitigationWorkflow(sittings.Sittings):
         )
         self.appeal = appeal
         return ActionResult(message_zh="已记录上诉", message_en="Appeal recorded")
-
-    @action(Litigation.entrust_mediation)
-    async def entrust_mediation(self, task: OpenTask, entrustment: MediationEntrustment, actor: Actor) -> ActionResult:
-        self.entrusted = entrustment
-        await self.event(
-            "court_mediation_entrusted",
-            "法院委托特邀调解组织调解",
-            "The court entrusted the case to invited mediators",
-            actor=actor,
-            on=entrustment.on,
-            citation="《最高人民法院关于人民法院特邀调解的规定》 / SPC invited-mediation rules",
-        )
-        return ActionResult(message_zh="已委托调解", message_en="Mediation entrusted")
-
-    @action(Litigation.delegate_mediation)
-    async def delegate_mediation(self, task: OpenTask, delegation: MediationEntrustment, actor: Actor) -> ActionResult:
-        await self.close_deadline("filing", DeadlineStatus.met)
-        self.delegated = delegation
-        await self.event(
-            "court_mediation_delegated",
-            "法院在立案前委派特邀调解组织调解",
-            "The court delegated the case to invited mediators before filing",
-            actor=actor,
-            on=delegation.on,
-            citation="《最高人民法院关于人民法院特邀调解的规定》第二十七条 / SPC invited-mediation provisions Art. 27",
-        )
-        return ActionResult(message_zh="已委派调解", message_en="Mediation delegated")
-
-    @action(Litigation.refer_to_legal_aid)
-    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
-        await self.refer_alongside(
-            ReferralRequest(kind=ReferralKind.legal_aid, sender=Agency.court, on=request.on, reason_zh=request.reason),
-            "legal_aid_requested",
-            f"人民法院为劳动者转请法律援助：{request.reason}",
-            "The worker is referred for legal aid",
-            actor,
-        )
-        return ActionResult(message_zh="已转请法律援助，诉讼继续", message_en="Referred for legal aid; the suit goes on")
 
     @action(Litigation.record_second_judgment)
     async def record_second_judgment(self, task: OpenTask, judgment: Judgment, actor: Actor) -> ActionResult:

@@ -158,14 +158,7 @@ class MediationWorkflow(RespondentInvitations, sittings.Sittings):
 
     @action(Mediation.refer_to_legal_aid)
     async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
-        await self.refer_alongside(
-            ReferralRequest(kind=ReferralKind.legal_aid, sender=self._sender(), on=request.on, reason_zh=request.reason),
-            "legal_aid_requested",
-            f"调解组织为劳动者转请法律援助：{request.reason}",
-            "The worker is referred for legal aid",
-            actor,
-        )
-        return ActionResult(message_zh="已转请法律援助，调解继续", message_en="Referred for legal aid; mediation goes on")
+        return await self.refer_for_legal_aid(self._sender(), request, actor, "调解组织", ("调解", "mediation"))
 
     @action(Mediation.record_session)
     async def record_session(self, task: OpenTask, record: SessionRecord, actor: Actor) -> ActionResult:

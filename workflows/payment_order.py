@@ -14,9 +14,10 @@ from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
     from domain import paperwork
-    from domain.actions import ActionResult, Actor, Note, Ruling
+    from domain.actions import ActionResult, Actor, LegalAidReferral, Note, Ruling
     from domain.catalogue import PaymentOrder
     from domain.documents import DocumentType
+    from domain.organisations import Agency
     from domain.records import DeadlineStatus, TaskStatus
     from domain.workflow_models import PaymentOrderInput, PaymentOrderOutcome, PaymentOrderResult
 
@@ -78,7 +79,7 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
             "payment_order_response",
             "记录用人单位付款或异议",
             "Record the employer's payment or objection",
-            (PaymentOrder.record_paid, PaymentOrder.record_objection),
+            (PaymentOrder.record_paid, PaymentOrder.record_objection, PaymentOrder.refer_to_legal_aid),
             deadline_key="pay_or_object",
         )
         if not await self.until("pay_or_object", lambda: self.response is not None):
@@ -99,6 +100,10 @@ class PaymentOrderWorkflow(StatutoryWorkflow):
         await self.settle()
         self.status = outcome.value
         return PaymentOrderResult(outcome=outcome, noted_on=self.clock.today())
+
+    @action(PaymentOrder.refer_to_legal_aid)
+    async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
+        return await self.refer_for_legal_aid(Agency.court, request, actor, "人民法院", ("督促程序", "the payment order"))
 
     @action(PaymentOrder.record_acceptance)
     async def record_acceptance(self, task: OpenTask, ruling: Ruling, actor: Actor) -> ActionResult:

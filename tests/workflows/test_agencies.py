@@ -225,3 +225,70 @@ async def test_a_mediator_refers_the_worker_to_legal_aid_and_mediation_goes_on(h
     assert (await case.task("mediate")).status == "open", "mediation goes on"
     [row] = await _referrals(harness, case)
     assert (row.kind, row.status, row.sender_team) == ("legal_aid", "accepted", "union-med-1")
+
+
+async def test_labour_inspection_refers_the_worker_to_legal_aid_and_investigates_on(harness: Harness) -> None:
+    """Any channel, labour inspection included: the inspector refers the worker to the legal-aid
+    centre (Legal Aid Law Art. 43: the centre decides within 7 days, D56) and the investigation goes on."""
+    case = await harness.file(wage_arrears(preferred_channel="inspection"), date(2026, 3, 2))
+    await case.act("record_inspection_acceptance", "record_acceptance", {"decided_on": "2026-03-02", "granted": True})
+    investigation = await case.task("record_inspection_result")
+    assert "refer_to_legal_aid" in investigation.actions
+    await case.act("record_inspection_result", "refer_to_legal_aid", {"on": "2026-03-02", "reason": "劳动者经济困难，需要代理仲裁"})
+    referral = await case.task("receive_referral")
+    assert (referral.team_code, referral.role) == ("legal-aid-pd-1", "legal_aid_reviewer")
+    await case.act("receive_referral", "accept_referral", {"on": "2026-03-02"})
+    decision = await case.task("decide_legal_aid")
+    assert decision.due_on == date(2026, 3, 9)
+    assert (await case.task("record_inspection_result")).status == "open", "the investigation goes on"
+    [row] = await _referrals(harness, case)
+    assert (row.kind, row.status, row.sender_team) == ("legal_aid", "accepted", "inspection-pd-1")
+    timeline = await case.timeline()
+    assert any(e.kind == "legal_aid_requested" and "劳动保障监察机构" in e.summary_zh for e in timeline)
+
+
+async def test_the_judge_asks_the_procuratorate_to_support_the_suit(harness: Harness) -> None:
+    """CPL Art. 15: the court, not only the union, may ask the procuratorate to support a worker's
+    suit. The procurator takes the referral from the procuratorate's inbox; its decision then runs
+    alongside the suit, which goes on. Asking twice is refused."""
+    story = dismissal(preferred_channel="arbitration")
+    story["worker"] = {**story["worker"], "groups": []}  # not a group the union asks support for
+    case = await harness.file(story, date(2026, 6, 1))
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-01", "granted": True})
+    award = {
+        "awarded_on": "2026-06-01",
+        "received_on": "2026-06-01",
+        "items": [{"kind": "damages", "claimed": "84000.00", "granted": "84000.00"}],
+    }
+    await case.act("record_award", "record_award", award)
+    await case.wait_event("award_windows")
+    await case.worker("sue", {"filed_on": "2026-06-01"})
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"})
+    await case.act("record_filing", "record_filing", {"decided_on": "2026-06-01", "granted": True})
+    judgment = await case.task("record_judgment")
+    assert "refer_to_procuratorate" in judgment.actions
+    reason = "用人单位掌握主要证据，劳动者举证能力弱"
+    await case.act("record_judgment", "refer_to_procuratorate", {"on": "2026-06-01", "reason": reason})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.act("record_judgment", "refer_to_procuratorate", {"on": "2026-06-01", "reason": reason})
+    assert "已商请人民检察院支持起诉" in str(getattr(refused.value.cause, "message", ""))
+    referral = await case.task("receive_referral")
+    assert referral.role == "procurator" and referral.team_code.startswith("procuratorate")
+    await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"})
+    decision = await case.task("record_procuratorate_decision")
+    assert decision.team_code == referral.team_code and decision.role == "procurator"
+    kinds = {(r.kind, r.status, r.sender_team) for r in await _referrals(harness, case)}
+    assert ("procuratorate", "accepted", "court-hz-1") in kinds
+    assert (await case.task("record_judgment")).status == "open", "the suit goes on"
+    await case.act("record_procuratorate_decision", "record_decision", {"decided_on": "2026-06-01", "granted": True})
+    await case.wait_event("procuratorate_decision")
+
+
+async def test_a_vulnerable_workers_suit_is_not_referred_twice(harness: Harness) -> None:
+    """The union already asked the procuratorate to support a woman worker's suit: the judge's request
+    is refused, naming why."""
+    case = await _to_the_court(harness)
+    await case.act("record_filing", "record_filing", {"decided_on": "2026-06-01", "granted": True})
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await case.act("record_judgment", "refer_to_procuratorate", {"on": "2026-06-01", "reason": "举证能力弱"}, team="court-hz-1")
+    assert "已商请人民检察院支持起诉" in str(getattr(refused.value.cause, "message", ""))

@@ -16,7 +16,7 @@ from workflows.kit.clock import Clock
 from workflows.kit.tasks import OpenTask
 
 with workflow.unsafe.imports_passed_through():
-    from domain.actions import Actor
+    from domain.actions import ActionResult, Actor, LegalAidReferral
     from domain.deadlines import Deadline
     from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
     from domain.records import (
@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         NotificationRequest,
         TimelineEventRecord,
     )
+    from domain.referrals import ReferralKind, ReferralRequest
     from domain.workflow_models import CaseContext
 
 
@@ -126,6 +127,22 @@ class WorkflowKit:
         suspected violation, legal aid for the worker; this proceeding goes on meanwhile."""
         await self.event(kind, zh, en, actor=actor, on=request.on)
         await self.tell_parent("refer", request)
+
+    async def refer_for_legal_aid(
+        self, sender: Any, request: LegalAidReferral, actor: Actor, who_zh: str, proceeding: tuple[str, str]
+    ) -> ActionResult:
+        """Any channel's staff refer the worker to the legal-aid centre (Legal Aid Law Art. 43, D56);
+        `proceeding` (zh, en) goes on meanwhile. `sender` is the sending `Agency`."""
+        await self.refer_alongside(
+            ReferralRequest(kind=ReferralKind.legal_aid, sender=sender, on=request.on, reason_zh=request.reason),
+            "legal_aid_requested",
+            f"{who_zh}为劳动者转请法律援助：{request.reason}",
+            "The worker is referred for legal aid",
+            actor,
+        )
+        return ActionResult(
+            message_zh=f"已转请法律援助，{proceeding[0]}继续", message_en=f"Referred for legal aid; {proceeding[1]} goes on"
+        )
 
     async def notify(
         self,
