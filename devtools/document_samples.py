@@ -454,9 +454,17 @@ def _mediator_documents() -> list[SampleDocument]:
                 "basis": "《劳动争议调解仲裁法》第十四条、第二十九条",
                 "acknowledge_by": "2026-03-20",
                 "decision_zh": "自收到仲裁申请之日起五日内决定是否受理（第二十九条）",
-                "attachments": ["劳动争议调解申请书", "调解终止通知书", "证据清单"],
+                "attachments": [],
             },
-            li_parties(),
+            li_parties(
+                extra={
+                    "file": [
+                        {"title_zh": "受理回执", "document_no": "沪浦工调〔2026〕12号", "issued_on": "2026-03-02"},
+                        {"title_zh": "劳动争议调解申请书", "document_no": None, "issued_on": "2026-03-02"},
+                        {"title_zh": "调解终止通知书", "document_no": "沪浦工调终〔2026〕3号", "issued_on": "2026-03-17"},
+                    ]
+                }
+            ),
             date(2026, 3, 18),
             number_series="union-med-1/case_transfer_letter",
             serial=3,

@@ -146,11 +146,12 @@ async def load_case_parties(
                 .order_by(col(Evidence.created_at))
             )
         ).all()
-        extra = (
-            await _case_history(session, f"case:{case_no}")
-            if doc_type is DocumentType.case_summary_report
-            else {}
-        )
+        if doc_type is DocumentType.case_summary_report:
+            extra = await _case_history(session, f"case:{case_no}")
+        elif doc_type is DocumentType.case_transfer_letter:
+            extra = {"file": await _case_file(session, f"case:{case_no}")}
+        else:
+            extra = {}
     intake = _intake(keyring, case)
     case_values: dict[str, Any] = {
         "case_no": case.case_no,
@@ -194,6 +195,28 @@ async def load_case_parties(
         employer=employer,
         extra=extra,
     )
+
+
+async def _case_file(session: Any, subject: str) -> list[dict[str, Any]]:
+    """The documents that travel with a referral: the latest version of each of the case's documents
+    issued so far, in issue order, without the earlier transfer letters (each is the sender's own)."""
+    rows = (
+        await session.exec(
+            select(StoredDocument)
+            .where(
+                StoredDocument.subject == subject,
+                StoredDocument.doc_type != DocumentType.case_transfer_letter.value,
+            )
+            .order_by(col(StoredDocument.created_at), col(StoredDocument.version))
+        )
+    ).all()
+    latest: dict[str, StoredDocument] = {}
+    for row in rows:  # ordered by creation: a correction replaces its lineage's entry, in place
+        latest[row.lineage_id] = row
+    return [
+        {"title_zh": d.title_zh, "document_no": d.document_no, "issued_on": d.issued_on}
+        for d in latest.values()
+    ]
 
 
 async def _case_history(session: Any, subject: str) -> dict[str, Any]:

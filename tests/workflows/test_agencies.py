@@ -12,7 +12,8 @@ from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
 
 from domain.case import Stage
-from infrastructure.tables import Referral, Task
+from infrastructure.documents.store import ContentFormat, get_document, read_content
+from infrastructure.tables import Referral, StoredDocument, Task
 from tests.stories import dismissal, wage_arrears
 from tests.workflows.harness import CaseRun, Harness
 
@@ -55,6 +56,12 @@ async def _to_the_court(harness: Harness) -> CaseRun:
     return case
 
 
+async def _html(harness: Harness, document_id: str) -> str:
+    row = await get_document(harness.db, document_id)
+    assert row is not None
+    return (await read_content(harness.db, harness.deps.storage, harness.deps.keyring, row, ContentFormat.html)).decode()
+
+
 async def _referrals(harness: Harness, case: CaseRun) -> list[Referral]:
     async with harness.db.session() as session:
         return list((await session.exec(select(Referral).where(Referral.case_no == case.case_no).order_by(Referral.id))).all())
@@ -70,6 +77,12 @@ async def test_the_commission_takes_the_case_from_its_own_inbox(harness: Harness
     [sent] = await _referrals(harness, case)
     assert (sent.sender_team, sent.receiver_name, sent.status) == ("union-med-1", PUDONG_COMMISSION, "sent")
     assert sent.document_id, "a transfer letter travels with it"
+    letter_html = await _html(harness, sent.document_id)
+    async with harness.db.session() as session:
+        issued = (await session.exec(select(StoredDocument).where(StoredDocument.subject == f"case:{case.case_no}"))).all()
+    file = [d for d in issued if d.doc_type != "case_transfer_letter"]
+    assert file, "the case had documents before it was referred"
+    assert "随函移送本案材料" in letter_html and all(d.title_zh in letter_html for d in file), "its documents travel with it"
     await case.act("receive_referral", "accept_referral", {"on": "2026-03-02"})
     acceptance = await case.task("record_arbitration_acceptance")
     assert acceptance.team_code == "arb-pd-1" and acceptance.role == "arbitration_clerk"
