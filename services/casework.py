@@ -11,7 +11,7 @@ from temporalio.service import RPCError
 
 from domain.actions import ActionResult, Actor, TaskAction, WorkerAction, WorkerActionKind
 from domain.agents import scope_problem
-from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS
+from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS, LegalAid
 from domain.ids import case_workflow_id
 from domain.roles import Role, StaffPrincipal, WorkerPrincipal
 from infrastructure import audit
@@ -20,6 +20,7 @@ from infrastructure.temporal_gateway import TemporalUnavailable
 from services.context import ServiceContext
 from services.errors import NotFound, Refused, Unavailable
 from services.evidence import EvidenceFile, store_evidence
+from services.organisations import check_assigned_lawyer
 
 
 class ActionRefused(Refused):
@@ -90,6 +91,8 @@ async def run_task_action_as(ctx: ServiceContext, task: Task, actor: Actor, acti
                              update_id: str | None = None) -> ActionResult:
     """An action on a task by `actor` (a person, or an agency system acting for its team), as the
     `act` update of the task's workflow, then audited."""
+    if action == LegalAid.record_lawyer.name and payload.get("lawyer_username"):  # the assignment opens the case to them
+        await check_assigned_lawyer(ctx.db, str(payload["lawyer_username"]), task.team_code)
     request = TaskAction(task_id=task.task_id, action=action, actor=actor, payload=payload)
     before = {"status": task.status, "assignee": task.assignee, "due_on": task.due_on}
     result = await run_update(ctx, task.workflow_id, "act", request, update_id)

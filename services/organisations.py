@@ -389,6 +389,37 @@ async def check_membership(db: Database, role: Role, team_code: str | None) -> N
         )
 
 
+async def check_assigned_lawyer(db: Database, username: str, centre_team: str | None) -> None:
+    """The lawyer a legal-aid centre assigns (D57) must be an active legal-aid lawyer account of that
+    centre: the assignment lets that account read the case, so a mistyped name must not open it to
+    someone else. Refused with the centre's lawyers named."""
+    async with db.session() as session:
+        user = (await session.exec(select(User).where(User.username == username))).first()
+        team = await session.get(Team, centre_team) if centre_team else None
+        centre = team.organisation_code if team is not None else None
+        lawyers = (
+            await session.exec(
+                select(User.username)
+                .join(Team, col(Team.code) == col(User.team_code))
+                .where(Team.organisation_code == centre, User.role == Role.legal_aid_lawyer.value, col(User.is_active))
+                .order_by(col(User.username))
+            )
+        ).all() if centre else []
+        lawyer_team = await session.get(Team, user.team_code) if user is not None and user.team_code else None
+    listed = "、".join(lawyers) or "（无）"
+    hint_en = ", ".join(lawyers) or "none yet: create one (labourflow users create, role legal_aid_lawyer)"
+    if user is None or not user.is_active or user.role != Role.legal_aid_lawyer.value:
+        raise OrganisationRefused(
+            f"'{_shown(username)}' 不是在用的法律援助律师账户；本中心的律师账户：{listed}"
+            f" / '{_shown(username)}' is not an active legal-aid lawyer account; this centre's lawyers: {hint_en}"
+        )
+    if centre is not None and (lawyer_team is None or lawyer_team.organisation_code != centre):
+        raise OrganisationRefused(
+            f"律师账户 '{_shown(username)}' 不属于本法律援助中心；本中心的律师账户：{listed}"
+            f" / the lawyer account '{_shown(username)}' belongs to another organisation; this centre's lawyers: {hint_en}"
+        )
+
+
 async def check_not_supervising_elsewhere(db: Database, username: str, role: Role, team_code: str | None) -> None:
     """Before a staff member takes `role` in `team_code`: an organisation they supervise must not lose its
     head to another organisation (administrators may head any)."""
