@@ -286,7 +286,7 @@ async def run_all(settings: Settings) -> int:
             db = Database(settings.resolved_database_url)
             demo_password = await seed_demo(db, settings.demo_password or None)
             # Cases started before the demo agencies existed: their open tasks go to the agency that
-            # holds them now (idempotent; production runs `labourflow organisations move-tasks` once).
+            # holds them now (idempotent; production's `labourflow migrate` runs the same data migration).
             if moved := await move_open_tasks_to_holders(db):
                 log.info("open tasks moved to the agencies that hold them", tasks=moved)
             if settings.uses_dev_ca:

@@ -105,11 +105,28 @@ def api(
 
 @app.command()
 def migrate(revision: str = typer.Argument("head", help="Alembic revision to upgrade to")) -> None:
-    """Apply the database migrations (SQLite or PostgreSQL per LABOURFLOW_DATABASE_URL)."""
+    """Apply the database migrations (SQLite or PostgreSQL per LABOURFLOW_DATABASE_URL), then the
+    data migration of running cases: each open task moves to the organisation that now holds its
+    kind of work in the task's region (idempotent; run again, or `labourflow organisations
+    move-tasks`, after creating organisations)."""
+    from infrastructure.db import Database
     from infrastructure.db import migrate as apply
     from infrastructure.logs import configure_logging
+    from services.organisations import move_open_tasks_to_holders
 
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
     apply(settings.resolved_database_url, revision)
     typer.echo(f"database migrated to {revision}")
+    if revision != "head":
+        return  # an older schema may lack the tables the data migration reads
+
+    async def move() -> int:
+        db = Database(settings.resolved_database_url)
+        try:
+            return await move_open_tasks_to_holders(db, by="labourflow migrate")
+        finally:
+            await db.dispose()
+
+    moved = asyncio.run(move())
+    typer.echo(f"open tasks moved to the organisations that hold them: {moved}")

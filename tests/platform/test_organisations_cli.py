@@ -129,12 +129,16 @@ def test_users_update_changes_role_team_and_state_and_refuses_what_does_not_fit(
     assert {"user.deactivate"} <= set(actions) and len(actions) >= 2
 
 
+def _running_case_task() -> Task:
+    return Task(task_id="case/LD-2026-000001/arbitration/1#9:task-award", subject="case:LD-2026-000001",
+                workflow_id="case/LD-2026-000001/arbitration/1", kind="record_award", role="mediator", team_code="union-med-1",
+                assignee="mediator", region="shanghai-pudong", due_on=date(2026, 9, 1), title_zh="作出裁决", title_en="Make the award")
+
+
 def test_move_tasks_moves_an_open_task_to_the_agency_that_holds_it(database: str) -> None:
     """A case that was running before the agencies had staff: its award task sits with the union's
     mediators; the commission of its region holds that work now."""
-    task = Task(task_id="case/LD-2026-000001/arbitration/1#9:task-award", subject="case:LD-2026-000001",
-                workflow_id="case/LD-2026-000001/arbitration/1", kind="record_award", role="mediator", team_code="union-med-1",
-                assignee="mediator", region="shanghai-pudong", due_on=date(2026, 9, 1), title_zh="作出裁决", title_en="Make the award")
+    task = _running_case_task()
     done = task.model_copy(update={"task_id": "case/LD-2026-000001/arbitration/1#8:task-old", "status": "done"})
 
     async def add(db: Database) -> None:
@@ -150,3 +154,24 @@ def test_move_tasks_moves_an_open_task_to_the_agency_that_holds_it(database: str
     assert moved[done.task_id].team_code == "union-med-1", "finished tasks stay where they were done"
     code, out, _ = run("organisations", "move-tasks")
     assert (code, out.strip()) == (0, "moved 0 open tasks to the teams that hold them")
+
+
+def test_migrate_moves_the_open_tasks_of_running_cases(database: str) -> None:
+    """The data migration runs with the schema's: `labourflow migrate` moves the running case's task
+    to the commission, and says so; run again, it has nothing left to move."""
+    task = _running_case_task()
+
+    async def add(db: Database) -> None:
+        async with db.session() as session:
+            session.add(Task.model_validate(task.model_dump()))
+            await session.commit()
+
+    asyncio.run(_with_db(database, add))
+    code, out, _ = run("migrate")
+    assert code == 0 and "open tasks moved to the organisations that hold them: 1" in out
+    [moved] = _rows(database, select(Task))
+    assert (moved.team_code, moved.role, moved.assignee) == ("arb-pd-1", "arbitrator", None)  # type: ignore[attr-defined]
+    code, out, _ = run("migrate")
+    assert code == 0 and "open tasks moved to the organisations that hold them: 0" in out
+    entries = _rows(database, select(AuditEntry).where(AuditEntry.action == "task.move_to_holders"))
+    assert [e.actor for e in entries] == ["labourflow migrate"]  # type: ignore[attr-defined]
