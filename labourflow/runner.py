@@ -171,13 +171,17 @@ def _ready_banner(settings: Settings, started_temporal: bool, demo_password: str
         f"  Traces               {_traces_line(settings)}",
         f"  Data folder          {settings.data_dir.resolve()}",
     ]
+    from services.demo_agencies import banner_accounts
+
+    agencies = f"  Agency accounts      {banner_accounts()}"
     if demo_password:
         lines += [
             "  Demo accounts        admin, mediator, mediator2, supervisor, union, union2",
+            agencies,
             f"  Demo password        {demo_password}   (shown once; `labourflow users set-password` changes it)",
         ]
     elif not settings.is_production:
-        lines += ["  Demo accounts        admin, mediator, mediator2, supervisor, union, union2 (password as set before)"]
+        lines += ["  Demo accounts        admin, mediator, mediator2, supervisor, union, union2 (password as set before)", agencies]
     return "\n".join(lines) + "\n"
 
 

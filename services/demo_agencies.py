@@ -118,6 +118,14 @@ def username(stem: str, region: str) -> str:
     return f"{stem}-{tag}" if tag else stem
 
 
+def banner_accounts() -> str:
+    """The agencies' demo accounts in one line for `labourflow run`'s banner: Pudong's names, and the
+    suffix of each other region's."""
+    names = [stem for accounts in STAFF.values() for stem, _, _ in accounts]
+    others = ", ".join(f"-{tag}" for tag in REGION_TAGS.values() if tag)
+    return f"{', '.join(names)} (other regions: {others}; `labourflow users list` lists all)"
+
+
 def head_of(region: str, kind: OrgKind) -> str | None:
     """The demo organisation's head (its `supervisor`): who receives its escalations."""
     if kind is OrgKind.union_mediation_centre:  # the union's mediation centres: Pudong's and Xihu's have staff

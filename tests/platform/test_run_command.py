@@ -141,6 +141,7 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
     _interrupt(first, str(tmp_path))
     banner = log.read_text()
     assert "Demo password" in banner and f"http://127.0.0.1:{api}/docs" in banner
+    assert "Agency accounts" in banner and "arb-clerk" in banner and "aid-lawyer" in banner, "every agency's demo accounts"
     for endpoint in (f"http://127.0.0.1:{api}/metrics", f"http://127.0.0.1:{worker_metrics}/metrics",
                      f"http://127.0.0.1:{worker_metrics + 1}/metrics", f"http://127.0.0.1:{temporal_metrics}/metrics"):
         assert endpoint in banner, endpoint
