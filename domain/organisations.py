@@ -134,10 +134,16 @@ TASK_HOLDERS: dict[str, tuple[Agency, Role]] = {
 }
 
 
+def mediation_agency(channel: str | None) -> Agency:
+    """The mediation organisation of a mediation channel (enterprise committee, people's mediation...);
+    the union's mediation centre for any other (the lowest level first)."""
+    return Agency(channel) if channel is not None and channel in Agency.__members__ else Agency.union_mediation
+
+
 def holding_agency(stage: Stage, channel: Channel | None) -> Agency | None:
     """Who holds a case at this stage (None: nobody but the worker, who has a choice to make, or closed)."""
     if stage in (Stage.mediation, Stage.agreement):
-        return Agency(channel.value) if channel is not None and channel.value in Agency.__members__ else Agency.union_mediation
+        return mediation_agency(channel.value if channel is not None else None)
     return _STAGE_HOLDERS.get(stage)
 
 

@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import ClaimKind
     from domain.catalogue import Agreement
     from domain.documents import DocumentType
-    from domain.organisations import Agency
+    from domain.organisations import mediation_agency
     from domain.records import DeadlineStatus
     from domain.workflow_models import AgreementInput, AgreementOutcome, AgreementResult
 
@@ -110,12 +110,8 @@ class AgreementWorkflow(StatutoryWorkflow):
 
     @action(Agreement.refer_to_legal_aid)
     async def refer_to_legal_aid(self, task: OpenTask, request: LegalAidReferral, actor: Actor) -> ActionResult:
-        return await self.refer_for_legal_aid(self._organisation(), request, actor, "调解组织", ("调解协议的履行", "the agreement"))
-
-    def _organisation(self) -> Agency:
-        """The mediation organisation whose agreement this is (the union's, where the channel is not an agency)."""
-        channel = self.inp.channel.value
-        return Agency(channel) if channel in Agency.__members__ else Agency.union_mediation
+        organisation = mediation_agency(self.inp.channel.value)
+        return await self.refer_for_legal_aid(organisation, request, actor, "调解组织", ("调解协议的履行", "the agreement"))
 
     @action(Agreement.file_confirmation)
     async def file_confirmation(self, task: OpenTask, filing: ConfirmationFiling, actor: Actor) -> ActionResult:

@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import Channel, Stage, VulnerableGroup
     from domain.catalogue import worker_option
     from domain.final_award import AwardClass
-    from domain.organisations import Agency
+    from domain.organisations import Agency, mediation_agency
     from domain.referrals import ReferralKind, ReferralStatus
     from domain.workflow_models import (
         ArbitrationInput,
@@ -54,7 +54,7 @@ async def arbitration(case: DisputeCase) -> DisputeStep | None:
     mediated = case.mediation
     if mediated is not None and not case.carry.direct_application and workflow.patched("referral-to-arbitration"):
         # The mediation organisation hands the file to the commission; the commission's clerk takes it.
-        sender = Agency(mediated.channel) if mediated.channel in Agency.__members__ else Agency.union_mediation
+        sender = mediation_agency(mediated.channel)
         reason = f"经{mediated.organisation}调解，双方未能达成调解协议，申请人申请劳动争议仲裁。"
         referral = await refer(case, ReferralKind.arbitration, sender, reason)
         if case.withdrawn:

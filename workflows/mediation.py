@@ -34,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.catalogue import Mediation
     from domain.documents import DocumentType
     from domain.monitoring import amounts_by_kind
-    from domain.organisations import Agency
+    from domain.organisations import Agency, mediation_agency
     from domain.parties import Respondent
     from domain.records import DeadlineStatus, TaskStatus
     from domain.referrals import ReferralKind, ReferralRequest
@@ -142,7 +142,7 @@ class MediationWorkflow(RespondentInvitations, sittings.Sittings):
         return super().guard(task, action_name, payload)
 
     def _sender(self) -> Agency:
-        return Agency(self.inp.channel.value) if self.inp.channel.value in Agency.__members__ else Agency.union_mediation
+        return mediation_agency(self.inp.channel.value)
 
     @action(Mediation.refer_to_inspection)
     async def refer_to_inspection(self, task: OpenTask, request: InspectionRequest, actor: Actor) -> ActionResult:

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, LegalAidReferral
     from domain.deadlines import Deadline
     from domain.documents import DocumentRef, DocumentType, RenderDocumentInput
+    from domain.organisations import Agency
     from domain.records import (
         DeadlineStatus,
         NotificationRequest,
@@ -129,10 +130,10 @@ class WorkflowKit:
         await self.tell_parent("refer", request)
 
     async def refer_for_legal_aid(
-        self, sender: Any, request: LegalAidReferral, actor: Actor, who_zh: str, proceeding: tuple[str, str]
+        self, sender: Agency, request: LegalAidReferral, actor: Actor, who_zh: str, proceeding: tuple[str, str]
     ) -> ActionResult:
         """Any channel's staff refer the worker to the legal-aid centre (Legal Aid Law Art. 43, D56);
-        `proceeding` (zh, en) goes on meanwhile. `sender` is the sending `Agency`."""
+        `proceeding` (zh, en) goes on meanwhile."""
         await self.refer_alongside(
             ReferralRequest(kind=ReferralKind.legal_aid, sender=sender, on=request.on, reason_zh=request.reason),
             "legal_aid_requested",
