@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import temporalio.converter
 from temporalio.api.common.v1 import Payload
@@ -87,6 +88,15 @@ def dev_server_search_attribute_args(keys: Iterable[SearchAttributeKey[str]] = S
     for key in keys:
         args += ["--search-attribute", f"{key.name}=Keyword"]
     return args
+
+
+def dev_server_persistence_args(db_file: Path | str) -> list[str]:
+    """`temporal server start-dev` arguments to persist to the SQLite file `db_file` in WAL mode: the
+    server's writes no longer wait for readers and each commit appends to the log instead of copying
+    pages to a rollback journal; with SQLite's default full synchronisation it stays durable. Twice
+    the start rate, and half the time for 1,000 workflows to reach their timer, measured on 2 cores
+    (README, "Performance"). The mode is kept in the file: an existing database is converted."""
+    return ["--db-filename", str(db_file), "--sqlite-pragma", "journal_mode=wal"]
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> None:

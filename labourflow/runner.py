@@ -25,7 +25,13 @@ import httpx
 import structlog
 
 from infrastructure.settings import Settings
-from infrastructure.temporal import connect, dev_server_search_attribute_args, ensure_search_attributes, tls_config
+from infrastructure.temporal import (
+    connect,
+    dev_server_persistence_args,
+    dev_server_search_attribute_args,
+    ensure_search_attributes,
+    tls_config,
+)
 from labourflow.worker_role import WorkerRole
 
 if TYPE_CHECKING:
@@ -119,7 +125,7 @@ async def start_dev_server(settings: Settings) -> asyncio.subprocess.Process:
     logs.mkdir(parents=True, exist_ok=True)
     args = [
         temporal_binary(), "server", "start-dev",
-        "--db-filename", str(settings.temporal_db_file),
+        *dev_server_persistence_args(settings.temporal_db_file),
         "--ip", host, "--port", str(port), "--ui-port", str(settings.temporal_ui_port),
         "--namespace", settings.temporal_namespace, "--log-level", "warn",
         "--ui-codec-endpoint", f"{settings.base_url}/api/v1/codec",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infrastructure.settings import Environment, Settings
-from infrastructure.temporal import dev_server_search_attribute_args
+from infrastructure.temporal import dev_server_persistence_args, dev_server_search_attribute_args
 from labourflow.runner import _die_with_parent, temporal_binary
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -188,7 +188,7 @@ class Stack:
                 *dev_server_search_attribute_args(),
             ]
             if self.server_kind == "dev-sqlite":
-                args += ["--db-filename", str(self.temporal_db)]
+                args += dev_server_persistence_args(self.temporal_db)
         self.server = _spawn("temporal", args, log)
         await self._wait_temporal()
         return self.server

@@ -3,10 +3,12 @@ keeps the data, a busy port gives a one-line error naming the setting."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -146,6 +148,8 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
                      f"http://127.0.0.1:{worker_metrics + 1}/metrics", f"http://127.0.0.1:{temporal_metrics}/metrics"):
         assert endpoint in banner, endpoint
     assert (tmp_path / "temporal.db").exists() and (tmp_path / "infrastructure.db").exists()
+    with contextlib.closing(sqlite3.connect(tmp_path / "temporal.db")) as temporal_db:
+        assert temporal_db.execute("PRAGMA journal_mode").fetchone() == ("wal",), "the dev server persists in WAL mode"
 
     second = _run_until_ready(env, api, ui, log)
     _interrupt(second, str(tmp_path))

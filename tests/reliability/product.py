@@ -23,7 +23,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Environment, Settings
 from infrastructure.tables import Case
-from infrastructure.temporal import connect, dev_server_search_attribute_args
+from infrastructure.temporal import connect, dev_server_persistence_args, dev_server_search_attribute_args
 from services.accounts import seed_demo
 from services.intake import register_case, start_workflow
 from tests.support import free_port
@@ -63,7 +63,8 @@ class Product:
         await seed_demo(self.db, "demo-password-123")
 
     async def start_server(self) -> Client:
-        args = [str(BIN / "temporal"), "server", "start-dev", "--db-filename", str(self.data / "temporal.db"), "--ip", "127.0.0.1",
+        # As `labourflow run` starts it (WAL mode): the crash tests kill it and find everything still there.
+        args = [str(BIN / "temporal"), "server", "start-dev", *dev_server_persistence_args(self.data / "temporal.db"), "--ip", "127.0.0.1",
                 "--port", str(self.grpc), "--headless", "--log-level", "error", *dev_server_search_attribute_args()]
         self.server = subprocess.Popen(args, stdout=(self.data / "temporal.log").open("ab"), stderr=subprocess.STDOUT)  # noqa: ASYNC220
         self.client = await connect(self.settings, attempts=120, delay=0.25)
