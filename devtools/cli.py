@@ -173,6 +173,18 @@ def bench_casesize(
     typer.echo(json.dumps(asyncio.run(run(cases, closed, postgres or None)), indent=2))
 
 
+@app.command("bench-persistence")
+def bench_persistence(
+    workflows: int = typer.Option(1000, "--workflows", min=1, help="workflows started on each server"),
+    rounds: int = typer.Option(2, "--rounds", min=1, help="pairs of servers (the order alternates)"),
+) -> None:
+    """The Temporal dev server's SQLite persistence, rollback journal against WAL: start rate and the
+    time until every workflow has its timer; prints JSON."""
+    from devtools.bench.persistence import run
+
+    typer.echo(json.dumps(asyncio.run(run(workflows, rounds)), indent=2))
+
+
 @app.command("bench-monitoring")
 def bench_monitoring(
     database_url: str = typer.Option(
