@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.errors import install_error_handlers
 from api.metrics import install_metrics
-from api.middleware import BodySizeLimit
+from api.middleware import BodySizeLimit, RequestContext
 from api.openapi import install_openapi, operation_id
 from api.routes import agency, auth, cases, codec, deadlines, documents, health, reference
 from api.routes import supervision as supervision_routes
@@ -90,7 +88,7 @@ def create_app(
         log.warning("rate limits are counted per API process: with several replicas set LABOURFLOW_RATE_LIMIT_STORAGE=redis://...")
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
     install_error_handlers(app)
-    app.middleware("http")(_request_context)
+    app.add_middleware(RequestContext)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(agency.auth_router)
@@ -128,14 +126,3 @@ def create_app(
     return app
 
 
-async def _request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """Bind a request id to every log line of this request; echo it back with the server time."""
-    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    started = time.perf_counter()
-    response = await call_next(request)
-    response.headers["X-Request-ID"] = request_id
-    # Server time of this request, for the page-speed report (browsers show it in their dev tools).
-    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-    return response

@@ -57,19 +57,20 @@ def bench(
     only: str = typer.Option(
         "",
         "--only",
-        help="'capacity': that scenario alone, e.g. --only capacity --capacity 10000 (hours on 2 cores)",
+        help="one scenario alone: 'capacity' (e.g. --only capacity --capacity 10000, an hour or more on 2 cores) or "
+        "'intake' (SQLite's, and PostgreSQL's with --postgres)",
     ),
 ) -> None:
     """`python -m devtools bench` (`make bench`): start a Temporal dev server (in memory, and with SQLite), the time-skipping server, a
     worker and
     the API on free ports; run every scenario next to a raw-Temporal baseline; print the table and
     write the JSON file. Everything started is stopped at the end, Ctrl-C included."""
-    from devtools.bench.run import Options, run_all, table
+    from devtools.bench.run import ONLY, Options, run_all, table
     from infrastructure.logs import configure_logging
 
     configure_logging("WARNING", "console")
-    if only not in ("", "capacity"):
-        fail(f"--only {only!r}: the one scenario that runs alone is 'capacity'")
+    if only not in ONLY:
+        fail(f"--only {only!r}: the scenarios that run alone are {', '.join(repr(o) for o in ONLY if o)}")
     options = Options(
         quick=quick, out=out, capacity=capacity, repeat=repeat, profile=profile, postgres=postgres, only=only
     )

@@ -21,6 +21,7 @@ from devtools.bench import capacity, casecost, documents, intake, pages, sandbox
 from devtools.bench.common import Steps, prepare_database, progress
 from devtools.bench.procs import Stack, settle
 
+ONLY = ("", "capacity", "intake")
 SCENARIOS = ("intake", "intake_postgresql", "case_cost", "capacity", "sandbox", "documents", "pages")
 
 
@@ -32,7 +33,7 @@ class Options:
     repeat: int = 0  # 0 = the default for the mode
     profile: bool = False
     postgres: str = ""  # a PostgreSQL server's URL for the PostgreSQL intake scenario ("": skipped)
-    only: str = ""  # "capacity": that scenario alone (its measurement at 10,000 takes hours)
+    only: str = ""  # one of ONLY: that scenario alone (capacity at 10,000 takes an hour or more)
 
     def sizes(self) -> dict[str, Any]:
         if self.quick:
@@ -146,7 +147,7 @@ async def run_all(options: Options) -> dict[str, Any]:
         "meta": {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
-            "mode": ("capacity only, " if options.only else "") + ("quick" if options.quick else "full"),
+            "mode": (f"{options.only} only, " if options.only else "") + ("quick" if options.quick else "full"),
             "sizes": sizes,
             "temporalio": temporalio.__version__,
             "note": "figures are noisy (shared machine); compare the ratios to the "
@@ -168,6 +169,16 @@ async def run_all(options: Options) -> dict[str, Any]:
                 lag_cases=sizes["lag_cases"],
                 lag_after=sizes["lag_after"],
             )
+        elif options.only == "intake":
+            main = Stack(work / "main", server_kind="dev-memory")
+            await _start(main, stacks, "starting Temporal (dev-memory), the worker and the API")
+            await main.start_api()
+            scenarios["intake"] = await intake.run(
+                main, await connect(main.settings), count=sizes["intake_requests"], repeat=sizes["repeat"]
+            )
+            main.stop_all()
+            if options.postgres:
+                scenarios["intake_postgresql"] = await _intake_postgresql(options, work, stacks, sizes)
         else:
             main = Stack(
                 work / ("main" if not options.quick else "all"),
