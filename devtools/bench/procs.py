@@ -95,6 +95,13 @@ def _spawn(name: str, args: list[str], log: Path, env: dict[str, str] | None = N
     return Proc(name, popen)
 
 
+def _nice(name: str) -> int:
+    """A worker's CPU priority from `LABOURFLOW_<NAME>` (as `labourflow run` reads it), else the
+    product's default."""
+    given = os.environ.get(f"LABOURFLOW_{name.upper()}")
+    return int(given) if given else int(Settings.model_fields[name].default)
+
+
 @dataclass
 class Stack:
     """One server (dev in memory, dev with SQLite, or time-skipping), the bench's workflow worker,
@@ -112,8 +119,9 @@ class Stack:
     worker: Proc | None = None
     documents: Proc | None = None
     api: Proc | None = None
-    document_nice: int = Settings.model_fields["document_worker_nice"].default
-    workflow_nice: int = Settings.model_fields["workflow_worker_nice"].default
+    # As `labourflow run` starts them: the product's defaults, or the same variables it reads.
+    document_nice: int = field(default_factory=lambda: _nice("document_worker_nice"))
+    workflow_nice: int = field(default_factory=lambda: _nice("workflow_worker_nice"))
     max_cached_workflows: int | None = None
     database: str | None = None  # a PostgreSQL URL; None: SQLite under `data`
 
