@@ -129,7 +129,7 @@ async def test_linked_case_hears_of_the_matter_and_a_missing_one_is_noted(
     harness: SupervisionHarness,
 ) -> None:
     """A running case gets `supervision-update` signals; a case without a workflow is noted."""
-    cases = Harness(harness.env, harness.deps, harness.task_queue)
+    cases = Harness(harness.env, harness.deps, harness.task_queue, act_when_quiet=True)
     running = await cases.file(wage_arrears(), date(2026, 9, 1))
     idle = await harness.file_case(complaint(), date(2026, 9, 1))
     matter = await harness.open(opening([running.case_no, idle]), date(2026, 9, 2))

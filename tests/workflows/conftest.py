@@ -29,4 +29,4 @@ async def workflow_env(session_settings: Settings) -> AsyncIterator[WorkflowEnvi
 async def harness(workflow_env: WorkflowEnvironment, deps: ActivityDeps, task_queue: str) -> AsyncIterator[Harness]:
     await seed_demo(deps.db, "demo-password-123")
     async with build_worker(workflow_env.client, deps, task_queue=task_queue):
-        yield Harness(workflow_env, deps, task_queue)
+        yield Harness(workflow_env, deps, task_queue, act_when_quiet=True)

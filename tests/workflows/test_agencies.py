@@ -51,6 +51,7 @@ async def _to_the_court(harness: Harness) -> CaseRun:
     }
     await case.act("record_award", "record_award", award)
     await case.wait_event("award_windows")
+    await case.wait_option("sue")  # the parent opens it on the child's signal, after the event
     await case.worker("sue", {"filed_on": "2026-06-01"})
     await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"}, team="court-hz-1")
     return case
@@ -154,6 +155,7 @@ async def test_the_court_entrusts_mediation_and_the_case_comes_back(harness: Har
     }
     await case.act("record_award", "record_award", award)
     await case.wait_event("award_windows")
+    await case.wait_option("sue")  # the parent opens it on the child's signal, after the event
     await case.worker("sue", {"filed_on": "2026-06-01"})
     await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"})
     await case.act("record_filing", "record_filing", {"decided_on": "2026-06-01", "granted": True})
@@ -275,6 +277,7 @@ async def test_the_judge_asks_the_procuratorate_to_support_the_suit(harness: Har
     }
     await case.act("record_award", "record_award", award)
     await case.wait_event("award_windows")
+    await case.wait_option("sue")  # the parent opens it on the child's signal, after the event
     await case.worker("sue", {"filed_on": "2026-06-01"})
     await case.act("receive_referral", "accept_referral", {"on": "2026-06-01"})
     await case.act("record_filing", "record_filing", {"decided_on": "2026-06-01", "granted": True})

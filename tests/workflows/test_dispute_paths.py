@@ -134,6 +134,7 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
     )
     await case.wait_event("award_windows")
     assert (await case.deadline("worker_sue")).rule_id == "D30"
+    await case.wait_option("sue")
     await case.worker("sue", {"filed_on": "2026-07-01"})
     await case.act("receive_referral", "accept_referral", {"on": "2026-07-01"})  # the court's clerk takes the commission's file
     await case.act("record_filing", "record_filing", {"decided_on": "2026-07-01", "granted": True})

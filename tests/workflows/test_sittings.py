@@ -136,6 +136,7 @@ async def test_the_court_sets_its_own_hearing_three_days_ahead(harness: Harness)
     await case.act("record_award", "record_award", {"awarded_on": "2026-06-20", "received_on": "2026-06-21",
                                                     "items": [{"kind": "damages", "claimed": "15000.00", "granted": "0.00"}]})
     await case.wait_event("award_windows")
+    await case.wait_option("sue")  # the parent opens it on the child's signal, after the event
     await case.worker("sue", {"filed_on": "2026-06-21"})
     await case.act("receive_referral", "accept_referral", {"on": "2026-06-21"})
     await case.act("record_filing", "record_filing", {"decided_on": "2026-06-21", "granted": True})
