@@ -36,7 +36,14 @@ from infrastructure.documents.context import DocumentMeta, Parties, build_contex
 from infrastructure.documents.environment import render_html, template_info
 from infrastructure.documents.numbering import reserve_number
 from infrastructure.documents.parties import load_parties
-from infrastructure.documents.render import RenderedPdf, html_to_pdf, renderer_fingerprint, sha256_text
+from infrastructure.documents.render import (
+    FLATE_LEVEL,
+    RenderedPdf,
+    flate_level_of,
+    html_to_pdf,
+    renderer_fingerprint,
+    sha256_text,
+)
 from infrastructure.documents.sealing import SignedPdf, issuer_of, sign_issued, verification_url
 from infrastructure.settings import Settings
 from infrastructure.signing.verify import unsigned_original
@@ -62,11 +69,17 @@ class Rendered:
 
 
 def render_document(
-    templates_dir: Path, template: str, context: dict[str, Any], document_id: str
+    templates_dir: Path,
+    template: str,
+    context: dict[str, Any],
+    document_id: str,
+    flate_level: int = FLATE_LEVEL,
 ) -> Rendered:
     """HTML and PDF of a context (CPU-bound: call it in a thread from async code)."""
     html = render_html(templates_dir, template, context)
-    return Rendered(html=html, pdf=html_to_pdf(html, identifier=document_id))
+    return Rendered(
+        html=html, pdf=html_to_pdf(html, identifier=document_id, flate_level=flate_level)
+    )
 
 
 async def _predecessor(db: Database, request: RenderDocumentInput) -> StoredDocument | None:
@@ -170,7 +183,7 @@ async def issue_document(
     info = template_info(templates_dir, spec.template)
     document_id = context["doc"]["id"]
     rendered = await asyncio.to_thread(
-        render_document, templates_dir, spec.template, context, document_id
+        render_document, templates_dir, spec.template, context, document_id, FLATE_LEVEL
     )
     issuer = await issuer_of(db, settings, spec, request.subject, request.facts)
     signed = await asyncio.to_thread(
@@ -279,7 +292,12 @@ async def verify_document(
                     f"stored signed pdf: the unsigned render inside it does not hash to {row.pdf_sha256}"
                 )
     rendered = await asyncio.to_thread(
-        render_document, templates_dir, row.template_name, context, row.id
+        render_document,
+        templates_dir,
+        row.template_name,
+        context,
+        row.id,
+        flate_level_of(row.renderer),
     )
     if rendered.html_sha256 != row.html_sha256:
         why = (

@@ -5,6 +5,7 @@ after a crash, bad input failing for good without using a number, corrections as
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 
 import pytest
@@ -212,6 +213,32 @@ async def test_stored_documents_verify_identical_and_tampering_is_named(
     tampered = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
     assert not tampered.identical
     assert any(d.startswith("stored pdf") for d in tampered.differences), tampered.differences
+
+
+async def test_a_document_deflated_at_the_earlier_level_still_verifies(
+    activities: DocumentActivities, db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Documents issued before the zlib level was recorded (pydyf's 9; now 6) re-render at 9."""
+    from infrastructure.documents import issue, render
+
+    now = render.renderer_fingerprint()
+    assert now.endswith(f"; flate {render.FLATE_LEVEL}") and render.FLATE_LEVEL != render.FLATE_BEFORE
+    with monkeypatch.context() as patch:  # issued as before: level 9, a fingerprint without the level
+        patch.setattr(issue, "FLATE_LEVEL", render.FLATE_BEFORE)
+        patch.setattr(issue, "renderer_fingerprint", lambda: now.removesuffix(f"; flate {render.FLATE_LEVEL}"))
+        old = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    new = await _run(activities, _opinion("supervision/SV-2026-000008/opinion_notice/1"))
+    storage, keyring = activities._deps.storage, activities._deps.keyring
+    for ref in (old, new):
+        result = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
+        assert result.identical, result.differences
+    row = await store.get_document(db, old.document_id)
+    assert row is not None and render.flate_level_of(row.renderer) == render.FLATE_BEFORE
+    # The same input at today's level gives other bytes: the recorded level is what makes it verify.
+    context = json.loads(store.decrypt_context(keyring, row))
+    again = issue.render_document(settings.templates_dir, row.template_name, context, row.id)
+    assert again.pdf.sha256 != row.pdf_sha256
+    assert issue.render_document(settings.templates_dir, row.template_name, context, row.id, 9).pdf.sha256 == row.pdf_sha256
 
 
 async def test_case_summary_report_reads_the_case_history(
