@@ -57,8 +57,8 @@ def bench(
     only: str = typer.Option(
         "",
         "--only",
-        help="one scenario alone: 'capacity' (e.g. --only capacity --capacity 10000, an hour or more on 2 cores) or "
-        "'intake' (SQLite's, and PostgreSQL's with --postgres)",
+        help="one scenario alone: 'capacity' (e.g. --only capacity --capacity 10000, an hour or more on 2 cores), "
+        "'intake' (SQLite's, and PostgreSQL's with --postgres) or 'casecost' (the dev server's CPU per case)",
     ),
 ) -> None:
     """`python -m devtools bench` (`make bench`): start a Temporal dev server (in memory, and with SQLite), the time-skipping server, a

@@ -21,7 +21,7 @@ from devtools.bench import capacity, casecost, documents, intake, pages, sandbox
 from devtools.bench.common import Steps, prepare_database, progress
 from devtools.bench.procs import Stack, settle
 
-ONLY = ("", "capacity", "intake")
+ONLY = ("", "capacity", "intake", "casecost")
 SCENARIOS = ("intake", "intake_postgresql", "case_cost", "capacity", "sandbox", "documents", "pages")
 
 
@@ -179,6 +179,14 @@ async def run_all(options: Options) -> dict[str, Any]:
             main.stop_all()
             if options.postgres:
                 scenarios["intake_postgresql"] = await _intake_postgresql(options, work, stacks, sizes)
+        elif options.only == "casecost":  # the dev server's case cost alone, to compare two builds
+            main = Stack(work / "main", server_kind="dev-memory")
+            await _start(main, stacks, "starting Temporal (dev-memory) and the worker")
+            dev_cost = await casecost.run(
+                main, await connect(main.settings), label="dev server", cases=sizes["case_cost_cases"], repeat=sizes["repeat"]
+            )
+            scenarios["case_cost"] = {"metrics": list(dev_cost["metrics"]), "runs": {"dev server": _strip(dev_cost)}}
+            main.stop_all()
         else:
             main = Stack(
                 work / ("main" if not options.quick else "all"),
