@@ -3,4 +3,4 @@ the database (tables, migrations, upserts), encryption, the audit trail, Tempora
 codec, connection), the notification senders and the document engine (templates, PDF rendering,
 numbering, storage), and document signing (a development CA, keys, PAdES signatures and their verification)."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

@@ -139,7 +139,7 @@ class DisputeCase(StatutoryWorkflow):
             worker_options=tuple(o.model_dump(mode="json") for o in self.open_actions()),
             **self._holder(),
         )
-        await workflow.execute_activity("record-case-status", record, **activity_options.PROJECTION)
+        await activity_options.run_quick("record-case-status", record, activity_options.PROJECTION)
 
     def current_holder(self) -> tuple[Any, str | None]:
         """The agency holding the case (its stage's, in the case's region, unless handed on) and its team."""

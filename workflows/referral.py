@@ -136,7 +136,7 @@ class ReferralWorkflow(StatutoryWorkflow):
                 **fields,
             }
         )
-        await workflow.execute_activity("record-referral", record, **options.PROJECTION)
+        await options.run_quick("record-referral", record, options.PROJECTION)
 
     @action(Referral.accept_referral)
     async def accept_referral(self, task: OpenTask, answer: ReferralAnswer, actor: Actor) -> ActionResult:

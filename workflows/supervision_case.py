@@ -117,7 +117,7 @@ class SupervisionCase(StatutoryWorkflow):
 
     async def record_rung(self, record: sv.RungRecord) -> None:
         projection = sv.RungProjection(matter_no=self.inp.matter_no, team_code=self.inp.team_code, region=self.inp.region, record=record)
-        await workflow.execute_activity("record-supervision-rung", projection, **options.PROJECTION)
+        await options.run_quick("record-supervision-rung", projection, options.PROJECTION)
 
     async def record_status(self) -> None:
         pending = [(e.deadline.due, e.rule) for e in self.kit.deadlines.values() if e.status is DeadlineStatus.pending and e.deadline.due]
@@ -135,7 +135,7 @@ class SupervisionCase(StatutoryWorkflow):
             reply_due_on=self.current.reply_due_on if awaiting else None,
             closed_on=self.clock.today() if self.outcome else None,
         )
-        await workflow.execute_activity("record-matter-status", record, **options.PROJECTION)
+        await options.run_quick("record-matter-status", record, options.PROJECTION)
 
     async def tell_cases(self, kind: str, zh: str, en: str) -> None:
         """Tell each linked case (signal `supervision-update`); a closed case is only noted."""

@@ -101,7 +101,7 @@ class StatutoryWorkflow(ActionHandling, DeadlineKeeping):
 
     async def _assign(self, task: OpenTask, exclude: tuple[str, ...]) -> str | None:
         request = AssignmentRequest(role=task.role, team_code=task.team_code, region=self.kit.region, exclude=exclude)
-        result: str | None = await workflow.execute_activity("assign-task", request, result_type=str | None, **options.ASSIGN)  # type: ignore[arg-type]
+        result: str | None = await options.run_quick("assign-task", request, options.ASSIGN, result_type=str | None)
         return result
 
     async def _watch_sla(self, task: OpenTask) -> None:

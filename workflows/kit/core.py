@@ -98,7 +98,7 @@ class WorkflowKit:
             citation=citation,
             data=data or {},
         )
-        await workflow.execute_activity("record-timeline-event", record, **options.PROJECTION)
+        await options.run_quick("record-timeline-event", record, options.PROJECTION)
 
     async def document(
         self, doc_type: DocumentType, facts: dict[str, Any], *, series: str | None = None, issued_by: str = "system"
@@ -163,9 +163,7 @@ class WorkflowKit:
             team_code=team_code or self.kit.team_code,
             params=params or {},
         )
-        await workflow.execute_activity("notify", request, **options.NOTIFY)
+        await options.run_quick("notify", request, options.NOTIFY)
 
     async def _record_task(self, task: OpenTask) -> None:
-        await workflow.execute_activity(
-            "record-task", task.record(self.kit.subject, self.kit.workflow_id, self.kit.region), **options.PROJECTION
-        )
+        await options.run_quick("record-task", task.record(self.kit.subject, self.kit.workflow_id, self.kit.region), options.PROJECTION)

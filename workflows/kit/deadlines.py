@@ -108,7 +108,7 @@ class DeadlineKeeping(WorkflowKit):
             provisional=deadline.provisional,
             explanation=deadline.model_dump(mode="json", by_alias=True),
         )
-        await workflow.execute_activity("record-deadline", record, **options.PROJECTION)
+        await options.run_quick("record-deadline", record, options.PROJECTION)
 
     def due(self, key: str) -> date | None:
         return self.kit.deadlines[key].deadline.due

@@ -1,4 +1,16 @@
-"""One table of activity timeouts and retry policies, by kind of side effect."""
+"""One table of activity timeouts and retry policies, by kind of side effect, and how the quick
+activities run.
+
+The quick activities (a projection row, a notification row, a task assignment: one database
+transaction each, idempotent by its key) run in the workflow worker, which hosts them anyway, as
+local activities (`run_quick`): the server records a marker when the workflow task completes
+instead of scheduling, dispatching, starting and completing an activity task, and then a workflow
+task, for each. A case's path runs about fifty of them. Their retries and timeouts are the same
+(without limit, 10 s per attempt); a worker that dies mid-way loses the workflow task and the next
+worker runs the activity again (its key makes that harmless). Workflows that began before this (no
+`local-quick-activities` marker in their history) keep activity tasks to the end: `workflow.patched`
+answers once per run.
+"""
 
 from __future__ import annotations
 
@@ -36,3 +48,14 @@ DOCUMENT: Mapping[str, Any] = MappingProxyType({
 def document_queue() -> dict[str, Any]:
     """The document activity's task queue, next to the calling workflow's own (domain.documents)."""
     return {"task_queue": document_task_queue(workflow.info().task_queue)}
+
+
+LOCAL_QUICK = "local-quick-activities"
+
+
+async def run_quick(activity: str, arg: Any, opts: Mapping[str, Any], result_type: Any = None) -> Any:
+    """Run the quick activity `activity` with `opts` (PROJECTION, NOTIFY, ASSIGN): local, unless this
+    run began with activity tasks."""
+    if workflow.patched(LOCAL_QUICK):
+        return await workflow.execute_local_activity(activity, arg, result_type=result_type, **opts)
+    return await workflow.execute_activity(activity, arg, result_type=result_type, **opts)
