@@ -234,6 +234,7 @@ async def run(
         run_id = uuid.uuid4().hex[:6]
         raw_in = RawInput(
             activities=steps.activities,
+            local_activities=steps.local_activities,
             timers=steps.timers,
             children=steps.children,
             wait_seconds=60 * 86400,

@@ -76,6 +76,7 @@ async def raw_path(client: Client, stack: Stack, steps: Steps, seq: int, run: st
     Updates."""
     per_case = RawInput(
         activities=steps.activities,
+        local_activities=steps.local_activities,
         timers=steps.timers,
         children=max(steps.workflows - 1, 0),
         updates=steps.updates,
@@ -110,7 +111,7 @@ async def run(
         steps = count_steps(product_histories)
         progress(
             f"case cost ({label}): one path = {steps.workflows} workflows, {steps.activities} "
-            "activities, "
+            f"activities and {steps.local_activities} local ones, "
             f"{steps.timers} timers, {steps.updates} Updates, {steps.workflow_tasks} workflow tasks"
         )
         raw_id = await raw_path(client, stack, steps, 0, "warm")

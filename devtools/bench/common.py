@@ -80,6 +80,7 @@ class Steps:
 
     workflows: int = 0
     activities: int = 0
+    local_activities: int = 0  # run in the workflow worker (a `core_local_activity` marker each)
     timers: int = 0
     children: int = 0
     updates: int = 0
@@ -88,6 +89,9 @@ class Steps:
 
     def asdict(self) -> dict[str, int]:
         return asdict(self)
+
+
+LOCAL_ACTIVITY_MARKER = "core_local_activity"  # the SDK core's marker for a local activity's result
 
 
 def count_steps(histories: Iterable[WorkflowHistory]) -> Steps:
@@ -100,6 +104,10 @@ def count_steps(histories: Iterable[WorkflowHistory]) -> Steps:
                 steps.activities += 1
                 attributes = event.activity_task_scheduled_event_attributes
                 steps.documents += attributes.activity_type.name == "render-document"
+            steps.local_activities += (
+                kind == EventType.EVENT_TYPE_MARKER_RECORDED
+                and event.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+            )
             steps.timers += kind == EventType.EVENT_TYPE_TIMER_STARTED
             steps.children += kind == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED
             steps.updates += kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED

@@ -59,6 +59,7 @@ async def raw_starts(
 ) -> tuple[float, list[float]]:
     inp = RawInput(
         activities=steps.activities,
+        local_activities=steps.local_activities,
         timers=steps.timers,
         children=steps.children,
         wait_seconds=30 * 86400,
@@ -111,8 +112,8 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int, database: s
     await settle(stack)
     steps = await intake_steps(client, numbers[0])
     progress(
-        f"intake: one case starts {steps.workflows} workflows, {steps.activities} activities, "
-        f"{steps.timers} timers"
+        f"intake: one case starts {steps.workflows} workflows, {steps.activities} activities"
+        f" and {steps.local_activities} local ones, {steps.timers} timers"
     )
     await raw_starts(client, stack, steps, 3, 3)
     await settle(stack)

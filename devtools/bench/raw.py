@@ -16,6 +16,7 @@ RAW_TASK_QUEUE_SUFFIX = "-raw"
 @dataclass
 class RawInput:
     activities: int = 3
+    local_activities: int = 0  # run as local activities, after the others
     timers: int = 0  # long timers left pending (statutory clocks); cancelled when the workflow ends
     children: int = 0
     updates: int = 0  # wait for this many `step` Updates before finishing
@@ -52,6 +53,10 @@ class RawWorkflow:
         ]
         for seq in range(inp.activities):
             await workflow.execute_activity(
+                raw_step, seq, start_to_close_timeout=timedelta(seconds=30)
+            )
+        for seq in range(inp.local_activities):
+            await workflow.execute_local_activity(
                 raw_step, seq, start_to_close_timeout=timedelta(seconds=30)
             )
         for seq in range(inp.children):
