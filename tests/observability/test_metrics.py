@@ -59,7 +59,9 @@ async def test_worker_endpoint_serves_temporal_and_product_series(observed: Obse
     for series in ("temporal_workflow_task_schedule_to_start_latency_seconds_bucket",
                    "temporal_activity_schedule_to_start_latency_seconds_bucket", "temporal_worker_task_slots_available",
                    "temporal_worker_task_slots_used", "temporal_sticky_cache_size",
-                   "temporal_activity_execution_latency_seconds_bucket", "temporal_num_pollers"):
+                   "temporal_activity_execution_latency_seconds_bucket", "temporal_num_pollers",
+                   # the quick activities are local since 0.6.0 (workflows/kit/options.run_quick)
+                   "temporal_local_activity_execution_latency_seconds_bucket", "temporal_local_activity_total_total"):
         assert series in names, series
     # Our buckets, fine enough to see 50 ms: Temporal's default goes 0.1, 0.5, 1, 5 s.
     buckets = {lab["le"] for n, lab, _ in samples(text)
