@@ -158,6 +158,10 @@ def build_worker(
                 max_cached_workflows=max_cached_workflows,
                 interceptors=list(interceptors),
                 max_concurrent_activities=activity_threads,
+                # The quick activities are local (workflows/kit/options.run_quick): as many at once as
+                # activity threads, as when they were activity tasks, not the SDK's default of 100
+                # writers queueing for the database in front of the API's intake.
+                max_concurrent_local_activities=activity_threads,
                 graceful_shutdown_timeout=graceful_shutdown,
                 deployment_config=deployment,
             )
