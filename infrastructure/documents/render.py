@@ -10,9 +10,10 @@ not render faster) and Pango/fontconfig have a history of thread-safety crashes.
 
 The PDF's streams (the font subsets, mostly) are deflated at zlib level 6, not pydyf's fixed 9: a
 receipt's 17 streams (1 MB) deflate in 18 ms instead of 45 and the receipt renders in 198 ms of CPU
-instead of 218, 0.3 % larger (2026-12-06, 2-core Intel Xeon, README "Performance"). The level is part of the renderer
-fingerprint recorded with each document, and the reproducibility check re-renders a document at
-the level it was issued with (9 for those issued before the level was recorded).
+instead of 218, 0.3 % larger (2026-12-06, 2-core Intel Xeon, README "Performance"). The level is
+part of the renderer fingerprint recorded with each document, and the reproducibility check
+re-renders a document at the level it was issued with (9 for those issued before the level was
+recorded).
 """
 
 from __future__ import annotations
