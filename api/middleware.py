@@ -22,6 +22,7 @@ import structlog
 from starlette.datastructures import MutableHeaders
 
 from api.problems import PROBLEM_MEDIA_TYPE, problem_body
+from infrastructure.timing import collect, server_timing
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -98,7 +99,8 @@ async def _reject(scope: Scope, send: Send, limit: int) -> None:
 class RequestContext:
     """Bind a request id (the client's `X-Request-ID`, else a new one) to every log line of this
     request; echo it back with the server time (`Server-Timing`, until the response starts: what the
-    page-speed report reads)."""
+    page-speed report reads), followed by the phases the request's code marked
+    (`infrastructure.timing`: what the bench reads to say where an intake waits)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -113,11 +115,13 @@ class RequestContext:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
 
-        async def send_with_context(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = request_id
-                headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-            await send(message)
+        with collect() as phases:
 
-        await self.app(scope, receive, send_with_context)
+            async def send_with_context(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = MutableHeaders(scope=message)
+                    headers["X-Request-ID"] = request_id
+                    headers["Server-Timing"] = server_timing(time.perf_counter() - started, phases)
+                await send(message)
+
+            await self.app(scope, receive, send_with_context)

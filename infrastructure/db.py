@@ -6,21 +6,28 @@ The schema comes only from Alembic migrations (`infrastructure/migrations`), app
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ssl
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from infrastructure.settings import Settings
+from infrastructure.timing import phase
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -64,6 +71,41 @@ def make_engine(url: str) -> AsyncEngine:
     plain, tls = split_ssl_parameters(url)
     connect_args = {} if tls is None else {"ssl": tls}
     return create_async_engine(async_url(plain), pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args=connect_args)
+
+
+WRITER_BUSY_TIMEOUT = 30.0  # s: how long `Database.write` waits for another process's write on SQLite
+WRITER_BUSY_POLL = 0.001  # s between its tries
+
+
+def make_writer_engine(url: str) -> Engine:
+    """The synchronous engine of `Database.write` on a SQLite file: one connection, used by the
+    writer thread only, with the same pragmas. Its transactions take SQLite's write lock first
+    (`BEGIN IMMEDIATE`) and, while another process (a worker's projection) holds it, try again
+    every millisecond: SQLite's own busy handler sleeps in growing steps of up to 100 ms, so a
+    request waited 78 ms for a 60 ms transaction of a worker running at a lower priority."""
+    engine = create_engine(make_url(url).set(drivername="sqlite+pysqlite"), pool_size=1, max_overflow=0,
+                           connect_args={"timeout": 30, "check_same_thread": False, "isolation_level": None})
+
+    def pragmas(dbapi_connection: Any, record: Any) -> None:
+        _sqlite_pragmas(dbapi_connection, record)
+        dbapi_connection.execute("PRAGMA busy_timeout=0")  # `_begin_immediate` waits instead
+
+    event.listen(engine, "connect", pragmas)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _begin_immediate(conn: Connection) -> None:
+    deadline = time.monotonic() + WRITER_BUSY_TIMEOUT
+    with phase("write-busy"):
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+            time.sleep(WRITER_BUSY_POLL)
 
 
 LIBPQ_SSL_PARAMETERS = ("sslmode", "sslrootcert", "sslcert", "sslkey")
@@ -119,6 +161,12 @@ class Database:
         # under a burst that wasted most of the time (intake p99 over a second). Queueing them here
         # hands the lock over without sleeping. PostgreSQL needs no such queue.
         self._write_lock = asyncio.Lock() if is_sqlite(url) else None
+        # `write`: on a SQLite file, whole transactions in one thread of their own (see there).
+        self.writer_engine: Engine | None = None
+        self._writer: ThreadPoolExecutor | None = None
+        if self._write_lock is not None and make_url(url).database not in (None, "", ":memory:"):
+            self.writer_engine = make_writer_engine(url)
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -132,8 +180,39 @@ class Database:
             async with self._sessions() as session:
                 yield session
             return
-        async with self._write_lock, self._sessions() as session:
-            yield session
+        with phase("write-queue"):
+            await self._write_lock.acquire()
+        try:
+            async with self._sessions() as session:
+                yield session
+        finally:
+            self._write_lock.release()
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` (a short transaction that writes and commits, on a synchronous session) and
+        return what it returns.
+
+        On a SQLite file the whole transaction runs at once in this process's writer thread, in its
+        turn among the process's writers (`write_session` too). A `write_session` transaction goes
+        back to the event loop after each statement and, under a burst, waits there behind every
+        other request while it holds SQLite's only write lock: at 50 intakes at once the turn
+        took 12 ms and the queue for it most of a request's time (README, "Performance"). On
+        PostgreSQL (no such lock) it runs on the async session's connection (`run_sync`)."""
+        if self._writer is None or self.writer_engine is None or self._write_lock is None:
+            async with self._sessions() as session:
+                return await session.run_sync(cast(Any, work))  # its sync session is sqlmodel's Session
+        engine, context = self.writer_engine, contextvars.copy_context()
+
+        def run() -> T:
+            with phase("write"), Session(engine, expire_on_commit=False) as session:
+                return work(session)
+
+        with phase("write-queue"):
+            await self._write_lock.acquire()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._writer, context.run, run)
+        finally:
+            self._write_lock.release()
 
     async def ping(self) -> None:
         """Raise if the database does not answer."""
@@ -144,6 +223,9 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._writer is not None and self.writer_engine is not None:
+            await asyncio.get_running_loop().run_in_executor(self._writer, self.writer_engine.dispose)
+            self._writer.shutdown(wait=False)
 
 
 def alembic_config(url: str) -> Config:

@@ -159,7 +159,9 @@ class Tracing:
         # The instrumentor's per-engine tracer, used directly: the instrumentor itself is one per
         # process and would ignore a second engine (tests build several).
         usage = NoOpMeterProvider().get_meter("sqlalchemy").create_up_down_counter("db.client.connections.usage")
-        self._engine_tracers.append(EngineTracer(self.provider.get_tracer("sqlalchemy"), db.engine.sync_engine, usage))
+        for engine in (db.engine.sync_engine, db.writer_engine):  # the writer: `Database.write` on SQLite
+            if engine is not None:
+                self._engine_tracers.append(EngineTracer(self.provider.get_tracer("sqlalchemy"), engine, usage))
 
     def instrument_httpx(self) -> None:
         """A client span for every httpx request this process sends (all clients)."""

@@ -7,8 +7,11 @@ case is still accepted: `start_pending` starts it when Temporal is back. Nothing
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +19,7 @@ from typing import Any
 import structlog
 from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
@@ -33,6 +36,7 @@ from infrastructure.settings import Settings
 from infrastructure.tables import Case, CaseClaim, CaseRespondent, IdempotencyKey
 from infrastructure.temporal import case_search_attributes
 from infrastructure.temporal_gateway import TemporalUnavailable
+from infrastructure.timing import phase
 from services.access import hash_access_code, new_access_code
 from services.context import ServiceContext
 from services.errors import Refused, Unavailable
@@ -40,6 +44,9 @@ from services.evidence import EvidenceFile, store_evidence
 from services.organisations import Holders, holders_for
 
 log = structlog.get_logger("services.intake")
+
+
+UNNUMBERED = "LD-0000-000000"  # in the facts made before the number is allocated, replaced in the transaction
 
 
 class IdempotencyConflict(Refused):
@@ -58,9 +65,9 @@ def request_hash(request: IntakeRequest) -> str:
     return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
 
 
-async def _next_case_no(session: Any, year: int) -> str:
+def _next_case_no(session: Session, year: int) -> str:
     """Allocate the next serial of the year inside the caller's transaction (rolls back with it)."""
-    result = await session.exec(
+    result = session.execute(
         text(
             "INSERT INTO case_counter (year, last_serial) VALUES (:year, 1) "
             "ON CONFLICT (year) DO UPDATE SET last_serial = case_counter.last_serial + 1 RETURNING last_serial"
@@ -89,65 +96,73 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
     filed_on = china_today()
     access_code = new_access_code()
     union_team = (holders or await holders_for(db, request.region)).teams.get(Agency.union_mediation)
-    try:
-        async with db.write_session() as session:
-            case_no = await _next_case_no(session, filed_on.year)
-            facts = registered_facts(case_no, request, filed_on)
+    # Everything but the number is made before the write turn; the transaction only numbers and inserts.
+    facts = registered_facts(UNNUMBERED, request, filed_on)
+    stored_facts = facts.model_dump(mode="json")
+    name_enc, id_enc = keyring.encrypt_text(request.worker.name), keyring.encrypt_text(request.worker.id_number)
+    id_hash, phone_enc = keyring.lookup_hash(request.worker.id_number), keyring.encrypt_text(request.worker.mobile)
+    intake_enc = keyring.encrypt_text(request.model_dump_json())
+    pending_enc = keyring.encrypt_text(json.dumps({"access_code": access_code}))
+    contacts = [keyring.encrypt_text(party.contact) if party.contact else None for party in request.parties]
+    code_enc = keyring.encrypt_text(access_code) if idempotency_key else ""
+
+    def insert(session: Session) -> str:
+        case_no = _next_case_no(session, filed_on.year)
+        session.add(
+            Case(
+                case_no=case_no,
+                workflow_id=case_workflow_id(case_no),
+                access_code_hash=hash_access_code(keyring, case_no, access_code),
+                category=request.category.value,
+                region=request.region,
+                jurisdiction=facts.jurisdiction,
+                team_code=union_team,
+                worker_count=request.worker_count,
+                collective=facts.collective,
+                employer_name=request.employer.name,
+                employer_uscc=request.employer.uscc,
+                knew_on=request.knew_on,
+                filed_on=filed_on,
+                total_claimed=facts.total_claimed,
+                worker_name_enc=name_enc,
+                worker_id_enc=id_enc,
+                worker_id_hash=id_hash,
+                worker_phone_enc=phone_enc,
+                intake_enc=intake_enc,
+                facts={**stored_facts, "case_no": case_no},
+                pending_start_enc=pending_enc,
+            )
+        )
+        for seq, claim in enumerate(request.claims, start=1):
             session.add(
-                Case(
+                CaseClaim(
                     case_no=case_no,
-                    workflow_id=case_workflow_id(case_no),
-                    access_code_hash=hash_access_code(keyring, case_no, access_code),
-                    category=request.category.value,
-                    region=request.region,
-                    jurisdiction=facts.jurisdiction,
-                    team_code=union_team,
-                    worker_count=request.worker_count,
-                    collective=facts.collective,
-                    employer_name=request.employer.name,
-                    employer_uscc=request.employer.uscc,
-                    knew_on=request.knew_on,
-                    filed_on=filed_on,
-                    total_claimed=facts.total_claimed,
-                    worker_name_enc=keyring.encrypt_text(request.worker.name),
-                    worker_id_enc=keyring.encrypt_text(request.worker.id_number),
-                    worker_id_hash=keyring.lookup_hash(request.worker.id_number),
-                    worker_phone_enc=keyring.encrypt_text(request.worker.mobile),
-                    intake_enc=keyring.encrypt_text(request.model_dump_json()),
-                    facts=facts.model_dump(mode="json"),
-                    pending_start_enc=keyring.encrypt_text(json.dumps({"access_code": access_code})),
+                    seq=seq,
+                    kind=claim.kind.value,
+                    amount=claim.amount,
+                    months=claim.months,
+                    description=claim.description,
                 )
             )
-            for seq, claim in enumerate(request.claims, start=1):
-                session.add(
-                    CaseClaim(
-                        case_no=case_no,
-                        seq=seq,
-                        kind=claim.kind.value,
-                        amount=claim.amount,
-                        months=claim.months,
-                        description=claim.description,
-                    )
+        for seq, (party, contact) in enumerate(zip(request.parties, contacts, strict=True), start=1):
+            session.add(
+                CaseRespondent(
+                    case_no=case_no,
+                    seq=seq,
+                    role=party.role.value,
+                    name=party.name,
+                    uscc=party.uscc,
+                    address=party.address,
+                    contact_enc=contact,
                 )
-            for seq, party in enumerate(request.parties, start=1):
-                session.add(
-                    CaseRespondent(
-                        case_no=case_no,
-                        seq=seq,
-                        role=party.role.value,
-                        name=party.name,
-                        uscc=party.uscc,
-                        address=party.address,
-                        contact_enc=keyring.encrypt_text(party.contact) if party.contact else None,
-                    )
-                )
-            if idempotency_key:
-                session.add(
-                    IdempotencyKey(
-                        key=idempotency_key, request_hash=digest, case_no=case_no, access_code_enc=keyring.encrypt_text(access_code)
-                    )
-                )
-            await session.commit()
+            )
+        if idempotency_key:
+            session.add(IdempotencyKey(key=idempotency_key, request_hash=digest, case_no=case_no, access_code_enc=code_enc))
+        session.commit()
+        return case_no
+
+    try:
+        case_no = await db.write(insert)
     except IntegrityError:
         if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
             return earlier  # a concurrent request with the same key won the race
@@ -194,27 +209,77 @@ async def _start_workflow(
     client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str, calendar_years: tuple[Any, ...],
     search_attributes: bool, holders: Holders | None,
 ) -> None:
-    async with db.session() as session:
-        case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
-    inp = await workflow_input(db, keyring, settings, case, calendar_years, holders)
-    inp = inp.model_copy(update={"search_attributes": search_attributes})
-    attributes = case_search_attributes(case_no, case.category, case.region) if search_attributes else None
-    await client.start_workflow(
-        "dispute",
-        inp,
-        id=case.workflow_id,
-        task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        search_attributes=attributes,
-    )
-    async with db.write_session() as session:
-        await session.execute(
-            update(Case)
-            .where(col(Case.case_no) == case_no)
-            .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
+    with phase("input"):
+        async with db.session() as session:
+            case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
+        inp = await workflow_input(db, keyring, settings, case, calendar_years, holders)
+        inp = inp.model_copy(update={"search_attributes": search_attributes})
+        attributes = case_search_attributes(case_no, case.category, case.region) if search_attributes else None
+    with phase("start"):
+        await client.start_workflow(
+            "dispute",
+            inp,
+            id=case.workflow_id,
+            task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            search_attributes=attributes,
         )
-        await session.commit()
+    with phase("started"):
+        await _started_marks(db).mark(case_no)
     log.info("case workflow started")  # case_no and workflow_id are bound by start_workflow
+
+
+def _mark_started(session: Session, case_numbers: list[str]) -> None:
+    session.execute(
+        update(Case)
+        .where(col(Case.case_no).in_(case_numbers))
+        .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
+    )
+    session.commit()
+
+
+class StartedMarks:
+    """Group commit of "this case's workflow is started": each caller waits until its mark is
+    committed, as with a transaction of its own, but the marks that arrive while one transaction
+    runs go together in the next. One request alone gets its own at once; under a burst, a
+    request's write turns go from two to about one (README, "Performance")."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.waiting: list[tuple[str, asyncio.Future[None]]] = []
+        self.flushing: asyncio.Task[None] | None = None
+
+    async def mark(self, case_no: str) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self.waiting.append((case_no, done))
+        if self.flushing is None or self.flushing.done():
+            self.flushing = asyncio.create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            numbers = [case_no for case_no, _ in batch]
+            try:
+                await self.db.write(functools.partial(_mark_started, case_numbers=numbers))
+            except Exception as exc:  # each caller gets the failure, as with its own transaction
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
+_MARKS: weakref.WeakKeyDictionary[Database, StartedMarks] = weakref.WeakKeyDictionary()
+
+
+def _started_marks(db: Database) -> StartedMarks:
+    marks = _MARKS.get(db)
+    if marks is None:
+        marks = _MARKS[db] = StartedMarks(db)
+    return marks
 
 
 async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds=5)) -> list[str]:
@@ -224,7 +289,7 @@ async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds
         rows = await session.exec(
             select(Case.case_no)
             .where(Case.workflow_started == False, Case.created_at < cutoff)  # noqa: E712
-            .order_by(Case.id)
+            .order_by(col(Case.id))
             .limit(100)
         )
         return list(rows.all())
@@ -257,14 +322,17 @@ async def file_intake(
     """Register the case (idempotent by key), store its evidence files, then start its workflow.
 
     Evidence is stored before the start, so the first documents already list it."""
-    holders = await holders_for(ctx.db, intake.region)  # read once: the union team and the workflow's agencies
-    registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key, holders)
+    with phase("holders"):
+        holders = await holders_for(ctx.db, intake.region)  # read once: the union team and the workflow's agencies
+    with phase("register"):
+        registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key, holders)
     if not registered.created:
         async with ctx.db.session() as session:
             started = (await session.exec(select(Case.workflow_started).where(Case.case_no == registered.case_no))).one()
         return Filed(registered.case_no, registered.access_code, False, bool(started))
-    for upload in uploads:
-        await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
+    with phase("evidence"):
+        for upload in uploads:
+            await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
     started = await try_start(ctx, registered.case_no, holders)
     return Filed(registered.case_no, registered.access_code, True, started)
 

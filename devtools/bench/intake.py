@@ -7,8 +7,10 @@ PostgreSQL at least 0.7 × the raw rate, and p99 under 500 ms at concurrency 50.
 
 from __future__ import annotations
 
+import statistics
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -25,17 +27,27 @@ from devtools.bench.common import (
 from devtools.bench.procs import Stack, settle
 from devtools.bench.raw import RAW_TASK_QUEUE_SUFFIX, RawInput
 from devtools.stories import wage_arrears
+from infrastructure.timing import parse_server_timing
 
 LEVELS = (10, 50)
+# the intake's phases that do not overlap (`write-queue` is inside `register` and `started`)
+TOP_PHASES = ("holders", "register", "evidence", "input", "start", "started")
 
 
-async def post_cases(
-    stack: Stack, count: int, concurrency: int
-) -> tuple[float, list[float], list[str]]:
-    """File `count` cases through the API; (elapsed s, latencies s, case numbers)."""
+@dataclass
+class Filed:
+    elapsed: float  # s, the whole run
+    latencies: list[float]  # s, each request as the client saw it
+    numbers: list[str]
+    phases: list[dict[str, float]]  # ms, each answer's Server-Timing, with `wait` (client - app)
+
+
+async def post_cases(stack: Stack, count: int, concurrency: int) -> Filed:
+    """File `count` cases through the API."""
     body = wage_arrears()
     latencies: list[float] = []
     numbers: list[str] = []
+    phases: list[dict[str, float]] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(
         base_url=f"http://127.0.0.1:{stack.http}", timeout=60, limits=limits
@@ -44,14 +56,19 @@ async def post_cases(
         async def one(_: int) -> None:
             started = time.perf_counter()
             response = await http.post("/api/v1/cases", json=body)
-            latencies.append(time.perf_counter() - started)
+            latency = time.perf_counter() - started
+            latencies.append(latency)
             if response.status_code != 201 or not response.json().get("workflow_started"):
                 raise RuntimeError(f"intake answered {response.status_code}: {response.text[:300]}")
             numbers.append(response.json()["case_no"])
+            timing = parse_server_timing(response.headers.get("server-timing", ""))
+            if "app" in timing:
+                timing["wait"] = max(0.0, latency * 1000 - timing["app"])
+                phases.append(timing)
 
         started = time.perf_counter()
         await bounded(range(count), concurrency, one)
-        return time.perf_counter() - started, latencies, numbers
+        return Filed(time.perf_counter() - started, latencies, numbers, phases)
 
 
 async def raw_starts(
@@ -86,7 +103,7 @@ async def intake_steps(client: Any, case_no: str) -> Steps:
     return count_steps(await family_histories(client, f"case/{case_no}"))
 
 
-TARGETS: dict[str, dict[str, Any]] = {
+TARGETS: dict[str, dict[int, tuple[float, float | None]]] = {
     # database: {level: (minimum ratio to raw, p99 limit in ms or None)}
     "sqlite": {10: (0.5, 300.0), 50: (0.5, None)},
     "postgresql": {10: (0.7, None), 50: (0.7, 500.0)},
@@ -108,9 +125,9 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int, database: s
     """Needs `stack` with server, worker and API running; `database` names its application database."""
     label = "intake" if database == "sqlite" else f"intake ({database})"
     progress(f"{label}: warm-up")
-    _, _, numbers = await post_cases(stack, 3, 3)
+    warm = await post_cases(stack, 3, 3)
     await settle(stack)
-    steps = await intake_steps(client, numbers[0])
+    steps = await intake_steps(client, warm.numbers[0])
     progress(
         f"intake: one case starts {steps.workflows} workflows, {steps.activities} activities"
         f" and {steps.local_activities} local ones, {steps.timers} timers"
@@ -118,16 +135,26 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int, database: s
     await raw_starts(client, stack, steps, 3, 3)
     await settle(stack)
     metrics: list[dict[str, Any]] = []
+    waits: dict[str, dict[str, dict[str, float]]] = {}
+    cores: dict[str, dict[str, float]] = {}  # c=N -> process -> cores used while the requests ran
     for level in LEVELS:
         rates: dict[str, list[float]] = {"product": [], "raw": []}
         p99: dict[str, list[float]] = {"product": [], "raw": []}
         p50: dict[str, list[float]] = {"product": [], "raw": []}
         cpu: dict[str, list[float]] = {"product": [], "raw": []}
+        answers: list[dict[str, float]] = []
+        busy: dict[str, list[float]] = {}  # process -> cores it used while the requests ran
         for rep in range(repeat):
             for kind in ("product", "raw"):
                 before = stack.cpu()
                 if kind == "product":
-                    elapsed, latencies, _ = await post_cases(stack, count, level)
+                    own = time.process_time()
+                    filed = await post_cases(stack, count, level)
+                    elapsed, latencies = filed.elapsed, filed.latencies
+                    answers += filed.phases
+                    during = stack.cpu() | {"client": before.get("client", 0) + time.process_time() - own}
+                    for name, seconds in during.items():
+                        busy.setdefault(name, []).append((seconds - before.get(name, 0)) / elapsed)
                 else:
                     elapsed, latencies = await raw_starts(client, stack, steps, count, level)
                 await settle(stack)
@@ -151,4 +178,29 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int, database: s
             metric(f"{label} c={level} p50", "ms", p50["product"], p50["raw"]),
             metric(f"{label} c={level} CPU/case (server+workers+API)", "ms", cpu["product"], cpu["raw"]),
         ]
-    return {"steps": steps.asdict(), "requests_per_run": count, "database": database, "metrics": metrics}
+        waits[f"c={level}"] = where_requests_wait(answers)
+        cores[f"c={level}"] = {name: statistics.median(values) for name, values in busy.items()}
+        progress(f"{label} c={level} where a request's time goes (ms, p50/p99): " + ", ".join(
+            f"{name} {w['p50']:.0f}/{w['p99']:.0f}" for name, w in waits[f"c={level}"].items()))
+        progress(f"{label} c={level} cores used while the requests ran (medians): " + ", ".join(
+            f"{name} {used:.2f}" for name, used in cores[f"c={level}"].items()))
+    return {"steps": steps.asdict(), "requests_per_run": count, "database": database, "metrics": metrics,
+            "waits": waits, "cores_during_requests": cores}
+
+
+def where_requests_wait(answers: list[dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Per phase (`infrastructure.timing`), over every product request of one level: p50, p99 and
+    mean in ms, and the share of the client's time. `wait`: before the app saw the request and
+    after it answered (the socket, uvicorn, the event loop); `rest`: the app's time outside the
+    phases (validation, the answer, waiting for the event loop between phases)."""
+    rows: dict[str, list[float]] = {}
+    for answer in answers:
+        top = sum(v for k, v in answer.items() if k in TOP_PHASES)
+        for name, value in {**answer, "rest": max(0.0, answer["app"] - top)}.items():
+            rows.setdefault(name, []).append(value)
+    client = sum(a["app"] + a["wait"] for a in answers) or 1.0
+    return {
+        name: {"p50": percentile(values, 50), "p99": percentile(values, 99),
+               "mean": statistics.fmean(values), "share": sum(values) / client}
+        for name, values in rows.items()
+    }

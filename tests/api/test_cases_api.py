@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from infrastructure.tables import Case
+from infrastructure.timing import parse_server_timing
 from tests.api.conftest import Api
 from tests.stories import wage_arrears
 
@@ -33,6 +34,11 @@ async def test_file_follow_and_act(api: Api) -> None:
     body = filed.json()
     case_no, code = body["case_no"], body["access_code"]
     assert case_no.startswith("LD-2026-") and len(case_no) == 14 and body["workflow_started"]
+    # where the request's time went (infrastructure.timing; the bench reads it): the whole first
+    phases = parse_server_timing(filed.headers["server-timing"])
+    assert list(phases)[0] == "app" and {"holders", "register", "input", "start", "started"} <= set(phases)
+    assert all(0 < phases[name] <= phases["app"] for name in ("register", "start", "started"))
+    assert phases["register"] + phases["start"] + phases["started"] <= phases["app"]
 
     worker = {"X-Access-Code": code}
     view = (await api.http.get(f"/api/v1/cases/{case_no}", headers=worker)).json()

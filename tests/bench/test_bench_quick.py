@@ -60,6 +60,9 @@ def test_quick_bench_reports_every_scenario_against_a_baseline(tmp_path: Path) -
             f"{name} has no baseline"
         )
     assert "| intake c=10 rate |" in done.stdout, "the table was not printed"
+    waits = results["scenarios"]["intake"]["waits"]["c=10"]  # where a request's time goes
+    assert {"app", "wait", "register", "start", "rest"} <= set(waits)
+    assert 0 < waits["start"]["p50"] <= waits["app"]["p99"], "the intake's phases were not read back"
     assert results["scenarios"]["capacity"]["survived_restart"], (
         "open cases did not survive the restart"
     )

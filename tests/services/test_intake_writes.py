@@ -1,0 +1,83 @@
+"""The intake's writes (`services.intake`): registrations under concurrency get gap-free numbers and
+every row; the "workflow started" marks are committed before their callers go on, grouped under a
+burst, and a failed group fails each of its callers."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from domain.intake import IntakeRequest
+from infrastructure.crypto import Keyring
+from infrastructure.db import Database
+from infrastructure.tables import Case, CaseClaim
+from services.intake import StartedMarks, register_case
+from tests.stories import wage_arrears
+
+
+async def _register(db: Database, keyring: Keyring, count: int) -> list[str]:
+    request = IntakeRequest.model_validate(wage_arrears())
+    registered = await asyncio.gather(*(register_case(db, keyring, request, None) for _ in range(count)))
+    return [r.case_no for r in registered]
+
+
+async def test_concurrent_registrations_get_consecutive_numbers_and_all_their_rows(db: Database, keyring: Keyring) -> None:
+    numbers = await _register(db, keyring, 30)
+    serials = sorted(int(n.rsplit("-", 1)[1]) for n in numbers)
+    assert serials == list(range(serials[0], serials[0] + 30)), "gap-free and none repeated"
+    claims = len(IntakeRequest.model_validate(wage_arrears()).claims)
+    async with db.session() as session:
+        cases = (await session.exec(select(Case).where(col(Case.case_no).in_(numbers)))).all()
+        claim_rows = (await session.exec(select(CaseClaim).where(col(CaseClaim.case_no).in_(numbers)))).all()
+    assert len(cases) == 30 and len(claim_rows) == 30 * claims
+    # the facts carry the number the transaction allocated, not the one they were made with
+    assert all(case.facts["case_no"] == case.case_no for case in cases)
+    assert all(case.pending_start_enc and not case.workflow_started for case in cases)
+
+
+async def test_started_marks_are_committed_and_grouped_under_a_burst(
+    db: Database, keyring: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = await _register(db, keyring, 20)
+    transactions: list[Any] = []
+    write = db.write
+
+    async def counted(work: Any) -> Any:
+        transactions.append(work)
+        return await write(work)
+
+    monkeypatch.setattr(db, "write", counted)
+    marks = StartedMarks(db)
+    await marks.mark(numbers[0])  # alone: its own transaction, committed before it returns
+    async with db.session() as session:
+        first = (await session.exec(select(Case).where(Case.case_no == numbers[0]))).one()
+    assert first.workflow_started and first.pending_start_enc is None and len(transactions) == 1
+
+    await asyncio.gather(*(marks.mark(n) for n in numbers[1:]))
+    async with db.session() as session:
+        started = (await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers), Case.workflow_started == True))).all()  # noqa: E712
+    assert sorted(started) == sorted(numbers), "every mark committed"
+    assert 2 <= len(transactions) <= 3, f"19 marks at once went in {len(transactions) - 1} transactions"
+
+
+async def test_a_failed_group_fails_each_caller_and_the_next_group_runs(db: Database, keyring: Keyring,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    numbers = await _register(db, keyring, 4)
+    write, failing = db.write, [True]
+
+    async def flaky(work: Any) -> Any:
+        if failing.pop() if failing else False:
+            raise RuntimeError("database went away")
+        return await write(work)
+
+    monkeypatch.setattr(db, "write", flaky)
+    marks = StartedMarks(db)
+    outcomes = await asyncio.gather(*(marks.mark(n) for n in numbers[:3]), return_exceptions=True)
+    assert all(isinstance(o, RuntimeError) for o in outcomes), outcomes  # one group, one failure for each
+    await marks.mark(numbers[3])
+    async with db.session() as session:
+        started = (await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers), Case.workflow_started == True))).all()  # noqa: E712
+    assert started == [numbers[3]], "the failed group wrote nothing; the next one ran"
