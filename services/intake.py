@@ -225,7 +225,7 @@ async def _start_workflow(
             search_attributes=attributes,
         )
     with phase("started"):
-        await _started_marks(db).mark(case_no)
+        await _started_marks(db).mark(db, case_no)
     log.info("case workflow started")  # case_no and workflow_id are bound by start_workflow
 
 
@@ -244,24 +244,24 @@ class StartedMarks:
     runs go together in the next. One request alone gets its own at once; under a burst, a
     request's write turns go from two to about one (README, "Performance")."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self) -> None:
+        # No reference to the database is kept between groups: `_MARKS` is keyed by it, weakly.
         self.waiting: list[tuple[str, asyncio.Future[None]]] = []
         self.flushing: asyncio.Task[None] | None = None
 
-    async def mark(self, case_no: str) -> None:
+    async def mark(self, db: Database, case_no: str) -> None:
         done = asyncio.get_running_loop().create_future()
         self.waiting.append((case_no, done))
         if self.flushing is None or self.flushing.done():
-            self.flushing = asyncio.create_task(self._flush())
+            self.flushing = asyncio.create_task(self._flush(db))
         await done
 
-    async def _flush(self) -> None:
+    async def _flush(self, db: Database) -> None:
         while self.waiting:
             batch, self.waiting = self.waiting, []
             numbers = [case_no for case_no, _ in batch]
             try:
-                await self.db.write(functools.partial(_mark_started, case_numbers=numbers))
+                await db.write(functools.partial(_mark_started, case_numbers=numbers))
             except Exception as exc:  # each caller gets the failure, as with its own transaction
                 for _, done in batch:
                     if not done.done():
@@ -278,7 +278,7 @@ _MARKS: weakref.WeakKeyDictionary[Database, StartedMarks] = weakref.WeakKeyDicti
 def _started_marks(db: Database) -> StartedMarks:
     marks = _MARKS.get(db)
     if marks is None:
-        marks = _MARKS[db] = StartedMarks(db)
+        marks = _MARKS[db] = StartedMarks()
     return marks
 
 

@@ -50,17 +50,33 @@ async def test_started_marks_are_committed_and_grouped_under_a_burst(
         return await write(work)
 
     monkeypatch.setattr(db, "write", counted)
-    marks = StartedMarks(db)
-    await marks.mark(numbers[0])  # alone: its own transaction, committed before it returns
+    marks = StartedMarks()
+    await marks.mark(db, numbers[0])  # alone: its own transaction, committed before it returns
     async with db.session() as session:
         first = (await session.exec(select(Case).where(Case.case_no == numbers[0]))).one()
     assert first.workflow_started and first.pending_start_enc is None and len(transactions) == 1
 
-    await asyncio.gather(*(marks.mark(n) for n in numbers[1:]))
+    await asyncio.gather(*(marks.mark(db, n) for n in numbers[1:]))
     async with db.session() as session:
         started = (await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers), Case.workflow_started == True))).all()  # noqa: E712
     assert sorted(started) == sorted(numbers), "every mark committed"
     assert 2 <= len(transactions) <= 3, f"19 marks at once went in {len(transactions) - 1} transactions"
+
+
+async def test_the_marks_of_a_database_do_not_keep_it_alive(db: Database, keyring: Keyring) -> None:
+    import gc
+    import weakref
+
+    from services.intake import _MARKS, _started_marks
+
+    other = Database(db.url)
+    await _started_marks(other).mark(other, (await _register(other, keyring, 1))[0])
+    assert other in _MARKS
+    await other.dispose()
+    gone = weakref.ref(other)
+    del other
+    gc.collect()
+    assert gone() is None, "the group-commit state held the database"
 
 
 async def test_a_failed_group_fails_each_caller_and_the_next_group_runs(db: Database, keyring: Keyring,
@@ -74,10 +90,10 @@ async def test_a_failed_group_fails_each_caller_and_the_next_group_runs(db: Data
         return await write(work)
 
     monkeypatch.setattr(db, "write", flaky)
-    marks = StartedMarks(db)
-    outcomes = await asyncio.gather(*(marks.mark(n) for n in numbers[:3]), return_exceptions=True)
+    marks = StartedMarks()
+    outcomes = await asyncio.gather(*(marks.mark(db, n) for n in numbers[:3]), return_exceptions=True)
     assert all(isinstance(o, RuntimeError) for o in outcomes), outcomes  # one group, one failure for each
-    await marks.mark(numbers[3])
+    await marks.mark(db, numbers[3])
     async with db.session() as session:
         started = (await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers), Case.workflow_started == True))).all()  # noqa: E712
     assert started == [numbers[3]], "the failed group wrote nothing; the next one ran"
