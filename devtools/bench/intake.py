@@ -30,7 +30,8 @@ from devtools.stories import wage_arrears
 from infrastructure.timing import parse_server_timing
 
 LEVELS = (10, 50)
-# the intake's phases that do not overlap (`write-queue` is inside `register` and `started`)
+# the intake's phases that do not overlap (`write-queue`, `write` and `write-busy` are inside
+# `register` and `started`)
 TOP_PHASES = ("holders", "register", "evidence", "input", "start", "started")
 
 
@@ -152,7 +153,7 @@ async def run(stack: Stack, client: Any, *, count: int, repeat: int, database: s
                     filed = await post_cases(stack, count, level)
                     elapsed, latencies = filed.elapsed, filed.latencies
                     answers += filed.phases
-                    during = stack.cpu() | {"client": before.get("client", 0) + time.process_time() - own}
+                    during = stack.cpu() | {"client": time.process_time() - own}  # the bench's own client
                     for name, seconds in during.items():
                         busy.setdefault(name, []).append((seconds - before.get(name, 0)) / elapsed)
                 else:
