@@ -40,7 +40,7 @@ from infrastructure.tables.documents import StoredDocument as Document
 from infrastructure.temporal import data_converter
 from labourflow.worker import build_worker
 from services.accounts import seed_demo
-from services.intake import register_case, workflow_input
+from services.intake import StartRow, register_case, workflow_input
 
 POLL = 0.05
 QUIET_WAIT = 5.0  # the longest wait for a workflow to finish its work in hand before an action (CaseRun.quiet)
@@ -302,8 +302,9 @@ class Simulation:
             await session.commit()
             await session.refresh(case)
         self.shift_days = (filed_on - await self.env_today()).days
-        inp = await workflow_input(self.db, self.deps.keyring, self.deps.settings, case)
-        inp = inp.model_copy(update={"shift_days": self.shift_days, "search_attributes": False})
+        inp = await workflow_input(self.db, self.deps.settings, StartRow.of(case, self.deps.keyring),
+                                   search_attributes=False)
+        inp = inp.model_copy(update={"shift_days": self.shift_days})
         handle = await self.env.client.start_workflow(
             "dispute", inp, id=case.workflow_id, task_queue=self.task_queue, result_type=DisputeResult
         )

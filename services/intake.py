@@ -14,12 +14,13 @@ import json
 import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import text, update
+from sqlalchemy import Table, text, update
+from sqlalchemy import insert as insert_into
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
@@ -54,10 +55,39 @@ class IdempotencyConflict(Refused):
 
 
 @dataclass(frozen=True)
+class StartRow:
+    """What the workflow's start needs from the committed case row: read back from the row, or, right
+    after registering, the values that transaction committed."""
+
+    case_no: str
+    workflow_id: str
+    category: str
+    region: str
+    team_code: str | None
+    facts: dict[str, Any]  # CaseFacts as stored (JSON)
+    access_code: str  # until the workflow has it; "" once started
+
+    @classmethod
+    def of(cls, case: Case, keyring: Keyring) -> StartRow:
+        pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {}
+        return cls(case.case_no, case.workflow_id, case.category, case.region, case.team_code, case.facts,
+                   pending.get("access_code", ""))
+
+
+@dataclass(frozen=True)
 class Registered:
     case_no: str
     access_code: str
     created: bool  # False when an Idempotency-Key replay returned the earlier case
+    row: StartRow | None = None  # what the transaction committed, when it created the case
+
+
+def _table(model: type[SQLModel]) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+CASES, CLAIMS, RESPONDENTS = _table(Case), _table(CaseClaim), _table(CaseRespondent)
+IDEMPOTENCY_KEYS = _table(IdempotencyKey)
 
 
 
@@ -65,14 +95,15 @@ def request_hash(request: IntakeRequest) -> str:
     return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
 
 
+_NEXT_SERIAL = text(
+    "INSERT INTO case_counter (year, last_serial) VALUES (:year, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last_serial = case_counter.last_serial + 1 RETURNING last_serial"
+)
+
+
 def _next_case_no(session: Session, year: int) -> str:
     """Allocate the next serial of the year inside the caller's transaction (rolls back with it)."""
-    result = session.execute(
-        text(
-            "INSERT INTO case_counter (year, last_serial) VALUES (:year, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last_serial = case_counter.last_serial + 1 RETURNING last_serial"
-        ).bindparams(year=year)
-    )
+    result = session.connection().execute(_NEXT_SERIAL, {"year": year})
     return format_case_no(year, int(result.scalar_one()))
 
 
@@ -106,87 +137,82 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
     contacts = [keyring.encrypt_text(party.contact) if party.contact else None for party in request.parties]
     code_enc = keyring.encrypt_text(access_code) if idempotency_key else ""
 
-    def insert(session: Session) -> str:
+    claims = [
+        {"seq": seq, "kind": claim.kind.value, "amount": claim.amount, "months": claim.months,
+         "description": claim.description}
+        for seq, claim in enumerate(request.claims, start=1)
+    ]
+    respondents = [
+        {"seq": seq, "role": party.role.value, "name": party.name, "uscc": party.uscc, "address": party.address,
+         "contact_enc": contact}
+        for seq, (party, contact) in enumerate(zip(request.parties, contacts, strict=True), start=1)
+    ]
+    case_row = {
+        "category": request.category.value,
+        "region": request.region,
+        "jurisdiction": facts.jurisdiction,
+        "team_code": union_team,
+        "worker_count": request.worker_count,
+        "collective": facts.collective,
+        "employer_name": request.employer.name,
+        "employer_uscc": request.employer.uscc,
+        "knew_on": request.knew_on,
+        "filed_on": filed_on,
+        "total_claimed": facts.total_claimed,
+        "worker_name_enc": name_enc,
+        "worker_id_enc": id_enc,
+        "worker_id_hash": id_hash,
+        "worker_phone_enc": phone_enc,
+        "intake_enc": intake_enc,
+        "pending_start_enc": pending_enc,
+    }
+
+    def insert(session: Session) -> StartRow:
+        # Core inserts (the tables' column defaults apply): building and flushing ORM objects here
+        # was a fifth of the API's CPU per intake, inside the write turn (README, "Performance").
         case_no = _next_case_no(session, filed_on.year)
-        session.add(
-            Case(
-                case_no=case_no,
-                workflow_id=case_workflow_id(case_no),
-                access_code_hash=hash_access_code(keyring, case_no, access_code),
-                category=request.category.value,
-                region=request.region,
-                jurisdiction=facts.jurisdiction,
-                team_code=union_team,
-                worker_count=request.worker_count,
-                collective=facts.collective,
-                employer_name=request.employer.name,
-                employer_uscc=request.employer.uscc,
-                knew_on=request.knew_on,
-                filed_on=filed_on,
-                total_claimed=facts.total_claimed,
-                worker_name_enc=name_enc,
-                worker_id_enc=id_enc,
-                worker_id_hash=id_hash,
-                worker_phone_enc=phone_enc,
-                intake_enc=intake_enc,
-                facts={**stored_facts, "case_no": case_no},
-                pending_start_enc=pending_enc,
-            )
-        )
-        for seq, claim in enumerate(request.claims, start=1):
-            session.add(
-                CaseClaim(
-                    case_no=case_no,
-                    seq=seq,
-                    kind=claim.kind.value,
-                    amount=claim.amount,
-                    months=claim.months,
-                    description=claim.description,
-                )
-            )
-        for seq, (party, contact) in enumerate(zip(request.parties, contacts, strict=True), start=1):
-            session.add(
-                CaseRespondent(
-                    case_no=case_no,
-                    seq=seq,
-                    role=party.role.value,
-                    name=party.name,
-                    uscc=party.uscc,
-                    address=party.address,
-                    contact_enc=contact,
-                )
-            )
+        row = StartRow(case_no, case_workflow_id(case_no), request.category.value, request.region, union_team,
+                       {**stored_facts, "case_no": case_no}, access_code)
+        conn = session.connection()
+        conn.execute(insert_into(CASES), [{
+            **case_row, "case_no": case_no, "workflow_id": row.workflow_id, "facts": row.facts,
+            "access_code_hash": hash_access_code(keyring, case_no, access_code),
+        }])
+        if claims:
+            conn.execute(insert_into(CLAIMS), [{**claim, "case_no": case_no} for claim in claims])
+        if respondents:
+            conn.execute(insert_into(RESPONDENTS), [{**party, "case_no": case_no} for party in respondents])
         if idempotency_key:
-            session.add(IdempotencyKey(key=idempotency_key, request_hash=digest, case_no=case_no, access_code_enc=code_enc))
+            conn.execute(insert_into(IDEMPOTENCY_KEYS), [
+                {"key": idempotency_key, "request_hash": digest, "case_no": case_no, "access_code_enc": code_enc}])
         session.commit()
-        return case_no
+        return row
 
     try:
-        case_no = await db.write(insert)
+        row = await db.write(insert)
     except IntegrityError:
         if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
             return earlier  # a concurrent request with the same key won the race
         raise
-    log.info("case registered", case_no=case_no, category=request.category.value, region=request.region)
-    return Registered(case_no, access_code, created=True)
+    log.info("case registered", case_no=row.case_no, category=request.category.value, region=request.region)
+    return Registered(row.case_no, access_code, created=True, row=row)
 
 
 async def workflow_input(
-    db: Database, keyring: Keyring, settings: Settings, case: Case, calendar_years: tuple[Any, ...] = (),
-    holders: Holders | None = None,
+    db: Database, settings: Settings, row: StartRow, calendar_years: tuple[Any, ...] = (),
+    holders: Holders | None = None, search_attributes: bool = True,
 ) -> DisputeInput:
-    """Rebuild the workflow's start input from the committed case row."""
-    pending = json.loads(keyring.decrypt_text(case.pending_start_enc)) if case.pending_start_enc else {"access_code": ""}
-    holders = holders or await holders_for(db, case.region)
-    teams, names = holders.teams, holders.names
+    """The workflow's start input from the committed case row."""
+    holders = holders or await holders_for(db, row.region)
     return DisputeInput(
-        facts=CaseFacts.model_validate(case.facts),
-        access_code=pending["access_code"],
-        team_code=case.team_code,
-        teams=teams,
-        team_names=names,
+        facts=CaseFacts.model_validate(row.facts),
+        access_code=row.access_code,
+        team_code=row.team_code,
+        teams=holders.teams,
+        team_names=holders.names,
         calendar_years=calendar_years,
-        status_url=f"{settings.base_url}/status/{case.case_no}",
+        status_url=f"{settings.base_url}/status/{row.case_no}",
+        search_attributes=search_attributes,
     )
 
 
@@ -199,27 +225,29 @@ async def start_workflow(
     calendar_years: tuple[Any, ...] = (),
     search_attributes: bool = True,
     holders: Holders | None = None,
+    row: StartRow | None = None,
 ) -> None:
-    """Start (or find running) the case's workflow, then mark the row started and forget the code."""
+    """Start (or find running) the case's workflow, then mark the row started and forget the code.
+    `row`: what registering the case committed (else it is read back)."""
     with structlog.contextvars.bound_contextvars(case_no=case_no, workflow_id=case_workflow_id(case_no)):
-        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes, holders)
+        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes, holders, row)
 
 
 async def _start_workflow(
     client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str, calendar_years: tuple[Any, ...],
-    search_attributes: bool, holders: Holders | None,
+    search_attributes: bool, holders: Holders | None, row: StartRow | None,
 ) -> None:
     with phase("input"):
-        async with db.session() as session:
-            case = (await session.exec(select(Case).where(Case.case_no == case_no))).one()
-        inp = await workflow_input(db, keyring, settings, case, calendar_years, holders)
-        inp = inp.model_copy(update={"search_attributes": search_attributes})
-        attributes = case_search_attributes(case_no, case.category, case.region) if search_attributes else None
+        if row is None:
+            async with db.session() as session:
+                row = StartRow.of((await session.exec(select(Case).where(Case.case_no == case_no))).one(), keyring)
+        inp = await workflow_input(db, settings, row, calendar_years, holders, search_attributes)
+        attributes = case_search_attributes(case_no, row.category, row.region) if search_attributes else None
     with phase("start"):
         await client.start_workflow(
             "dispute",
             inp,
-            id=case.workflow_id,
+            id=row.workflow_id,
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             search_attributes=attributes,
@@ -230,9 +258,9 @@ async def _start_workflow(
 
 
 def _mark_started(session: Session, case_numbers: list[str]) -> None:
-    session.execute(
-        update(Case)
-        .where(col(Case.case_no).in_(case_numbers))
+    session.connection().execute(
+        update(CASES)
+        .where(CASES.c.case_no.in_(case_numbers))
         .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
     )
     session.commit()
@@ -305,12 +333,13 @@ class Filed:
     started: bool
 
 
-async def try_start(ctx: ServiceContext, case_no: str, holders: Holders | None = None) -> bool:
+async def try_start(ctx: ServiceContext, case_no: str, holders: Holders | None = None,
+                    row: StartRow | None = None) -> bool:
     """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost)."""
     try:
         client = await ctx.client()
         await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, await ctx.calendar_years(),
-                             search_attributes=ctx.search_attributes, holders=holders)
+                             search_attributes=ctx.search_attributes, holders=holders, row=row)
         return True
     except (Unavailable, TemporalUnavailable, RPCError, ConnectionError):
         return False
@@ -333,7 +362,7 @@ async def file_intake(
     with phase("evidence"):
         for upload in uploads:
             await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
-    started = await try_start(ctx, registered.case_no, holders)
+    started = await try_start(ctx, registered.case_no, holders, registered.row)
     return Filed(registered.case_no, registered.access_code, True, started)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -444,32 +445,39 @@ class Holders:
     names: dict[str, str]
 
 
+# Every intake reads these: only the columns used, as plain rows, with the statements built once.
+_ACTIVE_ORGANISATIONS = (
+    select(Organisation.code, Organisation.name_zh, Organisation.kind)
+    .where(Organisation.region == bindparam("region"), Organisation.is_active == True)  # noqa: E712
+    .order_by(col(Organisation.code))
+)
+_TEAMS = (
+    select(Team.code, Team.name_zh, Team.kind, Team.organisation_code)
+    .where(Team.region == bindparam("region"))
+    .order_by(col(Team.code))
+)
+
+
 async def holders_for(db: Database, region: str) -> Holders:
     """Which team of the region holds each agency's work: the first active organisation of the agency's
     kind (by code) and its first team; the case's own union team where no organisation exists yet."""
     async with db.session() as session:
-        orgs = (
-            await session.exec(
-                select(Organisation)
-                .where(Organisation.region == region, Organisation.is_active == True)  # noqa: E712
-                .order_by(col(Organisation.code))
-            )
-        ).all()
-        teams = (await session.exec(select(Team).where(Team.region == region).order_by(col(Team.code)))).all()
-    org_names = {org.code: org.name_zh for org in orgs}
-    names = {team.code: org_names.get(team.organisation_code or "", team.name_zh) for team in teams}
+        orgs = (await session.exec(_ACTIVE_ORGANISATIONS, params={"region": region})).all()
+        teams = (await session.exec(_TEAMS, params={"region": region})).all()
+    org_names = {code: name for code, name, _ in orgs}
+    names = {code: org_names.get(org or "", name) for code, name, _, org in teams}
     first_team_of_org: dict[str, str] = {}
-    for team in teams:
-        if team.organisation_code:
-            first_team_of_org.setdefault(team.organisation_code, team.code)
+    for code, _, _, org in teams:
+        if org:
+            first_team_of_org.setdefault(org, code)
     by_kind: dict[str, str] = {}
-    for org in orgs:
-        if org.code in first_team_of_org:
-            by_kind.setdefault(org.kind, first_team_of_org[org.code])
-    for team in teams:  # teams of the first version, without an organisation (not those of a deactivated one)
-        kind = LEGACY_TEAM_KINDS.get(team.kind) if team.organisation_code is None else None
+    for code, _, org_kind in orgs:
+        if code in first_team_of_org:
+            by_kind.setdefault(org_kind, first_team_of_org[code])
+    for code, _, team_kind, org in teams:  # teams of the first version, without an organisation (not those of a deactivated one)
+        kind = LEGACY_TEAM_KINDS.get(team_kind) if org is None else None
         if kind is not None:
-            by_kind.setdefault(kind.value, team.code)
+            by_kind.setdefault(kind.value, code)
     held = {agency.value: by_kind[kind.value] for agency, kind in AGENCY_KIND.items() if kind.value in by_kind}
     return Holders(teams=held, names=names)
 

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.worker import Worker
 
 from devtools.bench.raw import RAW_TASK_QUEUE_SUFFIX, RawChild, RawWorkflow, raw_step
+from infrastructure.priority import lower_priority
 from labourflow.worker import MAX_CACHED_WORKFLOWS, build_worker, sandbox_runner
 from labourflow.worker_role import WorkerRole
 
@@ -86,5 +87,5 @@ async def main(role: WorkerRole) -> None:
 if __name__ == "__main__":
     role = WorkerRole(sys.argv[1])
     if len(sys.argv) > 2:
-        os.nice(int(sys.argv[2]))
+        lower_priority(int(sys.argv[2]))
     asyncio.run(main(role))

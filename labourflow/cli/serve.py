@@ -55,9 +55,8 @@ def worker(
     ),
 ) -> None:
     """Run a Temporal worker until interrupted (`labourflow run` starts one per role)."""
-    import os
-
     from infrastructure.logs import configure_logging
+    from infrastructure.priority import lower_priority
     from labourflow.runner import serve_worker
 
     if role is not WorkerRole.workflows:
@@ -65,7 +64,7 @@ def worker(
     settings = _settings()
     configure_logging(settings.log_level, settings.log_format)
     if nice:
-        os.nice(nice)
+        lower_priority(nice)
     asyncio.run(serve_worker(settings, role, metrics_port=metrics_port))
 
 

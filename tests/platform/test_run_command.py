@@ -80,6 +80,10 @@ def _nice(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
+def _group_nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/autogroup").read_text().split("nice")[1])
+
+
 def _file_a_case_and_get_its_receipt(api: int) -> None:
     """The workflow worker runs the case, the separate document worker renders its receipt."""
     base = f"http://127.0.0.1:{api}"
@@ -135,9 +139,13 @@ def test_run_start_stop_restart(tmp_path: Path) -> None:
     workers = {pid: cmd for pid, cmd in processes_with_command(str(tmp_path)) if "labourflow worker" in cmd}
     roles = {cmd.split("--role ", 1)[1].split()[0]: pid for pid, cmd in workers.items()}
     assert set(roles) == {"workflows", "documents"}, workers
-    # LABOURFLOW_WORKFLOW_WORKER_NICE (5) and LABOURFLOW_DOCUMENT_WORKER_NICE (10), from this test's own priority
+    # LABOURFLOW_WORKFLOW_WORKER_NICE (10) and LABOURFLOW_DOCUMENT_WORKER_NICE (15), from this test's own
+    # priority, for each worker's threads and, each leading a session of its own, for its session's group
     base = os.getpriority(os.PRIO_PROCESS, 0)
-    assert (_nice(roles["workflows"]), _nice(roles["documents"])) == (min(base + 5, 19), min(base + 10, 19))
+    expected = (min(base + 10, 19), min(base + 15, 19))
+    assert (_nice(roles["workflows"]), _nice(roles["documents"])) == expected
+    if Path("/proc/self/autogroup").exists():
+        assert tuple(_group_nice(roles[role]) for role in ("workflows", "documents")) == expected
     _file_a_case_and_get_its_receipt(api)
     _check_metrics_endpoints(api, worker_metrics, temporal_metrics, log)
     _interrupt(first, str(tmp_path))

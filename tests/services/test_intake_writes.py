@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
-from infrastructure.tables import Case, CaseClaim
-from services.intake import StartedMarks, register_case
+from infrastructure.tables import Case, CaseClaim, CaseRespondent, IdempotencyKey
+from services.intake import StartedMarks, StartRow, register_case
 from tests.stories import wage_arrears
 
 
@@ -36,6 +36,29 @@ async def test_concurrent_registrations_get_consecutive_numbers_and_all_their_ro
     # the facts carry the number the transaction allocated, not the one they were made with
     assert all(case.facts["case_no"] == case.case_no for case in cases)
     assert all(case.pending_start_enc and not case.workflow_started for case in cases)
+
+
+async def test_the_rows_registered_are_what_the_start_is_given(db: Database, keyring: Keyring) -> None:
+    """Registering inserts plain rows (no ORM objects): the model's defaults still apply, every party
+    and claim is there, and what the workflow's start is handed equals what is read back later."""
+    request = IntakeRequest.model_validate(wage_arrears())
+    registered = await register_case(db, keyring, request, "key-rows-1")
+    async with db.session() as session:
+        case = (await session.exec(select(Case).where(Case.case_no == registered.case_no))).one()
+        claims = (await session.exec(select(CaseClaim).where(CaseClaim.case_no == case.case_no).order_by(col(CaseClaim.seq)))).all()
+        parties = (await session.exec(select(CaseRespondent).where(CaseRespondent.case_no == case.case_no))).all()
+        key = await session.get(IdempotencyKey, "key-rows-1")
+    assert registered.row == StartRow.of(case, keyring) and registered.row.access_code == registered.access_code
+    assert (case.stage, case.worker_options, case.access_failures, case.workflow_started) == ("intake", [], 0, False)
+    assert case.created_at is not None and case.updated_at is not None
+    assert keyring.decrypt_text(case.worker_name_enc) == request.worker.name
+    assert [(c.seq, c.kind, c.amount) for c in claims] == [
+        (seq, claim.kind.value, claim.amount) for seq, claim in enumerate(request.claims, start=1)]
+    assert [(p.seq, p.name, p.served_documents) for p in parties] == [
+        (seq, party.name, {}) for seq, party in enumerate(request.parties, start=1)]
+    assert key is not None and key.case_no == case.case_no and key.created_at is not None
+    again = await register_case(db, keyring, request, "key-rows-1")
+    assert (again.case_no, again.access_code, again.created, again.row) == (case.case_no, registered.access_code, False, None)
 
 
 async def test_started_marks_are_committed_and_grouped_under_a_burst(
