@@ -87,7 +87,7 @@ def test_the_session_group_is_lowered_only_by_its_leader(tmp_path: Path) -> None
 
 
 def test_increments_outside_0_to_19_are_refused() -> None:
-    with pytest.raises(ValueError, match="0..19"):
+    with pytest.raises(ValueError, match=r"0\.\.19"):
         lower_priority(20)
-    with pytest.raises(ValueError, match="0..19"):
+    with pytest.raises(ValueError, match=r"0\.\.19"):
         lower_priority(-1)
