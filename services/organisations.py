@@ -5,7 +5,10 @@ case's region; the court by territorial jurisdiction, likewise)."""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import re
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -458,9 +461,34 @@ _TEAMS = (
 )
 
 
+# Reads of holders in flight, per database and region (no reference to the database is kept).
+_IN_FLIGHT: weakref.WeakKeyDictionary[Database, dict[str, asyncio.Future[Holders]]] = weakref.WeakKeyDictionary()
+
+
 async def holders_for(db: Database, region: str) -> Holders:
     """Which team of the region holds each agency's work: the first active organisation of the agency's
-    kind (by code) and its first team; the case's own union team where no organisation exists yet."""
+    kind (by code) and its first team; the case's own union team where no organisation exists yet.
+
+    Callers that ask for the same region while a read of it is in flight share that read: under a
+    burst of intake, one query instead of one per request (at 50 at once this read waited 116 ms
+    p50, README "Performance"). Nothing is kept once a read has returned, so a change made before a
+    caller asks is seen by it, except by one that joins a read started a few milliseconds before."""
+    reads = _IN_FLIGHT.setdefault(db, {})
+    read = reads.get(region)
+    if read is None:
+        read = reads[region] = asyncio.ensure_future(_read_holders(db, region))
+        read.add_done_callback(functools.partial(_forget, reads, region))
+    return await asyncio.shield(read)  # a caller that gives up does not cancel the others' read
+
+
+def _forget(reads: dict[str, asyncio.Future[Holders]], region: str, read: asyncio.Future[Holders]) -> None:
+    if reads.get(region) is read:
+        del reads[region]
+    if not read.cancelled():
+        read.exception()  # retrieved: its callers (if any are left) got it
+
+
+async def _read_holders(db: Database, region: str) -> Holders:
     async with db.session() as session:
         orgs = (await session.exec(_ACTIVE_ORGANISATIONS, params={"region": region})).all()
         teams = (await session.exec(_TEAMS, params={"region": region})).all()

@@ -226,3 +226,57 @@ async def test_every_change_is_audited(agencies: Database) -> None:
     assert entries[3].before == {"team_code": "court-cy-1"} and entries[3].after == {"team_code": "court-cy-2-a"}
     assert entries[4].before == {"supervisor": None} and entries[4].after == {"supervisor": "enforcer-cy"}
     assert (await audit.verify(agencies)).intact
+
+
+async def test_concurrent_reads_of_a_region_share_one_query_and_nothing_is_kept(
+    agencies: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst of intake reads the region's holders once; the next read after it sees a change."""
+    import asyncio
+
+    from services import organisations
+
+    reads: list[str] = []
+    real = organisations._read_holders
+
+    async def counted(db: Database, region: str) -> organisations.Holders:
+        reads.append(region)
+        await asyncio.sleep(0.01)  # in flight while the others ask
+        return await real(db, region)
+
+    monkeypatch.setattr(organisations, "_read_holders", counted)
+    answers = await asyncio.gather(*(holders_for(agencies, PUDONG) for _ in range(20)),
+                                   holders_for(agencies, "beijing-chaoyang"))
+    assert sorted(reads) == ["beijing-chaoyang", PUDONG], "one read per region for 21 callers"
+    assert all(answer == answers[0] for answer in answers[:20]) and answers[0].teams["court"] == "court-pd-1"
+    assert answers[20].teams != answers[0].teams
+    await update_organisation(agencies, "court-pd", is_active=False)
+    assert "court" not in (await holders_for(agencies, PUDONG)).teams, "a read after the change sees it"
+    assert len(reads) == 3
+
+
+async def test_a_failed_shared_read_fails_its_callers_and_a_caller_giving_up_stops_no_one(
+    agencies: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from services import organisations
+
+    real, calls = organisations._read_holders, [0]
+
+    async def failing_once(db: Database, region: str) -> organisations.Holders:
+        calls[0] += 1
+        await asyncio.sleep(0.01)
+        if calls[0] == 1:
+            raise ConnectionError("database went away")
+        return await real(db, region)
+
+    monkeypatch.setattr(organisations, "_read_holders", failing_once)
+    outcomes = await asyncio.gather(*(holders_for(agencies, PUDONG) for _ in range(3)), return_exceptions=True)
+    assert all(isinstance(o, ConnectionError) for o in outcomes), outcomes
+    impatient = asyncio.ensure_future(holders_for(agencies, PUDONG))
+    patient = asyncio.ensure_future(holders_for(agencies, PUDONG))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    assert (await patient).teams["court"] == "court-pd-1" and impatient.cancelled()
+    assert calls[0] == 2, "the next read after the failure read again; the cancelled caller shared it"
