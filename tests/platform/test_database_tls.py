@@ -88,8 +88,14 @@ def _settings(db: TLSDatabase, host: str, user: str = "postgres", **tls: object)
 
 
 async def _ping(settings: Settings) -> None:
+    """Both ways the application connects: `Database.write`'s psycopg writer, then the async engine."""
+    from sqlalchemy import text
+
     database = Database(settings.resolved_database_url)
     try:
+        on_tls = await database.write(
+            lambda session: session.connection().execute(text("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar())
+        assert on_tls is True, "the writer's connection is encrypted"
         await database.ping()
     finally:
         await database.dispose()

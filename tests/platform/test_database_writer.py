@@ -1,5 +1,5 @@
 """`Database.write`: a short transaction on a synchronous session, on a SQLite file in the process's
-writer thread (its turn among the process's writers), on PostgreSQL through the async session.
+writer thread (its turn among the process's writers), on PostgreSQL in one of its writer threads (psycopg).
 Every write lands under concurrency, a failure rolls back and frees the turn, and the caller's
 context (request phases, trace) goes with it."""
 
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from infrastructure.db import Database
+from infrastructure.db import Database, is_sqlite
 from infrastructure.timing import collect, phase
 
 
@@ -70,17 +70,18 @@ async def test_on_a_sqlite_file_writes_run_in_one_writer_thread_with_the_callers
     with collect() as phases:
         await asyncio.gather(*(db.write(where) for _ in range(5)))
     assert "inside" in phases
-    if db.writer_engine is not None:  # SQLite
+    if is_sqlite(db.url):  # one writer thread, in turns
         assert "write-queue" in phases
         assert len(threads) == 1 and threads.pop().startswith("sqlite-writer")
-    else:  # PostgreSQL: on the event loop's thread, through the async session
-        assert threads == {threading.current_thread().name}
+    else:  # PostgreSQL: writer threads, no turns (the database has row locks)
+        assert "write-queue" not in phases
+        assert threads and all(name.startswith("pg-writer") for name in threads), threads
 
 
 async def test_on_sqlite_a_write_waits_for_another_process_and_gives_up_after_the_limit(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if db.writer_engine is None:
+    if not is_sqlite(db.url):
         pytest.skip("SQLite's file lock only")
     import sqlite3
 

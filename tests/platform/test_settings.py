@@ -106,3 +106,20 @@ def test_libpq_modes_map_to_asyncpg(tmp_path: Path) -> None:
         postgres_ssl({"sslmode": "maybe"})
     plain, tls = split_ssl_parameters("postgresql://app@db/labourflow?sslmode=require&application_name=lf")
     assert plain == "postgresql://app@db/labourflow?application_name=lf" and isinstance(tls, ssl.SSLContext)
+
+
+def test_the_postgresql_writer_engine_reads_the_same_tls_parameters() -> None:
+    """`Database.write`'s psycopg engine leaves libpq's TLS parameters to libpq; a verifying mode
+    without a root certificate uses the system's CAs, as the async engine does."""
+    from infrastructure.db import make_pg_writer_engine
+
+    plain = make_pg_writer_engine("postgresql://app@db.example:5432/labourflow")
+    assert plain.url.drivername == "postgresql+psycopg" and dict(plain.url.query) == {}
+    system = make_pg_writer_engine("postgresql://app@db.example/labourflow?sslmode=verify-full")
+    assert dict(system.url.query) == {"sslmode": "verify-full", "sslrootcert": "system"}
+    given = make_pg_writer_engine("postgresql://app@db.example/labourflow?sslmode=verify-ca&sslrootcert=/etc/ca.pem")
+    assert dict(given.url.query) == {"sslmode": "verify-ca", "sslrootcert": "/etc/ca.pem"}
+    alone = make_pg_writer_engine("postgresql://app@db.example/labourflow?sslrootcert=/etc/ca.pem")
+    assert dict(alone.url.query) == {"sslmode": "verify-full", "sslrootcert": "/etc/ca.pem"}, "a root alone: verify-full"
+    for engine in (plain, system, given, alone):
+        engine.dispose()
