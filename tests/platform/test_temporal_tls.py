@@ -54,6 +54,22 @@ def _wait_port(port: int, process: subprocess.Popen[bytes], what: str, log: Path
     raise TimeoutError(f"{what} did not listen on {port}")
 
 
+def _wait_serving(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """The dev server's port opens before its frontend is healthy: a first call then fails with
+    "Frontend is not healthy yet" (CI saw it once). Wait until the cluster says it is serving."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"temporal server start-dev exited: {log.read_text()[-2000:]}")
+        check = subprocess.run([str(TEMPORAL), "operator", "cluster", "health", "--address", f"127.0.0.1:{port}"],
+                               capture_output=True, text=True, timeout=30)
+        if check.returncode == 0 and "SERVING" in check.stdout:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the dev server on {port} is not healthy after 60 s: {check.stdout}{check.stderr}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def tls_front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TLSFront]:
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
@@ -87,6 +103,7 @@ def tls_front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TLSFront]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         _wait_port(grpc, dev, "temporal server start-dev", dev_log)
+        _wait_serving(grpc, dev, dev_log)
         _wait_port(front, tunnel, "nginx", tunnel_log)
         yield TLSFront(f"127.0.0.1:{front}", ca.pem, client, foreign_client, foreign.pem)
     finally:
