@@ -72,7 +72,9 @@ def test_the_session_group_is_lowered_only_by_its_leader(tmp_path: Path) -> None
         import os, sys
         from infrastructure.priority import lower_priority
         value = lower_priority(int(sys.argv[1]))
-        print(value, open("/proc/self/autogroup").read().split("nice")[1].strip())
+        group = open("/proc/self/autogroup").read().split("nice")
+        # a session in the root group (never setsid'd, as under some CI runners) shows an empty file
+        print(value, group[1].strip() if len(group) > 1 else "root-group")
         """
     )
     leader = _spawn(report, "7", new_session=True)
