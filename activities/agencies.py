@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlmodel import Session
 from temporalio import activity
 
 from activities.deps import ActivityDeps
@@ -15,7 +16,7 @@ from domain.records import CaseAccessGrant
 from domain.referrals import ReferralRecord
 from infrastructure.monitoring_cells import refresh_case
 from infrastructure.tables import CaseAccess, Referral
-from infrastructure.upsert import upsert
+from infrastructure.upsert import upsert, upsert_sync
 
 
 class AgencyActivities:
@@ -30,12 +31,15 @@ class AgencyActivities:
         """Insert or update the referral by its key (the referral workflow's id)."""
         values = record.model_dump(mode="python") | {"updated_at": datetime.now(UTC)}
         values["kind"], values["status"] = record.kind.value, record.status.value
-        async with self._db.write_session() as session:
-            await upsert(session, Referral, values, key=("referral_key",),
-                         update=("status", "acknowledge_by", "decided_on", "reason", "document_id", "updated_at"))
-            await referral_event(session, record)
-            await refresh_case(session, record.case_no)  # same transaction: the aggregates never lag
-            await session.commit()
+
+        def write(session: Session) -> None:
+            upsert_sync(session, Referral, values, key=("referral_key",),
+                        update=("status", "acknowledge_by", "decided_on", "reason", "document_id", "updated_at"))
+            referral_event(session, record)
+            refresh_case(session, record.case_no)  # same transaction: the aggregates never lag
+            session.commit()
+
+        await self._db.write(write)
 
     @activity.defn(name="grant-case-access")
     async def grant_case_access(self, grant: CaseAccessGrant) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
+from sqlmodel import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -63,8 +64,11 @@ class DocumentActivities:
         # completion lost) counts it again, which is rare and errs on the side of more.
         deps.metrics.document_rendered(ref.doc_type.value)
         # After the document is stored: a retry finds it stored and still writes the event (once, by its key).
-        async with deps.db.write_session() as session:
-            await document_event(session, ref)
-            await session.commit()
+
+        def write(session: Session) -> None:
+            document_event(session, ref)
+            session.commit()
+
+        await deps.db.write(write)
         log.info("document ready", doc_type=ref.doc_type.value, document_id=ref.document_id)
         return ref

@@ -10,13 +10,13 @@ from typing import Any
 
 import structlog
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from temporalio import activity
 
 from activities.deps import ActivityDeps
 from domain.records import NotificationRequest
 from infrastructure.tables import Case, Notification, Organisation, Team, User
-from infrastructure.upsert import upsert
+from infrastructure.upsert import upsert_sync
 
 log = structlog.get_logger("labourflow.notifications")
 
@@ -80,23 +80,27 @@ class NotificationActivities:
         """Queue the message once per recipient; returns how many recipients it has."""
         body_zh, body_en = self._render(request.template, request.params)
         recipients = await self._recipients(request)
-        async with self._db.write_session() as session:
-            for channel, kind, address in recipients:
-                person = self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
-                await upsert(
-                    session,
-                    Notification,
-                    {
-                        "dedupe_key": f"{request.subject}|{request.event_key}|{person}",
-                        "subject": request.subject,
-                        "channel": channel,
-                        "recipient_kind": kind,
-                        "recipient_enc": address,
-                        "template": request.template,
-                        "body_zh": body_zh[:2000],
-                        "body_en": body_en[:2000],
-                    },
-                    key=("dedupe_key",),
-                )
-            await session.commit()
+        def person(address: str) -> str:
+            return self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
+
+        rows = [
+            {
+                "dedupe_key": f"{request.subject}|{request.event_key}|{person(address)}",
+                "subject": request.subject,
+                "channel": channel,
+                "recipient_kind": kind,
+                "recipient_enc": address,
+                "template": request.template,
+                "body_zh": body_zh[:2000],
+                "body_en": body_en[:2000],
+            }
+            for channel, kind, address in recipients
+        ]
+
+        def write(session: Session) -> None:  # whole, in the writer thread (activities/projections.py)
+            for row in rows:
+                upsert_sync(session, Notification, row, key=("dedupe_key",))
+            session.commit()
+
+        await self._db.write(write)
         return len(recipients)

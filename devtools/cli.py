@@ -43,7 +43,7 @@ def bench(
         0,
         "--capacity",
         min=0,
-        help="open cases for the capacity scenario (default 500; 5 with --quick)",
+        help="open cases for the capacity scenario (default 300; 5 with --quick)",
     ),
     repeat: int = typer.Option(
         0, "--repeat", min=0, help="runs of each measurement (default 3; 1 with --quick)"

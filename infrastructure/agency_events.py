@@ -5,7 +5,10 @@ Numbering: a counter row per organisation is incremented by an UPDATE, whose row
 SQLite has one writer) makes a second writer wait until the first commits. So sequence numbers
 have no gaps and become visible in order: a reader who sees N+1 already sees N, and a cursor or a
 webhook that stops at N loses nothing. An event is written once per `event_key` (a retried
-activity finds it and writes nothing)."""
+activity finds it and writes nothing).
+
+Synchronous: the projection activities run their whole transaction in a writer thread
+(`Database.write`); an asynchronous caller uses `AsyncSession.run_sync`."""
 
 from __future__ import annotations
 
@@ -14,11 +17,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import Session, col, select
 
 from infrastructure.tables import AgencyEvent, AgencyEventCounter, Case, Task, Team
-from infrastructure.upsert import upsert
+from infrastructure.upsert import upsert_sync
 
 
 def new_event_id() -> str:
@@ -26,51 +28,51 @@ def new_event_id() -> str:
     return f"evt_{uuid.uuid4().hex}"
 
 
-async def append_event(session: AsyncSession, organisation_code: str, event_key: str, event_type: str, subject: str,
+def append_event(session: Session, organisation_code: str, event_key: str, event_type: str, subject: str,
                        data: dict[str, Any]) -> int | None:
     """Append one event for one organisation; its sequence number, or None if it was there already."""
     seen = select(AgencyEvent.id).where(AgencyEvent.organisation_code == organisation_code, AgencyEvent.event_key == event_key)
-    if (await session.exec(seen)).first() is not None:
+    if session.exec(seen).first() is not None:
         return None
-    await upsert(session, AgencyEventCounter, {"organisation_code": organisation_code, "last_seq": 0}, key=("organisation_code",))
+    upsert_sync(session, AgencyEventCounter, {"organisation_code": organisation_code, "last_seq": 0}, key=("organisation_code",))
     bump = (
         update(AgencyEventCounter)
         .where(col(AgencyEventCounter.organisation_code) == organisation_code)
         .values(last_seq=AgencyEventCounter.last_seq + 1)
         .returning(AgencyEventCounter.last_seq)
     )
-    seq = int((await session.exec(bump)).scalar_one())  # type: ignore[call-overload]
+    seq = int(session.exec(bump).scalar_one())  # type: ignore[call-overload]
     session.add(AgencyEvent(event_id=new_event_id(), organisation_code=organisation_code, seq=seq, event_key=event_key,
                             type=event_type, subject=subject, data=data))
     return seq
 
 
-async def append_for(session: AsyncSession, organisations: Iterable[str], event_key: str, event_type: str, subject: str,
+def append_for(session: Session, organisations: Iterable[str], event_key: str, event_type: str, subject: str,
                      data: dict[str, Any]) -> int:
     """The same event for each organisation concerned; how many were new."""
     written = 0
     for code in sorted(set(organisations)):
-        written += await append_event(session, code, event_key, event_type, subject, data) is not None
+        written += append_event(session, code, event_key, event_type, subject, data) is not None
     return written
 
 
-async def organisations_of_teams(session: AsyncSession, team_codes: Iterable[str | None]) -> set[str]:
+def organisations_of_teams(session: Session, team_codes: Iterable[str | None]) -> set[str]:
     """The organisations the given teams belong to (teams without one are left out)."""
     codes = {code for code in team_codes if code}
     if not codes:
         return set()
     query = select(Team.organisation_code).where(col(Team.code).in_(codes))
-    return {code for code in (await session.exec(query)).all() if code}
+    return {code for code in session.exec(query).all() if code}
 
 
-async def organisations_of_subject(session: AsyncSession, subject: str, workflow_id: str | None = None) -> set[str]:
+def organisations_of_subject(session: Session, subject: str, workflow_id: str | None = None) -> set[str]:
     """Who is concerned by something about a case: the organisation holding it, the one it was
     filed with, and (for a workflow's deadline) those with a task on that workflow."""
     teams: list[str | None] = []
     if subject.startswith("case:"):
-        case = (await session.exec(select(Case).where(Case.case_no == subject.removeprefix("case:")))).first()
+        case = session.exec(select(Case).where(Case.case_no == subject.removeprefix("case:"))).first()
         if case is not None:
             teams += [case.holder_team, case.team_code]
     if workflow_id:
-        teams += list((await session.exec(select(Task.team_code).where(Task.workflow_id == workflow_id))).all())
-    return await organisations_of_teams(session, teams)
+        teams += list(session.exec(select(Task.team_code).where(Task.workflow_id == workflow_id)).all())
+    return organisations_of_teams(session, teams)

@@ -6,7 +6,11 @@ agency and every group of workers the case belongs to. The projection activities
 `refresh_case` in the transaction that changes a case: it takes the case's stored rows out of the
 cells, recomputes the rows from the projections, and adds them back. `rebuild_cells` computes every
 cell afresh from the rows with the same fan-out query, so an incremental update and a rebuild
-agree (tests/services/test_monitoring.py checks it)."""
+agree (tests/services/test_monitoring.py checks it).
+
+`refresh_case` and what it calls take a synchronous session: the projection activities run their
+whole transaction in a writer thread (`Database.write`); `rebuild` calls it through
+`AsyncSession.run_sync`."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from domain.monitoring import (
@@ -94,33 +98,33 @@ def division_code(region: str) -> str:
     return known.division_code if known else UNKNOWN_REGION
 
 
-async def _agency_of_teams(session: AsyncSession, teams: set[str]) -> dict[str, str]:
+def _agency_of_teams(session: Session, teams: set[str]) -> dict[str, str]:
     if not teams:
         return {}
-    rows = await session.exec(select(Team.code, Team.organisation_code).where(col(Team.code).in_(teams)))
+    rows = session.exec(select(Team.code, Team.organisation_code).where(col(Team.code).in_(teams)))
     return {code: org or "" for code, org in rows.all()}
 
 
-async def monitored_case(session: AsyncSession, case: Case) -> MonitoredCase:
+def monitored_case(session: Session, case: Case) -> MonitoredCase:
     """The case as the projections know it now: row, claims, outcome events, deadlines, referrals."""
     subject = f"case:{case.case_no}"
-    claims = (await session.exec(select(CaseClaim.kind, CaseClaim.amount).where(CaseClaim.case_no == case.case_no))).all()
-    events = (await session.exec(
+    claims = session.exec(select(CaseClaim.kind, CaseClaim.amount).where(CaseClaim.case_no == case.case_no)).all()
+    events = session.exec(
         select(TimelineEvent.kind, TimelineEvent.on_date, TimelineEvent.data)
         .where(TimelineEvent.subject == subject, col(TimelineEvent.kind).in_(OUTCOME_EVENTS))
         .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id))
-    )).all()
-    deadlines = (await session.exec(
+    ).all()
+    deadlines = session.exec(
         select(Deadline.rule_id, Deadline.due_on, Deadline.status).where(Deadline.subject == subject)
-    )).all()
-    referrals = (await session.exec(select(Referral).where(Referral.case_no == case.case_no))).all()
-    agencies = await _agency_of_teams(session, {r.receiver_team for r in referrals if r.receiver_team})
+    ).all()
+    referrals = session.exec(select(Referral).where(Referral.case_no == case.case_no)).all()
+    agencies = _agency_of_teams(session, {r.receiver_team for r in referrals if r.receiver_team})
     window = case.filed_on - timedelta(days=REPEAT_WINDOW_DAYS - 1)
     same_employer = Case.employer_uscc == case.employer_uscc if case.employer_uscc else Case.employer_name == case.employer_name
-    complaints = (await session.exec(select(func.count()).select_from(Case).where(
+    complaints = session.exec(select(func.count()).select_from(Case).where(
         same_employer, col(Case.filed_on) >= window,
         or_(col(Case.filed_on) < case.filed_on, and_(Case.filed_on == case.filed_on, col(Case.id) <= case.id)),
-    ))).one()
+    )).one()
     groups = set(case.facts.get("vulnerable_groups") or ())
     if case.collective:
         groups.add(COLLECTIVE)
@@ -143,22 +147,22 @@ async def monitored_case(session: AsyncSession, case: Case) -> MonitoredCase:
     )
 
 
-async def _case_dimensions(session: AsyncSession, case: Case, monitored: MonitoredCase) -> dict[str, Any]:
+def _case_dimensions(session: Session, case: Case, monitored: MonitoredCase) -> dict[str, Any]:
     team = case.holder_team or case.team_code
-    agency = (await _agency_of_teams(session, {team})).get(team or "", "") if team else ""
+    agency = (_agency_of_teams(session, {team})).get(team or "", "") if team else ""
     values: dict[str, Any] = {
         "case_no": case.case_no, "region": division_code(case.region), "agency": agency, "workers": max(case.worker_count, 1),
     }
     return values | {f"g_{g}": g in monitored.groups for g in GROUPS}
 
 
-def _insert(session: AsyncSession, model: Any) -> Any:
+def _insert(session: Session, model: Any) -> Any:
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
 
 
-async def _apply(session: AsyncSession, case_no: str, sign: int) -> None:
-    await session.exec(text(ADD.format(where="r.case_no = :case_no")).bindparams(sign=sign, case_no=case_no))  # type: ignore[call-overload]
+def _apply(session: Session, case_no: str, sign: int) -> None:
+    session.exec(text(ADD.format(where="r.case_no = :case_no")).bindparams(sign=sign, case_no=case_no))  # type: ignore[call-overload]
 
 
 def _row_key(row: MonitoringRow | dict[str, Any]) -> tuple[Any, ...]:
@@ -166,19 +170,19 @@ def _row_key(row: MonitoringRow | dict[str, Any]) -> tuple[Any, ...]:
     return (*(get(k) for k in ("measure", "month", "agency", "grouped", "d1", "d2", "d3", "n")), Decimal(get("amount")))
 
 
-async def refresh_case(session: AsyncSession, case_no: str) -> None:
+def refresh_case(session: Session, case_no: str) -> None:
     """Bring the case's figures in the aggregates up to date (in the caller's transaction)."""
-    case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
+    case = session.exec(select(Case).where(Case.case_no == case_no)).first()
     if case is None:
         return
     # Lock the case's monitoring row first, then read the projections: two activities of one case
     # (PostgreSQL) take turns, and the second reads what the first committed.
     placeholder = {"case_no": case_no, "region": division_code(case.region)}
-    await session.exec(_insert(session, MonitoringCase).values(**placeholder).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
-    stored = (await session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update())).one()
-    monitored = await monitored_case(session, case)
-    dims = await _case_dimensions(session, case, monitored)
-    old_rows = (await session.exec(select(MonitoringRow).where(MonitoringRow.case_no == case_no))).all()
+    session.exec(_insert(session, MonitoringCase).values(**placeholder).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
+    stored = session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update()).one()
+    monitored = monitored_case(session, case)
+    dims = _case_dimensions(session, case, monitored)
+    old_rows = session.exec(select(MonitoringRow).where(MonitoringRow.case_no == case_no)).all()
     new_rows = [
         {"case_no": case_no, "measure": r.measure.value, "month": r.month, "agency": r.agency, "grouped": r.grouped,
          "d1": r.d1[:200], "d2": r.d2[:64], "d3": r.d3, "n": r.n, "amount": r.amount}
@@ -187,15 +191,15 @@ async def refresh_case(session: AsyncSession, case_no: str) -> None:
     same_dims = all(getattr(stored, k) == v for k, v in dims.items())
     if same_dims and Counter(map(_row_key, old_rows)) == Counter(map(_row_key, new_rows)):
         return
-    await _apply(session, case_no, -1)
-    await session.exec(delete(MonitoringRow).where(col(MonitoringRow.case_no) == case_no))  # type: ignore[call-overload]
+    _apply(session, case_no, -1)
+    session.exec(delete(MonitoringRow).where(col(MonitoringRow.case_no) == case_no))  # type: ignore[call-overload]
     for name, value in dims.items():
         setattr(stored, name, value)
     stored.changed_at = utcnow()
     session.add(stored)
     session.add_all([MonitoringRow(**row) for row in new_rows])
-    await session.flush()
-    await _apply(session, case_no, 1)
+    session.flush()
+    _apply(session, case_no, 1)
 
 
 # What of the case row its monitoring figures depend on (the rest: claims, events, deadlines and
@@ -207,11 +211,11 @@ def monitored_fields(case: Case) -> tuple[Any, ...]:
     return tuple(getattr(case, name) for name in MONITORED_FIELDS)
 
 
-async def refresh_case_if_changed(session: AsyncSession, case: Case, before: tuple[Any, ...]) -> None:
+def refresh_case_if_changed(session: Session, case: Case, before: tuple[Any, ...]) -> None:
     """Refresh when a monitored field of the case row changed, or the case has no figures yet (a
     stage change alone changes none: the status projection skips the work)."""
-    if before != monitored_fields(case) or await session.get(MonitoringCase, case.case_no) is None:
-        await refresh_case(session, case.case_no)
+    if before != monitored_fields(case) or session.get(MonitoringCase, case.case_no) is None:
+        refresh_case(session, case.case_no)
 
 
 async def data_version(session: AsyncSession) -> Any:
@@ -230,7 +234,11 @@ async def rebuild(session: AsyncSession) -> int:
     await session.exec(text("DELETE FROM monitoring_row"))  # type: ignore[call-overload]
     await session.exec(text("DELETE FROM monitoring_case"))  # type: ignore[call-overload]
     case_nos = (await session.exec(select(Case.case_no).order_by(col(Case.id)))).all()
-    for case_no in case_nos:
-        await refresh_case(session, case_no)
+
+    def refresh_all(sync: Session) -> None:
+        for case_no in case_nos:
+            refresh_case(sync, case_no)
+
+    await session.run_sync(refresh_all)
     await rebuild_cells(session)
     return len(case_nos)

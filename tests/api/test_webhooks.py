@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from sqlmodel import Session
 from standardwebhooks import Webhook
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -90,10 +91,12 @@ async def receiver() -> AsyncIterator[tuple[Receiver, str]]:
 
 
 async def _emit(deps: ActivityDeps, organisation: str, n: int, start: int = 0) -> None:
-    async with deps.db.write_session() as session:
+    def write(session: Session) -> None:
         for i in range(start, start + n):
-            await append_event(session, organisation, f"test:{i}", "decision.recorded", f"case:LD-2026-{i:06d}", {"n": i})
-        await session.commit()
+            append_event(session, organisation, f"test:{i}", "decision.recorded", f"case:LD-2026-{i:06d}", {"n": i})
+        session.commit()
+
+    await deps.db.write(write)
 
 
 class Counts(Counter[str]):
