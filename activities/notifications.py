@@ -80,6 +80,7 @@ class NotificationActivities:
         """Queue the message once per recipient; returns how many recipients it has."""
         body_zh, body_en = self._render(request.template, request.params)
         recipients = await self._recipients(request)
+
         def person(address: str) -> str:
             return self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
 

@@ -29,7 +29,7 @@ def new_event_id() -> str:
 
 
 def append_event(session: Session, organisation_code: str, event_key: str, event_type: str, subject: str,
-                       data: dict[str, Any]) -> int | None:
+                 data: dict[str, Any]) -> int | None:
     """Append one event for one organisation; its sequence number, or None if it was there already."""
     seen = select(AgencyEvent.id).where(AgencyEvent.organisation_code == organisation_code, AgencyEvent.event_key == event_key)
     if session.exec(seen).first() is not None:
@@ -48,7 +48,7 @@ def append_event(session: Session, organisation_code: str, event_key: str, event
 
 
 def append_for(session: Session, organisations: Iterable[str], event_key: str, event_type: str, subject: str,
-                     data: dict[str, Any]) -> int:
+               data: dict[str, Any]) -> int:
     """The same event for each organisation concerned; how many were new."""
     written = 0
     for code in sorted(set(organisations)):

@@ -149,7 +149,7 @@ def monitored_case(session: Session, case: Case) -> MonitoredCase:
 
 def _case_dimensions(session: Session, case: Case, monitored: MonitoredCase) -> dict[str, Any]:
     team = case.holder_team or case.team_code
-    agency = (_agency_of_teams(session, {team})).get(team or "", "") if team else ""
+    agency = _agency_of_teams(session, {team}).get(team or "", "") if team else ""
     values: dict[str, Any] = {
         "case_no": case.case_no, "region": division_code(case.region), "agency": agency, "workers": max(case.worker_count, 1),
     }
