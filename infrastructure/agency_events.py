@@ -34,14 +34,17 @@ def append_event(session: Session, organisation_code: str, event_key: str, event
     seen = select(AgencyEvent.id).where(AgencyEvent.organisation_code == organisation_code, AgencyEvent.event_key == event_key)
     if session.exec(seen).first() is not None:
         return None
-    upsert_sync(session, AgencyEventCounter, {"organisation_code": organisation_code, "last_seq": 0}, key=("organisation_code",))
     bump = (
         update(AgencyEventCounter)
         .where(col(AgencyEventCounter.organisation_code) == organisation_code)
         .values(last_seq=AgencyEventCounter.last_seq + 1)
         .returning(AgencyEventCounter.last_seq)
     )
-    seq = int(session.exec(bump).scalar_one())  # type: ignore[call-overload]
+    seq = session.exec(bump).scalar_one_or_none()  # type: ignore[call-overload]
+    if seq is None:  # the organisation's first event: its counter row first, then the same bump
+        upsert_sync(session, AgencyEventCounter, {"organisation_code": organisation_code, "last_seq": 0}, key=("organisation_code",))
+        seq = session.exec(bump).scalar_one()  # type: ignore[call-overload]
+    seq = int(seq)
     session.add(AgencyEvent(event_id=new_event_id(), organisation_code=organisation_code, seq=seq, event_key=event_key,
                             type=event_type, subject=subject, data=data))
     return seq
@@ -70,9 +73,11 @@ def organisations_of_subject(session: Session, subject: str, workflow_id: str | 
     filed with, and (for a workflow's deadline) those with a task on that workflow."""
     teams: list[str | None] = []
     if subject.startswith("case:"):
-        case = session.exec(select(Case).where(Case.case_no == subject.removeprefix("case:"))).first()
-        if case is not None:
-            teams += [case.holder_team, case.team_code]
+        holders = session.exec(
+            select(Case.holder_team, Case.team_code).where(Case.case_no == subject.removeprefix("case:"))
+        ).first()
+        if holders is not None:
+            teams += list(holders)
     if workflow_id:
         teams += list(session.exec(select(Task.team_code).where(Task.workflow_id == workflow_id)).all())
     return organisations_of_teams(session, teams)
