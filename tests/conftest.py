@@ -26,6 +26,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database, migrate_async
 from infrastructure.settings import Environment, Settings
 from infrastructure.temporal import data_converter
+from tests import migrated
 
 # The tests act for people in China, where the product keeps its dates (Beijing time). Their own
 # `date.today()` must be China's too: run on a UTC machine between 16:00 and 24:00 UTC it was
@@ -40,6 +41,8 @@ BIN = Path(sys.executable).parent
 TEST_SERVER = str(BIN / "temporal-test-server")
 DEV_SERVER = str(BIN / "temporal")
 POSTGRES_URL = os.environ.get("LABOURFLOW_TEST_POSTGRES_URL")
+# Migrations to head copy a template migrated once per test process (tests/migrated.py).
+migrated.install(POSTGRES_URL)
 # One development CA for the whole test session: making a root and an organisation's key costs
 # about a second, every test that issues a document would pay it. Tests that revoke or rotate
 # give their settings a folder of their own (`signing_pki_dir`).

@@ -99,9 +99,9 @@ class MatterRun:
         )
 
     async def act(
-        self, kind: str, action: str, payload: dict[str, Any], who: str = "union"
+        self, kind: str, action: str, payload: dict[str, Any], who: str = "union", within: float = 15
     ) -> ActionResult:
-        task = await self.task(kind)
+        task = await self.task(kind, within)
         return await self.harness.env.client.get_workflow_handle(task.workflow_id).execute_update(
             "act",
             TaskAction(task_id=task.task_id, action=action, actor=UNION[who], payload=payload),

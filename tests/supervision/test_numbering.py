@@ -28,6 +28,7 @@ async def _drafted(harness: SupervisionHarness, index: int) -> MatterRun:
         "decide_next",
         "draft_notice",
         {**REMINDER, "findings": ["节前检查发现该单位有拖欠工资的风险"]},
+        within=60,  # fifty matters open at once: their first tasks take a while on 2 busy cores
     )
     await matter.task("approve_notice", within=60)
     return matter
