@@ -2,6 +2,9 @@
 # Both prepare the environment first (`make install`), which is idempotent and quick when nothing changed.
 SHELL := /bin/bash
 PYTHON ?= python3
+# The venv's interpreter: Debian's python3.11 when the machine has it (built with PGO and LTO, it
+# runs this product's Python about 25 % faster than a default pyenv or source build), else $(PYTHON).
+VENV_PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo $(PYTHON))
 UV_VERSION := 0.13.9
 BOOT := .venv-bootstrap
 UV := $(BOOT)/bin/uv
@@ -10,8 +13,9 @@ STAMP := $(VENV)/.installed
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_LINK_MODE := copy
 # The suite runs on both cores, a test module per process (modules share their fixtures and
-# servers); `make test PYTEST_ARGS=...` replaces it (e.g. PYTEST_ARGS="tests/unit -x").
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# servers), the modules marked slow first (tests/conftest.py); `make test PYTEST_ARGS=...` replaces
+# it (e.g. PYTEST_ARGS="tests/unit -x").
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder
 
 # The PostgreSQL intake scenario makes (and drops) a throw-away database on this server; unreachable: skipped.
 BENCH_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/test
@@ -30,9 +34,9 @@ $(UV):
 	@$(PYTHON) -m venv $(BOOT)
 	@$(BOOT)/bin/pip install -q "uv==$(UV_VERSION)"
 
-$(STAMP): $(UV) pyproject.toml uv.lock
-	@echo "==> installing locked Python packages into $(VENV)"
-	@$(UV) sync --frozen --python $(PYTHON) -q
+$(STAMP): $(UV) pyproject.toml uv.lock Makefile
+	@echo "==> installing locked Python packages into $(VENV) ($(VENV_PYTHON))"
+	@$(UV) sync --frozen --python $(VENV_PYTHON) -q
 	@touch $(STAMP)
 
 install: $(STAMP)
