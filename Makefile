@@ -2,9 +2,10 @@
 # Both prepare the environment first (`make install`), which is idempotent and quick when nothing changed.
 SHELL := /bin/bash
 PYTHON ?= python3
-# The venv's interpreter: Debian's python3.11 when the machine has it (built with PGO and LTO, it
-# runs this product's Python about 25 % faster than a default pyenv or source build), else $(PYTHON).
-VENV_PYTHON ?= $(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo $(PYTHON))
+# The venv's interpreter: a PYTHON you set, else Debian's python3.11 when the machine has it (built
+# with PGO and LTO, it runs this product's Python about 25 % faster than a default pyenv or source
+# build), else python3.
+VENV_PYTHON ?= $(if $(filter file,$(origin PYTHON)),$(shell test -x /usr/bin/python3.11 && echo /usr/bin/python3.11 || echo $(PYTHON)),$(PYTHON))
 UV_VERSION := 0.13.9
 BOOT := .venv-bootstrap
 UV := $(BOOT)/bin/uv
