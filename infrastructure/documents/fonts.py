@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import structlog
@@ -93,31 +93,31 @@ def check_cjk_fonts() -> dict[str, FontMatch]:
     return matches
 
 
-@lru_cache(maxsize=1)
-def cut_faces() -> tuple[CutFace, ...]:
-    """The document faces cut to the characters documents use (`font_cut`), built once per
-    machine; empty when they cannot be built, and documents then use the full faces."""
+@cache
+def cut_faces(version: int = CUT_VERSION) -> tuple[CutFace, ...]:
+    """The document faces cut to the characters documents use (`font_cut`, at `version`), built
+    once per machine; empty when they cannot be built, and documents then use the full faces."""
     cuts: list[CutFace] = []
     try:
         for face in FACES:
             match = _match(face.family, face.style)
             if match is None or match.family.casefold() != face.family.casefold():
                 raise LookupError(f"fontconfig has no {face.family} {face.style}")
-            cuts.append(cut_face(face, match.file))
+            cuts.append(cut_face(face, match.file, version))
     except (OSError, LookupError, ImportError) as exc:
         log.warning("document_font_cut_unavailable", error=str(exc), effect="full faces are used")
         return ()
     return tuple(cuts)
 
 
-def font_fingerprint() -> str:
-    """Which font files render documents (family=file:size, and the cut faces' keys), recorded with
-    each document."""
+def font_fingerprint(cut_version: int = CUT_VERSION) -> str:
+    """Which font files render documents (family=file:size, and the cut faces' version and keys;
+    "no cut" for the full faces), recorded with each document."""
     files = ", ".join(f"{family}={Path(m.file).name}:{m.version}" for family, m in check_cjk_fonts().items())
-    cuts = cut_faces()
+    cuts = cut_faces(cut_version) if cut_version else ()
     # One short key for the four cut faces: the renderer column holds 200 characters.
     joined = hashlib.sha256(" ".join(c.key for c in cuts).encode()).hexdigest()[:12]
-    cut = f"cut v{CUT_VERSION} {joined}" if cuts else "no cut"
+    cut = f"cut v{cut_version} {joined}" if cuts else "no cut"
     return f"{files}; {cut}"
 
 

@@ -37,11 +37,12 @@ from infrastructure.documents.environment import render_html, template_info
 from infrastructure.documents.numbering import reserve_number
 from infrastructure.documents.parties import load_parties
 from infrastructure.documents.render import (
-    FLATE_LEVEL,
+    CURRENT,
     RenderedPdf,
-    flate_level_of,
+    Rendering,
     html_to_pdf,
     renderer_fingerprint,
+    rendering_of,
     sha256_text,
 )
 from infrastructure.documents.sealing import SignedPdf, issuer_of, sign_issued, verification_url
@@ -73,13 +74,12 @@ def render_document(
     template: str,
     context: dict[str, Any],
     document_id: str,
-    flate_level: int = FLATE_LEVEL,
+    rendering: Rendering = CURRENT,
 ) -> Rendered:
-    """HTML and PDF of a context (CPU-bound: call it in a thread from async code)."""
+    """HTML and PDF of a context (CPU-bound: call it in a thread from async code); `rendering` is
+    the current one unless a document issued before is reproduced."""
     html = render_html(templates_dir, template, context)
-    return Rendered(
-        html=html, pdf=html_to_pdf(html, identifier=document_id, flate_level=flate_level)
-    )
+    return Rendered(html=html, pdf=html_to_pdf(html, identifier=document_id, rendering=rendering))
 
 
 async def _predecessor(db: Database, request: RenderDocumentInput) -> StoredDocument | None:
@@ -183,7 +183,7 @@ async def issue_document(
     info = template_info(templates_dir, spec.template)
     document_id = context["doc"]["id"]
     rendered = await asyncio.to_thread(
-        render_document, templates_dir, spec.template, context, document_id, FLATE_LEVEL
+        render_document, templates_dir, spec.template, context, document_id, CURRENT
     )
     issuer = await issuer_of(db, settings, spec, request.subject, request.facts)
     signed = await asyncio.to_thread(
@@ -230,7 +230,7 @@ def _rows(
         template_name=spec.template,
         template_version=template_version,
         template_sha256=template_sha256,
-        renderer=renderer_fingerprint(),
+        renderer=renderer_fingerprint(CURRENT),
         context_enc=store.encrypt_context(keyring, document_id, canonical_json(context)),
         html_sha256=rendered.html_sha256,
         pdf_sha256=rendered.pdf.sha256,
@@ -291,13 +291,9 @@ async def verify_document(
                 differences.append(
                     f"stored signed pdf: the unsigned render inside it does not hash to {row.pdf_sha256}"
                 )
+    rendering = rendering_of(row.renderer)
     rendered = await asyncio.to_thread(
-        render_document,
-        templates_dir,
-        row.template_name,
-        context,
-        row.id,
-        flate_level_of(row.renderer),
+        render_document, templates_dir, row.template_name, context, row.id, rendering
     )
     if rendered.html_sha256 != row.html_sha256:
         why = (
@@ -309,10 +305,17 @@ async def verify_document(
             f"html: re-rendered sha256 {rendered.html_sha256}, recorded {row.html_sha256}{why}"
         )
     if rendered.pdf.sha256 != row.pdf_sha256:
-        now = renderer_fingerprint()
-        why = (
-            f" (renderer changed: was '{row.renderer}', now '{now}')" if now != row.renderer else ""
-        )
+        again = renderer_fingerprint(rendering)
+        if rendering.cut_version == 1:
+            why = (
+                " (font cut v1 stamped the time of the cut into its files: such a document re-renders"
+                " identically only with the cut files it was issued with, from the font cache of the"
+                " machine that issued it)"
+            )
+        elif again != row.renderer:
+            why = f" (renderer changed: was '{row.renderer}', now '{again}')"
+        else:
+            why = ""
         differences.append(
             f"pdf: re-rendered sha256 {rendered.pdf.sha256}, recorded {row.pdf_sha256}{why}"
         )

@@ -10,10 +10,13 @@ not render faster) and Pango/fontconfig have a history of thread-safety crashes.
 
 The PDF's streams (the font subsets, mostly) are deflated at zlib level 6, not pydyf's fixed 9: a
 receipt's 17 streams (1 MB) deflate in 18 ms instead of 45 and the receipt renders in 198 ms of CPU
-instead of 218, 0.3 % larger (2026-12-06, 2-core Intel Xeon, README "Performance"). The level is
-part of the renderer fingerprint recorded with each document, and the reproducibility check
-re-renders a document at the level it was issued with (9 for those issued before the level was
-recorded).
+instead of 218, 0.3 % larger (2026-12-06, 2-core Intel Xeon, README "Performance").
+
+What of the renderer a PDF's bytes depend on and this code can still reproduce, the zlib level and
+the version of the cut faces (`font_cut`), is a `Rendering`, named in the renderer fingerprint
+recorded with each document; the reproducibility check re-renders a document with the `Rendering`
+it was issued with (level 9 for documents issued before the level was recorded, the full faces for
+those issued before the faces were cut).
 """
 
 from __future__ import annotations
@@ -23,18 +26,20 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.metadata import version
 from typing import Any
 
+from infrastructure.documents.font_cut import CUT_VERSION
 from infrastructure.documents.fonts import FIX, cut_faces, font_fingerprint
 
 _LOCK = threading.Lock()
-_FONT_CONFIG: Any = None
+_FONT_CONFIGS: dict[int, Any] = {}  # by cut version, 0: the full faces only
 
 FLATE_LEVEL = 6  # zlib level of the streams of the PDFs issued now
 FLATE_BEFORE = 9  # pydyf's own level: documents whose renderer fingerprint names no level were deflated at it
 _FLATE_TAG = re.compile(r"; flate (\d)$")
+_CUT_TAG = re.compile(r"; cut v(\d+) ")
 
 
 class _Flate:
@@ -56,10 +61,27 @@ class _Flate:
 _FLATE = _Flate()
 
 
-def flate_level_of(renderer: str | None) -> int:
-    """The zlib level a document with this recorded renderer fingerprint was deflated at."""
-    found = _FLATE_TAG.search(renderer or "")
-    return int(found.group(1)) if found else FLATE_BEFORE
+@dataclass(frozen=True)
+class Rendering:
+    """How a PDF is made, as far as its bytes depend on it and this code can make it again."""
+
+    flate_level: int = FLATE_LEVEL  # zlib level of its streams
+    cut_version: int = CUT_VERSION  # the cut faces' version (`font_cut`); 0: the full faces
+
+
+CURRENT = Rendering()  # what documents are issued with now
+
+
+def rendering_of(renderer: str | None) -> Rendering:
+    """How the document with this recorded renderer fingerprint was made: its zlib level (pydyf's 9
+    before the level was recorded) and its cut faces (none before they were recorded, or when they
+    could not be built: "no cut")."""
+    flate = _FLATE_TAG.search(renderer or "")
+    cut = _CUT_TAG.search(renderer or "")
+    return Rendering(
+        flate_level=int(flate.group(1)) if flate else FLATE_BEFORE,
+        cut_version=int(cut.group(1)) if cut else 0,
+    )
 
 
 class FontFallbackError(RuntimeError):
@@ -83,10 +105,12 @@ class RenderedPdf:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-@lru_cache(maxsize=1)
-def renderer_fingerprint() -> str:
-    """What turns HTML into PDF here: WeasyPrint, pydyf, the CJK font files and the zlib level."""
-    return f"weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; {font_fingerprint()}; flate {FLATE_LEVEL}"
+@cache
+def renderer_fingerprint(rendering: Rendering = CURRENT) -> str:
+    """What turns HTML into PDF here: WeasyPrint, pydyf, the CJK font files with the cut faces and
+    the zlib level."""
+    fonts = font_fingerprint(rendering.cut_version)
+    return f"weasyprint {version('weasyprint')}; pydyf {version('pydyf')}; {fonts}; flate {rendering.flate_level}"
 
 
 def _fetch_nothing() -> object:
@@ -95,17 +119,18 @@ def _fetch_nothing() -> object:
     return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
 
 
-def _font_config() -> Any:
-    """One WeasyPrint font configuration per process (call under `_LOCK`): the system fonts plus
-    the cut document faces (`font_cut`). Building it per document re-read the font files each
-    time; the same configuration gives the same bytes for the same HTML (tests/documents)."""
-    global _FONT_CONFIG
-    if _FONT_CONFIG is None:
+def _font_config(cut_version: int) -> Any:
+    """One WeasyPrint font configuration per process and cut version (call under `_LOCK`): the
+    system fonts plus the cut document faces of that version (`font_cut`; none for 0). Building it
+    per document re-read the font files each time; the same configuration gives the same bytes for
+    the same HTML (tests/documents)."""
+    config = _FONT_CONFIGS.get(cut_version)
+    if config is None:
         from weasyprint.text.ffi import ffi, fontconfig, pangoft2
         from weasyprint.text.fonts import FontConfiguration
 
         config = FontConfiguration()
-        cuts = cut_faces()
+        cuts = cut_faces(cut_version) if cut_version else ()
         for cut in cuts:
             # `_config` is the FcConfig WeasyPrint hands to Pango (Pango keeps it alive); this is
             # what WeasyPrint itself does for an @font-face file.
@@ -113,21 +138,21 @@ def _font_config() -> Any:
                 raise FontFallbackError(f"fontconfig refused the cut face {cut.file}")
         if cuts:
             pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", config.font_map))
-        _FONT_CONFIG = config
-    return _FONT_CONFIG
+        _FONT_CONFIGS[cut_version] = config
+    return config
 
 
-def html_to_pdf(html: str, *, identifier: str, flate_level: int = FLATE_LEVEL) -> RenderedPdf:
+def html_to_pdf(html: str, *, identifier: str, rendering: Rendering = CURRENT) -> RenderedPdf:
     """Render `html` to PDF; `identifier` (the document id) becomes the PDF file identifier;
-    `flate_level` is the zlib level of its streams (another than FLATE_LEVEL only to reproduce an
-    older document)."""
+    `rendering` another than CURRENT only to reproduce an older document."""
     import pydyf  # type: ignore[import-untyped]  # no stubs
     from weasyprint import HTML
 
     with _LOCK:
         pydyf.zlib = _FLATE  # pydyf's module global, see _Flate
-        _FLATE.level = flate_level
-        document = HTML(string=html, url_fetcher=_fetch_nothing()).render(font_config=_font_config())
+        _FLATE.level = rendering.flate_level
+        font_config = _font_config(rendering.cut_version)
+        document = HTML(string=html, url_fetcher=_fetch_nothing()).render(font_config=font_config)
         pdf = document.write_pdf(
             pdf_identifier=identifier.encode(),
             pdf_version="1.7",

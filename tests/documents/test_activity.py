@@ -224,8 +224,8 @@ async def test_a_document_deflated_at_the_earlier_level_still_verifies(
     now = render.renderer_fingerprint()
     assert now.endswith(f"; flate {render.FLATE_LEVEL}") and render.FLATE_LEVEL != render.FLATE_BEFORE
     with monkeypatch.context() as patch:  # issued as before: level 9, a fingerprint without the level
-        patch.setattr(issue, "FLATE_LEVEL", render.FLATE_BEFORE)
-        patch.setattr(issue, "renderer_fingerprint", lambda: now.removesuffix(f"; flate {render.FLATE_LEVEL}"))
+        patch.setattr(issue, "CURRENT", render.Rendering(flate_level=render.FLATE_BEFORE))
+        patch.setattr(issue, "renderer_fingerprint", lambda _r: now.removesuffix(f"; flate {render.FLATE_LEVEL}"))
         old = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
     new = await _run(activities, _opinion("supervision/SV-2026-000008/opinion_notice/1"))
     storage, keyring = activities._deps.storage, activities._deps.keyring
@@ -233,12 +233,51 @@ async def test_a_document_deflated_at_the_earlier_level_still_verifies(
         result = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
         assert result.identical, result.differences
     row = await store.get_document(db, old.document_id)
-    assert row is not None and render.flate_level_of(row.renderer) == render.FLATE_BEFORE
+    assert row is not None and render.rendering_of(row.renderer).flate_level == render.FLATE_BEFORE
     # The same input at today's level gives other bytes: the recorded level is what makes it verify.
     context = json.loads(store.decrypt_context(keyring, row))
     again = issue.render_document(settings.templates_dir, row.template_name, context, row.id)
     assert again.pdf.sha256 != row.pdf_sha256
-    assert issue.render_document(settings.templates_dir, row.template_name, context, row.id, 9).pdf.sha256 == row.pdf_sha256
+    before = render.Rendering(flate_level=9)
+    assert issue.render_document(settings.templates_dir, row.template_name, context, row.id, before).pdf.sha256 == row.pdf_sha256
+
+
+@pytest.mark.parametrize("cut_version", [1, 0])
+async def test_a_document_set_in_earlier_faces_still_verifies(
+    activities: DocumentActivities, db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch, cut_version: int
+) -> None:
+    """Documents issued with the first cut of the faces (glyphs in the source's order), or with the
+    full faces (before the cut, or where it could not be built), re-render with those faces."""
+    from infrastructure.documents import issue, render
+
+    with monkeypatch.context() as patch:
+        patch.setattr(issue, "CURRENT", render.Rendering(cut_version=cut_version))
+        old = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    row = await store.get_document(db, old.document_id)
+    assert row is not None and render.rendering_of(row.renderer) == render.Rendering(cut_version=cut_version)
+    assert ("cut v1 " if cut_version else "no cut") in row.renderer
+    storage, keyring = activities._deps.storage, activities._deps.keyring
+    result = await verify_document(db, storage, keyring, settings.templates_dir, old.document_id)
+    assert result.identical, result.differences
+    # Today's faces give other bytes (and a smaller file): the recorded faces are what make it verify.
+    context = json.loads(store.decrypt_context(keyring, row))
+    again = issue.render_document(settings.templates_dir, row.template_name, context, row.id)
+    assert again.pdf.sha256 != row.pdf_sha256 and len(again.pdf.pdf) < len(issue.render_document(
+        settings.templates_dir, row.template_name, context, row.id, render.rendering_of(row.renderer)
+    ).pdf.pdf)
+
+
+def test_the_rendering_is_read_back_from_the_recorded_fingerprint() -> None:
+    from infrastructure.documents.render import FLATE_BEFORE, Rendering, renderer_fingerprint, rendering_of
+
+    fonts = "Noto Serif CJK SC=NotoSerifCJK-Regular.ttc:26297400, Noto Sans CJK SC=NotoSansCJK-Regular.ttc:19484784"
+    head = f"weasyprint 70.0; pydyf 0.13.0; {fonts}"
+    assert rendering_of(f"{head}; cut v2 0123456789ab; flate 6") == Rendering(flate_level=6, cut_version=2)
+    assert rendering_of(f"{head}; cut v1 0123456789ab; flate 6") == Rendering(flate_level=6, cut_version=1)
+    assert rendering_of(f"{head}; cut v1 0123456789ab") == Rendering(flate_level=FLATE_BEFORE, cut_version=1)
+    assert rendering_of(f"{head}; no cut; flate 6") == Rendering(flate_level=6, cut_version=0)
+    assert rendering_of(head) == rendering_of(None) == Rendering(flate_level=FLATE_BEFORE, cut_version=0)
+    assert rendering_of(renderer_fingerprint()) == Rendering()
 
 
 async def test_case_summary_report_reads_the_case_history(

@@ -3,6 +3,7 @@ document, and never the reason a character prints as a box."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -45,14 +46,91 @@ def test_the_cut_is_built_once_and_rebuilt_for_a_new_version(tmp_path: Path, mon
     face = FACES[2]
     source = _match(face.family, face.style)
     assert source is not None
-    first = font_cut.cut_face(face, source.file)
+    first = font_cut.cut_face(face, source.file, 1)
     built = first.file.stat().st_mtime_ns
-    again = font_cut.cut_face(face, source.file)
+    again = font_cut.cut_face(face, source.file, 1)
     assert (again.file, again.file.stat().st_mtime_ns) == (first.file, built)
-    monkeypatch.setattr(font_cut, "CUT_VERSION", font_cut.CUT_VERSION + 1)
-    bumped = font_cut.cut_face(face, source.file)
-    assert bumped.key != first.key and bumped.file != first.file and bumped.file.exists()
+    current = font_cut.cut_face(face, source.file)
+    assert font_cut.CUT_VERSION == 2 and current.key != first.key and current.file != first.file and current.file.exists()
     assert not list(tmp_path.glob("*.part"))
+    with pytest.raises(ValueError, match="unknown font cut version 3"):
+        font_cut.cut_face(face, source.file, 3)
+
+
+def _cut_into(folder: Path, monkeypatch: pytest.MonkeyPatch, face: font_cut.Face, version: int) -> bytes:
+    monkeypatch.setenv("LABOURFLOW_FONT_CACHE", str(folder))
+    source = _match(face.family, face.style)
+    assert source is not None
+    return font_cut.cut_face(face, source.file, version).file.read_bytes()
+
+
+def test_the_cut_is_the_same_bytes_wherever_and_whenever_it_is_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """So that a document re-renders identically on another machine, or after the cache is lost."""
+    from fontTools.ttLib.tables import _h_e_a_d
+
+    face = FACES[2]
+    today = _cut_into(tmp_path / "a", monkeypatch, face, 2)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_000_000_000)  # a cut made years later
+    assert _cut_into(tmp_path / "b", monkeypatch, face, 2) == today
+    # Version 1 stamped the time of the cut: this is why its documents need the cut they were issued with.
+    first = _cut_into(tmp_path / "c", monkeypatch, face, 1)
+    monkeypatch.setattr(_h_e_a_d, "timestampNow", lambda: 3_100_000_000)
+    assert _cut_into(tmp_path / "d", monkeypatch, face, 1) != first
+
+
+def test_everyday_characters_have_the_first_glyphs() -> None:
+    """Embedded subsets keep glyph ids: a document in common characters must stop at a low one."""
+    for cut in cut_faces():
+        font = TTFont(cut.file, lazy=True)
+        gid = {name: number for number, name in enumerate(font.getGlyphOrder())}
+        rank: dict[str, int] = {}  # a glyph drawn for several characters goes with the first
+        for point, name in font.getBestCmap().items():
+            rank[name] = min(rank.get(name, 9), font_cut.order_rank(point))
+        by_rank: dict[int, list[int]] = {}
+        for name, first in rank.items():
+            by_rank.setdefault(first, []).append(gid[name])
+        # punctuation and Latin, level-1 hanzi, the rest, level-2 hanzi: each after the one before
+        assert sorted(by_rank) == [0, 1, 2, 3]
+        assert max(by_rank[0]) < min(by_rank[1]) and max(by_rank[1]) < min(by_rank[2]) < min(by_rank[3]), cut.file
+        assert max(by_rank[1]) < 5_000, cut.file  # about 13,000 before
+    assert font_cut.order_rank(ord("，")) == font_cut.order_rank(ord("〔")) == font_cut.order_rank(ord("A")) == 0
+    assert font_cut.order_rank(ord("劳")) == 1 and font_cut.order_rank(ord("①")) == 2 and font_cut.order_rank(ord("齄")) == 3
+
+
+def test_the_reordered_cut_draws_every_glyph_as_the_source_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reorder moves glyphs, never changes them: every glyph of the current cut draws as the
+    same glyph of the version-1 cut (which kept the source's order), every character as in the
+    full face, and the layout tables substitute the same glyphs."""
+    from fontTools.pens.recordingPen import RecordingPen
+    from fontTools.ttLib import TTCollection
+
+    face = FACES[1]  # a serif face: the body text of every document
+    source = _match(face.family, face.style)
+    assert source is not None
+    v1_bytes, v2_bytes = _cut_into(tmp_path / "v1", monkeypatch, face, 1), _cut_into(tmp_path / "v2", monkeypatch, face, 2)
+    before, current = TTFont(io.BytesIO(v1_bytes)), TTFont(io.BytesIO(v2_bytes))
+    assert current.getGlyphOrder() != before.getGlyphOrder()
+    assert sorted(current.getGlyphOrder()) == sorted(before.getGlyphOrder())
+
+    def drawn(font: TTFont, name: str) -> tuple[object, int]:
+        pen = RecordingPen()
+        glyph = font.getGlyphSet()[name]
+        glyph.draw(pen)
+        return pen.value, glyph.width
+
+    for name in before.getGlyphOrder()[::3]:  # a third: a wrong hinting dictionary shows in any
+        assert drawn(current, name) == drawn(before, name), name
+    index = font_cut._face_index(source.file, face)
+    full = TTCollection(source.file, lazy=True).fonts[index]
+    full_cmap, cmap = full.getBestCmap(), current.getBestCmap()
+    for point in sorted(cmap)[::11]:  # every 11th character: the full face is slow to draw from
+        assert drawn(current, cmap[point]) == drawn(full, full_cmap[point]), chr(point)
+
+    def substitutions(font: TTFont) -> list[dict[str, str]]:
+        tables = (getattr(sub, "ExtSubTable", sub) for lookup in font["GSUB"].table.LookupList.Lookup for sub in lookup.SubTable)
+        return [dict(table.mapping) for table in tables if hasattr(table, "mapping")]
+
+    assert substitutions(current) == substitutions(before) and substitutions(current)
 
 
 STYLE = "<style>body { font-family: 'Noto Serif CJK SC LF', 'Noto Serif CJK SC', serif; } b { font-weight: bold; }</style>"
