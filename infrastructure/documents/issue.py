@@ -306,16 +306,14 @@ async def verify_document(
         )
     if rendered.pdf.sha256 != row.pdf_sha256:
         again = renderer_fingerprint(rendering)
+        notes = [f"renderer changed: was '{row.renderer}', now '{again}'"] if again != row.renderer else []
         if rendering.cut_version == 1:
-            why = (
-                " (font cut v1 stamped the time of the cut into its files: such a document re-renders"
+            notes.append(
+                "font cut v1 stamped the time of the cut into its files: such a document re-renders"
                 " identically only with the cut files it was issued with, from the font cache of the"
-                " machine that issued it)"
+                " machine that issued it"
             )
-        elif again != row.renderer:
-            why = f" (renderer changed: was '{row.renderer}', now '{again}')"
-        else:
-            why = ""
+        why = f" ({'; '.join(notes)})" if notes else ""
         differences.append(
             f"pdf: re-rendered sha256 {rendered.pdf.sha256}, recorded {row.pdf_sha256}{why}"
         )

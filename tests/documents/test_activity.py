@@ -267,6 +267,31 @@ async def test_a_document_set_in_earlier_faces_still_verifies(
     ).pdf.pdf)
 
 
+async def test_a_pdf_that_does_not_re_render_says_why(activities: DocumentActivities, db: Database, settings: Settings) -> None:
+    """The recorded fingerprint is changed around the application: the re-render (with what the
+    fingerprint names) differs, and the difference names the likely cause."""
+    from sqlalchemy import update
+
+    from infrastructure.documents import render
+
+    ref = await _run(activities, _opinion("supervision/SV-2026-000007/opinion_notice/1"))
+    storage, keyring = activities._deps.storage, activities._deps.keyring
+
+    async def verify_as(renderer: str) -> str:
+        async with db.session() as session:
+            await session.exec(update(StoredDocument).where(StoredDocument.id == ref.document_id).values(renderer=renderer))
+            await session.commit()
+        result = await verify_document(db, storage, keyring, settings.templates_dir, ref.document_id)
+        [pdf] = [d for d in result.differences if d.startswith("pdf:")]
+        return pdf
+
+    first_cut = await verify_as(render.renderer_fingerprint(render.Rendering(cut_version=1)))
+    assert "font cut v1 stamped the time of the cut" in first_cut and "renderer changed" not in first_cut
+    other = render.renderer_fingerprint(render.Rendering(flate_level=9)).replace("weasyprint ", "weasyprint 69.0 ")
+    changed = await verify_as(other)
+    assert f"renderer changed: was '{other}'" in changed and "font cut v1" not in changed
+
+
 def test_the_rendering_is_read_back_from_the_recorded_fingerprint() -> None:
     from infrastructure.documents.render import FLATE_BEFORE, Rendering, renderer_fingerprint, rendering_of
 
