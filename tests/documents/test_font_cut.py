@@ -134,10 +134,11 @@ def test_a_document_in_everyday_characters_stops_at_a_low_glyph(monkeypatch: pyt
     assert len(used) == 3 and all(high < 4_500 for high in used.values()), used
 
 
-def test_the_reordered_cut_draws_every_glyph_as_the_source_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reorder moves glyphs, never changes them: every glyph of the current cut draws as the
-    same glyph of the version-1 cut (which kept the source's order), every character as in the
-    full face, and the layout tables substitute the same glyphs."""
+def test_the_reordered_cut_draws_its_glyphs_as_the_source_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reorder moves glyphs, never changes them: glyphs of the current cut draw as the same
+    glyphs of the version-1 cut (which kept the source's order) and characters as in the full face
+    (samples of each: a wrong hinting dictionary garbles most glyphs), and the layout tables
+    substitute the same glyphs."""
     from fontTools.pens.recordingPen import RecordingPen
     from fontTools.ttLib import TTCollection
 
@@ -155,12 +156,12 @@ def test_the_reordered_cut_draws_every_glyph_as_the_source_does(tmp_path: Path, 
         glyph.draw(pen)
         return pen.value, glyph.width
 
-    for name in before.getGlyphOrder()[::3]:  # a third: a wrong hinting dictionary shows in any
+    for name in before.getGlyphOrder()[::7]:  # a sample: a wrong hinting dictionary shows in any
         assert drawn(current, name) == drawn(before, name), name
     index = font_cut._face_index(source.file, face)
     full = TTCollection(source.file, lazy=True).fonts[index]
     full_cmap, cmap = full.getBestCmap(), current.getBestCmap()
-    for point in sorted(cmap)[::11]:  # every 11th character: the full face is slow to draw from
+    for point in sorted(cmap)[::23]:  # every 23rd character: the full face is slow to draw from
         assert drawn(current, cmap[point]) == drawn(full, full_cmap[point]), chr(point)
 
     def substitutions(font: TTFont) -> list[dict[str, str]]:
