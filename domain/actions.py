@@ -230,14 +230,28 @@ class OrderToPay(Frozen):
 
     ordered_on: PastDate
     pay_by: PlannedDate
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="the total the order covers")
     worker_count: int = Field(default=1, ge=1)
-    months_unpaid: int = Field(default=1, ge=0)
+    months_unpaid: int = Field(default=1, ge=0, description="how many months of wages the order covers")
+    most_owed_to_one: Decimal | None = Field(
+        default=None,
+        gt=0,
+        max_digits=14,
+        decimal_places=2,
+        description="the most owed to any one of the workers (SPC 2013 Interpretation Art. 3(1) weighs one worker's"
+        " pay); for one worker it is the amount",
+    )
 
     @model_validator(mode="after")
     def _pay_by_after_order(self) -> OrderToPay:
         if self.pay_by < self.ordered_on:
             raise ValueError("pay_by cannot be before ordered_on")
+        owed = self.most_owed_to_one
+        if owed is not None and not (self.amount <= owed * self.worker_count and owed <= self.amount):
+            raise ValueError(
+                f"most_owed_to_one ({owed}) must lie between the amount shared equally"
+                f" ({self.amount} / {self.worker_count}) and the whole amount ({self.amount})"
+            )
         return self
 
 

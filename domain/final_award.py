@@ -4,6 +4,8 @@ An award is final for claims of pay, work-injury medical costs, economic compens
 where each item does not exceed 12 times the local monthly minimum wage, and for disputes over
 national standards on working time, rest and leave, social insurance. The award's own statement
 governs (Art. 18); when silent, each item is tested (Art. 19); a mixed award is non-final (Art. 20).
+A province's own regulation may make more kinds final whatever the amount (Zhejiang's Art. 37:
+work-injury benefits): its jurisdiction profile names them (`domain.rules.local_final_award`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pydantic import BaseModel, ConfigDict
 from domain.actions import AwardItem, AwardStatement
 from domain.case import ClaimKind
 from domain.regions import MinimumWage, region
+from domain.rules import LocalFinalAward, local_final_award
+from domain.statutes import citation
 
 MONEY_KINDS = frozenset(
     {
@@ -62,7 +66,7 @@ class Classification(BaseModel):
     explanation_en: str
 
 
-def _item(item: AwardItem, threshold: Decimal) -> ItemClass:
+def _item(item: AwardItem, threshold: Decimal, local: LocalFinalAward | None) -> ItemClass:
     if item.kind in STANDARD_KINDS:
         return ItemClass(
             kind=item.kind,
@@ -71,6 +75,8 @@ def _item(item: AwardItem, threshold: Decimal) -> ItemClass:
             reason_zh="国家劳动标准争议（第四十七条第二项）",
             reason_en="national labour standard (Art. 47(2))",
         )
+    if local is not None and item.kind.value in local.kinds:
+        return ItemClass(kind=item.kind, granted=item.granted, final=True, reason_zh=local.reason_zh, reason_en=local.reason_en)
     if item.kind in MONEY_KINDS and item.granted <= threshold:
         return ItemClass(
             kind=item.kind,
@@ -87,11 +93,20 @@ def _item(item: AwardItem, threshold: Decimal) -> ItemClass:
     return ItemClass(kind=item.kind, granted=item.granted, final=False, reason_zh=reason[0], reason_en=reason[1])
 
 
-def classify_award(items: Sequence[AwardItem], statement: AwardStatement, region_code: str, awarded_on: date) -> Classification:
-    """Classify an award per item against 12x the local monthly minimum wage on the award date."""
-    wage = region(region_code).minimum_wage_on(awarded_on)
+def classify_award(
+    items: Sequence[AwardItem], statement: AwardStatement, region_code: str, awarded_on: date, *, local_kinds: bool = True
+) -> Classification:
+    """Classify an award per item against 12x the local monthly minimum wage on the award date, and
+    the kinds the region's own regulation makes final on that date (`local_kinds=False`: the
+    national test alone)."""
+    place = region(region_code)
+    wage = place.minimum_wage_on(awarded_on)
     threshold = wage.monthly * THRESHOLD_MONTHS
-    classified = tuple(_item(item, threshold) for item in items)
+    local = local_final_award(place.jurisdiction) if local_kinds else None
+    if local is not None and awarded_on < local.from_:
+        local = None
+    classified = tuple(_item(item, threshold, local) for item in items)
+    applied = local if local is not None and any(item.reason_zh == local.reason_zh for item in classified) else None
     if statement is AwardStatement.final:
         award_class, why_zh, why_en = (
             AwardClass.final,
@@ -121,7 +136,15 @@ def classify_award(items: Sequence[AwardItem], statement: AwardStatement, region
         threshold=threshold,
         minimum_wage=wage,
         items=classified,
-        basis="《劳动争议调解仲裁法》第四十七条；最高法解释（一）第十八至二十条 / LDMAL Art. 47; SPC Interp. I Art. 18-20",
+        basis=_basis(applied),
         explanation_zh=f"{why_zh}；标准为当地月最低工资{wage.monthly}元的12倍，即{threshold}元（{wage.source}）",
         explanation_en=f"{why_en}; threshold 12 x local monthly minimum wage {wage.monthly} = {threshold} ({wage.source})",
     )
+
+
+def _basis(local: LocalFinalAward | None) -> str:
+    zh, en = "《劳动争议调解仲裁法》第四十七条；最高法解释（一）第十八至二十条", "LDMAL Art. 47; SPC Interp. I Art. 18-20"
+    if local is not None:
+        local_zh, local_en = citation(local.refs)
+        zh, en = f"{zh}；{local_zh}", f"{en}; {local_en}"
+    return f"{zh} / {en}"

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -95,6 +96,20 @@ class Rule(BaseModel):
     defined_in: tuple[str, ...] = Field(default=(), description="jurisdictions that set a period")
 
 
+class LocalFinalAward(BaseModel):
+    """Claim kinds a jurisdiction's own regulation makes final whatever the amount (LDMAL Art. 47 is
+    the national floor; Zhejiang's regulation Art. 37 adds work-injury benefits), for awards made on
+    or after `from_`."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    kinds: tuple[str, ...]
+    from_: date = Field(alias="from")
+    refs: tuple[tuple[str, str], ...]
+    reason_zh: str
+    reason_en: str
+
+
 class Jurisdiction(BaseModel):
     """A jurisdiction profile: names, parent, counting parameters, rule overrides."""
 
@@ -106,6 +121,7 @@ class Jurisdiction(BaseModel):
     inherits: str | None
     count_start_day: bool = False
     description: str = ""
+    final_award: LocalFinalAward | None = None
     rules: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
@@ -142,6 +158,14 @@ def jurisdiction(jurisdiction_id: str) -> Jurisdiction:
     if profile is None:
         raise UnknownJurisdiction(f"unknown jurisdiction '{jurisdiction_id}': valid jurisdictions are {', '.join(jurisdictions())}")
     return profile
+
+
+def local_final_award(jurisdiction_id: str) -> LocalFinalAward | None:
+    """The nearest profile's own final-award kinds up the jurisdiction's chain, if any."""
+    for profile in reversed(_chain(jurisdiction_id)):
+        if profile.final_award is not None:
+            return profile.final_award
+    return None
 
 
 def _chain(jurisdiction_id: str) -> list[Jurisdiction]:

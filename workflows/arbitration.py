@@ -193,7 +193,9 @@ class ArbitrationWorkflow(course.ArbitrationCase):
 
     @action(Arbitration.record_award)
     async def record_award(self, task: OpenTask, award: AwardRecord, actor: Actor) -> ActionResult:
-        classification = classify_award(award.items, award.statement, self.kit.region, award.awarded_on)
+        # Awards recorded before the region's own final kinds were applied replay as they ran.
+        local = workflow.patched("final-award-local-kinds")
+        classification = classify_award(award.items, award.statement, self.kit.region, award.awarded_on, local_kinds=local)
         await self.close_deadline("award", DeadlineStatus.met)
         label = "终局裁决" if classification.award_class.value == "final" else "非终局裁决"
         await self.event(

@@ -15,7 +15,12 @@ from workflows.kit.tasks import OpenTask
 with workflow.unsafe.imports_passed_through():
     from domain.actions import ActionResult, Actor, LegalAidReferral, Note, OrderToPay, Ruling
     from domain.catalogue import Inspection
-    from domain.criminal import ThresholdResult, assess_criminal_threshold
+    from domain.criminal import (
+        REFERRAL_NOTES,
+        ThresholdResult,
+        assess_criminal_threshold,
+        assess_criminal_threshold_total_only,
+    )
     from domain.organisations import Agency
     from domain.records import DeadlineStatus
     from domain.referrals import ReferralKind, ReferralRequest
@@ -94,15 +99,19 @@ class InspectionWorkflow(StatutoryWorkflow):
             "Order ignored: the employer may be ordered to pay 50-100% additional compensation",
             citation="《劳动合同法》第八十五条；《劳动保障监察条例》第二十六条 / LCL Art. 85; Regulation Art. 26",
         )
-        threshold = assess_criminal_threshold(order.amount, order.worker_count, order.months_unpaid, self.jurisdiction)
+        amount, workers, months = order.amount, order.worker_count, order.months_unpaid
+        if workflow.patched("criminal-threshold-per-worker"):
+            most = order.most_owed_to_one
+            threshold = assess_criminal_threshold(amount, workers, months, self.jurisdiction, most_owed_to_one=most)
+        else:  # assessed before 2026-12-06 (the total against the one-worker figure): replays as it ran
+            threshold = assess_criminal_threshold_total_only(amount, workers, months, self.jurisdiction)
         if threshold is ThresholdResult.not_met:
             return InspectionOutcome.unpaid
-        note = "" if threshold is ThresholdResult.met else "（数额在全国幅度内，须按本省标准核定）"
+        note_zh, note_en = REFERRAL_NOTES[threshold]
         await self.event(
             "criminal_referral",
-            f"涉嫌拒不支付劳动报酬罪，移送公安机关{note}",
-            "Suspected refusal to pay wages: transferred to the police"
-            + ("" if threshold is ThresholdResult.met else " (the provincial figure decides)"),
+            f"涉嫌拒不支付劳动报酬罪，移送公安机关{note_zh}",
+            f"Suspected refusal to pay wages: transferred to the police{note_en}",
             citation="《刑法》第二百七十六条之一；法释〔2013〕3号第三条、第四条 / Criminal Law Art. 276-1",
         )
         if Agency.public_security in self.ctx.teams and workflow.patched("referral-to-police"):

@@ -32,6 +32,7 @@ HZ_2022 = ("hangzhou-xihu", D(2022, 6, 1), "27360")  # 2,280 x 12 (浙政发〔2
 
 A47_1 = "LDMAL Art. 47(1); SPC Interpretation I Art. 19"
 A47_2 = "LDMAL Art. 47(2)"
+ZJ_37 = "Zhejiang Mediation and Arbitration Regulation Art. 37 (工伤保险待遇赔付, whatever the amount)"
 NOT_LISTED = "LDMAL Art. 47, 50 (not a matter listed in Art. 47)"
 
 Items = tuple[tuple[ClaimKind, str], ...]
@@ -138,35 +139,52 @@ ROWS: list[Row] = [
         (True,),
         A47_2 + "; Zhejiang Mediation and Arbitration Regulation Art. 37",
     ),
-]
-
-# Rows where the code, as written, disagrees with the law (reported; production code unchanged).
-DISAGREES: list[tuple[Row, str]] = [
+    ("Zhejiang: work-injury benefit award", HZ_2022, SILENT, ((K.injury_benefits, "50000"),), FINAL, (True,), ZJ_37),
     (
-        (
-            "Zhejiang: work-injury benefit award",
-            HZ_2022,
-            SILENT,
-            ((K.injury_benefits, "50000"),),
-            FINAL,
-            (True,),
-            "Zhejiang Mediation and Arbitration Regulation Art. 37",
-        ),
-        "浙江省劳动人事争议调解仲裁条例 (2020) Art. 37 ¶1: awards on 社会保险费补缴 and 工伤保险待遇赔付 disputes are final;"
-        " hangzhou-xihu is a zhejiang region, but classify_award ignores the jurisdiction and treats injury_benefits as"
-        " 'not a matter listed in Art. 47' (non-final)",
+        "Zhejiang: injury benefits with pay within the figure",
+        HZ_2022,
+        SILENT,
+        ((K.injury_benefits, "90000"), (K.wages, "20000")),
+        FINAL,
+        (True, True),
+        ZJ_37 + "; SPC Interpretation I Art. 19",
     ),
+    (
+        "Zhejiang: injury benefits with pay above the figure: mixed",
+        HZ_2022,
+        SILENT,
+        ((K.injury_benefits, "90000"), (K.wages, "30000")),
+        NON_FINAL,
+        (True, False),
+        ZJ_37 + " ¶4; SPC Interpretation I Art. 20",
+    ),
+    (
+        "Zhejiang: reinstatement is still not listed",
+        HZ_2022,
+        SILENT,
+        ((K.reinstatement, "0"),),
+        NON_FINAL,
+        (False,),
+        NOT_LISTED + "; Zhejiang Art. 37 names no such dispute",
+    ),
+    (
+        "Zhejiang before the regulation took effect (2016-01-01)",
+        ("hangzhou-xihu", D(2015, 12, 31), "27360"),  # the earliest figure known here
+        SILENT,
+        ((K.injury_benefits, "50000"),),
+        NON_FINAL,
+        (False,),
+        ZJ_37 + "; Art. 48 (in force from 2016-01-01)",
+    ),
+    ("work-injury benefits outside Zhejiang", SH_2025, SILENT, ((K.injury_benefits, "5000"),), NON_FINAL, (False,), NOT_LISTED),
 ]
-
 
 def _row_id(row: Row) -> str:
     region, awarded_on, _ = row[1]
     return f"{region} {awarded_on} {row[2].value}: {row[0]} [{row[6]}]"
 
 
-CASES = [pytest.param(*row, id=_row_id(row)) for row in ROWS] + [
-    pytest.param(*row, id=_row_id(row), marks=pytest.mark.xfail(strict=True, reason=reason)) for row, reason in DISAGREES
-]
+CASES = [pytest.param(*row, id=_row_id(row)) for row in ROWS]
 
 
 @pytest.mark.parametrize(("award", "where", "statement", "items", "expected", "finals", "basis"), CASES)
@@ -193,3 +211,15 @@ def test_the_amount_awarded_decides_not_the_amount_claimed() -> None:
     """SPC Interpretation I Art. 19: "每项确定的数额" — the amount the award fixes, not the claim."""
     item = AwardItem(kind=K.wages, claimed=Decimal(90000), granted=Decimal(30000))
     assert classify_award([item], SILENT, "shanghai-pudong", D(2025, 9, 1)).award_class is FINAL
+
+
+def test_a_local_final_kind_is_cited_and_can_be_left_out() -> None:
+    """Zhejiang Art. 37 is named where it decides; `local_kinds=False` (how awards recorded before it
+    was applied replay) gives the national test alone."""
+    item = AwardItem(kind=K.injury_benefits, claimed=Decimal(50000), granted=Decimal(50000))
+    local = classify_award([item], SILENT, "hangzhou-xihu", D(2022, 6, 1))
+    assert "第三十七条" in local.basis and "Art. 37" in local.basis and "第三十七条" in local.items[0].reason_zh
+    national = classify_award([item], SILENT, "hangzhou-xihu", D(2022, 6, 1), local_kinds=False)
+    assert national.award_class is NON_FINAL and "第三十七条" not in national.basis
+    pay = AwardItem(kind=K.wages, claimed=Decimal(1000), granted=Decimal(1000))
+    assert "第三十七条" not in classify_award([pay], SILENT, "hangzhou-xihu", D(2022, 6, 1)).basis

@@ -173,3 +173,46 @@ async def test_the_last_day_for_reconsideration_passes_unused(harness: Harness) 
     assert (await _deadline_of(harness, offer.workflow_id, "reconsideration_by")).status == "missed"
     assert (await case.latest_task("pursue_criminal_referral")).status == "cancelled"
     assert await _chain_result(harness, offer) == "lapsed"
+
+
+async def _order_ignored(harness: Harness, order: dict[str, object]) -> CaseRun:
+    """Filed 2026-03-02, accepted 03-03, `order` made 03-03 to pay by 03-06, unpaid on 03-09."""
+    case = await harness.file(wage_arrears(preferred_channel="inspection"), date(2026, 3, 2))
+    await harness.sleep(1)
+    await case.act("record_inspection_acceptance", "record_acceptance", {"decided_on": "2026-03-03", "granted": True})
+    dates = {"ordered_on": "2026-03-03", "pay_by": "2026-03-06", "months_unpaid": 3}
+    await case.act("record_inspection_result", "order_to_pay", {**dates, **order})
+    await harness.sleep(6)
+    await case.act("record_order_outcome", "record_unpaid", {"on": "2026-03-09"})
+    await case.wait_event("order_ignored")
+    return case
+
+
+async def test_nine_workers_owed_3000_each_are_not_a_relatively_large_amount(harness: Harness) -> None:
+    """SPC 2013 Interpretation Art. 3(1) weighs ONE worker's pay (5,000-20,000 for 3 months) and
+    Art. 3(2) needs 10 workers: 27,000 owed to 9 workers, 3,000 each, is neither. No transfer to
+    the police; the worker's claim goes on to arbitration."""
+    case = await _order_ignored(harness, {"amount": "27000.00", "worker_count": 9, "most_owed_to_one": "3000.00"})
+    await case.wait_stage(Stage.arbitration_eligible)
+    assert "criminal_referral" not in await case.events()
+    assert not await _referrals(harness, case)
+
+
+async def test_ten_workers_one_of_them_owed_20000_is_transferred(harness: Harness) -> None:
+    """Art. 3's alternatives are either-or: 24,500 owed to 10 workers is under the collective figure
+    (30,000), but one of them owed 20,000 for 3 months meets Art. 3(1) in every province."""
+    case = await _order_ignored(harness, {"amount": "24500.00", "worker_count": 10, "most_owed_to_one": "20000.00"})
+    await case.wait_event("criminal_referral")
+    police = await case.task("receive_referral")
+    assert police.role == "police_officer"
+    [event] = [e for e in await case.timeline() if e.kind == "criminal_referral"]
+    assert "须" not in event.summary_zh  # met outright: no figure left to check
+
+
+async def test_several_workers_total_only_is_transferred_with_what_to_check(harness: Harness) -> None:
+    """27,000 owed to 9 workers with no per-worker figure: one of them may be owed 20,000 or none
+    5,000, so the transfer says that what one worker is owed decides."""
+    case = await _order_ignored(harness, {"amount": "27000.00", "worker_count": 9})
+    await case.wait_event("criminal_referral")
+    [event] = [e for e in await case.timeline() if e.kind == "criminal_referral"]
+    assert "须核定单个劳动者被拖欠数额" in event.summary_zh and "what one worker is owed decides" in event.summary_en

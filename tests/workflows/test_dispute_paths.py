@@ -152,6 +152,24 @@ async def test_non_final_award_suit_judgment_enforcement(harness: Harness) -> No
     assert "procuratorate_referral" in await case.events(), "a woman worker's suit is referred for procuratorate support"
 
 
+async def test_zhejiang_award_on_work_injury_benefits_is_final(harness: Harness) -> None:
+    """Zhejiang Mediation and Arbitration Regulation Art. 37: an award on work-injury benefits is
+    final whatever the amount (90,000 here, above 12 x Hangzhou's minimum wage, which LDMAL Art. 47
+    alone would make non-final). So the worker's window to sue is 15 days from receipt (LDMAL Art. 48,
+    D25): received 2026-07-01, last day 07-16."""
+    case = await harness.file(dismissal(preferred_channel="arbitration"), date(2026, 6, 1))
+    await harness.sleep(2)
+    await case.act("record_arbitration_acceptance", "record_acceptance", {"decided_on": "2026-06-03", "granted": True})
+    await harness.sleep(30)
+    items = [{"kind": "injury_benefits", "claimed": "90000.00", "granted": "90000.00"}]
+    await case.act("record_award", "record_award", {"awarded_on": "2026-06-30", "received_on": "2026-07-01", "items": items})
+    await case.wait_event("award_windows")
+    [award] = [event for event in await case.timeline() if event.kind == "award"]
+    assert "终局裁决" in award.summary_zh and "非终局" not in award.summary_zh and "第三十七条" in (award.citation or "")
+    sue = await case.wait_option("sue")
+    assert (sue["rule"], sue["last_day"]) == ("D25", "2026-07-16")
+
+
 async def test_legal_aid_given_in_advance_when_a_deadline_is_near(harness: Harness) -> None:
     """Legal Aid Law Art. 44: fewer than 7 days before a deadline, aid is given at once (D58).
     The worker may sue a final award within 15 days of receipt (D25): received 2026-03-05, last
