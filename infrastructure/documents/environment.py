@@ -228,6 +228,19 @@ def template_info(templates_dir: Path, name: str) -> TemplateInfo:
     return TemplateInfo(name, int(match.group(1)), digest.hexdigest())
 
 
+SHARED_STYLESHEET = "_style.css"
+
+
+def shared_stylesheet(templates_dir: Path) -> str:
+    """The stylesheet every document's `<style>` starts with, as it comes out in the HTML (the
+    renderer parses it once: `infrastructure.documents.stylesheet`); empty if there is none."""
+    env = document_environment(templates_dir)
+    try:
+        return env.get_template(SHARED_STYLESHEET).render({})
+    except (TemplateError, OSError):
+        return ""
+
+
 def render_html(templates_dir: Path, name: str, context: dict[str, Any]) -> str:
     """Render a document template; any missing or empty field raises DocumentTemplateError."""
     env = document_environment(templates_dir)

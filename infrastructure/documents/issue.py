@@ -33,7 +33,7 @@ from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.documents import store
 from infrastructure.documents.context import DocumentMeta, Parties, build_context, canonical_json
-from infrastructure.documents.environment import render_html, template_info
+from infrastructure.documents.environment import render_html, shared_stylesheet, template_info
 from infrastructure.documents.numbering import reserve_number
 from infrastructure.documents.parties import load_parties
 from infrastructure.documents.render import (
@@ -79,7 +79,8 @@ def render_document(
     """HTML and PDF of a context (CPU-bound: call it in a thread from async code); `rendering` is
     the current one unless a document issued before is reproduced."""
     html = render_html(templates_dir, template, context)
-    return Rendered(html=html, pdf=html_to_pdf(html, identifier=document_id, rendering=rendering))
+    shared = shared_stylesheet(templates_dir)
+    return Rendered(html=html, pdf=html_to_pdf(html, identifier=document_id, rendering=rendering, shared_css=shared))
 
 
 async def _predecessor(db: Database, request: RenderDocumentInput) -> StoredDocument | None:

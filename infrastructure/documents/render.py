@@ -30,6 +30,7 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
+from infrastructure.documents import stylesheet
 from infrastructure.documents.font_cut import CUT_VERSION
 from infrastructure.documents.fonts import FIX, cut_faces, font_fingerprint
 
@@ -142,9 +143,10 @@ def _font_config(cut_version: int) -> Any:
     return config
 
 
-def html_to_pdf(html: str, *, identifier: str, rendering: Rendering = CURRENT) -> RenderedPdf:
+def html_to_pdf(html: str, *, identifier: str, rendering: Rendering = CURRENT, shared_css: str = "") -> RenderedPdf:
     """Render `html` to PDF; `identifier` (the document id) becomes the PDF file identifier;
-    `rendering` another than CURRENT only to reproduce an older document."""
+    `rendering` another than CURRENT only to reproduce an older document; `shared_css`, a
+    stylesheet text that documents' `<style>` starts with, is parsed once per process (`stylesheet`)."""
     import pydyf  # type: ignore[import-untyped]  # no stubs
     from weasyprint import HTML
 
@@ -152,7 +154,8 @@ def html_to_pdf(html: str, *, identifier: str, rendering: Rendering = CURRENT) -
         pydyf.zlib = _FLATE  # pydyf's module global, see _Flate
         _FLATE.level = rendering.flate_level
         font_config = _font_config(rendering.cut_version)
-        document = HTML(string=html, url_fetcher=_fetch_nothing()).render(font_config=font_config)
+        with stylesheet.sharing(shared_css):
+            document = HTML(string=html, url_fetcher=_fetch_nothing()).render(font_config=font_config)
         pdf = document.write_pdf(
             pdf_identifier=identifier.encode(),
             pdf_version="1.7",
