@@ -30,7 +30,7 @@ from functools import cache
 from importlib.metadata import version
 from typing import Any
 
-from infrastructure.documents import stylesheet
+from infrastructure.documents import stylesheet, subset
 from infrastructure.documents.font_cut import CUT_VERSION
 from infrastructure.documents.fonts import FIX, cut_faces, font_fingerprint
 
@@ -151,6 +151,7 @@ def html_to_pdf(html: str, *, identifier: str, rendering: Rendering = CURRENT, s
     from weasyprint import HTML
 
     with _LOCK:
+        subset.install()  # font subsets from faces HarfBuzz prepared once, the same bytes (`subset`)
         pydyf.zlib = _FLATE  # pydyf's module global, see _Flate
         _FLATE.level = rendering.flate_level
         font_config = _font_config(rendering.cut_version)
