@@ -15,6 +15,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import LoginRequired, login_url
@@ -114,6 +115,18 @@ def _error_page(request: Request, status: int, detail: str) -> Response:
 
     message = message_in(translator(request), detail)
     return render_page(request, "error.html", status_code=status, status=status, message=message)
+
+
+def check_payload(model: type[BaseModel] | None, payload: Mapping[str, Any]) -> None:
+    """An action's payload its model refuses is answered 422 field by field (`payload.<field>`), as
+    the pages do, before a workflow is asked (whose validator would refuse it whole, 409). No model:
+    the workflow decides."""
+    if model is None:
+        return
+    try:
+        model.model_validate(payload)
+    except ValidationError as exc:
+        raise RequestValidationError([{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]) from None
 
 
 def install_error_handlers(app: FastAPI) -> None:

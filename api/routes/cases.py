@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Header, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from api import examples
 from api.deps import CaseReader, CaseWorker, Services, TaskActor
+from api.errors import check_payload
 from api.problems import problems
 from api.ratelimit import rate_limit
 from api.schemas import IntakeAccepted
 from domain.actions import ActionResult, WorkerAction
 from domain.agency_systems import AgencySystemPrincipal
-from domain.catalogue import STAFF_PAYLOADS
+from domain.catalogue import STAFF_PAYLOADS, WORKER_PAYLOADS
 from domain.intake import IntakeRequest
 from domain.roles import StaffPrincipal
 from infrastructure import audit
@@ -64,6 +64,7 @@ async def get_case(ctx: Services, case_no: str, principal: CaseReader) -> CaseDe
 async def act_on_case(ctx: Services, case_no: str, action: Annotated[WorkerAction, Body(openapi_examples=examples.WORKER_ACTION)],
                       worker: CaseWorker) -> ActionResult:
     """The worker acts on their case (choose arbitration, sue, apply for legal aid, withdraw...)."""
+    check_payload(WORKER_PAYLOADS.get(action.action), action.payload)
     return await casework.run_worker_action(ctx, case_no, action.model_copy(update={"acted_by": ""}), worker)
 
 
@@ -80,19 +81,6 @@ ActionKey = Annotated[str | None, Header(
                 "and a retry gets the first answer (`Idempotent-Replayed: true`); not used for staff")]
 
 
-def _check_payload(body: TaskActionIn) -> None:
-    """A payload its action's model refuses is answered 422 with each wrong field, as the pages do,
-    before the workflow is asked (which would refuse it as a whole, 409). An action unknown here is
-    left to the workflow to refuse."""
-    model = STAFF_PAYLOADS.get(body.action)
-    if model is None:
-        return
-    try:
-        model.model_validate(body.payload)
-    except ValidationError as exc:
-        raise RequestValidationError([{**error, "loc": ("body", "payload", *error["loc"])} for error in exc.errors()]) from None
-
-
 @router.post("/tasks/{task_id:path}/actions", response_model=ActionResult,
              responses=problems(400, 403, 404, 409, 422, 503, d400="an agency system sent no Idempotency-Key",
                                 d403="the agency system's token lacks the scope of this action",
@@ -104,10 +92,12 @@ async def act_on_task(ctx: Services, response: Response, task_id: str,
                       actor: TaskActor, idempotency_key: ActionKey = None) -> ActionResult:
     """A staff member, or an agency system for its organisation's team, acts on a task; a refused
     action says why and changes nothing."""
-    _check_payload(body)
+    payload_model = STAFF_PAYLOADS.get(body.action)  # a wrong payload: 422 field by field, before the workflow
     if isinstance(actor, AgencySystemPrincipal):
+        check_payload(payload_model, body.payload)
         done = await act_as_system(ctx, task_id, actor, body.action, body.payload, idempotency_key)
         response.headers["Idempotent-Replayed"] = "true" if done.replayed else "false"
         return done.result
     task = await casework.visible_task(ctx, task_id, actor)
+    check_payload(payload_model, body.payload)
     return await casework.run_task_action(ctx, task, actor, body.action, body.payload)

@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 
 from api import examples
 from api.deps import NOT_FOUND, Paging, Services, UnionStaff
-from api.errors import ProblemError
+from api.errors import ProblemError, check_payload
 from api.problems import FieldError, problems
 from domain.actions import ActionResult
 from domain.bulk_letters import RowProblem, holiday_wages_content
+from domain.catalogue import STAFF_PAYLOADS
 from domain.china_time import china_today
 from domain.supervision import MatterOpening
 from domain.supervision_rules import Suggestion
@@ -124,6 +125,7 @@ async def act_on_matter(ctx: Services, matter_no: str, body: Annotated[ActionIn,
                         staff: UnionStaff) -> ActionResult:
     """Act on the matter (a Workflow Update); a refused action says why and changes nothing."""
     row = await console.visible_matter(ctx.db, matter_no, staff)
+    check_payload(STAFF_PAYLOADS.get(body.action), body.payload)  # a wrong payload: 422 field by field
     return await console.act_on_matter(ctx, row, staff, body.action, body.payload)
 
 

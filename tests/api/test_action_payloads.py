@@ -1,6 +1,7 @@
 """A task action's payload is checked against its model before the workflow is asked: a wrong one is
-answered 422 with each wrong field and how to fix it (as the task page does), not a 409 from the
-workflow that names no field."""
+answered 422 with each wrong field and how to fix it (as the pages do), not a 409 from the workflow
+that names no field: a staff task's action, a worker's action on their case (and a union matter's,
+tests/supervision/test_api.py)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,14 @@ async def test_a_wrong_order_to_pay_is_answered_field_by_field(api: Api) -> None
 
 def _today() -> str:
     return china_today().isoformat()
+
+
+async def test_a_workers_action_too(api: Api) -> None:
+    filed = (await api.http.post("/api/v1/cases", json=wage_arrears())).json()
+    worker = {"X-Access-Code": filed["access_code"]}
+    url = f"/api/v1/cases/{filed['case_no']}/actions"
+    too_long = await api.http.post(url, headers=worker, json={"action": "withdraw", "payload": {"reason": "已和解" * 200}})
+    assert too_long.status_code == 422, too_long.text
+    assert [error["field"] for error in too_long.json()["errors"]] == ["payload.reason"]
+    case = (await api.http.get(f"/api/v1/cases/{filed['case_no']}", headers=worker)).json()
+    assert case["stage"] != "closed_withdrawn"

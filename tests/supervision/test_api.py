@@ -85,6 +85,9 @@ async def test_matter_actions_and_refusals_through_the_json_api(console: Console
     )
     assert not_open.status_code == 409 and "not open now" in not_open.json()["detail"]
     today = (await harness.env_today()).isoformat()
+    mistyped = await union.post(url, json={"action": "record_investigation", "payload": {**INVESTIGATION, "completed_on": "soon"}})
+    assert mistyped.status_code == 422, mistyped.text  # field by field, before the workflow is asked
+    assert [error["field"] for error in mistyped.json()["errors"]] == ["payload.completed_on"]
     assert (
         await union.post(
             url,
