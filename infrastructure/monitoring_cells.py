@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, or_, text
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -98,33 +99,71 @@ def division_code(region: str) -> str:
     return known.division_code if known else UNKNOWN_REGION
 
 
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+# `refresh_case` runs in most projection activities: its statements are built once and run on the
+# transaction's connection (plain rows, no ORM objects), which was most of its cost (README,
+# "Performance").
+_CASES, _CLAIMS, _EVENTS = _table(Case), _table(CaseClaim), _table(TimelineEvent)
+_DEADLINES, _REFERRALS, _TEAMS = _table(Deadline), _table(Referral), _table(Team)
+_MONITORED, _ROWS = _table(MonitoringCase), _table(MonitoringRow)
+_CASE = sa_select(*(_CASES.c[name] for name in (
+    "id", "case_no", "region", "filed_on", "employer_uscc", "employer_name", "facts", "collective", "channel",
+    "closed_on", "closing_state", "holder_team", "team_code", "worker_count",
+))).where(_CASES.c.case_no == bindparam("case_no"))
+_CASE_CLAIMS = sa_select(_CLAIMS.c.kind, _CLAIMS.c.amount).where(_CLAIMS.c.case_no == bindparam("case_no"))
+_OUTCOMES = (
+    sa_select(_EVENTS.c.kind, _EVENTS.c.on_date, _EVENTS.c.data)
+    .where(_EVENTS.c.subject == bindparam("subject"), _EVENTS.c.kind.in_(sorted(OUTCOME_EVENTS)))
+    .order_by(_EVENTS.c.on_date, _EVENTS.c.id)
+)
+_CASE_DEADLINES = sa_select(_DEADLINES.c.rule_id, _DEADLINES.c.due_on, _DEADLINES.c.status).where(
+    _DEADLINES.c.subject == bindparam("subject"))
+_CASE_REFERRALS = sa_select(*(_REFERRALS.c[name] for name in (
+    "kind", "receiver_team", "sent_on", "acknowledge_by", "status", "decided_on"))).where(_REFERRALS.c.case_no == bindparam("case_no"))
+_TEAM_AGENCIES = sa_select(_TEAMS.c.code, _TEAMS.c.organisation_code).where(_TEAMS.c.code.in_(bindparam("teams", expanding=True)))
+_BEFORE = or_(_CASES.c.filed_on < bindparam("filed_on"), and_(_CASES.c.filed_on == bindparam("filed_on"), _CASES.c.id <= bindparam("id")))
+_COMPLAINTS = {
+    key: sa_select(func.count()).select_from(_CASES).where(
+        _CASES.c[key] == bindparam("employer"), _CASES.c.filed_on >= bindparam("window"), _BEFORE)
+    for key in ("employer_uscc", "employer_name")
+}
+_STORED = sa_select(_MONITORED).where(_MONITORED.c.case_no == bindparam("case_no")).with_for_update()
+_ROW_COLUMNS = ("measure", "month", "agency", "grouped", "d1", "d2", "d3", "n", "amount")
+_STORED_ROWS = sa_select(*(_ROWS.c[name] for name in _ROW_COLUMNS)).where(_ROWS.c.case_no == bindparam("case_no"))
+_DELETE_ROWS = delete(_ROWS).where(_ROWS.c.case_no == bindparam("case_no"))
+_INSERT_ROWS = insert(_ROWS)
+_UPDATE_MONITORED = update(_MONITORED).where(_MONITORED.c.case_no == bindparam("where_case_no"))
+_ADD_CASE = text(ADD.format(where="r.case_no = :case_no"))
+_PLACEHOLDER = {
+    name: dialect.insert(_MONITORED).on_conflict_do_nothing(index_elements=["case_no"])
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
+
 def _agency_of_teams(session: Session, teams: set[str]) -> dict[str, str]:
     if not teams:
         return {}
-    rows = session.exec(select(Team.code, Team.organisation_code).where(col(Team.code).in_(teams)))
-    return {code: org or "" for code, org in rows.all()}
+    rows = session.connection().execute(_TEAM_AGENCIES, {"teams": sorted(teams)})
+    return {code: org or "" for code, org in rows}
 
 
-def monitored_case(session: Session, case: Case) -> MonitoredCase:
-    """The case as the projections know it now: row, claims, outcome events, deadlines, referrals."""
+def monitored_case(session: Session, case: Any) -> MonitoredCase:
+    """The case as the projections know it now: row, claims, outcome events, deadlines, referrals.
+    `case`: its row (the columns of `_CASE`)."""
+    conn = session.connection()
     subject = f"case:{case.case_no}"
-    claims = session.exec(select(CaseClaim.kind, CaseClaim.amount).where(CaseClaim.case_no == case.case_no)).all()
-    events = session.exec(
-        select(TimelineEvent.kind, TimelineEvent.on_date, TimelineEvent.data)
-        .where(TimelineEvent.subject == subject, col(TimelineEvent.kind).in_(OUTCOME_EVENTS))
-        .order_by(col(TimelineEvent.on_date), col(TimelineEvent.id))
-    ).all()
-    deadlines = session.exec(
-        select(Deadline.rule_id, Deadline.due_on, Deadline.status).where(Deadline.subject == subject)
-    ).all()
-    referrals = session.exec(select(Referral).where(Referral.case_no == case.case_no)).all()
+    claims = conn.execute(_CASE_CLAIMS, {"case_no": case.case_no}).all()
+    events = conn.execute(_OUTCOMES, {"subject": subject}).all()
+    deadlines = conn.execute(_CASE_DEADLINES, {"subject": subject}).all()
+    referrals = conn.execute(_CASE_REFERRALS, {"case_no": case.case_no}).all()
     agencies = _agency_of_teams(session, {r.receiver_team for r in referrals if r.receiver_team})
     window = case.filed_on - timedelta(days=REPEAT_WINDOW_DAYS - 1)
-    same_employer = Case.employer_uscc == case.employer_uscc if case.employer_uscc else Case.employer_name == case.employer_name
-    complaints = session.exec(select(func.count()).select_from(Case).where(
-        same_employer, col(Case.filed_on) >= window,
-        or_(col(Case.filed_on) < case.filed_on, and_(Case.filed_on == case.filed_on, col(Case.id) <= case.id)),
-    )).one()
+    by, employer = ("employer_uscc", case.employer_uscc) if case.employer_uscc else ("employer_name", case.employer_name)
+    complaints = conn.execute(
+        _COMPLAINTS[by], {"employer": employer, "window": window, "filed_on": case.filed_on, "id": case.id}).scalar_one()
     groups = set(case.facts.get("vulnerable_groups") or ())
     if case.collective:
         groups.add(COLLECTIVE)
@@ -147,7 +186,7 @@ def monitored_case(session: Session, case: Case) -> MonitoredCase:
     )
 
 
-def _case_dimensions(session: Session, case: Case, monitored: MonitoredCase) -> dict[str, Any]:
+def _case_dimensions(session: Session, case: Any, monitored: MonitoredCase) -> dict[str, Any]:
     team = case.holder_team or case.team_code
     agency = _agency_of_teams(session, {team}).get(team or "", "") if team else ""
     values: dict[str, Any] = {
@@ -156,33 +195,29 @@ def _case_dimensions(session: Session, case: Case, monitored: MonitoredCase) -> 
     return values | {f"g_{g}": g in monitored.groups for g in GROUPS}
 
 
-def _insert(session: Session, model: Any) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model.__table__)
-
-
 def _apply(session: Session, case_no: str, sign: int) -> None:
-    session.exec(text(ADD.format(where="r.case_no = :case_no")).bindparams(sign=sign, case_no=case_no))  # type: ignore[call-overload]
+    session.connection().execute(_ADD_CASE, {"sign": sign, "case_no": case_no})
 
 
-def _row_key(row: MonitoringRow | dict[str, Any]) -> tuple[Any, ...]:
+def _row_key(row: Any) -> tuple[Any, ...]:
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return (*(get(k) for k in ("measure", "month", "agency", "grouped", "d1", "d2", "d3", "n")), Decimal(get("amount")))
+    return (*(get(k) for k in _ROW_COLUMNS[:-1]), Decimal(get("amount")))
 
 
 def refresh_case(session: Session, case_no: str) -> None:
     """Bring the case's figures in the aggregates up to date (in the caller's transaction)."""
-    case = session.exec(select(Case).where(Case.case_no == case_no)).first()
+    session.flush()  # what the caller changed through the ORM is what the figures are made from
+    conn = session.connection()
+    case = conn.execute(_CASE, {"case_no": case_no}).first()
     if case is None:
         return
     # Lock the case's monitoring row first, then read the projections: two activities of one case
     # (PostgreSQL) take turns, and the second reads what the first committed.
-    placeholder = {"case_no": case_no, "region": division_code(case.region)}
-    session.exec(_insert(session, MonitoringCase).values(**placeholder).on_conflict_do_nothing(index_elements=["case_no"]))  # type: ignore[call-overload]
-    stored = session.exec(select(MonitoringCase).where(MonitoringCase.case_no == case_no).with_for_update()).one()
+    conn.execute(_PLACEHOLDER[conn.dialect.name], {"case_no": case_no, "region": division_code(case.region)})
+    stored = conn.execute(_STORED, {"case_no": case_no}).one()
     monitored = monitored_case(session, case)
     dims = _case_dimensions(session, case, monitored)
-    old_rows = session.exec(select(MonitoringRow).where(MonitoringRow.case_no == case_no)).all()
+    old_rows = conn.execute(_STORED_ROWS, {"case_no": case_no}).all()
     new_rows = [
         {"case_no": case_no, "measure": r.measure.value, "month": r.month, "agency": r.agency, "grouped": r.grouped,
          "d1": r.d1[:200], "d2": r.d2[:64], "d3": r.d3, "n": r.n, "amount": r.amount}
@@ -192,13 +227,10 @@ def refresh_case(session: Session, case_no: str) -> None:
     if same_dims and Counter(map(_row_key, old_rows)) == Counter(map(_row_key, new_rows)):
         return
     _apply(session, case_no, -1)
-    session.exec(delete(MonitoringRow).where(col(MonitoringRow.case_no) == case_no))  # type: ignore[call-overload]
-    for name, value in dims.items():
-        setattr(stored, name, value)
-    stored.changed_at = utcnow()
-    session.add(stored)
-    session.add_all([MonitoringRow(**row) for row in new_rows])
-    session.flush()
+    conn.execute(_DELETE_ROWS, {"case_no": case_no})
+    conn.execute(_UPDATE_MONITORED, {**dims, "changed_at": utcnow(), "where_case_no": case_no})
+    if new_rows:
+        conn.execute(_INSERT_ROWS, new_rows)
     _apply(session, case_no, 1)
 
 
