@@ -16,18 +16,22 @@ import uuid
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, literal_column, select, union, update
+from sqlalchemy import Select, Table, bindparam, insert, literal_column, select, union, update
 from sqlmodel import Session
 
 from infrastructure.tables import AgencyEvent, AgencyEventCounter, Case, Task, Team
 from infrastructure.upsert import upsert_sync
 
+
 # Plain statements on the transaction's connection, built once: these run in most projection
 # activities (a deadline, a task, a document, a referral), and the ORM's per-statement work was
 # most of their cost (README, "Performance").
-_EVENTS, _COUNTERS = cast(Table, AgencyEvent.__table__), cast(Table, AgencyEventCounter.__table__)
-_TEAMS, _CASES, _TASKS = cast(Table, Team.__table__), cast(Table, Case.__table__), cast(Table, Task.__table__)
-_SEEN = select(literal_column("1")).where(
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+_EVENTS, _COUNTERS, _TEAMS, _CASES, _TASKS = (_table(m) for m in (AgencyEvent, AgencyEventCounter, Team, Case, Task))
+_SEEN: Select[Any] = select(literal_column("1")).where(
     _EVENTS.c.organisation_code == bindparam("org"), _EVENTS.c.event_key == bindparam("key")).limit(1)
 _BUMP = (
     update(_COUNTERS)
