@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import Table, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 from temporalio import activity
 
@@ -43,15 +45,9 @@ class NotificationActivities:
         env = message_environment(self._settings.templates_dir)
         return tuple(env.get_template(f"{template}.{lang}.txt").render(**params).strip() for lang in ("zh", "en"))  # type: ignore[return-value]
 
-    async def _recipients(self, request: NotificationRequest) -> list[tuple[str, str, str]]:
-        """(channel, recipient kind, encrypted address) for each person to tell."""
+    async def _staff_recipients(self, request: NotificationRequest) -> list[tuple[str, str, str]]:
+        """(channel, recipient kind, encrypted address) for each member of staff to tell."""
         async with self._db.session() as session:
-            if request.recipient_kind == "worker":
-                case_no = request.subject.removeprefix("case:")
-                case = (await session.exec(select(Case).where(Case.case_no == case_no))).first()
-                if case is None or not case.worker_phone_enc:
-                    return []
-                return [("sms", "worker", case.worker_phone_enc)]
             if request.recipient_kind == "supervisor":
                 # The team's supervisors and the head of its organisation (who receives its escalations).
                 # (deactivated accounts receive nothing: a head who left no longer hears of overdue work)
@@ -79,29 +75,37 @@ class NotificationActivities:
     async def notify(self, request: NotificationRequest) -> int:
         """Queue the message once per recipient; returns how many recipients it has."""
         body_zh, body_en = self._render(request.template, request.params)
-        recipients = await self._recipients(request)
+        # The worker's number is read in the write's own transaction (most notifications are the
+        # worker's); staff are looked up first.
+        staff = None if request.recipient_kind == "worker" else await self._staff_recipients(request)
 
         def person(address: str) -> str:
             return self._keyring.lookup_hash(self._keyring.decrypt_text(address))[:16]
 
-        rows = [
-            {
-                "dedupe_key": f"{request.subject}|{request.event_key}|{person(address)}",
-                "subject": request.subject,
-                "channel": channel,
-                "recipient_kind": kind,
-                "recipient_enc": address,
-                "template": request.template,
-                "body_zh": body_zh[:2000],
-                "body_en": body_en[:2000],
-            }
-            for channel, kind, address in recipients
-        ]
-
-        def write(session: Session) -> None:  # whole, in the writer thread (activities/projections.py)
-            for row in rows:
-                upsert_sync(session, Notification, row, key=("dedupe_key",))
+        def write(session: Session) -> int:  # whole, in the writer thread (activities/projections.py)
+            recipients = staff if staff is not None else _worker_recipients(session, request.subject)
+            for channel, kind, address in recipients:
+                upsert_sync(session, Notification, {
+                    "dedupe_key": f"{request.subject}|{request.event_key}|{person(address)}",
+                    "subject": request.subject,
+                    "channel": channel,
+                    "recipient_kind": kind,
+                    "recipient_enc": address,
+                    "template": request.template,
+                    "body_zh": body_zh[:2000],
+                    "body_en": body_en[:2000],
+                }, key=("dedupe_key",))
             session.commit()
+            return len(recipients)
 
-        await self._db.write(write)
-        return len(recipients)
+        return await self._db.write(write)
+
+
+_WORKER_PHONE = sa_select(cast(Table, Case.__table__).c.worker_phone_enc).where(
+    cast(Table, Case.__table__).c.case_no == bindparam("case_no"))
+
+
+def _worker_recipients(session: Session, subject: str) -> list[tuple[str, str, str]]:
+    """The case's worker, by text message (nobody when the case has no number)."""
+    phone = session.connection().execute(_WORKER_PHONE, {"case_no": subject.removeprefix("case:")}).scalar_one_or_none()
+    return [("sms", "worker", phone)] if phone else []

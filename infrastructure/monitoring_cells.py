@@ -239,15 +239,15 @@ def refresh_case(session: Session, case_no: str) -> None:
 MONITORED_FIELDS = ("channel", "closed_on", "closing_state", "holder_team", "team_code", "region", "worker_count", "collective")
 
 
-def monitored_fields(case: Case) -> tuple[Any, ...]:
-    return tuple(getattr(case, name) for name in MONITORED_FIELDS)
+_HAS_FIGURES = sa_select(_MONITORED.c.case_no).where(_MONITORED.c.case_no == bindparam("case_no"))
 
 
-def refresh_case_if_changed(session: Session, case: Case, before: tuple[Any, ...]) -> None:
-    """Refresh when a monitored field of the case row changed, or the case has no figures yet (a
-    stage change alone changes none: the status projection skips the work)."""
-    if before != monitored_fields(case) or session.get(MonitoringCase, case.case_no) is None:
-        refresh_case(session, case.case_no)
+def refresh_case_if_changed(session: Session, case_no: str, before: tuple[Any, ...], after: tuple[Any, ...]) -> None:
+    """Refresh when a monitored field of the case row changed (`MONITORED_FIELDS`, before and after
+    the caller's update), or the case has no figures yet (a stage change alone changes none: the
+    status projection skips the work)."""
+    if before != after or session.connection().execute(_HAS_FIGURES, {"case_no": case_no}).first() is None:
+        refresh_case(session, case_no)
 
 
 async def data_version(session: AsyncSession) -> Any:
