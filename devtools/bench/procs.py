@@ -50,6 +50,15 @@ def rss_bytes(pid: int) -> int:
         return 0
 
 
+def _tail(log: Path, lines: int = 25) -> str:
+    """The end of a process's log, for the error (the bench's folder is removed when it stops)."""
+    try:
+        text = log.read_text(errors="replace").splitlines()[-lines:]
+    except OSError:
+        return f" ({log} could not be read)"
+    return f"; the end of {log.name}:\n" + "\n".join(text)
+
+
 @dataclass
 class Proc:
     name: str
@@ -208,7 +217,7 @@ class Stack:
         while time.monotonic() < deadline:
             assert self.server is not None
             if not self.server.alive():
-                raise RuntimeError(f"the Temporal server exited; see {self.data / 'temporal.log'}")
+                raise RuntimeError(f"the Temporal server exited{_tail(self.data / 'temporal.log')}")
             try:
                 client = await asyncio.wait_for(Client.connect(f"127.0.0.1:{self.grpc}"), timeout=3)
                 if self.server_kind == "time-skipping":
@@ -249,7 +258,7 @@ class Stack:
         async with httpx.AsyncClient(timeout=2) as http:
             while time.monotonic() < deadline:
                 if not self.api.alive():
-                    raise RuntimeError(f"the API exited; see {self.data / 'api.log'}")
+                    raise RuntimeError(f"the API exited{_tail(self.data / 'api.log')}")
                 with contextlib.suppress(httpx.HTTPError):
                     if (await http.get(f"http://127.0.0.1:{self.http}/healthz")).status_code == 200:
                         return self.api
@@ -263,7 +272,7 @@ class Stack:
             assert proc is not None
             while not (self.data / f"{proc.name}.ready").exists():
                 if not proc.alive():
-                    raise RuntimeError(f"the {proc.name} worker exited; see {self.data / proc.name}.log")
+                    raise RuntimeError(f"the {proc.name} worker exited{_tail(self.data / f'{proc.name}.log')}")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"the {proc.name} worker did not start within {within:.0f} s")
                 await asyncio.sleep(0.2)
