@@ -38,7 +38,9 @@ class Api:
 async def api(settings: Settings, deps: ActivityDeps) -> AsyncIterator[Api]:
     await seed_demo(deps.db, DEMO_PASSWORD)
     env = await WorkflowEnvironment.start_time_skipping(data_converter=data_converter(settings), test_server_existing_path=TEST_SERVER)
-    settings = settings.model_copy(update={"rate_limit_intake": "1000/60"})  # the concurrency test sends 100 at once
+    # The concurrency test sends 100 intakes at once, and tests poll a case (30 reads a minute by
+    # default) while its workflow works, which on a slow machine takes more than 30 polls.
+    settings = settings.model_copy(update={"rate_limit_intake": "1000/60", "rate_limit_access": "1000/60"})
     app = create_app(settings, db=deps.db, temporal=TemporalGateway(settings, env.client), start_pending=False, search_attributes=False)
     async with (
         build_worker(env.client, deps, task_queue=settings.task_queue),
