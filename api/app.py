@@ -28,6 +28,7 @@ from infrastructure.settings import Settings, get_settings
 from infrastructure.temporal_gateway import TemporalGateway
 from services.context import ServiceContext
 from services.intake import start_pending
+from services.started_marks import drain as drain_started_marks
 
 if TYPE_CHECKING:
     from infrastructure.tracing import Tracing
@@ -66,6 +67,7 @@ def create_app(
         yield
         if starter is not None:
             starter.cancel()
+        await drain_started_marks(ctx.db)  # the intakes answered before their mark was written
         if db is None:
             await ctx.db.dispose()
 

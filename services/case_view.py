@@ -24,6 +24,7 @@ from infrastructure.db import Database
 from infrastructure.tables import Case, CaseClaim, CaseRespondent, Deadline, Referral, Task, TimelineEvent
 from services.errors import NotFound
 from services.read_models import ReadModel
+from services.started_marks import started_here
 
 AMOUNT_OUT = r"^\d{1,9}\.\d{2}$"
 DeadlineStatus = Literal["pending", "met", "missed", "cancelled"]
@@ -233,7 +234,7 @@ async def case_detail(db: Database, keyring: Keyring, case_no: str, principal: P
                         due_on=t.due_on, assignee=t.assignee, actions=list(t.actions), escalated=t.escalated) for t in tasks],
         closed_on=case.closed_on,
         closing_state=case.closing_state,
-        workflow_started=case.workflow_started,
+        workflow_started=case.workflow_started or started_here(db, case.case_no),
     )
 
 

@@ -7,17 +7,14 @@ case is still accepted: `start_pending` starts it when Temporal is back. Nothing
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import hashlib
 import json
-import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import structlog
-from sqlalchemy import Table, text, update
+from sqlalchemy import Table, text
 from sqlalchemy import insert as insert_into
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -42,7 +39,8 @@ from services.access import hash_access_code, new_access_code
 from services.context import ServiceContext
 from services.errors import Refused, Unavailable
 from services.evidence import EvidenceFile, store_evidence
-from services.organisations import Holders, holders_for
+from services.organisations import Holders, holders_for, holders_in
+from services.started_marks import started_here, started_marks
 
 log = structlog.get_logger("services.intake")
 
@@ -80,6 +78,7 @@ class Registered:
     access_code: str
     created: bool  # False when an Idempotency-Key replay returned the earlier case
     row: StartRow | None = None  # what the transaction committed, when it created the case
+    holders: Holders | None = None  # the region's agencies that transaction read, when it created the case
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -120,13 +119,14 @@ async def _replay(db: Database, keyring: Keyring, key: str, digest: str) -> Regi
 async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, idempotency_key: str | None,
                         holders: Holders | None = None) -> Registered:
     """Commit the case (number, encrypted personal data, claims, idempotency key) in one transaction.
-    `holders`: the region's agencies, when the caller has read them already."""
+    `holders`: the region's agencies, when the caller has read them already; otherwise the
+    transaction reads them (one write turn instead of a read and then a write turn: under a burst of
+    intake the separate read waited for the event loop and the reading thread, README "Performance")."""
     digest = request_hash(request)
     if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
         return earlier
     filed_on = china_today()
     access_code = new_access_code()
-    union_team = (holders or await holders_for(db, request.region)).teams.get(Agency.union_mediation)
     # Everything but the number is made before the write turn; the transaction only numbers and inserts.
     facts = registered_facts(UNNUMBERED, request, filed_on)
     stored_facts = facts.model_dump(mode="json")
@@ -151,7 +151,6 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
         "category": request.category.value,
         "region": request.region,
         "jurisdiction": facts.jurisdiction,
-        "team_code": union_team,
         "worker_count": request.worker_count,
         "collective": facts.collective,
         "employer_name": request.employer.name,
@@ -167,15 +166,17 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
         "pending_start_enc": pending_enc,
     }
 
-    def insert(session: Session) -> StartRow:
+    def insert(session: Session) -> tuple[StartRow, Holders]:
         # Core inserts (the tables' column defaults apply): building and flushing ORM objects here
         # was a fifth of the API's CPU per intake, inside the write turn (README, "Performance").
+        conn = session.connection()
+        region_holders = holders or holders_in(conn, request.region)  # read before the year's counter is locked
+        union_team = region_holders.teams.get(Agency.union_mediation)
         case_no = _next_case_no(session, filed_on.year)
         row = StartRow(case_no, case_workflow_id(case_no), request.category.value, request.region, union_team,
                        {**stored_facts, "case_no": case_no}, access_code)
-        conn = session.connection()
         conn.execute(insert_into(CASES), [{
-            **case_row, "case_no": case_no, "workflow_id": row.workflow_id, "facts": row.facts,
+            **case_row, "case_no": case_no, "team_code": union_team, "workflow_id": row.workflow_id, "facts": row.facts,
             "access_code_hash": hash_access_code(keyring, case_no, access_code),
         }])
         if claims:
@@ -186,16 +187,16 @@ async def register_case(db: Database, keyring: Keyring, request: IntakeRequest, 
             conn.execute(insert_into(IDEMPOTENCY_KEYS), [
                 {"key": idempotency_key, "request_hash": digest, "case_no": case_no, "access_code_enc": code_enc}])
         session.commit()
-        return row
+        return row, region_holders
 
     try:
-        row = await db.write(insert)
+        row, read = await db.write(insert)
     except IntegrityError:
         if idempotency_key and (earlier := await _replay(db, keyring, idempotency_key, digest)):
             return earlier  # a concurrent request with the same key won the race
         raise
     log.info("case registered", case_no=row.case_no, category=request.category.value, region=request.region)
-    return Registered(row.case_no, access_code, created=True, row=row)
+    return Registered(row.case_no, access_code, created=True, row=row, holders=read)
 
 
 async def workflow_input(
@@ -226,16 +227,19 @@ async def start_workflow(
     search_attributes: bool = True,
     holders: Holders | None = None,
     row: StartRow | None = None,
+    wait_for_mark: bool = True,
 ) -> None:
     """Start (or find running) the case's workflow, then mark the row started and forget the code.
-    `row`: what registering the case committed (else it is read back)."""
+    `row`: what registering the case committed (else it is read back). `wait_for_mark=False`: return
+    once the workflow is started, with the mark still being written (`services.started_marks`)."""
     with structlog.contextvars.bound_contextvars(case_no=case_no, workflow_id=case_workflow_id(case_no)):
-        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes, holders, row)
+        await _start_workflow(client, settings, db, keyring, case_no, calendar_years, search_attributes, holders, row,
+                              wait_for_mark)
 
 
 async def _start_workflow(
     client: Client, settings: Settings, db: Database, keyring: Keyring, case_no: str, calendar_years: tuple[Any, ...],
-    search_attributes: bool, holders: Holders | None, row: StartRow | None,
+    search_attributes: bool, holders: Holders | None, row: StartRow | None, wait_for_mark: bool,
 ) -> None:
     with phase("input"):
         if row is None:
@@ -252,62 +256,12 @@ async def _start_workflow(
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             search_attributes=attributes,
         )
-    with phase("started"):
-        await _started_marks(db).mark(db, case_no)
+    if wait_for_mark:
+        with phase("started"):
+            await started_marks(db).mark(db, case_no)
+    else:
+        started_marks(db).mark_soon(db, case_no)
     log.info("case workflow started")  # case_no and workflow_id are bound by start_workflow
-
-
-def _mark_started(session: Session, case_numbers: list[str]) -> None:
-    session.connection().execute(
-        update(CASES)
-        .where(CASES.c.case_no.in_(case_numbers))
-        .values(workflow_started=True, pending_start_enc=None, updated_at=datetime.now(UTC))
-    )
-    session.commit()
-
-
-class StartedMarks:
-    """Group commit of "this case's workflow is started": each caller waits until its mark is
-    committed, as with a transaction of its own, but the marks that arrive while one transaction
-    runs go together in the next. One request alone gets its own at once; under a burst, a
-    request's write turns go from two to about one (README, "Performance")."""
-
-    def __init__(self) -> None:
-        # No reference to the database is kept between groups: `_MARKS` is keyed by it, weakly.
-        self.waiting: list[tuple[str, asyncio.Future[None]]] = []
-        self.flushing: asyncio.Task[None] | None = None
-
-    async def mark(self, db: Database, case_no: str) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self.waiting.append((case_no, done))
-        if self.flushing is None or self.flushing.done():
-            self.flushing = asyncio.create_task(self._flush(db))
-        await done
-
-    async def _flush(self, db: Database) -> None:
-        while self.waiting:
-            batch, self.waiting = self.waiting, []
-            numbers = [case_no for case_no, _ in batch]
-            try:
-                await db.write(functools.partial(_mark_started, case_numbers=numbers))
-            except Exception as exc:  # each caller gets the failure, as with its own transaction
-                for _, done in batch:
-                    if not done.done():
-                        done.set_exception(exc)
-            else:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_result(None)
-
-
-_MARKS: weakref.WeakKeyDictionary[Database, StartedMarks] = weakref.WeakKeyDictionary()
-
-
-def _started_marks(db: Database) -> StartedMarks:
-    marks = _MARKS.get(db)
-    if marks is None:
-        marks = _MARKS[db] = StartedMarks()
-    return marks
 
 
 async def pending_starts(db: Database, older_than: timedelta = timedelta(seconds=5)) -> list[str]:
@@ -335,11 +289,12 @@ class Filed:
 
 async def try_start(ctx: ServiceContext, case_no: str, holders: Holders | None = None,
                     row: StartRow | None = None) -> bool:
-    """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost)."""
+    """Start the workflow now; if Temporal is down the case waits for `start_pending` (nothing lost).
+    The answer does not wait for the started mark to be written (`services.started_marks`)."""
     try:
         client = await ctx.client()
         await start_workflow(client, ctx.settings, ctx.db, ctx.keyring, case_no, await ctx.calendar_years(),
-                             search_attributes=ctx.search_attributes, holders=holders, row=row)
+                             search_attributes=ctx.search_attributes, holders=holders, row=row, wait_for_mark=False)
         return True
     except (Unavailable, TemporalUnavailable, RPCError, ConnectionError):
         return False
@@ -351,18 +306,16 @@ async def file_intake(
     """Register the case (idempotent by key), store its evidence files, then start its workflow.
 
     Evidence is stored before the start, so the first documents already list it."""
-    with phase("holders"):
-        holders = await holders_for(ctx.db, intake.region)  # read once: the union team and the workflow's agencies
-    with phase("register"):
-        registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key, holders)
+    with phase("register"):  # the region's agencies are read in its transaction: the union team and the workflow's
+        registered = await register_case(ctx.db, ctx.keyring, intake, idempotency_key)
     if not registered.created:
         async with ctx.db.session() as session:
             started = (await session.exec(select(Case.workflow_started).where(Case.case_no == registered.case_no))).one()
-        return Filed(registered.case_no, registered.access_code, False, bool(started))
+        return Filed(registered.case_no, registered.access_code, False, started or started_here(ctx.db, registered.case_no))
     with phase("evidence"):
         for upload in uploads:
             await store_evidence(ctx.storage, ctx.db, ctx.keyring, registered.case_no, upload)
-    started = await try_start(ctx, registered.case_no, holders, registered.row)
+    started = await try_start(ctx, registered.case_no, registered.holders, registered.row)
     return Filed(registered.case_no, registered.access_code, True, started)
 
 

@@ -9,11 +9,12 @@ import asyncio
 import functools
 import re
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -492,6 +493,18 @@ async def _read_holders(db: Database, region: str) -> Holders:
     async with db.session() as session:
         orgs = (await session.exec(_ACTIVE_ORGANISATIONS, params={"region": region})).all()
         teams = (await session.exec(_TEAMS, params={"region": region})).all()
+    return _holders_of(orgs, teams)
+
+
+def holders_in(conn: Connection, region: str) -> Holders:
+    """`holders_for` read inside the caller's transaction (registering a case reads them in its write
+    turn, so the team it records and the agencies its workflow starts with come from one snapshot)."""
+    orgs = conn.execute(_ACTIVE_ORGANISATIONS, {"region": region}).all()
+    teams = conn.execute(_TEAMS, {"region": region}).all()
+    return _holders_of(orgs, teams)
+
+
+def _holders_of(orgs: Sequence[Any], teams: Sequence[Any]) -> Holders:
     org_names = {code: name for code, name, _ in orgs}
     names = {code: org_names.get(org or "", name) for code, name, _, org in teams}
     first_team_of_org: dict[str, str] = {}

@@ -1,6 +1,8 @@
 """The intake's writes (`services.intake`): registrations under concurrency get gap-free numbers and
-every row; the "workflow started" marks are committed before their callers go on, grouped under a
-burst, and a failed group fails each of its callers."""
+every row, with the region's agencies read in the same transaction; the "workflow started" marks are
+committed before their callers go on (or, for an intake, after it has answered, seen meanwhile by
+this process's readers), grouped under a burst, and a failed group fails each of its callers and
+leaves the case to the pending starts."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from domain.intake import IntakeRequest
 from infrastructure.crypto import Keyring
 from infrastructure.db import Database
 from infrastructure.tables import Case, CaseClaim, CaseRespondent, IdempotencyKey
-from services.intake import StartedMarks, StartRow, register_case
+from services.intake import StartRow, pending_starts, register_case
+from services.started_marks import StartedMarks, started_here, started_marks
 from tests.stories import wage_arrears
 
 
@@ -90,7 +93,8 @@ async def test_the_marks_of_a_database_do_not_keep_it_alive(db: Database, keyrin
     import gc
     import weakref
 
-    from services.intake import _MARKS, _started_marks
+    from services.started_marks import _MARKS
+    from services.started_marks import started_marks as _started_marks
 
     other = Database(db.url)
     await _started_marks(other).mark(other, (await _register(other, keyring, 1))[0])
@@ -120,3 +124,44 @@ async def test_a_failed_group_fails_each_caller_and_the_next_group_runs(db: Data
     async with db.session() as session:
         started = (await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers), Case.workflow_started == True))).all()  # noqa: E712
     assert started == [numbers[3]], "the failed group wrote nothing; the next one ran"
+
+
+async def _started_in_database(db: Database, numbers: list[str]) -> list[str]:
+    async with db.session() as session:
+        return list((await session.exec(select(Case.case_no).where(col(Case.case_no).in_(numbers),
+                                                                   Case.workflow_started == True))).all())  # noqa: E712
+
+
+async def test_an_intake_answers_before_its_mark_is_written_and_this_process_reads_it_started(
+    db: Database, keyring: Keyring
+) -> None:
+    numbers = await _register(db, keyring, 3)
+    marks = started_marks(db)
+    for number in numbers:
+        marks.mark_soon(db, number)  # returns at once: nothing is written before this task awaits
+    assert all(started_here(db, n) for n in numbers), "read as started while the mark is being written"
+    await marks.drain()
+    assert sorted(await _started_in_database(db, numbers)) == sorted(numbers)
+    assert not any(started_here(db, n) for n in numbers), "once written, the database answers"
+
+
+async def test_a_mark_that_could_not_be_written_leaves_the_case_to_the_pending_starts(
+    db: Database, keyring: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    [number] = await _register(db, keyring, 1)
+
+    async def failing(work: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db, "write", failing)
+    marks = started_marks(db)
+    marks.mark_soon(db, number)
+    await marks.drain()
+    monkeypatch.undo()
+    assert not started_here(db, number) and await _started_in_database(db, [number]) == []
+    async with db.session() as session:
+        case = (await session.exec(select(Case).where(Case.case_no == number))).one()
+    assert case.pending_start_enc, "the start input is kept for the retry"
+    assert number in await pending_starts(db, older_than=timedelta(0)), "the pending starts will start it again"

@@ -30,3 +30,27 @@ def test_logs_are_redacted_in_both_pipelines(capsys) -> None:  # type: ignore[no
     dumped = json.dumps(lines, ensure_ascii=False)
     assert "13812345678" not in dumped and "11010519491231002X" not in dumped
     assert "138****5678" in dumped and "1101**********002X" in dumped
+
+
+def test_a_line_below_the_level_is_dropped_before_the_processors_run(capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The level is checked first: the processors (trace ids, redaction, time stamp) cost CPU on
+    every call, and a line nobody will see should not pay for them (README "Performance")."""
+    from infrastructure import logs
+
+    seen: list[str] = []
+
+    def counting(logger: object, method: str, event_dict: dict[str, object]) -> dict[str, object]:
+        seen.append(str(event_dict["event"]))
+        return event_dict
+
+    monkeypatch.setattr(logs, "add_trace_context", counting)
+    try:
+        configure_logging("WARNING", "json")
+        log = structlog.get_logger("t.level")
+        log.info("below the level")
+        log.warning("at the level")
+        assert seen == ["at the level"]
+        assert "below the level" not in capsys.readouterr().err
+    finally:
+        monkeypatch.undo()
+        configure_logging("INFO", "json")
